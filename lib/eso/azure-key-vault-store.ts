@@ -1,0 +1,146 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { SecretStoreSpecProviderAzurekv, SecretStoreSpecProviderAzurekvAuthType } from '../../imports/external-secrets.io';
+import { where } from './names';
+import { dedicatedServiceAccount, RemoteRef, SecretKeyReference, SecretProvider, SecretStoreBase, SecretStoreProps } from './secret-store';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Options of Azure workload identity auth. */
+export interface AzureWorkloadIdentityAuthOptions {
+  /**
+   * The client ID of the Entra ID application or managed identity the service account federates
+   * with: annotates a dedicated service account with `azure.workload.identity/client-id`.
+   * @default - no annotation (set on the service account by hand)
+   */
+  readonly clientId?: string;
+  /** The Kubernetes service account. @default - a dedicated service account named `<store name>-auth` */
+  readonly serviceAccount?: kplus.IServiceAccount;
+}
+
+/** Options of service-principal auth. */
+export interface AzureServicePrincipalAuthOptions {
+  readonly clientId: SecretKeyReference;
+  readonly clientSecret: SecretKeyReference;
+}
+
+type AzureAuthSpec = Pick<SecretStoreSpecProviderAzurekv, 'authType' | 'serviceAccountRef' | 'identityId' | 'authSecretRef'>;
+
+/**
+ * How an Azure Key Vault store authenticates.
+ * @see https://external-secrets.io/latest/provider/azure-key-vault/#authentication
+ */
+export abstract class AzureAuth {
+  /** Azure workload identity: the default, no client secrets. */
+  public static workloadIdentity(options: AzureWorkloadIdentityAuthOptions = {}): AzureAuth {
+    return new (class extends AzureAuth {
+      public bind(store: AzureKeyVaultStore) {
+        if (options.clientId !== undefined) checkUuid(store, 'auth.clientId', options.clientId);
+        const serviceAccount = options.serviceAccount ??
+          dedicatedServiceAccount(store, `${store.storeName}-auth`, options.clientId ? { 'azure.workload.identity/client-id': options.clientId } : undefined);
+        return {
+          spec: {
+            authType: SecretStoreSpecProviderAzurekvAuthType.WORKLOAD_IDENTITY,
+            serviceAccountRef: store.serviceAccountRef('auth.serviceAccount', serviceAccount),
+          },
+          serviceAccount,
+        };
+      }
+    })();
+  }
+
+  /** The managed identity of the node pool (AKS pod identity). */
+  public static managedIdentity(options: { readonly identityId?: string } = {}): AzureAuth {
+    return new (class extends AzureAuth {
+      public bind(store: AzureKeyVaultStore) {
+        if (options.identityId !== undefined) checkUuid(store, 'auth.identityId', options.identityId);
+        return { spec: { authType: SecretStoreSpecProviderAzurekvAuthType.MANAGED_IDENTITY, identityId: options.identityId } };
+      }
+    })();
+  }
+
+  /** A service principal's client ID and secret kept in a Kubernetes Secret; needs `tenantId`. */
+  public static servicePrincipal(options: AzureServicePrincipalAuthOptions): AzureAuth {
+    return new (class extends AzureAuth {
+      public bind(store: AzureKeyVaultStore) {
+        if (!store.tenantId) throw new Error(`${where(store)}: 'tenantId' is required with service-principal auth.`);
+        return {
+          spec: {
+            authType: SecretStoreSpecProviderAzurekvAuthType.SERVICE_PRINCIPAL,
+            authSecretRef: {
+              clientId: store.secretRef('auth.clientId', options.clientId),
+              clientSecret: store.secretRef('auth.clientSecret', options.clientSecret),
+            },
+          },
+        };
+      }
+    })();
+  }
+
+  public abstract bind(store: AzureKeyVaultStore): { spec: AzureAuthSpec; serviceAccount?: kplus.IServiceAccount };
+}
+
+/** Props of {@link AzureKeyVaultStore}. */
+export interface AzureKeyVaultStoreProps extends SecretStoreProps {
+  /** The vault's URL, `https://veza-production.vault.azure.net`: one vault per environment. */
+  readonly vaultUrl: string;
+  /** The Entra ID tenant. @default - the tenant of the workload identity */
+  readonly tenantId?: string;
+  /** How the store authenticates. @default AzureAuth.workloadIdentity() */
+  readonly auth?: AzureAuth;
+  /**
+   * Put before every remote name. Key Vault names allow letters, digits and '-' only.
+   * @default ''
+   */
+  readonly namePrefix?: string;
+}
+
+/**
+ * A store backed by Azure Key Vault: the provider in the seed's diagram that has no file there.
+ *
+ * @see https://external-secrets.io/latest/provider/azure-key-vault/
+ */
+export class AzureKeyVaultStore extends SecretStoreBase {
+  public readonly provider = SecretProvider.AZURE;
+  public readonly location: string;
+  public readonly serviceAccount?: kplus.IServiceAccount;
+  /** The vault's URL. */
+  public readonly vaultUrl: string;
+  /** The tenant. */
+  public readonly tenantId?: string;
+  /** The prefix of remote names. */
+  public readonly namePrefix: string;
+
+  public constructor(scope: Construct, id: string, props: AzureKeyVaultStoreProps) {
+    super(scope, id, props, 'azure-store');
+    if (!/^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)\/?$/i.test(props.vaultUrl)) {
+      throw new Error(`${where(this)}: 'vaultUrl' must be a Key Vault URL such as https://my-vault.vault.azure.net. The value passed is: ${JSON.stringify(props.vaultUrl)}`);
+    }
+    if (props.tenantId !== undefined) checkUuid(this, 'tenantId', props.tenantId);
+    this.vaultUrl = props.vaultUrl;
+    this.tenantId = props.tenantId;
+    this.namePrefix = props.namePrefix ?? '';
+    if (!/^[A-Za-z0-9-]*$/.test(this.namePrefix)) {
+      throw new Error(`${where(this)}: 'namePrefix' may hold only letters, digits and '-' (Key Vault names). The value passed is: ${JSON.stringify(this.namePrefix)}`);
+    }
+    this.location = `azure:${this.vaultUrl.replace(/\/$/, '')}/${this.namePrefix}`;
+    const auth = (props.auth ?? AzureAuth.workloadIdentity()).bind(this);
+    this.serviceAccount = auth.serviceAccount;
+    this.createResource({ azurekv: { vaultUrl: this.vaultUrl, tenantId: this.tenantId, ...auth.spec } });
+  }
+
+  /** One Key Vault secret per key: `{ key: 'veza-jwt-secret' }`. */
+  public remoteRef(remoteName: string): RemoteRef {
+    const key = `${this.namePrefix}${remoteName}`;
+    if (!/^[A-Za-z0-9-]{1,127}$/.test(key)) {
+      throw new Error(`${where(this)}: the Key Vault secret name ${JSON.stringify(key)} is not allowed: letters, digits and '-' only, at most 127 characters.`);
+    }
+    return { key };
+  }
+}
+
+function checkUuid(scope: Construct, field: string, value: string): void {
+  if (!UUID.test(value)) {
+    throw new Error(`${where(scope)}: '${field}' must be a GUID such as 00000000-0000-0000-0000-000000000000. The value passed is: ${JSON.stringify(value)}`);
+  }
+}

@@ -1,0 +1,10 @@
+// The generic ESO construct layer: any team can use it with its own catalog.
+export * from './go-duration';
+export * from './names';
+export * from './secret-store';
+export * from './vault-secret-store';
+export * from './aws-secret-store';
+export * from './gcp-secret-store';
+export * from './azure-key-vault-store';
+export * from './external-secret';
+export * from './secret-catalog';

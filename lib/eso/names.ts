@@ -1,0 +1,50 @@
+/**
+ * Kubernetes name rules, checked where a name is given so the error points at the prop
+ * rather than at a rejected `kubectl apply`.
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
+ */
+
+/** RFC 1123 label: namespaces, service accounts, most object names. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** RFC 1123 subdomain: Secret, ConfigMap, ExternalSecret and store names. */
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A key of a Secret's `data` (and of an ExternalSecret's `secretKey`). */
+export const SECRET_DATA_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** Throws unless `value` is an RFC 1123 label of at most 63 characters. */
+export function checkDnsLabel(where: string, field: string, value: string): string {
+  if (value.length > 63 || !DNS_LABEL.test(value)) {
+    throw new Error(
+      `${where}: '${field}' must be a DNS label (lower-case letters, digits and '-', at most 63 characters, ` +
+        `starting and ending with a letter or digit). The value passed is: ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Throws unless `value` is an RFC 1123 subdomain of at most 253 characters. */
+export function checkDnsSubdomain(where: string, field: string, value: string): string {
+  if (value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+    throw new Error(
+      `${where}: '${field}' must be a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253 characters). ` +
+        `The value passed is: ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Throws unless `value` may be a key of a Secret's data. */
+export function checkSecretDataKey(where: string, field: string, value: string): string {
+  if (value.length > 253 || !SECRET_DATA_KEY.test(value)) {
+    throw new Error(
+      `${where}: '${field}' must be a Secret data key (letters, digits, '-', '_' and '.'). ` +
+        `The value passed is: ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/** The construct path used to prefix error messages, as cdk8s does: `[veza-production/vault-store]`. */
+export function where(node: { node: { path: string } }): string {
+  return `[${node.node.path}]`;
+}

@@ -1,0 +1,171 @@
+import { Duration } from 'cdk8s';
+import { checkSecretDataKey } from './names';
+
+/** How a value is renewed. */
+export enum RotationMethod {
+  /** We generate the value ourselves (random bytes) and write it to the provider on a schedule. */
+  GENERATE = 'generate',
+  /** Vault's database secrets engine rotates the credential (`rotation_period`): no CronJob. */
+  DATABASE_ENGINE = 'database-engine',
+  /** Issued by a third party (Stripe, the SMTP host, AWS IAM): rotated by a person, on the provider's advice. */
+  MANUAL = 'manual',
+}
+
+/**
+ * A rotation class: how often and how a kind of secret is renewed.
+ * The seed: JWT secrets every 90 days, database passwords every 180 days, API keys as the
+ * provider recommends.
+ */
+export interface RotationClass {
+  /** A DNS-label name, used in CronJob names: `signing-secret`. */
+  readonly name: string;
+  /** How the value is renewed. */
+  readonly method: RotationMethod;
+  /** How often. @default - not rotated automatically (required unless the method is MANUAL) */
+  readonly interval?: Duration;
+  /**
+   * When the rotation job runs, a cron expression that approximates `interval`
+   * (cron has no "every 90 days"). Required for the GENERATE method.
+   * @default - none
+   */
+  readonly schedule?: string;
+  /** One sentence for the docs: why this class and its period. */
+  readonly description: string;
+}
+
+/** One secret of the catalog. */
+export interface SecretDefinition<Service extends string> {
+  /** What the value is, for the docs and the `secrets.yaml.example` template. */
+  readonly description: string;
+  /** A placeholder shape for the template, never a value: `postgresql://USER:PASSWORD@HOST:5432/DB`. */
+  readonly placeholder: string;
+  /** The services that read it. */
+  readonly consumers: readonly Service[];
+  /** How it rotates. */
+  readonly rotation: RotationClass;
+  /** Its name in the providers, mapped by each store. @default - the key itself */
+  readonly remoteName?: string;
+}
+
+/** A catalog entry, as read back. */
+export interface SecretEntry<Key extends string, Service extends string> extends SecretDefinition<Service> {
+  readonly key: Key;
+  readonly remoteName: string;
+}
+
+/** Props of {@link SecretCatalog}. */
+export interface SecretCatalogProps<Key extends string, Service extends string> {
+  /** The services that consume secrets, by their Kubernetes name (`veza-backend-api`). */
+  readonly services: readonly Service[];
+  /** The secrets, by their key in the target Secret. */
+  readonly secrets: { readonly [K in Key]: SecretDefinition<Service> };
+}
+
+/** The keys of catalog `C` that service `S` consumes: what the type checker allows it to name. */
+export type KeysOf<C, S extends string> = C extends SecretCatalog<infer K, infer _S, infer D>
+  ? { [P in K]: D[P] extends { readonly consumers: readonly (infer U)[] } ? (S extends U ? P : never) : never }[K]
+  : never;
+
+/**
+ * The one definition every other object is derived from: each secret's key, description,
+ * consumers and rotation class. Adding a key is a one-place change.
+ */
+export class SecretCatalog<
+  Key extends string,
+  Service extends string,
+  Definitions extends { readonly [K in Key]: SecretDefinition<Service> } = { readonly [K in Key]: SecretDefinition<Service> },
+> {
+  /** Declares a catalog; `as const`-free literal types are kept so consumers are type-checked. */
+  public static define<K extends string, S extends string, const D extends { readonly [P in K]: SecretDefinition<S> }>(props: {
+    readonly services: readonly S[];
+    readonly secrets: D & { readonly [P in K]: SecretDefinition<S> };
+  }): SecretCatalog<K, S, D> {
+    return new SecretCatalog<K, S, D>(props);
+  }
+
+  public readonly services: readonly Service[];
+  private readonly entries: ReadonlyMap<Key, SecretEntry<Key, Service>>;
+
+  public constructor(props: SecretCatalogProps<Key, Service>) {
+    const services = new Set<string>();
+    for (const service of props.services) {
+      if (services.has(service)) throw new Error(`SecretCatalog: service ${JSON.stringify(service)} is listed twice in 'services'.`);
+      services.add(service);
+    }
+    this.services = [...props.services];
+    const entries = new Map<Key, SecretEntry<Key, Service>>();
+    const remoteNames = new Map<string, string>();
+    for (const key of Object.keys(props.secrets) as Key[]) {
+      const def = props.secrets[key];
+      checkSecretDataKey('SecretCatalog', `secrets.${key}`, key);
+      const remoteName = def.remoteName ?? key;
+      const clash = remoteNames.get(remoteName);
+      if (clash) throw new Error(`SecretCatalog: 'secrets.${key}.remoteName' ${JSON.stringify(remoteName)} is already the remote name of ${JSON.stringify(clash)}; each key needs its own.`);
+      remoteNames.set(remoteName, key);
+      if (def.consumers.length === 0) throw new Error(`SecretCatalog: 'secrets.${key}.consumers' is empty; a secret nobody reads does not belong in the catalog.`);
+      for (const consumer of def.consumers) {
+        if (!services.has(consumer)) {
+          throw new Error(`SecretCatalog: 'secrets.${key}.consumers' names ${JSON.stringify(consumer)}, which is not in 'services' (${[...services].join(', ')}).`);
+        }
+      }
+      checkRotationClass(`secrets.${key}.rotation`, def.rotation);
+      entries.set(key, { ...def, key, remoteName });
+    }
+    if (entries.size === 0) throw new Error("SecretCatalog: 'secrets' is empty.");
+    this.entries = entries;
+  }
+
+  /** Every key, in definition order. */
+  public get keys(): Key[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Every entry, in definition order. */
+  public get all(): SecretEntry<Key, Service>[] {
+    return [...this.entries.values()];
+  }
+
+  /** One entry; throws for a key the catalog does not hold. */
+  public entry(key: Key): SecretEntry<Key, Service> {
+    const entry = this.entries.get(key);
+    if (!entry) throw new Error(`SecretCatalog: no secret ${JSON.stringify(key)}; the catalog holds ${this.keys.join(', ')}.`);
+    return entry;
+  }
+
+  /** Whether `key` is in the catalog. */
+  public has(key: string): key is Key {
+    return this.entries.has(key as Key);
+  }
+
+  /** The keys one service consumes, in definition order. */
+  public keysFor<S extends Service>(service: S): KeysOf<SecretCatalog<Key, Service, Definitions>, S>[] {
+    if (!this.services.includes(service)) {
+      throw new Error(`SecretCatalog: no service ${JSON.stringify(service)}; the catalog knows ${this.services.join(', ')}.`);
+    }
+    return this.all.filter((e) => e.consumers.includes(service)).map((e) => e.key) as KeysOf<SecretCatalog<Key, Service, Definitions>, S>[];
+  }
+
+  /** The rotation classes in use, each once, in order of first use. */
+  public get rotationClasses(): RotationClass[] {
+    const seen = new Map<string, RotationClass>();
+    for (const e of this.all) if (!seen.has(e.rotation.name)) seen.set(e.rotation.name, e.rotation);
+    return [...seen.values()];
+  }
+}
+
+const CRON = /^(@(yearly|annually|monthly|weekly|daily|hourly))$|^(\S+\s+){4}\S+$/;
+
+function checkRotationClass(field: string, rotation: RotationClass): void {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rotation.name)) {
+    throw new Error(`SecretCatalog: '${field}.name' must be a DNS label. The value passed is: ${JSON.stringify(rotation.name)}`);
+  }
+  if (rotation.method !== RotationMethod.MANUAL && rotation.interval === undefined) {
+    throw new Error(`SecretCatalog: '${field}' (${rotation.name}) rotates by ${rotation.method} but has no 'interval'.`);
+  }
+  if (rotation.method === RotationMethod.GENERATE && rotation.schedule === undefined) {
+    throw new Error(`SecretCatalog: '${field}' (${rotation.name}) is generated on a schedule but has no 'schedule'.`);
+  }
+  if (rotation.schedule !== undefined && !CRON.test(rotation.schedule.trim())) {
+    throw new Error(`SecretCatalog: '${field}.schedule' must be a cron expression of five fields such as '0 3 1 */3 *'. The value passed is: ${JSON.stringify(rotation.schedule)}`);
+  }
+}

@@ -1,0 +1,5 @@
+// The public API: the generic ESO construct layer, the output writer, and Veza's app on top.
+export * from './eso';
+export * from './output';
+export * from './config/field-reader';
+export * from './veza';

@@ -1,0 +1,76 @@
+import { App, Chart, ChartProps } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+
+/** Props of {@link ManifestFile}. */
+export interface ManifestFileProps extends ChartProps {
+  /** The file's path below the output folder: `production/secret-stores/vault-store.yaml`. */
+  readonly path: string;
+}
+
+/**
+ * One YAML file of the output: a chart whose objects are written, in order, to `path`.
+ * Where cdk8s writes one file per chart at the top level, this project lays files out like the
+ * seed's directory.
+ */
+export class ManifestFile extends Chart {
+  public static isManifestFile(x: unknown): x is ManifestFile {
+    return x instanceof ManifestFile;
+  }
+
+  public readonly path: string;
+
+  public constructor(scope: Construct, id: string, props: ManifestFileProps) {
+    super(scope, id, { ...props, disableResourceNameHashes: true });
+    this.path = checkOutputPath(this, props.path);
+  }
+}
+
+/** Props of {@link TextFile}. */
+export interface TextFileProps {
+  /** The file's path below the output folder. */
+  readonly path: string;
+  /** The content, produced at synth so it can describe the finished tree. */
+  readonly content: () => string;
+  /** Mark the file executable (a script). @default false */
+  readonly executable?: boolean;
+}
+
+/** A non-manifest file of the output: a README, a kustomization, a Vault policy, a script. */
+export class TextFile extends Construct {
+  public readonly path: string;
+  public readonly executable: boolean;
+  private readonly produce: () => string;
+
+  public constructor(scope: Construct, id: string, props: TextFileProps) {
+    super(scope, id);
+    this.path = checkOutputPath(this, props.path);
+    this.produce = props.content;
+    this.executable = props.executable ?? false;
+  }
+
+  public render(): string {
+    return this.produce();
+  }
+}
+
+/** Every manifest file below `scope`, in construct order. */
+export function manifestFilesOf(scope: IConstruct): ManifestFile[] {
+  return scope.node.findAll().filter(ManifestFile.isManifestFile);
+}
+
+/** Every text file below `scope`, in construct order. */
+export function textFilesOf(scope: IConstruct): TextFile[] {
+  return scope.node.findAll().filter((c): c is TextFile => c instanceof TextFile);
+}
+
+/** The app as the synthesizer sees it. */
+export function appOf(scope: IConstruct): App {
+  return scope.node.root as App;
+}
+
+function checkOutputPath(scope: IConstruct, path: string): string {
+  if (path.startsWith('/') || path.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+    throw new Error(`[${scope.node.path}]: 'path' must be relative, without '.', '..' or empty parts. The value passed is: ${JSON.stringify(path)}`);
+  }
+  return path;
+}

@@ -1,0 +1,112 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import * as yaml from 'js-yaml';
+import { manifestFilesOf, textFilesOf } from './files';
+
+/** One file of the output, rendered. */
+export interface RenderedFile {
+  readonly path: string;
+  readonly content: string;
+  readonly executable: boolean;
+}
+
+/** Thrown when the app does not validate: every message, one per line. */
+export class SynthError extends Error {
+  public constructor(public readonly messages: string[]) {
+    super(messages.join('\n'));
+    this.name = 'SynthError';
+  }
+}
+
+/** Options of {@link renderApp}. */
+export interface RenderOptions {
+  /** A comment put at the top of every YAML file. @default - none */
+  readonly header?: (filePath: string) => string;
+}
+
+/** Serializes one object the same way on every run: block style, no line folding, no anchors. */
+export function toYaml(doc: unknown): string {
+  return yaml.dump(doc, { noRefs: true, lineWidth: -1 });
+}
+
+/**
+ * Validates the whole app, then renders every manifest and text file in memory, sorted by path.
+ * Nothing is written: a failure leaves the output folder as it was.
+ */
+export function renderApp(app: App, options: RenderOptions = {}): RenderedFile[] {
+  const errors = validateTree(app);
+  if (errors.length > 0) throw new SynthError(errors);
+  const files: RenderedFile[] = [];
+  for (const file of manifestFilesOf(app)) {
+    const docs = file.toJson();
+    if (docs.length === 0) continue;
+    const header = options.header ? options.header(file.path) : '';
+    files.push({ path: file.path, content: header + docs.map(toYaml).join('---\n'), executable: false });
+  }
+  for (const file of textFilesOf(app)) {
+    files.push({ path: file.path, content: file.render(), executable: file.executable });
+  }
+  const seen = new Set<string>();
+  const clashes = files.filter((f) => (seen.has(f.path) ? true : (seen.add(f.path), false))).map((f) => `two constructs write ${f.path}`);
+  if (clashes.length > 0) throw new SynthError(clashes);
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Every validation message of the tree, each prefixed with its construct path. */
+export function validateTree(root: IConstruct): string[] {
+  const messages: string[] = [];
+  for (const c of root.node.findAll()) {
+    for (const message of c.node.validate()) {
+      messages.push(message.startsWith('[') ? message : `[${c.node.path || '<app>'}]: ${message}`);
+    }
+  }
+  return messages;
+}
+
+/**
+ * Replaces `outdir` with exactly `files`: written to a sibling folder first and swapped in by
+ * rename, so a crash half way never leaves a partial or empty `outdir`.
+ */
+export function replaceDirectory(outdir: string, files: RenderedFile[]): void {
+  const target = path.resolve(outdir);
+  const parent = path.dirname(target);
+  fs.mkdirSync(parent, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.staging-`));
+  try {
+    for (const file of files) {
+      const full = path.join(staging, file.path);
+      fs.mkdirSync(path.dirname(full), { recursive: true });
+      fs.writeFileSync(full, file.content, { mode: file.executable ? 0o755 : 0o644 });
+    }
+    if (fs.existsSync(target)) {
+      const old = `${staging}.old`;
+      fs.renameSync(target, old);
+      fs.renameSync(staging, target);
+      fs.rmSync(old, { recursive: true, force: true });
+    } else {
+      fs.renameSync(staging, target);
+    }
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Reads a folder back as rendered files, sorted by path (for drift checks). */
+export function readDirectory(dir: string): RenderedFile[] {
+  const out: RenderedFile[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(relPath);
+      else {
+        const full = path.join(dir, relPath);
+        out.push({ path: relPath, content: fs.readFileSync(full, 'utf8'), executable: (fs.statSync(full).mode & 0o111) !== 0 });
+      }
+    }
+  };
+  if (fs.existsSync(dir)) walk('');
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

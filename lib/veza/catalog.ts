@@ -1,0 +1,109 @@
+import { Duration } from 'cdk8s';
+import { RotationClass, RotationMethod, SecretCatalog } from '../eso/secret-catalog';
+
+/**
+ * The rotation classes of the seed's "Rotate secrets regularly": JWT secrets every 90 days,
+ * database passwords every 180 days, API keys as the provider recommends. Cron has no
+ * "every 90 days": the schedules run on the first day of every third (sixth) month, 90 to 92
+ * (181 to 184) days apart.
+ */
+export const ROTATION_CLASSES = {
+  signingSecret: {
+    name: 'signing-secret',
+    method: RotationMethod.GENERATE,
+    interval: Duration.days(90),
+    schedule: '0 3 1 1,4,7,10 *',
+    description: 'A signing key only Veza uses: generated from random bytes every 90 days.',
+  },
+  databaseCredential: {
+    name: 'database-credential',
+    method: RotationMethod.DATABASE_ENGINE,
+    interval: Duration.days(180),
+    schedule: '0 4 1 1,7 *',
+    description: 'A password the database must learn too: rotated every 180 days by Vault\'s database secrets engine, which changes both sides.',
+  },
+  providerApiKey: {
+    name: 'provider-api-key',
+    method: RotationMethod.MANUAL,
+    description: 'Issued by a third party (Stripe, the SMTP host, AWS IAM): rotated by a person in that provider\'s console, as it recommends, then written to the secret store.',
+  },
+} as const satisfies Record<string, RotationClass>;
+
+/** The Veza services that read secrets, by their Deployment and service-account name. */
+export const VEZA_SERVICES = ['veza-backend-api', 'veza-stream-server'] as const;
+
+/** A Veza service that reads secrets. */
+export type VezaService = (typeof VEZA_SERVICES)[number];
+
+const ALL = VEZA_SERVICES;
+const BACKEND = ['veza-backend-api'] as const;
+const STREAM = ['veza-stream-server'] as const;
+
+/**
+ * Veza's secrets: the seed's "Secret Structure" tables. The web front end is absent on
+ * purpose: what it holds is served to every browser, so it consumes no secret.
+ */
+export const VEZA_CATALOG = SecretCatalog.define({
+  services: VEZA_SERVICES,
+  secrets: {
+    'database-url': {
+      description: 'PostgreSQL connection string',
+      placeholder: 'postgresql://USER:PASSWORD@HOST:5432/veza?sslmode=require',
+      consumers: ALL,
+      rotation: ROTATION_CLASSES.databaseCredential,
+    },
+    'redis-url': {
+      description: 'Redis connection string',
+      placeholder: 'redis://:PASSWORD@HOST:6379/0',
+      consumers: ALL,
+      rotation: ROTATION_CLASSES.databaseCredential,
+    },
+    'jwt-secret': {
+      description: 'JWT signing secret (min 32 chars)',
+      placeholder: 'RANDOM-64-CHARACTERS',
+      consumers: ALL,
+      rotation: ROTATION_CLASSES.signingSecret,
+    },
+    'stripe-api-key': {
+      description: 'Stripe API key for payments',
+      placeholder: 'sk_live_REPLACE_ME',
+      consumers: BACKEND,
+      rotation: ROTATION_CLASSES.providerApiKey,
+    },
+    'stripe-webhook-secret': {
+      description: 'Stripe webhook signing secret',
+      placeholder: 'whsec_REPLACE_ME',
+      consumers: BACKEND,
+      rotation: ROTATION_CLASSES.providerApiKey,
+    },
+    'smtp-password': {
+      description: 'SMTP password for emails',
+      placeholder: 'REPLACE_ME',
+      consumers: BACKEND,
+      rotation: ROTATION_CLASSES.providerApiKey,
+    },
+    's3-access-key': {
+      description: 'AWS S3 access key',
+      placeholder: 'AKIA_REPLACE_ME',
+      consumers: BACKEND,
+      rotation: ROTATION_CLASSES.providerApiKey,
+    },
+    's3-secret-key': {
+      description: 'AWS S3 secret key',
+      placeholder: 'REPLACE_ME',
+      consumers: BACKEND,
+      rotation: ROTATION_CLASSES.providerApiKey,
+    },
+    'stream-server-secret': {
+      description: 'Secret for stream server authentication',
+      placeholder: 'RANDOM-64-CHARACTERS',
+      consumers: STREAM,
+      rotation: ROTATION_CLASSES.signingSecret,
+    },
+  },
+});
+
+/** The type of Veza's catalog. */
+export type VezaCatalog = typeof VEZA_CATALOG;
+/** A key of Veza's catalog. */
+export type VezaSecretKey = VezaCatalog['keys'][number];

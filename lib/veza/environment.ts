@@ -1,0 +1,291 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import { ConfigError, dnsLabel, dnsSubdomain, FieldReader, goDuration, oneOf, readSecretKeyRef, text, url } from '../config/field-reader';
+import { CreationPolicy, DeletionPolicy } from '../eso/external-secret';
+
+/** The providers an environment can use, as written in environment files. */
+export const PROVIDERS = ['vault', 'aws', 'gcp', 'azure'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+/** A key of a Kubernetes Secret, as written in environment files. */
+export interface SecretKeyRefConfig {
+  readonly name: string;
+  readonly key: string;
+}
+
+export type VaultAuthConfig =
+  | { readonly method: 'kubernetes'; readonly role: string; readonly mountPath: string; readonly audience: string }
+  | { readonly method: 'jwt'; readonly role: string; readonly mountPath: string; readonly audience: string }
+  | { readonly method: 'approle'; readonly roleId: string; readonly secretId: SecretKeyRefConfig; readonly mountPath: string }
+  | { readonly method: 'token'; readonly token: SecretKeyRefConfig };
+
+export interface VaultConfig {
+  readonly server: string;
+  readonly mount: string;
+  readonly path: string;
+  readonly auth: VaultAuthConfig;
+  readonly caProvider?: { readonly type: 'Secret' | 'ConfigMap'; readonly name: string; readonly key: string };
+}
+
+export type AwsAuthConfig =
+  | { readonly method: 'irsa'; readonly roleArn?: string }
+  | { readonly method: 'access-keys'; readonly accessKeyId: SecretKeyRefConfig; readonly secretAccessKey: SecretKeyRefConfig };
+
+export interface AwsConfig {
+  readonly region: string;
+  readonly service: 'SecretsManager' | 'ParameterStore';
+  readonly namePrefix: string;
+  readonly auth: AwsAuthConfig;
+}
+
+export type GcpAuthConfig =
+  | { readonly method: 'workload-identity'; readonly gcpServiceAccount?: string }
+  | { readonly method: 'service-account-key'; readonly key: SecretKeyRefConfig };
+
+export interface GcpConfig {
+  readonly projectId: string;
+  readonly namePrefix: string;
+  readonly auth: GcpAuthConfig;
+}
+
+export type AzureAuthConfig =
+  | { readonly method: 'workload-identity'; readonly clientId?: string }
+  | { readonly method: 'managed-identity'; readonly identityId?: string }
+  | { readonly method: 'service-principal'; readonly clientId: SecretKeyRefConfig; readonly clientSecret: SecretKeyRefConfig };
+
+export interface AzureConfig {
+  readonly vaultUrl: string;
+  readonly tenantId?: string;
+  readonly namePrefix: string;
+  readonly auth: AzureAuthConfig;
+}
+
+/** Everything that differs per environment: one `environments/<name>.yaml`. */
+export interface EnvironmentConfig {
+  /** The file it was read from, for messages. */
+  readonly file: string;
+  /** `development`, `staging`, `production`. */
+  readonly name: string;
+  /** `veza-<name>`. */
+  readonly namespace: string;
+  /** Whether Vault may be reached over plain http (development only). */
+  readonly production: boolean;
+  /** The provider the applied folder uses. */
+  readonly provider: ProviderName;
+  readonly externalSecret: {
+    readonly refreshInterval: Duration;
+    readonly creationPolicy: CreationPolicy;
+    readonly deletionPolicy: DeletionPolicy;
+  };
+  readonly providers: {
+    readonly vault: VaultConfig;
+    readonly aws: AwsConfig;
+    readonly gcp: GcpConfig;
+    readonly azure: AzureConfig;
+  };
+}
+
+const UUID = text('a GUID such as 00000000-0000-0000-0000-000000000000', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+const CREATION = oneOf(Object.values(CreationPolicy));
+const DELETION = oneOf(Object.values(DeletionPolicy));
+
+/** Reads and checks one environment file; throws a ConfigError listing every problem. */
+export function loadEnvironment(file: string, displayName: string = file): EnvironmentConfig {
+  let doc: unknown;
+  try {
+    doc = yaml.load(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new ConfigError([`${displayName}: not readable YAML: ${reason}`]);
+  }
+  return parseEnvironment(doc, displayName);
+}
+
+/** Checks a parsed environment document. */
+export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig {
+  const errors: string[] = [];
+  const root = FieldReader.root(file, doc, errors);
+  if (!root) throw new ConfigError(errors);
+  const expectedName = path.basename(file).replace(/\.ya?ml$/, '');
+  const name = root.required('name', text(`the file's own name, ${JSON.stringify(expectedName)}`, undefined, (v) => v === expectedName && dnsLabel.parse(v) !== undefined));
+  const env = name ?? expectedName;
+  const namespace = root.optional('namespace', dnsLabel, `veza-${env}`);
+  const production = env !== 'development';
+  const provider = root.required('provider', oneOf(PROVIDERS));
+
+  const es = root.object('externalSecret');
+  const externalSecret = es && {
+    refreshInterval: es.required('refreshInterval', goDuration),
+    creationPolicy: es.optional('creationPolicy', CREATION, CreationPolicy.OWNER),
+    deletionPolicy: es.optional('deletionPolicy', DELETION, DeletionPolicy.RETAIN),
+  };
+  es?.finish();
+  if (externalSecret && production && externalSecret.deletionPolicy !== DeletionPolicy.RETAIN) {
+    es!.fail('deletionPolicy', externalSecret.deletionPolicy, `Retain outside development (the live Secret must never be dropped because a provider entry went missing)`);
+  }
+  if (externalSecret?.deletionPolicy === DeletionPolicy.DELETE && ![CreationPolicy.OWNER, CreationPolicy.ORPHAN].includes(externalSecret.creationPolicy)) {
+    es!.fail('creationPolicy', externalSecret.creationPolicy, 'Owner or Orphan with deletionPolicy Delete (ESO rejects the others)');
+  }
+
+  const providers = root.object('providers');
+  const vault = providers && readVault(providers, env, production);
+  const aws = providers && readAws(providers, env);
+  const gcp = providers && readGcp(providers, env);
+  const azure = providers && readAzure(providers);
+  providers?.finish();
+  root.finish();
+
+  if (errors.length > 0) throw new ConfigError(errors);
+  return {
+    file,
+    name: env,
+    namespace: namespace!,
+    production,
+    provider: provider!,
+    externalSecret: externalSecret as EnvironmentConfig['externalSecret'],
+    providers: { vault: vault!, aws: aws!, gcp: gcp!, azure: azure! },
+  };
+}
+
+function readVault(providers: FieldReader, env: string, production: boolean): VaultConfig | undefined {
+  const r = providers.object('vault');
+  if (!r) return undefined;
+  const server = r.required('server', url(production));
+  const mount = r.optional('mount', text("a Vault mount path such as 'secret'", /^[A-Za-z0-9_.-]+$/), 'secret');
+  const expectedPath = `veza/${env}`;
+  const vaultPath = r.optional('path', text(`this environment's own path, ${JSON.stringify(expectedPath)} (a store must not read another environment's secrets)`, undefined, (v) => v === expectedPath), expectedPath);
+  const a = r.object('auth');
+  let auth: VaultAuthConfig | undefined;
+  if (a) {
+    const method = a.required('method', oneOf(['kubernetes', 'jwt', 'approle', 'token'] as const));
+    const roleRule = text(`this environment's own role, ${JSON.stringify(`veza-${env}`)} (a role per environment)`, undefined, (v) => v === `veza-${env}`);
+    if (method === 'kubernetes' || method === 'jwt') {
+      auth = {
+        method,
+        role: a.optional('role', roleRule, `veza-${env}`),
+        mountPath: a.optional('mountPath', text('a Vault auth mount path such as kubernetes', /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/), method),
+        audience: a.optional('audience', text('a token audience such as vault', /^\S+$/), 'vault'),
+      };
+    } else if (method === 'approle') {
+      const roleId = a.required('roleId', text('the AppRole role ID (not secret)', /^\S+$/));
+      const secretId = readSecretKeyRef(a, 'secretId');
+      auth = roleId && secretId ? { method, roleId, secretId, mountPath: a.optional('mountPath', text('a Vault auth mount path', /^\S+$/), 'approle') } : undefined;
+    } else if (method === 'token') {
+      const token = readSecretKeyRef(a, 'token');
+      auth = token && { method, token };
+    }
+    a.finish();
+  }
+  const ca = r.object('caProvider', { optional: true });
+  const caProvider = ca && {
+    type: ca.required('type', oneOf(['Secret', 'ConfigMap'] as const))!,
+    name: ca.required('name', dnsSubdomain)!,
+    key: ca.required('key', text("a data key (letters, digits, '-', '_' and '.')", /^[-._a-zA-Z0-9]+$/))!,
+  };
+  ca?.finish();
+  r.finish();
+  return server && auth ? { server, mount, path: vaultPath, auth, caProvider } : undefined;
+}
+
+function readAws(providers: FieldReader, env: string): AwsConfig | undefined {
+  const r = providers.object('aws');
+  if (!r) return undefined;
+  const region = r.required('region', text('an AWS region such as eu-west-3', /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/));
+  const service = r.optional('service', oneOf(['SecretsManager', 'ParameterStore'] as const), 'SecretsManager');
+  const expectedPrefix = service === 'ParameterStore' ? `/veza/${env}/` : `veza/${env}/`;
+  const namePrefix = r.optional('namePrefix', text(`this environment's own prefix, ${JSON.stringify(expectedPrefix)}`, undefined, (v) => v === expectedPrefix), expectedPrefix);
+  const a = r.object('auth');
+  let auth: AwsAuthConfig | undefined;
+  if (a) {
+    const method = a.required('method', oneOf(['irsa', 'access-keys'] as const));
+    if (method === 'irsa') {
+      auth = { method, roleArn: a.optional('roleArn', text('an IAM role ARN such as arn:aws:iam::123456789012:role/name', /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/)) };
+    } else if (method === 'access-keys') {
+      const accessKeyId = readSecretKeyRef(a, 'accessKeyId');
+      const secretAccessKey = readSecretKeyRef(a, 'secretAccessKey');
+      auth = accessKeyId && secretAccessKey ? { method, accessKeyId, secretAccessKey } : undefined;
+    }
+    a.finish();
+  }
+  r.finish();
+  return region && auth ? { region, service, namePrefix, auth } : undefined;
+}
+
+function readGcp(providers: FieldReader, env: string): GcpConfig | undefined {
+  const r = providers.object('gcp');
+  if (!r) return undefined;
+  const projectId = r.required('projectId', text(
+    `a Google Cloud project ID of this environment (6 to 30 lower-case letters, digits and '-', containing ${JSON.stringify(env)})`,
+    /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/,
+    (v) => v.split('-').includes(env),
+  ));
+  const namePrefix = r.optional('namePrefix', text("letters, digits, '-' and '_' such as veza-", /^[A-Za-z0-9_-]*$/), 'veza-');
+  const a = r.object('auth');
+  let auth: GcpAuthConfig | undefined;
+  if (a) {
+    const method = a.required('method', oneOf(['workload-identity', 'service-account-key'] as const));
+    if (method === 'workload-identity') {
+      auth = { method, gcpServiceAccount: a.optional('gcpServiceAccount', text('a Google service account email such as name@project.iam.gserviceaccount.com', /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[-a-z0-9.]+\.iam\.gserviceaccount\.com$/)) };
+    } else if (method === 'service-account-key') {
+      const key = readSecretKeyRef(a, 'key');
+      auth = key && { method, key };
+    }
+    a.finish();
+  }
+  r.finish();
+  return projectId && auth ? { projectId, namePrefix, auth } : undefined;
+}
+
+function readAzure(providers: FieldReader): AzureConfig | undefined {
+  const r = providers.object('azure');
+  if (!r) return undefined;
+  const vaultUrl = r.required('vaultUrl', text('a Key Vault URL such as https://veza-production.vault.azure.net', /^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)\/?$/i));
+  const tenantId = r.optional('tenantId', UUID);
+  const namePrefix = r.optional('namePrefix', text("letters, digits and '-' such as veza-", /^[A-Za-z0-9-]*$/), 'veza-');
+  const a = r.object('auth');
+  let auth: AzureAuthConfig | undefined;
+  if (a) {
+    const method = a.required('method', oneOf(['workload-identity', 'managed-identity', 'service-principal'] as const));
+    if (method === 'workload-identity') auth = { method, clientId: a.optional('clientId', UUID) };
+    else if (method === 'managed-identity') auth = { method, identityId: a.optional('identityId', UUID) };
+    else if (method === 'service-principal') {
+      const clientId = readSecretKeyRef(a, 'clientId');
+      const clientSecret = readSecretKeyRef(a, 'clientSecret');
+      if (!tenantId) r.fail('tenantId', undefined, 'a GUID: service-principal auth needs the tenant');
+      auth = clientId && clientSecret ? { method, clientId, clientSecret } : undefined;
+    }
+    a.finish();
+  }
+  r.finish();
+  return vaultUrl && auth ? { vaultUrl, tenantId, namePrefix, auth } : undefined;
+}
+
+/**
+ * Reads every `*.yaml` of a folder, sorted by name, collecting the errors of all files before
+ * throwing, and checks that no two environments share a namespace.
+ */
+export function loadEnvironments(dir: string, displayDir: string = dir): EnvironmentConfig[] {
+  if (!fs.existsSync(dir)) throw new ConfigError([`${displayDir}: the environments folder does not exist`]);
+  const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  if (files.length === 0) throw new ConfigError([`${displayDir}: holds no environment file (*.yaml)`]);
+  const errors: string[] = [];
+  const envs: EnvironmentConfig[] = [];
+  for (const f of files) {
+    try {
+      envs.push(loadEnvironment(path.join(dir, f), `${displayDir}/${f}`));
+    } catch (e) {
+      if (e instanceof ConfigError) errors.push(...e.messages);
+      else throw e;
+    }
+  }
+  const byNamespace = new Map<string, string>();
+  for (const env of envs) {
+    const other = byNamespace.get(env.namespace);
+    if (other) errors.push(`${env.file}: 'namespace' is ${JSON.stringify(env.namespace)}, already the namespace of ${other}; allowed: a namespace of this environment's own`);
+    byNamespace.set(env.namespace, env.file);
+  }
+  if (errors.length > 0) throw new ConfigError(errors);
+  return envs;
+}

@@ -1,0 +1,6 @@
+// The Veza application on top of the generic layer: its catalog, environments and layout.
+export * from './catalog';
+export * from './environment';
+export * from './layout';
+export * from './veza-environment';
+export * from './veza-app';

@@ -1,0 +1,37 @@
+import { ProviderName } from './environment';
+
+/**
+ * Where every file goes in `dist/`: the seed's `k8s/secrets` layout, per environment.
+ *
+ *   dist/cluster/                          cluster-wide objects, applied once per cluster
+ *   dist/<env>/                            what GitOps applies for <env> (kustomization.yaml lists it)
+ *   dist/alternatives/<env>/               the providers <env> does not use, under the seed's
+ *                                          file names, applied by no GitOps path
+ */
+export const LAYOUT = {
+  clusterFolder: 'cluster',
+  alternativesFolder: 'alternatives',
+  /** The applied folder of an environment. */
+  appliedFolder: (env: string) => env,
+  /** The folder holding an environment's files for one provider. */
+  providerFolder: (env: string, provider: ProviderName, active: ProviderName) =>
+    (provider === active ? env : `alternatives/${env}`),
+  /** `secret-stores/vault-store.yaml`, ... */
+  storeFile: (provider: ProviderName) => `secret-stores/${provider}-store.yaml`,
+  /** The seed's ExternalSecret file names: `veza-secrets.yaml` for Vault, `veza-secrets-<provider>.yaml` otherwise. */
+  externalSecretFile: (provider: ProviderName) =>
+    `external-secrets/${provider === 'vault' ? 'veza-secrets.yaml' : `veza-secrets-${provider}.yaml`}`,
+  namespaceFile: 'namespace.yaml',
+  kustomizationFile: 'kustomization.yaml',
+} as const;
+
+/** The store names the seed's commands use (`kubectl describe secretstore vault-store`). */
+export const STORE_NAMES: Record<ProviderName, string> = {
+  vault: 'vault-store',
+  aws: 'aws-store',
+  gcp: 'gcp-store',
+  azure: 'azure-store',
+};
+
+/** The Secret every provider materializes, and the ExternalSecret's name in the seed's commands. */
+export const TARGET_SECRET = 'veza-secrets';

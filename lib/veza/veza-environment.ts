@@ -1,0 +1,159 @@
+import { Construct } from 'constructs';
+import * as kplus from 'cdk8s-plus-28';
+import { AwsAuth, AwsSecretService, AwsSecretStore } from '../eso/aws-secret-store';
+import { AzureAuth, AzureKeyVaultStore } from '../eso/azure-key-vault-store';
+import { DeploymentUnit, ExternalSecret } from '../eso/external-secret';
+import { GcpAuth, GcpSecretStore } from '../eso/gcp-secret-store';
+import { ISecretStore, SecretKeyReference } from '../eso/secret-store';
+import { VaultAuth, VaultSecretStore } from '../eso/vault-secret-store';
+import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
+import { toYaml } from '../output/synthesize';
+import { VezaCatalog } from './catalog';
+import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
+import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
+
+/** Props of {@link VezaEnvironment}. */
+export interface VezaEnvironmentProps {
+  /** The environment, as read from `environments/<name>.yaml`. */
+  readonly config: EnvironmentConfig;
+  /** The secrets to materialize. */
+  readonly catalog: VezaCatalog;
+}
+
+/** One provider's store and ExternalSecret for an environment. */
+export interface ProviderSecrets {
+  readonly provider: ProviderName;
+  readonly store: ISecretStore;
+  readonly externalSecret: ExternalSecret;
+  /** Whether this is the provider the applied folder uses. */
+  readonly active: boolean;
+}
+
+/** Labels on every object, so `kubectl get -l` finds what this project manages. */
+export function commonLabels(env: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/part-of': 'veza',
+    'app.kubernetes.io/managed-by': 'veza-secrets',
+    'veza.io/environment': env,
+  };
+}
+
+/**
+ * Everything of one environment: its namespace, the store and ExternalSecret of the provider it
+ * uses (applied), and those of the three others (synthesized under the seed's file names in
+ * `alternatives/`, applied by no GitOps path, so two ExternalSecrets never fight over
+ * `veza-secrets`).
+ */
+export class VezaEnvironment extends Construct {
+  public readonly config: EnvironmentConfig;
+  /** The manifests GitOps applies for this environment. */
+  public readonly applied: DeploymentUnit;
+  /** The namespace `veza-<env>`. */
+  public readonly namespace: kplus.Namespace;
+  /** Every provider's store and ExternalSecret, the active one first. */
+  public readonly providers: ProviderSecrets[];
+
+  public constructor(scope: Construct, id: string, props: VezaEnvironmentProps) {
+    super(scope, id);
+    const config = props.config;
+    this.config = config;
+    const labels = commonLabels(config.name);
+    this.applied = new DeploymentUnit(this, 'Applied');
+
+    const nsFile = new ManifestFile(this.applied, 'Namespace', { path: `${config.name}/${LAYOUT.namespaceFile}`, labels });
+    this.namespace = new kplus.Namespace(nsFile, 'Resource', {
+      metadata: {
+        name: config.namespace,
+        // Pod Security Standards: refuse any pod that is not 'restricted'.
+        labels: {
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'v1.28',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+      },
+    });
+
+    const ordered = [config.provider, ...PROVIDERS.filter((p) => p !== config.provider)];
+    this.providers = ordered.map((provider) => {
+      const active = provider === config.provider;
+      const unit = active ? this.applied : new DeploymentUnit(this, `Alternative-${provider}`);
+      const folder = LAYOUT.providerFolder(config.name, provider, config.provider);
+      const storeFile = new ManifestFile(unit, `${provider}-store`, { path: `${folder}/${LAYOUT.storeFile(provider)}`, namespace: config.namespace, labels });
+      const store = createStore(storeFile, provider, config);
+      const esFile = new ManifestFile(unit, `${provider}-external-secret`, { path: `${folder}/${LAYOUT.externalSecretFile(provider)}`, namespace: config.namespace, labels });
+      const externalSecret = new ExternalSecret(esFile, TARGET_SECRET, {
+        store,
+        targetName: TARGET_SECRET,
+        refreshInterval: config.externalSecret.refreshInterval,
+        creationPolicy: config.externalSecret.creationPolicy,
+        deletionPolicy: config.externalSecret.deletionPolicy,
+        data: props.catalog.all.map((entry) => ({ secretKey: entry.key, remoteName: entry.remoteName })),
+        targetLabels: labels,
+      });
+      return { provider, store, externalSecret, active };
+    });
+
+    // Kustomize (and Argo CD, Flux) apply exactly the files listed here, in this order.
+    new TextFile(this, 'Kustomization', {
+      path: `${config.name}/${LAYOUT.kustomizationFile}`,
+      content: () => kustomization(config.name, manifestFilesOf(this.applied).map((f) => f.path)),
+    });
+  }
+
+  /** The provider the applied folder uses. */
+  public get active(): ProviderSecrets {
+    return this.providers[0];
+  }
+}
+
+/** A kustomization.yaml listing files relative to `folder`. */
+export function kustomization(folder: string, paths: string[]): string {
+  const resources = paths.map((p) => p.slice(folder.length + 1));
+  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+}
+
+function ref(config: SecretKeyRefConfig): SecretKeyReference {
+  return { name: config.name, key: config.key };
+}
+
+function createStore(scope: Construct, provider: ProviderName, env: EnvironmentConfig): ISecretStore {
+  const name = STORE_NAMES[provider];
+  switch (provider) {
+    case 'vault': {
+      const c = env.providers.vault;
+      const auth = c.auth.method === 'kubernetes'
+        ? VaultAuth.kubernetes({ role: c.auth.role, mountPath: c.auth.mountPath, audience: c.auth.audience })
+        : c.auth.method === 'jwt'
+          ? VaultAuth.jwt({ role: c.auth.role, path: c.auth.mountPath, audience: c.auth.audience })
+          : c.auth.method === 'approle'
+            ? VaultAuth.appRole({ roleId: c.auth.roleId, secretId: ref(c.auth.secretId), path: c.auth.mountPath })
+            : VaultAuth.token({ token: ref(c.auth.token) });
+      return new VaultSecretStore(scope, name, { name, server: c.server, mount: c.mount, path: c.path, auth, caProvider: c.caProvider });
+    }
+    case 'aws': {
+      const c = env.providers.aws;
+      const auth = c.auth.method === 'irsa'
+        ? AwsAuth.serviceAccount({ roleArn: c.auth.roleArn })
+        : AwsAuth.accessKeys({ accessKeyId: ref(c.auth.accessKeyId), secretAccessKey: ref(c.auth.secretAccessKey) });
+      const service = c.service === 'ParameterStore' ? AwsSecretService.PARAMETER_STORE : AwsSecretService.SECRETS_MANAGER;
+      return new AwsSecretStore(scope, name, { name, region: c.region, service, namePrefix: c.namePrefix, auth });
+    }
+    case 'gcp': {
+      const c = env.providers.gcp;
+      const auth = c.auth.method === 'workload-identity'
+        ? GcpAuth.workloadIdentity({ gcpServiceAccount: c.auth.gcpServiceAccount })
+        : GcpAuth.serviceAccountKey({ key: ref(c.auth.key) });
+      return new GcpSecretStore(scope, name, { name, projectId: c.projectId, namePrefix: c.namePrefix, auth });
+    }
+    case 'azure': {
+      const c = env.providers.azure;
+      const auth = c.auth.method === 'workload-identity'
+        ? AzureAuth.workloadIdentity({ clientId: c.auth.clientId })
+        : c.auth.method === 'managed-identity'
+          ? AzureAuth.managedIdentity({ identityId: c.auth.identityId })
+          : AzureAuth.servicePrincipal({ clientId: ref(c.auth.clientId), clientSecret: ref(c.auth.clientSecret) });
+      return new AzureKeyVaultStore(scope, name, { name, vaultUrl: c.vaultUrl, tenantId: c.tenantId, namePrefix: c.namePrefix, auth });
+    }
+  }
+}
