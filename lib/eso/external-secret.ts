@@ -55,7 +55,7 @@ export interface ExternalSecretProps {
   readonly store: ISecretStore;
   /** `metadata.name` of the ExternalSecret. @default - the target Secret's name */
   readonly name?: string;
-  /** The Kubernetes Secret it creates: a contract, workloads name it. @default 'veza-secrets' is NOT assumed: the construct id */
+  /** The Kubernetes Secret it creates: a contract, workloads name it. @default - the construct id */
   readonly targetName?: string;
   /**
    * How often ESO reads the provider again. Not zero: with 0 ESO never refreshes and the
