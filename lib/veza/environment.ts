@@ -125,6 +125,9 @@ export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig 
   if (externalSecret && production && externalSecret.deletionPolicy !== DeletionPolicy.RETAIN) {
     es!.fail('deletionPolicy', externalSecret.deletionPolicy, `Retain outside development (the live Secret must never be dropped because a provider entry went missing)`);
   }
+  if (externalSecret && production && externalSecret.creationPolicy !== CreationPolicy.ORPHAN) {
+    es!.fail('creationPolicy', externalSecret.creationPolicy, `Orphan outside development (deleting the ExternalSecret, by a prune or a provider switch, must not delete the live Secret)`);
+  }
   if (externalSecret?.deletionPolicy === DeletionPolicy.DELETE && ![CreationPolicy.OWNER, CreationPolicy.ORPHAN].includes(externalSecret.creationPolicy)) {
     es!.fail('creationPolicy', externalSecret.creationPolicy, 'Owner or Orphan with deletionPolicy Delete (ESO rejects the others)');
   }
