@@ -48,3 +48,20 @@ export function checkSecretDataKey(where: string, field: string, value: string):
 export function where(node: { node: { path: string } }): string {
   return `[${node.node.path}]`;
 }
+
+/**
+ * The longest CronJob name: the controller names each Job `<cronjob>-<11 digits>`, and a Job's
+ * name becomes a 63-character label of its pods.
+ */
+export const CRONJOB_NAME_MAX_LENGTH = 52;
+
+/** Throws unless `value` is a DNS label of at most 52 characters, a CronJob's name. */
+export function checkCronJobName(where: string, field: string, value: string): string {
+  if (value.length > CRONJOB_NAME_MAX_LENGTH || !DNS_LABEL.test(value)) {
+    throw new Error(
+      `${where}: '${field}' must be a CronJob name (a DNS label of at most ${CRONJOB_NAME_MAX_LENGTH} characters: its Jobs add 11). ` +
+        `The value passed is: ${JSON.stringify(value)} (${value.length} characters)`,
+    );
+  }
+  return value;
+}
