@@ -1,8 +1,9 @@
 import * as path from 'path';
+import * as kplus from 'cdk8s-plus-28';
 import {
   checkPolicy, containerResources, cronJobNameLength, enforcePolicy, environmentIsolation, esoHygiene, formatViolation,
   KubeObject, noSecretMaterial, pinnedImages, podSecurityRestricted, POLICY_RULES, PolicyError, PolicyRule, rbacLeastPrivilege,
-  readDirectory, RenderedFile, toYaml,
+  exemptFromPolicy, formatExemption, generatedHeader, loadEnvironments, ManifestFile, readDirectory, renderApp, RenderedFile, toYaml, VezaApp,
 } from '../lib';
 
 const root = path.join(__dirname, '..');
@@ -252,5 +253,46 @@ describe('exemptions', () => {
   });
   test('enforcePolicy throws a PolicyError listing every violation', () => {
     expect(() => enforcePolicy([latest({})])).toThrow(PolicyError);
+  });
+});
+
+describe('the policy runs over the whole app at synth', () => {
+  test('a workload added to an environment fails the render with every violation, one per line', () => {
+    const app = new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')) });
+    const production = app.environments.find((e) => e.config.name === 'production')!;
+    const workloads = new ManifestFile(production.applied, 'Workloads', { path: 'production/workloads.yaml', namespace: 'veza-production' });
+    new kplus.Deployment(workloads, 'web', { metadata: { name: 'veza-web' }, containers: [{ name: 'web', image: 'nginx', portNumber: 8080 }] });
+    const files = renderApp(app, { header: generatedHeader });
+    expect(() => enforcePolicy(files)).toThrow(PolicyError);
+    let messages: string[] = [];
+    try {
+      enforcePolicy(files);
+    } catch (e) {
+      messages = (e as PolicyError).messages;
+    }
+    const W = "policy pod-security-restricted: dist/production/workloads.yaml: Deployment veza-production/veza-web: 'spec.template.spec.containers[\"web\"]";
+    expect(messages).toEqual([
+      `${W}.securityContext.capabilities.drop' is []; allowed: a list holding ALL`,
+      `${W}.securityContext.seccompProfile.type' is unset; allowed: RuntimeDefault or Localhost (on the container or the pod)`,
+      `policy pinned-images: dist/production/workloads.yaml: Deployment veza-production/veza-web: 'spec.template.spec.containers["web"].image' is "nginx"; allowed: an image with a tag other than latest, or a digest (name@sha256:...)`,
+    ]);
+  });
+  test('an exemption is printed as one line with its reason', () => {
+    const doc = cronJob({ ...goodContainer, image: 'bitnami/kubectl:latest' });
+    const fixture = file('production/secrets-rotation.yaml', { ...doc, metadata: { ...doc.metadata, annotations: { 'veza.io/policy-exempt': 'pinned-images', 'veza.io/policy-exempt-reason': 'vendor ships latest only (SEC-12)' } } });
+    expect(enforcePolicy([fixture]).exemptions.map(formatExemption)).toEqual([
+      'policy exemption: pinned-images for CronJob veza-production/secrets-rotation-signing-secret in dist/production/secrets-rotation.yaml: vendor ships latest only (SEC-12)',
+    ]);
+  });
+  test('exemptFromPolicy annotates the object; the synth passes and reports the exemption', () => {
+    const app = new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')) });
+    const production = app.environments.find((e) => e.config.name === 'production')!;
+    const workloads = new ManifestFile(production.applied, 'Workloads', { path: 'production/workloads.yaml', namespace: 'veza-production' });
+    const web = new kplus.Deployment(workloads, 'web', { metadata: { name: 'veza-web' }, containers: [{ name: 'web', image: 'nginx:1.27', portNumber: 8080, securityContext: { ensureNonRoot: true } }] });
+    exemptFromPolicy(web, ['pod-security-restricted'], 'a fixture: kept to show the printed reason');
+    expect(() => exemptFromPolicy(web, ['pinned-images'], ' ')).toThrow("[production/Applied/Workloads/web]: 'exemptFromPolicy' needs at least one rule and a reason. The value passed is: rules [\"pinned-images\"], reason \" \"");
+    expect(enforcePolicy(renderApp(app, { header: generatedHeader })).exemptions.map(formatExemption)).toEqual([
+      'policy exemption: pod-security-restricted for Deployment veza-production/veza-web in dist/production/workloads.yaml: a fixture: kept to show the printed reason',
+    ]);
   });
 });

@@ -1,3 +1,5 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { RenderedFile, SynthError } from '../output/synthesize';
 
@@ -185,4 +187,18 @@ export function stringsOf(doc: unknown, prefix = ''): { path: string; value: str
     return Object.entries(doc).flatMap(([k, v]) => stringsOf(v, prefix ? `${prefix}.${k}` : k));
   }
   return [];
+}
+
+/**
+ * Exempts one object from policy rules on purpose: writes the two annotations the policy reads on
+ * `ApiObject.of(scope)` (a construct's 'Resource' child, or the ApiObject itself).
+ * The reason is printed at every synth; it must say why and until when.
+ */
+export function exemptFromPolicy(scope: IConstruct, rules: string[], reason: string): void {
+  const apiObject = ApiObject.of(scope);
+  if (rules.length === 0 || reason.trim() === '') {
+    throw new Error(`[${scope.node.path}]: 'exemptFromPolicy' needs at least one rule and a reason. The value passed is: rules ${JSON.stringify(rules)}, reason ${JSON.stringify(reason)}`);
+  }
+  apiObject.metadata.addAnnotation(POLICY_EXEMPT_ANNOTATION, rules.join(', '));
+  apiObject.metadata.addAnnotation(POLICY_EXEMPT_REASON_ANNOTATION, reason.trim());
 }
