@@ -3,7 +3,8 @@ import { KubeObject, PolicyRule, stringsOf } from './policy';
 
 /** Shapes of credentials that must never be written: dist/ is committed. */
 export const CREDENTIAL_PATTERNS: { readonly name: string; readonly pattern: RegExp }[] = [
-  { name: 'a PEM private key', pattern: /-----BEGIN ([A-Z]+ )*PRIVATE KEY-----/ },
+  // A header followed by key material; a documented example (`-----BEGIN PRIVATE KEY-----\n<private-key>`, as in ESO's CRDs) is not one.
+  { name: 'a PEM private key', pattern: /-----BEGIN ([A-Z]+ )*PRIVATE KEY-----(\s|\\n)*[A-Za-z0-9+/]{16,}/ },
   { name: 'an AWS access key ID', pattern: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/ },
   { name: 'a Stripe live key', pattern: /\b(sk|rk)_live_[0-9a-zA-Z]{16,}/ },
   { name: 'a JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
@@ -64,10 +65,12 @@ export const noSecretMaterial: PolicyRule = {
   },
   checkText: (file: RenderedFile) => {
     const problems: string[] = [];
-    file.content.split('\n').forEach((line, i) => {
-      const kind = credentialIn(line);
-      if (kind) problems.push(`line ${i + 1} holds ${kind}; allowed: placeholders, never a value`);
-    });
+    for (const { name, pattern } of CREDENTIAL_PATTERNS) {
+      for (const match of file.content.matchAll(new RegExp(pattern.source, 'g'))) {
+        const line = file.content.slice(0, match.index).split('\n').length;
+        problems.push(`line ${line} holds ${name}; allowed: placeholders, never a value`);
+      }
+    }
     return problems;
   },
 };
