@@ -84,6 +84,9 @@ export interface BoundWorkload {
  * A catalog's keys as materialized by one ExternalSecret: the consumer side of the catalog.
  * `forService(name)` returns the typed view a workload uses, limited to the keys that service
  * consumes.
+ *
+ * @see https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets
+ * @see docs/consumers.md
  */
 export class CatalogSecret<C extends AnySecretCatalog> {
   /** Creates the ExternalSecret from the catalog (one key per entry, under its `remoteName`) and returns its consumer view. */
@@ -148,6 +151,9 @@ export class CatalogSecret<C extends AnySecretCatalog> {
  * The keys of one Secret that one service reads, and how a cdk8s-plus workload consumes them:
  * one key as an env var, all of them as env vars or files, RBAC, and restart on change.
  * Only the service's own keys: the Secret holds keys other services must not see.
+ *
+ * @see https://kubernetes.io/docs/tasks/inject-data-application/distribute-credentials-secure/
+ * @see https://github.com/stakater/Reloader#how-to-use-reloader
  */
 export class ServiceSecrets<Key extends string> {
   /** The service, by its Kubernetes name. */
