@@ -129,6 +129,17 @@ describe('ServiceSecrets', () => {
     return { ...s, deployment, container: deployment.containers[0] };
   }
 
+  test('defaults: every helper with its defaults (snapshot)', () => {
+    const { chart, secrets, deployment, container } = workload();
+    const api = secrets.forService('api');
+    api.addEnvTo(container);
+    container.mount('/etc/secrets', api.volume(deployment, 'files'), { readOnly: true });
+    api.grantRead(new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'api' }, automountToken: false }));
+    api.bindRestart(deployment);
+    // Only what the helpers produce: the store's rendering is another test's concern.
+    expect(Testing.synth(chart).filter((o) => ['Deployment', 'Role', 'RoleBinding'].includes(o.kind))).toMatchSnapshot();
+  });
+
   test('keys are the service\'s own, in catalog order', () => {
     const { secrets } = setup();
     expect(secrets.forService('api').keys).toEqual(['api-token', 'db.password']);

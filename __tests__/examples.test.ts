@@ -95,6 +95,38 @@ describe.each(configs.map((c) => c.name))('examples in %s', (envName_) => {
   });
 });
 
+describe('example props', () => {
+  const app = vezaApp();
+  const env = app.environments[0];
+
+  test('defaults: two replicas, the pinned 1.0.4 images', () => {
+    const backend = deploymentOf(Testing.synth(backendApiChart(app, env)));
+    const stream = deploymentOf(Testing.synth(streamServerChart(app, env)));
+    expect([backend.spec.replicas, stream.spec.replicas]).toEqual([2, 2]);
+    expect(backend.spec.template.spec.containers[0].image).toBe('registry.example.com/veza/veza-backend-api:1.0.4');
+    expect(stream.spec.template.spec.containers[0].image).toBe('registry.example.com/veza/veza-stream-server:1.0.4');
+  });
+
+  test("'image' and 'replicas'", () => {
+    const image = `registry.example.com/veza/veza-backend-api@sha256:${'b'.repeat(64)}`;
+    const backend = deploymentOf(Testing.synth(backendApiChart(new App(), env, { image, replicas: 3 })));
+    expect(backend.spec.replicas).toBe(3);
+    expect(backend.spec.template.spec.containers[0].image).toBe(image);
+    const stream = deploymentOf(Testing.synth(streamServerChart(new App(), env, { image: 'registry.example.com/s:2.0.0', replicas: 1 })));
+    expect([stream.spec.replicas, stream.spec.template.spec.containers[0].image]).toEqual([1, 'registry.example.com/s:2.0.0']);
+    const billing = deploymentOf(Testing.synth(otherTeamStack(new App(), { namespace: 'payments', image: 'registry.example.com/b:9.9.9' }).team));
+    expect([billing.metadata.namespace, billing.spec.template.spec.containers[0].image]).toEqual(['payments', 'registry.example.com/b:9.9.9']);
+  });
+
+  test.each([
+    ['backend-api', () => backendApiChart(new App(), env, { image: 'registry.example.com/veza/veza-backend-api:latest' })],
+    ['stream-server', () => streamServerChart(new App(), env, { image: 'registry.example.com/veza/veza-stream-server' })],
+    ['other-team', () => otherTeamStack(new App(), { image: 'billing-worker' })],
+  ])('%s refuses an unpinned image', (_name, act) => {
+    expect(act).toThrow("'image' must be pinned by a tag other than latest or by a digest");
+  });
+});
+
 describe('restart on a change of the model', () => {
   /** Veza's catalog with one entry's remote name or rotation interval changed. */
   function variant(key: VezaSecretKey, change: { remoteName?: string; intervalDays?: number }): VezaCatalog {
