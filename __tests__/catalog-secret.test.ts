@@ -70,9 +70,13 @@ describe('ExternalSecret.grantRead', () => {
     const { app, secrets } = setup();
     const rbac = new Chart(app, 'rbac', { namespace: 'team-a' });
     const sa = new kplus.ServiceAccount(rbac, 'sa', { metadata: { name: 'api' } });
-    secrets.externalSecret.grantRead(sa, { scope: rbac, roleName: 'app-secrets-reader' });
+    const first = secrets.externalSecret.grantRead(sa, { scope: rbac, roleName: 'app-secrets-reader' });
     expect(objects(rbac, 'Role').map((r) => r.metadata.name)).toEqual(['app-secrets-reader']);
     expect(objects(rbac, 'RoleBinding').map((r) => r.metadata.name)).toEqual(['app-secrets-reader']);
+    // A later grant without options (another stack's) extends the same Role, where it is.
+    const other = new kplus.ServiceAccount(new Chart(app, 'other-stack', { namespace: 'team-a' }), 'sa', { metadata: { name: 'reporter' } });
+    expect(secrets.externalSecret.grantRead(other)).toEqual(first);
+    expect(objects(rbac, 'RoleBinding')[0].subjects.map((s: any) => s.name)).toEqual(['api', 'reporter']);
   });
 
   test.each([
