@@ -10,10 +10,10 @@ import { KeysOf, SecretCatalog } from './secret-catalog';
 export type AnySecretCatalog = SecretCatalog<any, any, any>;
 
 /** The services of catalog `C`. */
-export type ServiceOf<C> = C extends SecretCatalog<infer _K, infer S, infer _D> ? S : never;
+export type CatalogService<C> = C extends SecretCatalog<infer _K, infer S, infer _D> ? S : never;
 
 /** The keys of catalog `C`. */
-export type KeyOf<C> = C extends SecretCatalog<infer K, infer _S, infer _D> ? K : never;
+export type CatalogKey<C> = C extends SecretCatalog<infer K, infer _S, infer _D> ? K : never;
 
 /** The Stakater Reloader annotation: the controller rolls the workload when a listed Secret's data changes. */
 export const RELOADER_ANNOTATION = 'secret.reloader.stakater.com/reload';
@@ -131,7 +131,7 @@ export class CatalogSecret<C extends AnySecretCatalog> {
   }
 
   /** The view of one service: only its keys, checked by the type checker. */
-  public forService<S extends ServiceOf<C>>(service: S): ServiceSecrets<KeysOf<C, S>> {
+  public forService<S extends CatalogService<C>>(service: S): ServiceSecrets<KeysOf<C, S>> {
     const keys = this.catalog.keysFor(service) as KeysOf<C, S>[];
     return new ServiceSecrets<KeysOf<C, S>>(this, service, keys, (workload, keyList) => {
       this.bound.push({ service, workload, keys: keyList });
@@ -142,7 +142,7 @@ export class CatalogSecret<C extends AnySecretCatalog> {
    * The workloads bound with `bindRestart` that read `key`, or every bound workload: the
    * restart list of a rotation of that key.
    */
-  public boundWorkloads(key?: KeyOf<C>): BoundWorkload[] {
+  public boundWorkloads(key?: CatalogKey<C>): BoundWorkload[] {
     return this.bound.filter((b) => key === undefined || b.keys.includes(key));
   }
 }
