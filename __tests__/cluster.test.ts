@@ -97,6 +97,16 @@ describe('dist/cluster', () => {
   });
 });
 
+test('every Namespace in the output enforces Pod Security restricted', () => {
+  const namespaces = files
+    .filter((f) => f.path.endsWith('.yaml') && !f.path.includes('control-plane/') && !f.path.endsWith('kustomization.yaml'))
+    .flatMap((f) => (yaml.loadAll(f.content) as any[]).filter((d) => d?.kind === 'Namespace').map((d) => ({ path: f.path, d })));
+  expect(namespaces.map((n) => n.d.metadata.name)).toEqual(expect.arrayContaining(['external-secrets-system', 'veza-development', 'veza-staging', 'veza-production']));
+  for (const { path: p, d } of namespaces) {
+    expect({ path: p, enforce: d.metadata.labels['pod-security.kubernetes.io/enforce'] }).toEqual({ path: p, enforce: 'restricted' });
+  }
+});
+
 describe('VezaCluster', () => {
   test('defaults', () => {
     const app = new App({ outdir: 'unused' });
