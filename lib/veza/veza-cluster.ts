@@ -53,6 +53,9 @@ const CONTROL_PLANE_HEADER = (flag: string) => [
  * `external-secrets-system` (Flux, in `cluster/`, listed by `cluster/kustomization.yaml`; the Argo CD
  * form in `alternatives/cluster/`), and the API server's encryption at rest and audit policy in
  * `cluster/control-plane/` (files for the control-plane nodes, in no kustomization).
+ *
+ * @see docs/cluster.md
+ * @see https://external-secrets.io/latest/introduction/getting-started/
  */
 export class VezaCluster extends Construct {
   /** The manifests GitOps applies for the cluster. */
