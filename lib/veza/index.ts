@@ -3,4 +3,5 @@ export * from './catalog';
 export * from './environment';
 export * from './layout';
 export * from './veza-environment';
+export * from './veza-cluster';
 export * from './veza-app';
