@@ -9,3 +9,5 @@ export * from './azure-key-vault-store';
 export * from './external-secret';
 export * from './secret-catalog';
 export * from './catalog-secret';
+export * from './external-secrets-operator';
+export * from './secret-template-file';
