@@ -5,3 +5,4 @@ export * from './layout';
 export * from './veza-environment';
 export * from './veza-cluster';
 export * from './veza-app';
+export * from './veza-consumers';

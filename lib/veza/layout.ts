@@ -22,6 +22,8 @@ export const LAYOUT = {
   externalSecretFile: (provider: ProviderName) =>
     `external-secrets/${provider === 'vault' ? 'veza-secrets.yaml' : `veza-secrets-${provider}.yaml`}`,
   namespaceFile: 'namespace.yaml',
+  /** The consuming services' accounts and the `secrets-reader` Role. */
+  rbacFile: 'rbac.yaml',
   kustomizationFile: 'kustomization.yaml',
 } as const;
 

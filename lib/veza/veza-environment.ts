@@ -10,6 +10,7 @@ import { VaultAuth, VaultSecretStore } from '../eso/vault-secret-store';
 import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
 import { toYaml } from '../output/synthesize';
 import { VezaCatalog } from './catalog';
+import { VezaConsumers } from './veza-consumers';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
 
@@ -53,6 +54,8 @@ export class VezaEnvironment extends Construct {
   public readonly namespace: kplus.Namespace;
   /** Every provider's store and ExternalSecret, the active one first. */
   public readonly providers: ProviderSecrets[];
+  /** The services' accounts, `secrets-reader`, and the typed view workloads consume `veza-secrets` through. */
+  public readonly consumers: VezaConsumers;
 
   public constructor(scope: Construct, id: string, props: VezaEnvironmentProps) {
     super(scope, id);
@@ -93,6 +96,14 @@ export class VezaEnvironment extends Construct {
         targetLabels: labels,
       });
       return { provider, store, externalSecret, active };
+    });
+
+    this.consumers = new VezaConsumers(this.applied, 'Consumers', {
+      environment: config.name,
+      namespace: config.namespace,
+      catalog: props.catalog,
+      externalSecret: this.active.externalSecret,
+      labels,
     });
 
     // The seed's option 1 (plain Kubernetes Secrets, no ESO): a template, placeholders only.
