@@ -8,3 +8,5 @@ export * from './gcp-secret-store';
 export * from './azure-key-vault-store';
 export * from './external-secret';
 export * from './secret-catalog';
+export * from './vault-policy';
+export * from './vault-kubernetes-auth-integration';

@@ -11,6 +11,8 @@ import { toYaml } from '../output/synthesize';
 import { VezaCatalog } from './catalog';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
+import { addVaultIntegration } from './vault-integration';
+import { VaultKubernetesAuthIntegration } from '../eso/vault-kubernetes-auth-integration';
 
 /** Props of {@link VezaEnvironment}. */
 export interface VezaEnvironmentProps {
@@ -52,6 +54,8 @@ export class VezaEnvironment extends Construct {
   public readonly namespace: kplus.Namespace;
   /** Every provider's store and ExternalSecret, the active one first. */
   public readonly providers: ProviderSecrets[];
+  /** Both sides of Vault's Kubernetes auth for the Vault store, when it uses Kubernetes auth. */
+  public readonly vaultIntegration?: VaultKubernetesAuthIntegration;
 
   public constructor(scope: Construct, id: string, props: VezaEnvironmentProps) {
     super(scope, id);
@@ -93,6 +97,12 @@ export class VezaEnvironment extends Construct {
       });
       return { provider, store, externalSecret, active };
     });
+
+    // Vault's side of its Kubernetes auth, from the same store (docs/vault-integration.md).
+    const vaultStore = this.providers.find((p) => p.store instanceof VaultSecretStore)?.store;
+    if (vaultStore instanceof VaultSecretStore && vaultStore.authMethod === 'kubernetes') {
+      this.vaultIntegration = addVaultIntegration(vaultStore, config, props.catalog, labels);
+    }
 
     // Kustomize (and Argo CD, Flux) apply exactly the files listed here, in this order.
     new TextFile(this, 'Kustomization', {
