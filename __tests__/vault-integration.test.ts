@@ -311,8 +311,10 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
     });
     expect(hclRules(file(files, `${env}/vault/veza-${env}-rotation.hcl`))).toEqual({ [`secret/data/veza/${env}`]: ['read', 'update', 'patch'] });
     for (const f of files.filter((x) => x.path.startsWith(`${env}/vault/`) || x.path === `${env}/vault-integration.yaml`)) {
-      for (const other of ENVS.filter((o) => o !== env)) expect(f.content).not.toContain(other);
-      expect(f.content).not.toMatch(/path "[^"]*[*+]/);
+      // Comments may name the environments sharing the auth mount; nothing else may.
+      const code = f.content.split('\n').filter((line) => !line.startsWith('#')).join('\n');
+      for (const other of ENVS.filter((o) => o !== env)) expect(code).not.toContain(other);
+      expect(code).not.toMatch(/path "[^"]*[*+]/);
     }
   });
 
@@ -345,6 +347,20 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['ServiceAccount/vault-token-reviewer', `ClusterRoleBinding/veza-${env}-vault-token-reviewer`, 'Secret/vault-token-reviewer-token']);
     expect(docs[1].subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'vault-token-reviewer', namespace: `veza-${env}` }]);
     expect(files.find((f) => f.path === `${env}/vault/configure-vault.sh`)!.executable).toBe(true);
+  });
+
+  test('a script names the other environments configuring the same auth mount of the same Vault', () => {
+    const note = (env: string) => file(files, `${env}/vault/configure-vault.sh`).split('\n').filter((l) => l.startsWith('# The mount '));
+    expect(note('production')).toEqual(['# The mount kubernetes/ of this Vault is also configured by the script of veza-staging (reviewer vault-token-reviewer).']);
+    expect(note('staging')).toEqual(['# The mount kubernetes/ of this Vault is also configured by the script of veza-production (reviewer vault-token-reviewer).']);
+    // development has a Vault of its own.
+    expect(note('development')).toEqual([]);
+    const own = rawEnvironment('production');
+    own.providers.vault.auth.mountPath = 'kubernetes-production';
+    const separate = render({ staging: rawEnvironment('staging'), production: own });
+    expect(file(separate, 'production/vault/configure-vault.sh')).not.toContain('# The mount ');
+    expect(file(separate, 'production/vault/configure-vault.sh')).toContain('vault write auth/kubernetes-production/role/veza-production \\\n');
+    expect(file(separate, 'production/secret-stores/vault-store.yaml')).toContain('mountPath: kubernetes-production\n');
   });
 
   test('the rotation period comes from the catalog\'s database-engine rotation class', () => {

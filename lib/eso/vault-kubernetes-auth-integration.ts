@@ -313,6 +313,7 @@ export class VaultKubernetesAuthIntegration extends Construct {
       ...this.policies.map((p) => `vault policy write ${shq(p.name)} "$here/${p.fileName}"`),
       '',
       `# 3. The Kubernetes auth method; Vault reviews tokens with ${this.reviewer.name}'s token, read now, never stored.`,
+      ...this.sharedMountNote(),
       ...enableGuarded('auth', mount, 'kubernetes'),
       `reviewer_jwt=$(kubectl get secret ${shq(this.reviewerToken.name)} --namespace ${shq(this.namespace)} -o jsonpath='{.data.token}' | base64 -d)`,
       'if [ -z "$reviewer_jwt" ]; then',
@@ -358,6 +359,27 @@ export class VaultKubernetesAuthIntegration extends Construct {
     lines.push('', `echo "Vault configured for ${this.namespace}."`, '');
     return lines.join('\n');
   }
+
+  /**
+   * Vault keeps one reviewer token per auth mount: when other integrations configure the same
+   * mount of the same Vault, the last script run sets it. Says so where the operator reads.
+   */
+  private sharedMountNote(): string[] {
+    const others = sharingMount(this).map((o) => `${o.namespace} (reviewer ${o.reviewer.name})`);
+    if (others.length === 0) return [];
+    return [
+      `# The mount ${this.authMountPath}/ of this Vault is also configured by the script of ${others.join(', ')}.`,
+      '# A mount reviews the tokens of one cluster with one reviewer token: the script run last sets it, for all of them.',
+      '# After deleting a namespace whose reviewer is set, run a remaining one\'s script, or give each environment its',
+      '# own mount (docs/vault-integration.md).',
+    ];
+  }
+}
+
+/** Integrations of one app that configure the same auth mount of the same Vault. */
+function sharingMount(self: VaultKubernetesAuthIntegration): VaultKubernetesAuthIntegration[] {
+  return self.node.root.node.findAll().filter((c): c is VaultKubernetesAuthIntegration =>
+    c instanceof VaultKubernetesAuthIntegration && c !== self && c.store.server === self.store.server && c.authMountPath === self.authMountPath);
 }
 
 /** `vault secrets enable` / `vault auth enable`, skipped when the path is already mounted. */

@@ -34,6 +34,10 @@ vault policy write veza-staging-read "$here/veza-staging-read.hcl"
 vault policy write veza-staging-rotation "$here/veza-staging-rotation.hcl"
 
 # 3. The Kubernetes auth method; Vault reviews tokens with vault-token-reviewer's token, read now, never stored.
+# The mount kubernetes/ of this Vault is also configured by the script of veza-production (reviewer vault-token-reviewer).
+# A mount reviews the tokens of one cluster with one reviewer token: the script run last sets it, for all of them.
+# After deleting a namespace whose reviewer is set, run a remaining one's script, or give each environment its
+# own mount (docs/vault-integration.md).
 if vault read sys/auth/kubernetes >/dev/null 2>&1; then
   echo "kubernetes/ is already enabled"
 else
