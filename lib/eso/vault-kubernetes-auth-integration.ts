@@ -68,6 +68,12 @@ export interface VaultKubernetesAuthIntegrationProps {
   readonly database?: VaultDatabaseOptions;
 }
 
+/** Options of {@link VaultKubernetesAuthIntegration.configureScript}. */
+export interface ConfigureScriptOptions {
+  /** Comment lines put under the shebang (where the script comes from, how to run it). @default - none */
+  readonly header?: string;
+}
+
 /** One Kubernetes-auth role, as the script writes it. */
 export interface VaultKubernetesRole {
   readonly name: string;
@@ -272,7 +278,7 @@ export class VaultKubernetesAuthIntegration extends Construct {
    * `vault` on stdin, never as arguments, never stored: the reviewer's token from its Secret
    * through `kubectl`, the database password from the operator's environment.
    */
-  public configureScript(options: { readonly header?: string } = {}): string {
+  public configureScript(options: ConfigureScriptOptions = {}): string {
     const store = this.store;
     const mount = this.authMountPath;
     const db = this.database;

@@ -5,6 +5,7 @@ import { AzureAuth, AzureKeyVaultStore } from '../eso/azure-key-vault-store';
 import { DeploymentUnit, ExternalSecret } from '../eso/external-secret';
 import { GcpAuth, GcpSecretStore } from '../eso/gcp-secret-store';
 import { ISecretStore, SecretKeyReference } from '../eso/secret-store';
+import { VaultKubernetesAuthIntegration } from '../eso/vault-kubernetes-auth-integration';
 import { VaultAuth, VaultSecretStore } from '../eso/vault-secret-store';
 import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
 import { toYaml } from '../output/synthesize';
@@ -12,7 +13,6 @@ import { VezaCatalog } from './catalog';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
 import { addVaultIntegration } from './vault-integration';
-import { VaultKubernetesAuthIntegration } from '../eso/vault-kubernetes-auth-integration';
 
 /** Props of {@link VezaEnvironment}. */
 export interface VezaEnvironmentProps {
