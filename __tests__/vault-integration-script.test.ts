@@ -2,7 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { generatedHeader, parseEnvironment, renderApp, RenderedFile, VezaApp } from '../lib';
+import { Chart, Testing } from 'cdk8s';
+import { generatedHeader, parseEnvironment, renderApp, RenderedFile, VaultAuth, VaultKubernetesAuthIntegration, VaultSecretStore, VezaApp } from '../lib';
 import { runConfigureScript, STUB_CA, STUB_KUBERNETES_HOST, StubCall } from './vault-stub';
 
 const root = path.join(__dirname, '..');
@@ -127,4 +128,15 @@ test('configure-vault.sh stops before configuring the auth method when the revie
   expect(run.status).toBe(1);
   expect(run.stderr).toBe('error: the Secret vault-token-reviewer-token in veza-production holds no token yet; apply vault-integration.yaml and retry.\n');
   expect(run.calls.filter((c) => c.argv[0] === 'write')).toEqual([]);
+});
+
+test('values are quoted for bash: an audience with a space and a quote reaches vault as one argument', () => {
+  const chart = new Chart(Testing.app(), 'ns', { namespace: 'ns' });
+  const store = new VaultSecretStore(chart, 'store', { server: 'https://vault.example:8200', path: 'app', auth: VaultAuth.kubernetes({ audience: "it's vault" }) });
+  const integration = new VaultKubernetesAuthIntegration(chart, 'integration', { store });
+  const files = Object.fromEntries([...integration.policies.map((p) => [p.fileName, p.toHcl()]), ['configure-vault.sh', integration.configureScript()]]);
+  const run = runConfigureScript(files);
+  expect(run.status).toBe(0);
+  expect(run.calls.find((c) => c.argv[1] === 'auth/kubernetes/role/ns')!.argv).toContain("audience=it's vault");
+  expect(run.calls.filter((c) => c.argv.join(' ').includes('database'))).toEqual([]);
 });

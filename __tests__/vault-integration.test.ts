@@ -225,6 +225,17 @@ describe('VaultKubernetesAuthIntegration', () => {
     expect(script).toContain('  vault secrets enable -path=db database');
   });
 
+  test.each<[string, VaultAuth, string, string | undefined]>([
+    ['kubernetes', VaultAuth.kubernetes(), 'kubernetes', 'kubernetes'],
+    ['jwt', VaultAuth.jwt({ role: 'r' }), 'jwt', 'jwt'],
+    ['appRole', VaultAuth.appRole({ roleId: 'id', secretId: { name: 's', key: 'k' } }), 'appRole', 'approle'],
+    ['token', VaultAuth.token({ token: { name: 's', key: 'k' } }), 'token', undefined],
+  ])('VaultSecretStore tells its auth method (%s), auth mount and KV version', (_name, auth, method, mountPath) => {
+    const chart = new Chart(Testing.app(), 'ns', { namespace: 'ns' });
+    const store = new VaultSecretStore(chart, 's', { server: 'https://v.example', path: 'p', auth });
+    expect([store.authMethod, store.authMountPath, store.kvVersion]).toEqual([method, mountPath, 'v2']);
+  });
+
   // No drift: each value the store is built from reaches the store's manifest and the Vault side.
   test.each<[string, Partial<VaultSecretStoreProps>, (s: ReturnType<typeof build>) => void]>([
     ['path', { path: 'veza/elsewhere' }, ({ store, integration }) => {
