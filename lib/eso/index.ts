@@ -11,3 +11,5 @@ export * from './secret-catalog';
 export * from './catalog-secret';
 export * from './external-secrets-operator';
 export * from './secret-template-file';
+export * from './vault-policy';
+export * from './vault-kubernetes-auth-integration';

@@ -6,3 +6,4 @@ export * from './veza-environment';
 export * from './veza-cluster';
 export * from './veza-app';
 export * from './veza-consumers';
+export * from './vault-integration';

@@ -24,6 +24,10 @@ export const LAYOUT = {
   namespaceFile: 'namespace.yaml',
   /** The consuming services' accounts and the `secrets-reader` Role. */
   rbacFile: 'rbac.yaml',
+  /** The Kubernetes side of Vault's Kubernetes auth method, and the folder of its Vault side. */
+  vaultIntegrationFile: 'vault-integration.yaml',
+  vaultFolder: 'vault',
+  vaultScriptFile: 'configure-vault.sh',
   kustomizationFile: 'kustomization.yaml',
 } as const;
 

@@ -6,6 +6,7 @@ import { DeploymentUnit, ExternalSecret } from '../eso/external-secret';
 import { GcpAuth, GcpSecretStore } from '../eso/gcp-secret-store';
 import { ISecretStore, SecretKeyReference } from '../eso/secret-store';
 import { SecretTemplateFile } from '../eso/secret-template-file';
+import { VaultKubernetesAuthIntegration } from '../eso/vault-kubernetes-auth-integration';
 import { VaultAuth, VaultSecretStore } from '../eso/vault-secret-store';
 import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
 import { toYaml } from '../output/synthesize';
@@ -13,6 +14,7 @@ import { VezaCatalog } from './catalog';
 import { VezaConsumers } from './veza-consumers';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
+import { addVaultIntegration } from './vault-integration';
 
 /** Props of {@link VezaEnvironment}. */
 export interface VezaEnvironmentProps {
@@ -56,6 +58,8 @@ export class VezaEnvironment extends Construct {
   public readonly providers: ProviderSecrets[];
   /** The services' accounts, `secrets-reader`, and the typed view workloads consume `veza-secrets` through. */
   public readonly consumers: VezaConsumers;
+  /** Both sides of Vault's Kubernetes auth for the Vault store, when it uses Kubernetes auth. */
+  public readonly vaultIntegration?: VaultKubernetesAuthIntegration;
 
   public constructor(scope: Construct, id: string, props: VezaEnvironmentProps) {
     super(scope, id);
@@ -115,6 +119,11 @@ export class VezaEnvironment extends Construct {
       labels,
       comment: secretsExampleComment(config),
     });
+    // Vault's side of its Kubernetes auth, from the same store (docs/vault-integration.md).
+    const vaultStore = this.providers.find((p) => p.store instanceof VaultSecretStore)?.store;
+    if (vaultStore instanceof VaultSecretStore && vaultStore.authMethod === 'kubernetes') {
+      this.vaultIntegration = addVaultIntegration(vaultStore, config, props.catalog, labels);
+    }
 
     // Kustomize (and Argo CD, Flux) apply exactly the files listed here, in this order.
     new TextFile(this, 'Kustomization', {
