@@ -214,6 +214,11 @@ describe('environment-isolation', () => {
       "policy environment-isolation: dist/staging/vault/veza-staging-read.hcl: line 1 names environment production; allowed: this environment's own (staging)",
     ]);
   });
+  test('comment lines and Markdown may mention another environment', () => {
+    const script = { path: 'staging/vault/configure-vault.sh', content: '# The mount kubernetes/ is also configured by the script of veza-production.\nvault policy write veza-staging-read x\n', executable: true };
+    const readme = { path: 'staging/README.md', content: 'Unlike veza-production, staging ...\n', executable: false };
+    expect(violations(environmentIsolation, ns('veza-production'), ns('veza-staging'), script, readme)).toEqual([]);
+  });
 });
 
 describe('eso-hygiene', () => {
