@@ -152,7 +152,9 @@ describe('no-secret-material', () => {
   test.each([
     ['a PEM private key', cm({ key: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq98xEoC3Gq4pLk\n-----END RSA PRIVATE KEY-----' }), [`${P}: 'data.key' holds a PEM private key; allowed: a reference to a secret, never its value`]],
     ['an AWS access key ID', cm({ id: 'AKIAIOSFODNN7EXAMPLE' }), [`${P}: 'data.id' holds an AWS access key ID; allowed: a reference to a secret, never its value`]],
-    ['a Stripe live key', cm({ stripe: `sk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}` }), [`${P}: 'data.stripe' holds a Stripe live key; allowed: a reference to a secret, never its value`]],
+    ['a Stripe key', cm({ stripe: `sk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}` }), [`${P}: 'data.stripe' holds a Stripe key; allowed: a reference to a secret, never its value`]],
+    ['a Vault token', cm({ token: `hvs.${'CAESIJ7x9k2LmQpR4sTuVwXyZ0a1b2c3'}` }), [`${P}: 'data.token' holds a Vault token; allowed: a reference to a secret, never its value`]],
+    ['a URL with a password', cm({ url: 'postgresql://veza:s3cr3tPass@db:5432/veza' }), [`${P}: 'data.url' holds a URL with a password; allowed: a reference to a secret, never its value`]],
     ['a JWT', cm({ t: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U' }), [`${P}: 'data.t' holds a JSON Web Token; allowed: a reference to a secret, never its value`]],
     ['a random token in an annotation', cm({}, { 'veza.io/note': 'q8Zr2VbX7mKp4LwN9sTy3HdF6gJc1AeRuPo0iQx5' }), [`${P}: 'metadata.annotations.veza.io/note' holds a random-looking token; allowed: no key material (exempt it with a reason if it is public)`]],
   ])('%s', (_case, fixture, expected) => {

@@ -6,7 +6,10 @@ export const CREDENTIAL_PATTERNS: { readonly name: string; readonly pattern: Reg
   // A header followed by key material; a documented example (`-----BEGIN PRIVATE KEY-----\n<private-key>`, as in ESO's CRDs) is not one.
   { name: 'a PEM private key', pattern: /-----BEGIN ([A-Z]+ )*PRIVATE KEY-----(\s|\\n)*[A-Za-z0-9+/]{16,}/ },
   { name: 'an AWS access key ID', pattern: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/ },
-  { name: 'a Stripe live key', pattern: /\b(sk|rk)_live_[0-9a-zA-Z]{16,}/ },
+  { name: 'a Stripe key', pattern: /\b[sr]k_(live|test)_[0-9A-Za-z]{20,}/ },
+  { name: 'a Stripe webhook secret', pattern: /\bwhsec_[0-9A-Za-z]{24,}/ },
+  { name: 'a Vault token', pattern: /\bhv[sbr]\.[0-9A-Za-z_-]{24,}/ },
+  { name: 'a URL with a password', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@"']*:(?!PASSWORD@|\$\{|\{\{)[^\s:/@"']{6,}@/ },
   { name: 'a JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
   { name: 'a GitHub token', pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/ },
 ];
@@ -45,7 +48,7 @@ function freeTextFields(doc: KubeObject): { path: string; value: string }[] {
  */
 export const noSecretMaterial: PolicyRule = {
   name: 'no-secret-material',
-  description: 'No Secret with data or stringData, no string shaped like a credential (PEM private key, AWS key ID, Stripe live key, JWT, GitHub token), no high-entropy token in annotations, ConfigMap data or env values.',
+  description: 'No Secret with data or stringData, no string shaped like a credential (PEM private key, AWS key ID, Stripe key or webhook secret, JWT, GitHub token, Vault token, URL with a password), no high-entropy token in annotations, ConfigMap data or env values.',
   check: ({ doc }) => {
     const problems: string[] = [];
     if (doc.kind === 'Secret') {
