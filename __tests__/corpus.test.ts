@@ -204,6 +204,12 @@ const CONSTRUCT_CASES: [string, () => unknown, string[]][] = [
     new ExternalSecret(unit, 'from-vault-again', { store, targetName: 'veza-secrets', data: [{ secretKey: 'jwt-secret' }] });
     renderApp(app);
   }, [`[production/Applied/from-vault]: the Secret "veza-secrets" in namespace "veza-production" has 2 owning ExternalSecrets (production/Applied/from-vault, production/Applied/from-vault-again); exactly one may create it, the others must use creationPolicy Merge.`]],
+  ['a label key that is not one', () => {
+    const { chart, store } = chartWithStore();
+    new ExternalSecret(chart, 'veza-secrets', { store, labels: { 'veza io/team': 'platform' } });
+  }, [`[production/veza-secrets]: 'labels' has the key "veza io/team"; allowed: a label key, an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.' starting and ending with a letter or digit`]],
+  ['a label value over 63 characters', () => new VaultSecretStore(chartWithStore().chart, 's', { name: 's', server: 'https://vault:8200', path: 'veza/production', labels: { team: 'p'.repeat(64) } }),
+    [`[production/s]: 'labels.team' is "${'p'.repeat(64)}"; allowed: a label value, at most 63 letters, digits, '-', '_' and '.' starting and ending with a letter or digit, or empty`]],
   ['a store name that is not a DNS subdomain', () => new VaultSecretStore(chartWithStore().chart, 's', { name: 'Vault_Store', server: 'https://vault:8200', path: 'veza/production' }),
     [`[production/s]: 'name' must be a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253 characters). The value passed is: "Vault_Store"`]],
   ['a Vault address that is not a URL', () => new VaultSecretStore(chartWithStore().chart, 's', { name: 's', server: 'vault:8200 ', path: 'veza/production' }),

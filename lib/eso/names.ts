@@ -65,3 +65,25 @@ export function checkCronJobName(where: string, field: string, value: string): s
   }
   return value;
 }
+
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * Throws unless every key and value of `labels` is a Kubernetes label: a key `[prefix/]name`
+ * (prefix a DNS subdomain, name at most 63 characters), a value of at most 63 characters.
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+ */
+export function checkLabels(where: string, field: string, labels: Record<string, string> | undefined): Record<string, string> | undefined {
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash < 0 ? undefined : key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    if ((prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) || name.length > 63 || !LABEL_NAME.test(name)) {
+      throw new Error(`${where}: '${field}' has the key ${JSON.stringify(key)}; allowed: a label key, an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.' starting and ending with a letter or digit`);
+    }
+    if (typeof value !== 'string' || value.length > 63 || (value !== '' && !LABEL_NAME.test(value))) {
+      throw new Error(`${where}: '${field}.${key}' is ${JSON.stringify(value)}; allowed: a label value, at most 63 letters, digits, '-', '_' and '.' starting and ending with a letter or digit, or empty`);
+    }
+  }
+  return labels;
+}
