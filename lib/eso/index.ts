@@ -8,3 +8,4 @@ export * from './gcp-secret-store';
 export * from './azure-key-vault-store';
 export * from './external-secret';
 export * from './secret-catalog';
+export * from './secret-rotation';

@@ -4,3 +4,4 @@ export * from './environment';
 export * from './layout';
 export * from './veza-environment';
 export * from './veza-app';
+export * from './rotation';

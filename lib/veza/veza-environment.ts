@@ -11,6 +11,8 @@ import { toYaml } from '../output/synthesize';
 import { VezaCatalog } from './catalog';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
+import { addVezaRotation } from './rotation';
+import { SecretRotation } from '../eso/secret-rotation';
 
 /** Props of {@link VezaEnvironment}. */
 export interface VezaEnvironmentProps {
@@ -52,6 +54,8 @@ export class VezaEnvironment extends Construct {
   public readonly namespace: kplus.Namespace;
   /** Every provider's store and ExternalSecret, the active one first. */
   public readonly providers: ProviderSecrets[];
+  /** The rotation CronJobs (`<env>/secrets-rotation.yaml`), when the active provider is Vault. */
+  public readonly rotation?: SecretRotation;
 
   public constructor(scope: Construct, id: string, props: VezaEnvironmentProps) {
     super(scope, id);
@@ -93,6 +97,9 @@ export class VezaEnvironment extends Construct {
       });
       return { provider, store, externalSecret, active };
     });
+
+    // docs/rotation.md: the catalog's generated secrets rotate on their class's schedule.
+    this.rotation = addVezaRotation(this.applied, config, props.catalog, this.providers[0].externalSecret, labels);
 
     // Kustomize (and Argo CD, Flux) apply exactly the files listed here, in this order.
     new TextFile(this, 'Kustomization', {
