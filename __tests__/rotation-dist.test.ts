@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { readDirectory } from '../lib';
@@ -43,4 +44,12 @@ test('every write verb of every Role of dist/ is scoped by resourceNames', () =>
 test("every pod template of dist/ passes Pod Security 'restricted' with a read-only root filesystem", () => {
   const bad = docs.flatMap((d) => podSpecsOf(d.doc).flatMap((spec) => restrictedViolations(spec).map((v) => `${d.file}: ${d.doc.kind} ${d.doc.metadata.name}: ${v}`)));
   expect(bad).toEqual([]);
+});
+
+test('every object of dist/<env>/secrets-rotation.yaml is valid against the Kubernetes schemas (kubernetes-models)', () => {
+  const files = ['development', 'staging', 'production'].map((env) => path.join(__dirname, '..', 'dist', env, 'secrets-rotation.yaml'));
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'support', 'validate-rotation.mjs'), ...files], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout.trim().split('\n').filter((l) => l.endsWith(': valid'))).toHaveLength(18);
 });
