@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
@@ -16,6 +17,9 @@ import {
   VaultSecretStore,
   VEZA_CATALOG,
   validateTree,
+  parseEnvironment,
+  renderApp,
+  VezaApp,
 } from '../lib';
 import { podSpecsOf, restrictedViolations } from './support/pod-security';
 
@@ -264,4 +268,15 @@ describe('the Pod Security checker catches what it looks for', () => {
     expect(restrictedViolations(copy)).toContain(violation);
     expect(podSpecsOf({ kind: 'CronJob', spec: { jobTemplate: { spec: { template: { spec: copy } } } } })).toEqual([copy]);
   });
+});
+
+test('an environment whose active provider is not Vault gets no secrets-rotation.yaml (docs/rotation.md: manual)', () => {
+  const doc = yaml.load(fs.readFileSync(path.join(root, 'environments', 'production.yaml'), 'utf8')) as Record<string, unknown>;
+  const vaultApp = new VezaApp({ environments: [parseEnvironment(doc, 'environments/production.yaml')] });
+  const awsApp = new VezaApp({ environments: [parseEnvironment({ ...doc, provider: 'aws' }, 'environments/production.yaml')] });
+  expect(vaultApp.environments[0].rotation?.rotations.map((r) => r.name)).toEqual(['secrets-rotation-signing-secret']);
+  expect(awsApp.environments[0].rotation).toBeUndefined();
+  const paths = renderApp(awsApp).map((f) => f.path);
+  expect(paths.filter((p) => p.includes('secrets-rotation'))).toEqual([]);
+  expect(paths).toContain('production/kustomization.yaml');
 });
