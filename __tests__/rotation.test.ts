@@ -89,6 +89,15 @@ describe('SecretRotation defaults', () => {
     expect(np.spec.ingress).toEqual([]);
     expect(np.spec.egress.map((e: any) => e.ports.map((p: any) => `${p.protocol}/${p.port}`).join(','))).toEqual(['UDP/53,TCP/53', 'TCP/8200', 'TCP/443,TCP/6443']);
     expect(np.spec.egress[1].to).toEqual([{ ipBlock: { cidr: '0.0.0.0/0' } }]);
+    expect(np.spec.egress[2].to).toEqual([{ ipBlock: { cidr: '0.0.0.0/0' } }]);
+  });
+
+  test('token audience vault; no CA mounted; labels: app.kubernetes.io/name only; the script from the repository', () => {
+    const pod = objects(chart, 'CronJob')[0].spec.jobTemplate.spec.template.spec;
+    expect(pod.volumes.find((v: any) => v.name === 'vault-token').projected.sources[0].serviceAccountToken.audience).toBe('vault');
+    expect(pod.volumes.map((v: any) => v.name)).toEqual(['script', 'tools', 'work', 'home', 'vault-token', 'kube-api-access']);
+    expect(objects(chart, 'Role')[0].metadata.labels).toEqual({ 'app.kubernetes.io/name': 'secrets-rotation' });
+    expect(objects(chart, 'ConfigMap')[0].data['rotate-secrets.sh']).toBe(fs.readFileSync(path.join(root, 'scripts/rotation/rotate-secrets.sh'), 'utf8'));
   });
 
   test('snapshot', () => {
