@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import * as yaml from 'js-yaml';
 import {
   ExternalSecret,
@@ -44,6 +45,7 @@ function fixture(options: { ns?: string; provider?: 'vault' | 'aws' } = {}) {
   return { app, chart, externalSecret };
 }
 
+const dep = SecretRotation.deploymentFromName;
 const SIGNING: RotationClass = { name: 'signing', method: RotationMethod.GENERATE, interval: Duration.days(30), schedule: '0 2 1 * *', description: 'test' };
 
 function objects(chart: ManifestFile, kind: string): any[] {
@@ -53,7 +55,7 @@ function objects(chart: ManifestFile, kind: string): any[] {
 describe('SecretRotation defaults', () => {
   const { chart, externalSecret } = fixture();
   const rotation = new SecretRotation(chart, 'rotation', { externalSecret });
-  const job = rotation.addRotation(SIGNING, { keys: ['jwt-secret'], deployments: ['shop-api'] });
+  const job = rotation.addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [dep('shop-api')] });
 
   test('names: secrets-rotation for the service account, Role, RoleBinding, NetworkPolicy; <name>-script; <name>-<class>', () => {
     expect(chart.toJson().map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
@@ -120,7 +122,7 @@ describe('SecretRotation props', () => {
     ['labels', { labels: { team: 'shop' } }, (c) => objects(c, 'Role')[0].metadata.labels, { team: 'shop', 'app.kubernetes.io/name': 'secrets-rotation' }],
   ])('%s', (_prop, props, read, expected) => {
     const { chart, externalSecret } = fixture();
-    new SecretRotation(chart, 'rotation', { externalSecret, ...props }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: ['shop-api'] });
+    new SecretRotation(chart, 'rotation', { externalSecret, ...props }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [dep('shop-api')] });
     expect(read(chart)).toEqual(expected);
   });
 
@@ -135,13 +137,21 @@ describe('SecretRotation props', () => {
 test('addRotation widens the Role to the union of the Deployments, each named once, in order', () => {
   const { chart, externalSecret } = fixture();
   const rotation = new SecretRotation(chart, 'rotation', { externalSecret });
-  rotation.addRotation(SIGNING, { keys: ['jwt-secret'], deployments: ['shop-api', 'shop-worker'] });
-  rotation.addRotation({ ...SIGNING, name: 'api' }, { keys: ['api-key'], deployments: ['shop-worker', 'shop-cron'] });
+  rotation.addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [dep('shop-api'), dep('shop-worker')] });
+  rotation.addRotation({ ...SIGNING, name: 'api' }, { keys: ['api-key'], deployments: [dep('shop-worker'), dep('shop-cron')] });
   expect(objects(chart, 'Role')[0].rules).toEqual([
     { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], resourceNames: ['shop-secrets'], verbs: ['get', 'patch'] },
     { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['shop-api', 'shop-worker', 'shop-cron'], verbs: ['get', 'patch'] },
   ]);
   expect(rotation.rotations.map((r) => r.name)).toEqual(['secrets-rotation-signing', 'secrets-rotation-api']);
+});
+
+test('a kplus.Deployment is a typed reference addRotation accepts', () => {
+  const { chart, externalSecret } = fixture();
+  const api = new kplus.Deployment(chart, 'api', { metadata: { name: 'shop-api' }, containers: [{ image: 'shop/api:1.0.0' }] });
+  new SecretRotation(chart, 'rotation', { externalSecret }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [api] });
+  expect(objects(chart, 'Role')[0].rules[1].resourceNames).toEqual(['shop-api']);
+  expect(() => SecretRotation.deploymentFromName('Shop')).toThrow(`SecretRotation.deploymentFromName: 'name' must be a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253 characters). The value passed is: "Shop"`);
 });
 
 describe('errors', () => {
@@ -157,17 +167,19 @@ describe('errors', () => {
       `${P}]: 'vaultCidrs' must hold CIDRs such as 10.0.0.0/8. The value passed is: "vault.example"`],
     ['a name that is not a DNS label', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, name: 'Rotation' }),
       `${P}]: 'name' must be a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit). The value passed is: "Rotation"`],
-    ['a DATABASE_ENGINE class', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(ROTATION_CLASSES.databaseCredential, { keys: ['jwt-secret'], deployments: ['shop-api'] }),
+    ['a DATABASE_ENGINE class', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(ROTATION_CLASSES.databaseCredential, { keys: ['jwt-secret'], deployments: [dep('shop-api')] }),
       `${P}/database-credential]: 'rotationClass' database-credential rotates by database-engine; a CronJob rotates only the GENERATE method (database-engine is Vault's job, manual is a person's). The value passed is: "database-engine"`],
-    ['a MANUAL class', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(ROTATION_CLASSES.providerApiKey, { keys: ['api-key'], deployments: ['shop-api'] }),
+    ['a MANUAL class', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(ROTATION_CLASSES.providerApiKey, { keys: ['api-key'], deployments: [dep('shop-api')] }),
       `${P}/provider-api-key]: 'rotationClass' provider-api-key rotates by manual; a CronJob rotates only the GENERATE method (database-engine is Vault's job, manual is a person's). The value passed is: "manual"`],
-    ['a key the ExternalSecret does not read', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: ['jwt'], deployments: ['shop-api'] }),
+    ['a key the ExternalSecret does not read', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: ['jwt'], deployments: [dep('shop-api')] }),
       `${P}/signing]: 'keys' names "jwt", which ExternalSecret shop-secrets does not read; allowed: jwt-secret, api-key.`],
-    ['no keys', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: [], deployments: ['shop-api'] }),
+    ['no keys', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: [], deployments: [dep('shop-api')] }),
       `${P}/signing]: 'keys' is empty; allowed: one or more keys of ExternalSecret shop-secrets.`],
+    ['a resource that is not a named Deployment', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [kplus.ApiResource.SECRETS] }),
+      `${P}/signing]: 'deployments' must hold named Deployments (apps/deployments); allowed: a kplus.Deployment or SecretRotation.deploymentFromName(name). The value passed is: {"apiGroup":"","resourceType":"secrets"}`],
     ['no deployments', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [] }),
       `${P}/signing]: 'deployments' is empty; allowed: the Deployments that read jwt-secret.`],
-    ['a CronJob name over 52 characters', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation({ ...SIGNING, name: 'a-very-long-rotation-class-name-indeed' }, { keys: ['jwt-secret'], deployments: ['shop-api'] }),
+    ['a CronJob name over 52 characters', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation({ ...SIGNING, name: 'a-very-long-rotation-class-name-indeed' }, { keys: ['jwt-secret'], deployments: [dep('shop-api')] }),
       `${P}/a-very-long-rotation-class-name-indeed]: the CronJob name "secrets-rotation-a-very-long-rotation-class-name-indeed" is 55 characters; allowed: at most 52 (Kubernetes appends 11 to name its Jobs).`],
   ])('%s', (_what, build, message) => {
     const f = fixture();

@@ -89,8 +89,11 @@ export interface SecretRotationProps {
 export interface RotationOptions {
   /** The keys of the target Secret to regenerate: keys of the ExternalSecret. */
   readonly keys: string[];
-  /** The Deployments that read them, restarted after the re-sync (names in the same namespace). */
-  readonly deployments: string[];
+  /**
+   * The Deployments that read them, restarted after the re-sync, in the same namespace: a
+   * `kplus.Deployment`, or `SecretRotation.deploymentFromName(name)` for one another team owns.
+   */
+  readonly deployments: kplus.IApiResource[];
 }
 
 /** What one GENERATE rotation class of a catalog rotates. */
@@ -209,6 +212,11 @@ export class SecretRotation extends Construct {
         ? [`${where(this)}: a SecretRotation needs at least one rotation (a Role without rules is useless); call addRotation().`]
         : []),
     });
+  }
+
+  /** A reference to a Deployment that another team owns, by name: what `addRotation` restarts. */
+  public static deploymentFromName(name: string): kplus.IApiResource {
+    return { apiGroup: 'apps', resourceType: 'deployments', resourceName: checkDnsSubdomain('SecretRotation.deploymentFromName', 'name', name) };
   }
 
   /** The CronJobs, in the order added. */
@@ -333,6 +341,12 @@ export class RotationCronJob extends Construct {
     this.schedule = c.schedule;
     if (props.keys.length === 0) throw new Error(`${where(this)}: 'keys' is empty; allowed: one or more keys of ExternalSecret ${rotation.externalSecret.name}.`);
     if (props.deployments.length === 0) throw new Error(`${where(this)}: 'deployments' is empty; allowed: the Deployments that read ${props.keys.join(', ')}.`);
+    const names = props.deployments.map((d) => {
+      if (d.apiGroup !== 'apps' || d.resourceType !== 'deployments' || d.resourceName === undefined) {
+        throw new Error(`${where(this)}: 'deployments' must hold named Deployments (apps/deployments); allowed: a kplus.Deployment or SecretRotation.deploymentFromName(name). The value passed is: ${JSON.stringify({ apiGroup: d.apiGroup, resourceType: d.resourceType, resourceName: d.resourceName })}`);
+      }
+      return d.resourceName;
+    });
     const known = rotation.externalSecret.keys;
     this.keys = [];
     this.properties = [];
@@ -350,7 +364,7 @@ export class RotationCronJob extends Construct {
       this.properties.push(ref.property);
     }
     this.deployments = [];
-    for (const d of props.deployments) {
+    for (const d of names) {
       checkDnsSubdomain(where(this), 'deployments', d);
       if (this.deployments.includes(d)) throw new Error(`${where(this)}: 'deployments' names ${JSON.stringify(d)} twice.`);
       this.deployments.push(d);

@@ -33,6 +33,6 @@ export function addVezaRotation(
     vaultAudience: 'vault',
     vaultCa: vault.caProvider,
   });
-  for (const p of plan) rotation.addRotation(p.rotationClass, { keys: p.keys, deployments: p.consumers });
+  for (const p of plan) rotation.addRotation(p.rotationClass, { keys: p.keys, deployments: p.consumers.map(SecretRotation.deploymentFromName) });
   return rotation;
 }
