@@ -301,3 +301,14 @@ test('an environment whose active provider is not Vault gets no secrets-rotation
   expect(paths.filter((p) => p.includes('secrets-rotation'))).toEqual([]);
   expect(paths).toContain('production/kustomization.yaml');
 });
+
+test.each([
+  'registry.example:5000/hashicorp/vault:1.21.4',
+  'vault:1.21.4',
+  `ghcr.io/example/kubectl@sha256:${'b'.repeat(64)}`,
+  `example/kubectl:1.28.15@sha256:${'b'.repeat(64)}`,
+])('images: %s is pinned and accepted', (image) => {
+  const { chart, externalSecret } = fixture();
+  const rotation = new SecretRotation(chart, 'rotation', { externalSecret, images: { runner: image, vault: image } });
+  expect(rotation.images).toEqual({ runner: image, vault: image });
+});
