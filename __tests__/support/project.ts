@@ -22,9 +22,10 @@ export function copyProject(dir: string): string {
   return dir;
 }
 
-/** Compiles the app once into `<dir>/build`, with node_modules linked next to it. */
+/** Compiles the app once into `<dir>/build`, with node_modules linked and scripts/ copied next to it (the app reads scripts/rotation/). */
 export function buildInto(dir: string): string {
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  fs.cpSync(path.join(ROOT, 'scripts'), path.join(dir, 'scripts'), { recursive: true });
   const result = run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(dir, 'build')], ROOT);
   if (result.status !== 0) throw new Error(`tsc failed: ${result.stdout}${result.stderr}`);
   return path.join(dir, 'build', 'main.js');

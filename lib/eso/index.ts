@@ -14,3 +14,4 @@ export * from './external-secrets-operator';
 export * from './secret-template-file';
 export * from './vault-policy';
 export * from './vault-kubernetes-auth-integration';
+export * from './secret-rotation';

@@ -7,3 +7,4 @@ export * from './veza-cluster';
 export * from './veza-app';
 export * from './veza-consumers';
 export * from './vault-integration';
+export * from './rotation';

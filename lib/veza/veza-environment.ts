@@ -16,6 +16,8 @@ import { VezaConsumers } from './veza-consumers';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
 import { addVaultIntegration } from './vault-integration';
+import { addVezaRotation } from './rotation';
+import { SecretRotation } from '../eso/secret-rotation';
 
 /** Props of {@link VezaEnvironment}. */
 export interface VezaEnvironmentProps {
@@ -61,6 +63,8 @@ export class VezaEnvironment extends Construct {
   public readonly consumers: VezaConsumers;
   /** Both sides of Vault's Kubernetes auth for the Vault store, when it uses Kubernetes auth. */
   public readonly vaultIntegration?: VaultKubernetesAuthIntegration;
+  /** The rotation CronJobs (`<env>/secrets-rotation.yaml`), when the active provider is Vault. */
+  public readonly rotation?: SecretRotation;
 
   public constructor(scope: Construct, id: string, props: VezaEnvironmentProps) {
     super(scope, id);
@@ -138,6 +142,9 @@ export class VezaEnvironment extends Construct {
     if (vaultStore instanceof VaultSecretStore && vaultStore.authMethod === 'kubernetes') {
       this.vaultIntegration = addVaultIntegration(vaultStore, config, props.catalog, labels);
     }
+
+    // docs/rotation.md: the catalog's generated secrets rotate on their class's schedule.
+    this.rotation = addVezaRotation(this.applied, config, props.catalog, this.active.externalSecret, labels);
 
     // Kustomize (and Argo CD, Flux) apply exactly the files listed here, in this order.
     new TextFile(this, 'Kustomization', {
