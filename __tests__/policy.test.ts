@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   checkPolicy, containerResources, cronJobNameLength, enforcePolicy, environmentIsolation, esoHygiene, formatViolation,
   KubeObject, noSecretMaterial, pinnedImages, podSecurityRestricted, POLICY_RULES, PolicyError, PolicyRule, rbacLeastPrivilege,
-  exemptFromPolicy, formatExemption, generatedHeader, loadEnvironments, ManifestFile, readDirectory, renderApp, RenderedFile, toYaml, VezaApp,
+  exemptFromPolicy, formatExemption, policyContext, generatedHeader, loadEnvironments, ManifestFile, readDirectory, renderApp, RenderedFile, toYaml, VezaApp,
 } from '../lib';
 
 const root = path.join(__dirname, '..');
@@ -54,6 +54,10 @@ const C = "'spec.jobTemplate.spec.template.spec.containers[\"rotate\"]";
 
 describe('every rule passes on the committed app', () => {
   const committed = readDirectory(path.join(root, 'dist'));
+  test('the committed app has what the rules look at: pod templates, Roles, stores, ExternalSecrets', () => {
+    const kinds = new Set(policyContext(committed).objects.filter((o) => o.environment !== undefined).map((o) => o.doc.kind));
+    expect(['CronJob', 'Role', 'RoleBinding', 'SecretStore', 'ExternalSecret', 'Namespace'].filter((k) => !kinds.has(k))).toEqual([]);
+  });
   test.each(POLICY_RULES.map((r) => [r.name, r] as const))('%s', (_name, rule) => {
     expect(committed.length).toBeGreaterThan(0);
     expect(violations(rule, ...committed)).toEqual([]);
