@@ -8,6 +8,7 @@ import { ISecretStore, SecretKeyReference } from '../eso/secret-store';
 import { SecretTemplateFile } from '../eso/secret-template-file';
 import { VaultKubernetesAuthIntegration } from '../eso/vault-kubernetes-auth-integration';
 import { VaultAuth, VaultSecretStore } from '../eso/vault-secret-store';
+import { checkCronJobName, where } from '../eso/names';
 import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
 import { toYaml } from '../output/synthesize';
 import { VezaCatalog } from './catalog';
@@ -105,6 +106,19 @@ export class VezaEnvironment extends Construct {
       });
       return { provider, store, externalSecret, active };
     });
+
+    // Guardrails: what the environment file cannot show on its own.
+    for (const { store } of this.providers) {
+      if (!new RegExp(`(^|[^a-z0-9])${config.name}([^a-z0-9]|$)`).test(store.location)) {
+        throw new Error(`${where(store)}: 'location' is ${JSON.stringify(store.location)}; allowed: a location of environment ${JSON.stringify(config.name)} (a store must not read another environment's secrets)`);
+      }
+      if (config.production && store instanceof VaultSecretStore && !store.server.startsWith('https://')) {
+        throw new Error(`${where(store)}: 'server' is ${JSON.stringify(store.server)}; allowed: an https:// URL (TLS is required outside development)`);
+      }
+    }
+    for (const rotation of props.catalog.rotationClasses.filter((r) => r.schedule !== undefined)) {
+      checkCronJobName(where(this), `rotation class ${rotation.name}: CronJob name`, `secrets-rotation-${rotation.name}`);
+    }
 
     this.consumers = new VezaConsumers(this.applied, 'Consumers', {
       environment: config.name,
