@@ -4,3 +4,5 @@ export * from './environment';
 export * from './layout';
 export * from './veza-environment';
 export * from './veza-app';
+export * from './environment-readme';
+export * from './runbook';

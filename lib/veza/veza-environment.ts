@@ -9,6 +9,7 @@ import { VaultAuth, VaultSecretStore } from '../eso/vault-secret-store';
 import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
 import { toYaml } from '../output/synthesize';
 import { VezaCatalog } from './catalog';
+import { EnvironmentReadme } from './environment-readme';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
 
@@ -99,6 +100,9 @@ export class VezaEnvironment extends Construct {
       path: `${config.name}/${LAYOUT.kustomizationFile}`,
       content: () => kustomization(config.name, manifestFilesOf(this.applied).map((f) => f.path)),
     });
+
+    // dist/<env>/README.md: inventory, flow diagram and runbooks, rendered from the constructs above.
+    new EnvironmentReadme(this, 'Readme', { environment: this, catalog: props.catalog });
   }
 
   /** The provider the applied folder uses. */
