@@ -6,3 +6,4 @@ export * from './veza-environment';
 export * from './veza-app';
 export * from './environment-readme';
 export * from './runbook';
+export * from './gitops';
