@@ -3,3 +3,4 @@ export * from './eso';
 export * from './output';
 export * from './config/field-reader';
 export * from './veza';
+export * from './cli';
