@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ConfigError, GitOpsTopology, GitOpsWiring, IN_CLUSTER, loadEnvironments, parseGitOps, renderApp, renderVeza, SYNC_WAVE_ANNOTATION, VezaApp } from '../lib';
+import { ConfigError, GitOpsTopology, GitOpsWiring, IN_CLUSTER, loadEnvironments, parseGitOps, renderApp, renderVeza, setSyncWave, SYNC_WAVE_ANNOTATION, VezaApp } from '../lib';
 
 const root = path.join(__dirname, '..');
 const files = renderVeza(path.join(root, 'environments'));
@@ -184,4 +184,38 @@ test('a commit revision becomes a Flux commit ref', () => {
   const app = new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')), gitops: parseGitOps({ ...CONFIG, revision: commit }, ENVS, 'gitops.yaml') });
   const source = docsUnder(renderApp(app), 'gitops/flux/veza/').find((d) => d.kind === 'GitRepository')!;
   expect(source.spec.ref).toEqual({ commit });
+});
+
+describe('GitOpsWiring props', () => {
+  const environments = () => new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')) });
+
+  test("'folder' defaults to gitops and can be set", () => {
+    const app = environments();
+    new GitOpsWiring(app, 'Wiring', { config: parseGitOps(CONFIG, ENVS, 'gitops.yaml'), environments: app.environments, folder: 'deploy' });
+    const paths = renderApp(app).map((f) => f.path).filter((p) => p.startsWith('deploy/'));
+    expect(paths).toContain('deploy/argocd/root.yaml');
+    expect(paths).toContain('deploy/flux/veza/veza-secrets-operator.yaml');
+    const source = docsUnder(renderApp(app), 'deploy/argocd/root.yaml')[0].spec.source;
+    expect(source.path).toBe('dist/deploy/argocd/apps');
+  });
+
+  test.each([
+    ['no environment', (app: VezaApp) => new GitOpsWiring(app, 'Wiring', { config: parseGitOps(CONFIG, ENVS, 'gitops.yaml'), environments: [] }),
+      "[Wiring]: 'environments' is empty; the wiring deploys at least one environment."],
+    ['a cluster missing', (app: VezaApp) => new GitOpsWiring(app, 'Wiring', {
+      config: { ...parseGitOps({ ...CONFIG, topology: 'cluster-per-environment', clusters: { development: 'https://d', production: 'https://p', staging: 'https://s' } }, ENVS, 'gitops.yaml'), clusters: { development: 'https://d' } },
+      environments: app.environments,
+    }), "[Wiring]: 'config.clusters' has no destination server for environment \"production\"; cluster-per-environment needs one per environment. It has: [\"development\"]"],
+    ['a fractional wave', (app: VezaApp) => setSyncWave(app.environments[0].namespace, 1.5),
+      "[development/Applied/Namespace/Resource]: 'wave' must be a whole number (Argo CD parses it as an integer). The value passed is: 1.5"],
+  ])('%s throws', (_, build, message) => {
+    expect(() => build(environments())).toThrow(message);
+  });
+
+  test('setSyncWave returns the objects it annotated', () => {
+    const app = environments();
+    const objects = setSyncWave(app.environments[0].active.store, -5);
+    expect(objects.map((o) => `${o.kind}/${o.name}`)).toEqual(['ServiceAccount/vault-store-auth', 'SecretStore/vault-store']);
+    expect(objects.every((o) => o.toJson().metadata.annotations[SYNC_WAVE_ANNOTATION] === '-5')).toBe(true);
+  });
 });

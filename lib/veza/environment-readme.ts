@@ -37,6 +37,7 @@ export interface FlowNode {
 export interface FlowEdge {
   readonly from: string;
   readonly to: string;
+  /** Text on the edge. @default - none */
   readonly label?: string;
   /** A dotted edge: control rather than data. @default false */
   readonly dotted?: boolean;

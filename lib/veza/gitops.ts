@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { ConfigError, dnsLabel, FieldReader, goDuration, oneOf, text, url } from '../config/field-reader';
 import { toGoDuration } from '../eso/go-duration';
+import { where } from '../eso/names';
 import { ManifestFile, TextFile } from '../output/files';
 import { LAYOUT } from './layout';
 import type { VezaEnvironment } from './veza-environment';
@@ -160,9 +161,18 @@ export class GitOpsWiring extends Construct {
 
     for (const env of props.environments) annotateSyncWaves(env);
 
+    if (props.environments.length === 0) {
+      throw new Error(`${where(this)}: 'environments' is empty; the wiring deploys at least one environment.`);
+    }
     const clusters: ClusterPlan[] = config.topology === GitOpsTopology.SINGLE_CLUSTER
       ? [{ name: 'veza', server: IN_CLUSTER, environments: props.environments }]
-      : props.environments.map((env) => ({ name: env.config.name, server: config.clusters[env.config.name], environments: [env] }));
+      : props.environments.map((env) => {
+        const server = config.clusters[env.config.name];
+        if (server === undefined) {
+          throw new Error(`${where(this)}: 'config.clusters' has no destination server for environment ${JSON.stringify(env.config.name)}; cluster-per-environment needs one per environment. It has: ${JSON.stringify(Object.keys(config.clusters))}`);
+        }
+        return { name: env.config.name, server, environments: [env] };
+      });
     const repoPath = (p: string) => `${config.distPath}/${p}`;
 
     // Argo CD: an app of apps. Child Applications sync in wave order (operator, then environments).
@@ -275,14 +285,21 @@ export function fluxRef(revision: string): { commit?: string; name?: string; bra
  * active store (with the service account the store logs in as) and its ExternalSecret.
  */
 export function annotateSyncWaves(env: VezaEnvironment): void {
-  const waves: [IConstruct, number][] = [
-    [env.namespace, SYNC_WAVES.namespace],
-    [env.active.store, SYNC_WAVES.store],
-    [env.active.externalSecret, SYNC_WAVES.externalSecret],
-  ];
-  for (const [construct, wave] of waves) {
-    for (const c of Chart.of(construct).node.findAll()) {
-      if (ApiObject.isApiObject(c)) c.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(wave));
-    }
+  setSyncWave(env.namespace, SYNC_WAVES.namespace);
+  setSyncWave(env.active.store, SYNC_WAVES.store);
+  setSyncWave(env.active.externalSecret, SYNC_WAVES.externalSecret);
+}
+
+/**
+ * Puts the Argo CD sync wave `wave` on every object of the file (chart) holding `construct`, and
+ * returns those objects. For objects another file holds that a store needs before it can log in,
+ * use a wave below `SYNC_WAVES.store`.
+ */
+export function setSyncWave(construct: IConstruct, wave: number): ApiObject[] {
+  if (!Number.isInteger(wave)) {
+    throw new Error(`${where(construct)}: 'wave' must be a whole number (Argo CD parses it as an integer). The value passed is: ${wave}`);
   }
+  const objects = Chart.of(construct).node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+  for (const o of objects) o.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(wave));
+  return objects;
 }
