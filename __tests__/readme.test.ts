@@ -145,7 +145,17 @@ describe.each(ENVS)('dist/%s/README.md', (env) => {
     expect(text).toContain(`kubectl rollout restart deployment/veza-backend-api -n ${ns}\n`);
     // Every namespace named in a command is this environment's.
     const namespaces = new Set([...text.matchAll(/ -n (\S+)/g)].map((m) => m[1]));
-    expect([...namespaces].sort()).toEqual(['external-secrets-system', ns].sort());
+    expect([...namespaces].sort()).toEqual(['argocd', 'external-secrets-system', 'flux-system', ns].sort());
+  });
+
+  test('the GitOps section names the Application and Kustomization that deploy this environment', () => {
+    const text = readme(env);
+    const app = yaml.load(files.find((f) => f.path === `gitops/argocd/apps/veza-secrets-${env}.yaml`)!.content) as K8sObject;
+    const kustomization = yaml.load(files.find((f) => f.path === `gitops/flux/veza/veza-secrets-${env}.yaml`)!.content) as K8sObject;
+    expect(app.spec.source.path).toBe(`dist/${env}`);
+    expect(kustomization.spec.path).toBe(`./dist/${env}`);
+    expect(text).toContain(`kubectl get application ${app.metadata.name} -n ${app.metadata.namespace}\n`);
+    expect(text).toContain(`flux reconcile kustomization ${kustomization.metadata.name} -n ${kustomization.metadata.namespace} --with-source\n`);
   });
 });
 
@@ -168,6 +178,15 @@ test('renderMermaid quotes labels and escapes double quotes; Mermaid rejects wha
   // The parser can fail: an unquoted label with quotes and parentheses, a keyword as an id.
   expect(unquotedChart.error).toMatch(/^Parse error on line 2/);
   expect(keywordChart.error).toMatch(/^Parse error on line 2/);
+});
+
+test('without GitOps wiring the README has no GitOps section; addSection refuses a duplicate title', () => {
+  const env = new VezaApp({ environments: [production] }).environments[0];
+  expect(env.readme.file.render()).not.toContain('### GitOps');
+  const section = env.readme.addSection({ title: 'Extra', commands: [{ why: 'w', command: 'c' }] });
+  expect(section.title).toBe('Extra');
+  expect(env.readme.file.render()).toContain('### Extra\n\n```sh\n# w\nc\n```\n');
+  expect(() => env.readme.addSection({ title: 'Extra', commands: [] })).toThrow('[production/Readme]: a section titled "Extra" is already in the README.');
 });
 
 test('EnvironmentReadme: path defaults to <env>/README.md and can be set', () => {

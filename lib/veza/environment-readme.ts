@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { toGoDuration } from '../eso/go-duration';
 import { RotationClass, RotationMethod } from '../eso/secret-catalog';
 import { SecretProvider, SecretStoreKind } from '../eso/secret-store';
+import { where } from '../eso/names';
 import { TextFile } from '../output/files';
 import type { VezaCatalog } from './catalog';
 import { LAYOUT } from './layout';
@@ -119,11 +120,10 @@ export function rotationSchedule(rotation: RotationClass): string {
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 /** The README of one environment: inventory, flow, apply, verify, migrate, troubleshoot. */
-export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatalog): string {
+export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatalog, extraSections: readonly RunbookSection[] = []): string {
   const { config } = env;
   const { store, externalSecret: es } = env.active;
   const ns = config.namespace;
-  const folder = LAYOUT.appliedFolder(config.name);
   const rows = es.keys.map((k) => {
     const entry = catalog.has(k.secretKey) ? catalog.entry(k.secretKey) : undefined;
     const ref = store.remoteRef(k.remoteName);
@@ -171,10 +171,11 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
     '',
     '## Apply',
     '',
-    `GitOps applies \`dist/${folder}\` after the operator (see \`dist/gitops/\`). By hand:`,
+    `### ${applyCommands(env).title}`,
     '',
     shell(applyCommands(env)),
     '',
+    ...extraSections.flatMap((section) => [`### ${section.title}`, '', shell(section), '']),
     '## Verify',
     '',
     shell(verificationCommands(env)),
@@ -199,12 +200,22 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
  */
 export class EnvironmentReadme extends Construct {
   public readonly file: TextFile;
+  private readonly sections: RunbookSection[] = [];
 
   public constructor(scope: Construct, id: string, props: EnvironmentReadmeProps) {
     super(scope, id);
     this.file = new TextFile(this, 'File', {
       path: props.path ?? `${LAYOUT.appliedFolder(props.environment.config.name)}/${README_FILE}`,
-      content: () => renderEnvironmentReadme(props.environment, props.catalog),
+      content: () => renderEnvironmentReadme(props.environment, props.catalog, this.sections),
     });
+  }
+
+  /** Adds a section of commands after "Apply" (how GitOps deploys this environment, ...); returns it. */
+  public addSection(section: RunbookSection): RunbookSection {
+    if (this.sections.some((s) => s.title === section.title)) {
+      throw new Error(`${where(this)}: a section titled ${JSON.stringify(section.title)} is already in the README.`);
+    }
+    this.sections.push(section);
+    return section;
   }
 }

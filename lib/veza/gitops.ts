@@ -7,6 +7,7 @@ import { toGoDuration } from '../eso/go-duration';
 import { where } from '../eso/names';
 import { ManifestFile, TextFile } from '../output/files';
 import { LAYOUT } from './layout';
+import type { RunbookSection } from './runbook';
 import type { VezaEnvironment } from './veza-environment';
 import { kustomization } from './veza-environment';
 
@@ -159,7 +160,10 @@ export class GitOpsWiring extends Construct {
     const folder = props.folder ?? 'gitops';
     const labels = { 'app.kubernetes.io/part-of': 'veza', 'app.kubernetes.io/managed-by': 'veza-secrets' };
 
-    for (const env of props.environments) annotateSyncWaves(env);
+    for (const env of props.environments) {
+      annotateSyncWaves(env);
+      env.readme.addSection(gitopsCommands(env, config));
+    }
 
     if (props.environments.length === 0) {
       throw new Error(`${where(this)}: 'environments' is empty; the wiring deploys at least one environment.`);
@@ -271,6 +275,20 @@ export class GitOpsWiring extends Construct {
       new TextFile(this, `flux-${cluster.name}-kustomization`, { path: `${clusterFolder}/${LAYOUT.kustomizationFile}`, content: () => kustomization(clusterFolder, fluxFiles) });
     }
   }
+}
+
+/** How to watch and nudge an environment's Argo CD Application and Flux Kustomization. */
+export function gitopsCommands(env: VezaEnvironment, config: GitOpsConfig): RunbookSection {
+  const name = `veza-secrets-${env.config.name}`;
+  return {
+    title: 'GitOps',
+    commands: [
+      { why: `Argo CD: the Application deploying dist/${LAYOUT.appliedFolder(env.config.name)} (wave ${SYNC_WAVES.environmentApplication}, after the operator)`, command: `kubectl get application ${name} -n ${config.argocd.namespace}` },
+      { why: 'Argo CD: sync it now', command: `argocd app sync ${name}` },
+      { why: 'Flux: the Kustomization (dependsOn veza-secrets-operator)', command: `flux get kustomizations ${name} -n ${config.flux.namespace}` },
+      { why: 'Flux: fetch the repository and apply now', command: `flux reconcile kustomization ${name} -n ${config.flux.namespace} --with-source` },
+    ],
+  };
 }
 
 /** Flux's `ref` for a revision: a commit, a full ref, or a branch. */

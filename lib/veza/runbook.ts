@@ -102,7 +102,7 @@ export function troubleshootingCommands(env: VezaEnvironment, catalog: VezaCatal
 export function applyCommands(env: VezaEnvironment): RunbookSection {
   const folder = LAYOUT.appliedFolder(env.config.name);
   return {
-    title: 'Install and apply',
+    title: 'By hand',
     commands: [
       { why: 'Install the External Secrets Operator (once per cluster)', command: `kubectl apply --server-side -f dist/${LAYOUT.clusterFolder}/${OPERATOR_FILE}` },
       { why: `Apply ${env.config.name}: namespace, store, ExternalSecret and the rest of dist/${folder}`, command: `kubectl apply -k dist/${folder}` },

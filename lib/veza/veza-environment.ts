@@ -53,6 +53,8 @@ export class VezaEnvironment extends Construct {
   public readonly namespace: kplus.Namespace;
   /** Every provider's store and ExternalSecret, the active one first. */
   public readonly providers: ProviderSecrets[];
+  /** `dist/<env>/README.md`; others add runbook sections with `readme.addSection`. */
+  public readonly readme: EnvironmentReadme;
 
   public constructor(scope: Construct, id: string, props: VezaEnvironmentProps) {
     super(scope, id);
@@ -102,7 +104,7 @@ export class VezaEnvironment extends Construct {
     });
 
     // dist/<env>/README.md: inventory, flow diagram and runbooks, rendered from the constructs above.
-    new EnvironmentReadme(this, 'Readme', { environment: this, catalog: props.catalog });
+    this.readme = new EnvironmentReadme(this, 'Readme', { environment: this, catalog: props.catalog });
   }
 
   /** The provider the applied folder uses. */
