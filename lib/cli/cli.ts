@@ -190,8 +190,8 @@ function migrate(io: CliIo, positionals: string[], values: Record<string, string
   } catch (e) {
     throw new UsageError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  // Only the key names go on: the content is not used past this line.
   const source = readKeyNames(file, content, format as KeySourceFormat | undefined);
-  content = '';
   const catalog = VEZA_CATALOG;
   const report = compareWithCatalog(source, catalog);
   const env = new VezaApp({ environments: [config], catalog }).environments[0];
