@@ -3,13 +3,17 @@ import type { Style } from './io';
 
 /** One line of a line diff. */
 export interface DiffLine {
+  /** `' '` kept, `'+'` added, `'-'` removed. */
   readonly op: ' ' | '+' | '-';
+  /** The line, without its newline. */
   readonly text: string;
 }
 
 /** How one file of dist/ would change. */
 export interface FileChange {
+  /** The path below dist/. */
   readonly path: string;
+  /** What synth would do to it. */
   readonly status: 'added' | 'removed' | 'changed';
   /** The line diff (for added and removed files, every line). */
   readonly lines: DiffLine[];

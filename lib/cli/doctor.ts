@@ -12,7 +12,9 @@ import type { CliIo } from './io';
 
 /** The outcome of one check. */
 export interface DoctorCheck {
+  /** `node`, `environments`, `dist`, `kubectl`. */
   readonly name: string;
+  /** Whether it passed. */
   readonly ok: boolean;
   /** One line per detail: what was found, or what to do. */
   readonly details: string[];

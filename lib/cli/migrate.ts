@@ -14,16 +14,21 @@ export type KeySourceFormat = 'secret-manifest' | 'dotenv';
 
 /** One key name found in the input, and its catalog spelling (`DATABASE_URL` -> `database-url`). */
 export interface SourceKey {
+  /** As written in the input: `DATABASE_URL`. */
   readonly name: string;
+  /** In the catalog's spelling: `database-url`. */
   readonly catalogKey: string;
 }
 
 /** The key names of a Secret manifest or a `.env` file: never a value. */
 export interface KeySource {
+  /** The input, as named on the command line. */
   readonly file: string;
+  /** How it was read. */
   readonly format: KeySourceFormat;
   /** The names of the Secrets in a manifest (none for a `.env` file). */
   readonly secretNames: string[];
+  /** Each key name once, in input order. */
   readonly keys: SourceKey[];
 }
 

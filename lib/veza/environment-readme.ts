@@ -36,7 +36,9 @@ export interface FlowNode {
 
 /** An edge of the flow diagram. */
 export interface FlowEdge {
+  /** The id of the node it starts at. */
   readonly from: string;
+  /** The id of the node it points to. */
   readonly to: string;
   /** Text on the edge. @default - none */
   readonly label?: string;
@@ -46,7 +48,9 @@ export interface FlowEdge {
 
 /** The flow provider -> store -> ExternalSecret -> Secret -> workloads of one environment. */
 export interface FlowDiagram {
+  /** The nodes, in drawing order. */
   readonly nodes: FlowNode[];
+  /** The edges, in drawing order. */
   readonly edges: FlowEdge[];
 }
 
@@ -197,8 +201,11 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
 /**
  * `dist/<env>/README.md`: produced at synth from the environment's constructs, so its names
  * always match the manifests next to it.
+ *
+ * @see https://docs.github.com/en/get-started/writing-on-github/working-with-advanced-formatting/creating-diagrams
  */
 export class EnvironmentReadme extends Construct {
+  /** The file written below dist/. */
   public readonly file: TextFile;
   private readonly sections: RunbookSection[] = [];
 

@@ -48,12 +48,15 @@ export interface GitOpsConfig {
   readonly repoUrl: string;
   /** A branch, a full ref (`refs/tags/v1.2.0`) or a 40-hex commit. */
   readonly revision: string;
+  /** One cluster for every environment, or one per environment. */
   readonly topology: GitOpsTopology;
   /** Where `dist/` is in the repository. */
   readonly distPath: string;
   /** Argo CD destination server of each environment (cluster-per-environment); in-cluster otherwise. */
   readonly clusters: Readonly<Record<string, string>>;
+  /** Where the Argo CD Applications live, and their AppProject. */
   readonly argocd: { readonly namespace: string; readonly project: string };
+  /** Where the Flux objects live, and how often Flux re-applies each Kustomization. */
   readonly flux: { readonly namespace: string; readonly interval: Duration };
 }
 
@@ -119,6 +122,7 @@ export function parseGitOps(doc: unknown, environments: readonly string[], file:
 
 /** Props of {@link GitOpsWiring}. */
 export interface GitOpsWiringProps {
+  /** `gitops.yaml`, checked (`loadGitOps`). */
   readonly config: GitOpsConfig;
   /** The environments to deploy, each after its cluster's operator. */
   readonly environments: readonly VezaEnvironment[];
@@ -147,6 +151,7 @@ interface ClusterPlan {
  * @see https://fluxcd.io/flux/components/kustomize/kustomizations/
  */
 export class GitOpsWiring extends Construct {
+  /** The configuration it was built from. */
   public readonly config: GitOpsConfig;
   /** The operator and environment Applications, in wave order. */
   public readonly argoApplications: ApiObject[] = [];

@@ -17,13 +17,17 @@ export const OPERATOR_FILE = 'external-secrets-operator.yaml';
 
 /** One command of a runbook, with the sentence that says why it is run. */
 export interface RunbookCommand {
+  /** Why it is run, shown as a comment above it. */
   readonly why: string;
+  /** The shell command, with this environment's names. */
   readonly command: string;
 }
 
 /** A titled list of commands: a troubleshooting case, the verification steps. */
 export interface RunbookSection {
+  /** The heading. */
   readonly title: string;
+  /** The commands, in the order to run them. */
   readonly commands: RunbookCommand[];
 }
 
