@@ -2,5 +2,6 @@
 export * from './eso';
 export * from './output';
 export * from './config/field-reader';
+export * from './control-plane';
 export * from './veza';
 export * from './cli';
