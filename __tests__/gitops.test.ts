@@ -58,7 +58,14 @@ test('every Argo CD and Flux object validates against its schema, and the schema
 test('Argo CD: the operator Application syncs in an earlier wave than every environment', () => {
   const apps = docsUnder(files, 'gitops/argocd/apps/');
   const operator = apps.find((a) => a.metadata.name === 'veza-secrets-operator')!;
-  expect(operator.spec.source.path).toBe('dist/cluster');
+  // The operator: the same chart, version and values as the cluster's Argo CD form.
+  const argoForm = docsUnder(files, 'alternatives/cluster/').find((d) => d.kind === 'Application')!;
+  expect(operator.spec.source).toEqual(argoForm.spec.source);
+  expect(operator.spec.source).toMatchObject({ chart: 'external-secrets', targetRevision: '2.9.0' });
+  expect(operator.spec.destination).toEqual({ server: IN_CLUSTER, namespace: 'external-secrets-system' });
+  const esoNamespace = docsUnder(files, 'cluster/').find((d) => d.kind === 'Namespace')! as Doc & { metadata: { labels: Record<string, string> } };
+  expect(operator.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
+  expect(operator.spec.syncPolicy.managedNamespaceMetadata).toEqual({ labels: esoNamespace.metadata.labels });
   for (const env of ENVS) {
     const app = apps.find((a) => a.metadata.name === `veza-secrets-${env}`)!;
     expect(app.spec.source.path).toBe(`dist/${env}`);
@@ -76,12 +83,16 @@ test.each(ENVS)('Argo CD waves inside %s: namespace, then store, then ExternalSe
   const kustomization = yaml.load(files.find((f) => f.path === `${env}/kustomization.yaml`)!.content) as { resources: string[] };
   const objects = kustomization.resources.flatMap((r) => yaml.loadAll(files.find((f) => f.path === `${env}/${r}`)!.content) as Doc[]);
   const waveOf = (kind: string) => objects.filter((o) => o.kind === kind).map(wave);
-  expect(waveOf('Namespace')).toEqual([-3]);
+  expect(waveOf('Namespace')).toEqual([-4]);
+  // What the Vault store needs to log in: Vault's token reviewer, before the store.
+  expect(objects.filter((o) => o.metadata.name.includes('vault-token-reviewer')).map(wave)).toEqual([-3, -3, -3]);
   expect(waveOf('SecretStore')).toEqual([-2]);
   // The store's own service account comes with it.
   expect(objects.filter((o) => o.kind === 'ServiceAccount' && o.metadata.name === 'vault-store-auth').map(wave)).toEqual([-2]);
   expect(waveOf('ExternalSecret')).toEqual([-1]);
-  expect(objects.filter((o) => !['Namespace', 'SecretStore', 'ExternalSecret'].includes(o.kind) && o.metadata.name !== 'vault-store-auth').every((o) => wave(o) >= 0)).toBe(true);
+  const early = (o: Doc) => ['Namespace', 'SecretStore', 'ExternalSecret'].includes(o.kind) || o.metadata.name === 'vault-store-auth' || o.metadata.name.includes('vault-token-reviewer');
+  expect(objects.filter((o) => !early(o)).map((o) => `${o.kind}/${o.metadata.name} ${wave(o)}`).filter((x) => !x.endsWith(' 0'))).toEqual([]);
+  expect(objects.filter((o) => !early(o)).length).toBeGreaterThan(0);
 });
 
 test('Flux: every environment depends on the operator, pruned and waited for', () => {
@@ -152,8 +163,9 @@ test('cluster-per-environment: one operator per cluster, each environment after 
     const server = config.clusters[env];
     const operator = apps.find((a) => a.metadata.name === `veza-secrets-operator-${env}`)!;
     const envApp = apps.find((a) => a.metadata.name === `veza-secrets-${env}`)!;
-    expect(operator.spec.destination).toEqual({ server });
-    expect(operator.spec.source).toEqual({ repoURL: CONFIG.repoUrl, targetRevision: 'refs/tags/v1.2.0', path: 'deploy/dist/cluster' });
+    expect(operator.spec.destination).toEqual({ server, namespace: 'external-secrets-system' });
+    expect(operator.spec.source.chart).toBe('external-secrets');
+    expect(envApp.spec.source).toEqual({ repoURL: CONFIG.repoUrl, targetRevision: 'refs/tags/v1.2.0', path: `deploy/dist/${env}` });
     expect(envApp.spec.destination).toEqual({ server, namespace: `veza-${env}` });
     expect(wave(envApp)).toBeGreaterThan(wave(operator));
     const flux = docsUnder(out, `gitops/flux/${env}/`);
@@ -191,7 +203,7 @@ describe('GitOpsWiring props', () => {
 
   test("'folder' defaults to gitops and can be set", () => {
     const app = environments();
-    new GitOpsWiring(app, 'Wiring', { config: parseGitOps(CONFIG, ENVS, 'gitops.yaml'), environments: app.environments, folder: 'deploy' });
+    new GitOpsWiring(app, 'Wiring', { config: parseGitOps(CONFIG, ENVS, 'gitops.yaml'), environments: app.environments, cluster: app.cluster, folder: 'deploy' });
     const paths = renderApp(app).map((f) => f.path).filter((p) => p.startsWith('deploy/'));
     expect(paths).toContain('deploy/argocd/root.yaml');
     expect(paths).toContain('deploy/flux/veza/veza-secrets-operator.yaml');
@@ -200,11 +212,12 @@ describe('GitOpsWiring props', () => {
   });
 
   test.each([
-    ['no environment', (app: VezaApp) => new GitOpsWiring(app, 'Wiring', { config: parseGitOps(CONFIG, ENVS, 'gitops.yaml'), environments: [] }),
+    ['no environment', (app: VezaApp) => new GitOpsWiring(app, 'Wiring', { config: parseGitOps(CONFIG, ENVS, 'gitops.yaml'), environments: [], cluster: app.cluster }),
       "[Wiring]: 'environments' is empty; the wiring deploys at least one environment."],
     ['a cluster missing', (app: VezaApp) => new GitOpsWiring(app, 'Wiring', {
       config: { ...parseGitOps({ ...CONFIG, topology: 'cluster-per-environment', clusters: { development: 'https://d', production: 'https://p', staging: 'https://s' } }, ENVS, 'gitops.yaml'), clusters: { development: 'https://d' } },
       environments: app.environments,
+      cluster: app.cluster,
     }), "[Wiring]: 'config.clusters' has no destination server for environment \"production\"; cluster-per-environment needs one per environment. It has: [\"development\"]"],
     ['a fractional wave', (app: VezaApp) => setSyncWave(app.environments[0].namespace, 1.5),
       "[development/Applied/Namespace/Resource]: 'wave' must be a whole number (Argo CD parses it as an integer). The value passed is: 1.5"],

@@ -6,7 +6,8 @@ import { where } from '../eso/names';
 import { TextFile } from '../output/files';
 import type { VezaCatalog } from './catalog';
 import { LAYOUT } from './layout';
-import { applyCommands, consumersOf, OPERATOR, RunbookSection, troubleshootingCommands, verificationCommands } from './runbook';
+import { applyCommands, consumersOf, RunbookSection, troubleshootingCommands, verificationCommands } from './runbook';
+import { ESO_DEPLOYMENT, ESO_NAMESPACE } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
 
 /** The README's file name in an environment's folder. */
@@ -76,7 +77,7 @@ export function flowDiagram(env: VezaEnvironment, catalog: VezaCatalog): FlowDia
   const storeKind = store.kind === SecretStoreKind.CLUSTER_SECRET_STORE ? 'ClusterSecretStore' : 'SecretStore';
   const nodes: FlowNode[] = [
     { id: 'provider', kind: 'Provider', name: store.location, label: `${PROVIDER_TITLES[store.provider]}<br/>${store.location}` },
-    { id: 'operator', kind: 'Operator', name: OPERATOR.deployment, label: `External Secrets Operator<br/>deployment/${OPERATOR.deployment} in ${OPERATOR.namespace}` },
+    { id: 'operator', kind: 'Operator', name: ESO_DEPLOYMENT, label: `External Secrets Operator<br/>deployment/${ESO_DEPLOYMENT} in ${ESO_NAMESPACE}` },
     { id: 'store', kind: storeKind, name: store.storeName, label: `${storeKind} ${store.storeName}` },
     { id: 'externalsecret', kind: 'ExternalSecret', name: es.name, label: `ExternalSecret ${es.name}<br/>refresh every ${toGoDuration(es.refreshInterval)}` },
     { id: 'secret', kind: 'Secret', name: es.targetName, label: `Secret ${es.targetName}<br/>${keys.length} keys` },

@@ -3,11 +3,14 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { ConfigError, dnsLabel, FieldReader, goDuration, oneOf, text, url } from '../config/field-reader';
+import { DeploymentUnit } from '../eso/external-secret';
+import { ExternalSecretsOperator } from '../eso/external-secrets-operator';
 import { toGoDuration } from '../eso/go-duration';
 import { where } from '../eso/names';
 import { ManifestFile, TextFile } from '../output/files';
 import { LAYOUT } from './layout';
 import type { RunbookSection } from './runbook';
+import type { VezaCluster } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
 import { kustomization } from './veza-environment';
 
@@ -24,15 +27,18 @@ export enum GitOpsTopology {
 
 /**
  * Argo CD sync waves (`argocd.argoproj.io/sync-wave`). Applications: the operator and its CRDs
- * before the environments. Inside an environment: the namespace, then the store (and the service
- * account it logs in as), then the ExternalSecret; everything else (workloads, RBAC, rotation) stays
+ * before the environments. Inside an environment: the namespace, then what the store needs to log
+ * in (Vault's token reviewer), then the store (and the service account it logs in as), then the
+ * ExternalSecret; everything else (workloads, RBAC, rotation) stays
  * in the default wave 0, after the Secret exists. Negative waves so nobody else's objects move.
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/
  */
 export const SYNC_WAVES = {
   operatorApplication: 0,
   environmentApplication: 1,
-  namespace: -3,
+  namespace: -4,
+  /** What a store needs before it can log in: Vault's token reviewer (`vault-integration.yaml`). */
+  storePrerequisites: -3,
   store: -2,
   externalSecret: -1,
 } as const;
@@ -126,6 +132,11 @@ export interface GitOpsWiringProps {
   readonly config: GitOpsConfig;
   /** The environments to deploy, each after its cluster's operator. */
   readonly environments: readonly VezaEnvironment[];
+  /**
+   * The cluster-wide objects: Flux applies its folder (`dist/cluster`); Argo CD installs its
+   * operator's chart, version and values (`operatorArgoCd`) on each cluster.
+   */
+  readonly cluster: VezaCluster;
   /** The folder below dist/. @default 'gitops' */
   readonly folder?: string;
 }
@@ -187,7 +198,7 @@ export class GitOpsWiring extends Construct {
     // Argo CD: an app of apps. Child Applications sync in wave order (operator, then environments).
     const appsFolder = `${folder}/argocd/apps`;
     const argoFiles: string[] = [];
-    const application = (name: string, wave: number, sourcePath: string, server: string, namespace: string | undefined) => {
+    const application = (name: string, wave: number, source: Record<string, unknown>, server: string, namespace: string, extraSyncOptions: string[] = [], managedNamespaceMetadata?: Record<string, unknown>) => {
       const file = new ManifestFile(this, `argocd-${name}`, { path: `${appsFolder}/${name}.yaml`, namespace: config.argocd.namespace, labels });
       argoFiles.push(file.path);
       const app = new ApiObject(file, 'Resource', {
@@ -201,12 +212,13 @@ export class GitOpsWiring extends Construct {
         },
         spec: {
           project: config.argocd.project,
-          source: { repoURL: config.repoUrl, targetRevision: config.revision, path: sourcePath },
+          source,
           destination: { server, namespace },
           syncPolicy: {
             automated: { prune: true, selfHeal: true },
             // The operator's CRDs are too large for client-side apply's annotation.
-            syncOptions: ['ServerSideApply=true', 'PruneLast=true'],
+            syncOptions: ['ServerSideApply=true', 'PruneLast=true', ...extraSyncOptions],
+            managedNamespaceMetadata,
             retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
           },
         },
@@ -214,13 +226,26 @@ export class GitOpsWiring extends Construct {
       this.argoApplications.push(app);
       return app;
     };
+    // The operator: ESO's Helm chart with the cluster's chart, version and values (the same install
+    // as dist/alternatives/cluster, but sent to each cluster's own server), its namespace created by
+    // Argo CD with the same Pod Security labels.
+    const operator = props.cluster.operatorArgoCd;
+    const operatorSource = {
+      repoURL: operator.chartRepository.replace(/^oci:\/\//, ''),
+      chart: ExternalSecretsOperator.CHART_NAME,
+      targetRevision: operator.chartVersion,
+      helm: { releaseName: operator.releaseName, valuesObject: operator.helmValues() },
+    };
+    const operatorNamespaceLabels = operator.namespace ? (ApiObject.of(operator.namespace).toJson().metadata?.labels as Record<string, string> | undefined) : undefined;
     for (const cluster of clusters) {
       const suffix = config.topology === GitOpsTopology.SINGLE_CLUSTER ? '' : `-${cluster.name}`;
-      application(`veza-secrets-operator${suffix}`, SYNC_WAVES.operatorApplication, repoPath(LAYOUT.clusterFolder), cluster.server, undefined);
+      application(`veza-secrets-operator${suffix}`, SYNC_WAVES.operatorApplication, operatorSource, cluster.server, operator.namespaceName,
+        ['CreateNamespace=true'], operatorNamespaceLabels && { labels: operatorNamespaceLabels });
     }
     for (const cluster of clusters) {
       for (const env of cluster.environments) {
-        application(`veza-secrets-${env.config.name}`, SYNC_WAVES.environmentApplication, repoPath(LAYOUT.appliedFolder(env.config.name)), cluster.server, env.config.namespace);
+        const source = { repoURL: config.repoUrl, targetRevision: config.revision, path: repoPath(LAYOUT.appliedFolder(env.config.name)) };
+        application(`veza-secrets-${env.config.name}`, SYNC_WAVES.environmentApplication, source, cluster.server, env.config.namespace);
       }
     }
     new TextFile(this, 'argocd-kustomization', { path: `${appsFolder}/${LAYOUT.kustomizationFile}`, content: () => kustomization(appsFolder, argoFiles) });
@@ -304,11 +329,15 @@ export function fluxRef(revision: string): { commit?: string; name?: string; bra
 }
 
 /**
- * Puts Argo CD sync waves on every object of the files holding an environment's namespace, its
- * active store (with the service account the store logs in as) and its ExternalSecret.
+ * Puts Argo CD sync waves on every object of the files holding an environment's namespace, Vault's
+ * token reviewer (when the active store is Vault's), its active store (with the service account the
+ * store logs in as) and its ExternalSecret.
  */
 export function annotateSyncWaves(env: VezaEnvironment): void {
   setSyncWave(env.namespace, SYNC_WAVES.namespace);
+  if (env.vaultIntegration && DeploymentUnit.of(env.vaultIntegration) === env.applied) {
+    setSyncWave(env.vaultIntegration, SYNC_WAVES.storePrerequisites);
+  }
   setSyncWave(env.active.store, SYNC_WAVES.store);
   setSyncWave(env.active.externalSecret, SYNC_WAVES.externalSecret);
 }

@@ -1,19 +1,8 @@
 import { SecretStoreKind } from '../eso/secret-store';
 import type { VezaCatalog } from './catalog';
 import { LAYOUT } from './layout';
+import { ESO_DEPLOYMENT, ESO_NAMESPACE } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
-
-/**
- * Where the External Secrets Operator runs: the seed's `kubectl logs -n external-secrets-system
- * deployment/external-secrets`. Installed by `dist/cluster/external-secrets-operator.yaml`.
- */
-export const OPERATOR = {
-  namespace: 'external-secrets-system',
-  deployment: 'external-secrets',
-} as const;
-
-/** The operator's manifest in `dist/cluster/`. */
-export const OPERATOR_FILE = 'external-secrets-operator.yaml';
 
 /** One command of a runbook, with the sentence that says why it is run. */
 export interface RunbookCommand {
@@ -75,7 +64,7 @@ export function troubleshootingCommands(env: VezaEnvironment, catalog: VezaCatal
       title: 'Secret not syncing',
       commands: [
         { why: 'Check the ExternalSecret status', command: `kubectl describe externalsecret ${es.name} -n ${ns}` },
-        { why: 'Check the External Secrets Operator logs', command: `kubectl logs -n ${OPERATOR.namespace} deployment/${OPERATOR.deployment}` },
+        { why: 'Check the External Secrets Operator logs', command: `kubectl logs -n ${ESO_NAMESPACE} deployment/${ESO_DEPLOYMENT}` },
         { why: 'Check the SecretStore connection', command: `kubectl describe ${storeArgs(env)}` },
         { why: 'Force a refresh now (works because refreshInterval is not 0)', command: `kubectl annotate externalsecret ${es.name} force-sync=$(date +%s) --overwrite -n ${ns}` },
       ],
@@ -108,7 +97,8 @@ export function applyCommands(env: VezaEnvironment): RunbookSection {
   return {
     title: 'By hand',
     commands: [
-      { why: 'Install the External Secrets Operator (once per cluster)', command: `kubectl apply --server-side -f dist/${LAYOUT.clusterFolder}/${OPERATOR_FILE}` },
+      { why: 'Install the External Secrets Operator once per cluster (a Flux HelmRelease, see docs/cluster.md)', command: `kubectl apply -k dist/${LAYOUT.clusterFolder}` },
+      { why: 'Wait for its controller', command: `kubectl rollout status deployment/${ESO_DEPLOYMENT} -n ${ESO_NAMESPACE} --timeout=5m` },
       { why: `Apply ${env.config.name}: namespace, store, ExternalSecret and the rest of dist/${folder}`, command: `kubectl apply -k dist/${folder}` },
     ],
   };

@@ -31,7 +31,7 @@ export class VezaApp extends App {
     const catalog = props.catalog ?? VEZA_CATALOG;
     this.environments = props.environments.map((config) => new VezaEnvironment(this, config.name, { config, catalog }));
     this.cluster = new VezaCluster(this, 'cluster');
-    if (props.gitops) new GitOpsWiring(this, 'GitOps', { config: props.gitops, environments: this.environments });
+    if (props.gitops) new GitOpsWiring(this, 'GitOps', { config: props.gitops, environments: this.environments, cluster: this.cluster });
   }
 }
 
