@@ -149,3 +149,12 @@ test('readKeyNames, formatOf and catalogSpelling', () => {
   expect(report.extra.map((k) => k.catalogKey)).toEqual(['new']);
   expect(report.missing).toEqual(VEZA_CATALOG.keys.filter((k) => k !== 'jwt-secret'));
 });
+
+test.each(['development', 'staging', 'production'])("the catalog's own template dist/%s/secrets.yaml.example migrates with nothing missing, and its placeholders are not printed", (env) => {
+  const file = path.join(root, 'dist', env, 'secrets.yaml.example');
+  const out = run(['migrate', file, '--env', env, '--format', 'secret-manifest']);
+  expect(out.code).toBe(ExitCode.OK);
+  expect(out.stdout).toContain(`In the catalog (${VEZA_CATALOG.keys.length}):`);
+  for (const entry of VEZA_CATALOG.all) expect(out.stdout).not.toContain(entry.placeholder);
+  expect(out.stdout).toContain(`kubectl get secret veza-secrets -n veza-${env}`);
+});
