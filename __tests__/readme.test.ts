@@ -123,6 +123,18 @@ describe.each(ENVS)('dist/%s/README.md', (env) => {
     if (deployments.length > 0) expect(deployments).toEqual(expect.arrayContaining(consumers));
   });
 
+  test('the permission commands name the accounts rbac.yaml binds to secrets-reader', () => {
+    const text = readme(env);
+    const ns = objects.find((o) => o.kind === 'Namespace')!.metadata.name;
+    const binding = objects.find((o) => o.kind === 'RoleBinding' && o.metadata.name === 'secrets-reader') as K8sObject & { subjects: { kind: string; name: string }[] };
+    const accounts = [...text.matchAll(/--as=system:serviceaccount:([^:]+):(\S+)/g)].map((m) => `${m[1]}/${m[2]}`);
+    expect(accounts.length).toBeGreaterThan(0);
+    expect(accounts).toEqual(binding.subjects.filter((s) => s.kind === 'ServiceAccount').map((s) => `${ns}/${s.name}`));
+    for (const a of accounts) {
+      expect(objects.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === a.split('/')[1])).toBe(true);
+    }
+  });
+
   test('the inventory has one row per key of the ExternalSecret, with its remote name', () => {
     const es = objects.find((o) => o.kind === 'ExternalSecret')!;
     const rows = readme(env).split('\n').filter((l) => l.startsWith('| `'));

@@ -1,5 +1,5 @@
 import { SecretStoreKind } from '../eso/secret-store';
-import type { VezaCatalog } from './catalog';
+import type { VezaCatalog, VezaService } from './catalog';
 import { LAYOUT } from './layout';
 import { ESO_DEPLOYMENT, ESO_NAMESPACE } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
@@ -59,6 +59,8 @@ export function troubleshootingCommands(env: VezaEnvironment, catalog: VezaCatal
   const ns = env.config.namespace;
   const es = env.active.externalSecret;
   const consumers = consumersOf(catalog, es.keys.map((k) => k.secretKey));
+  // Each service's own account, as rbac.yaml binds it to secrets-reader.
+  const account = (service: string) => env.consumers.serviceAccounts[service as VezaService]?.name ?? service;
   return [
     {
       title: 'Secret not syncing',
@@ -83,9 +85,9 @@ export function troubleshootingCommands(env: VezaEnvironment, catalog: VezaCatal
     {
       title: 'Permission denied',
       commands: [
-        ...consumers.map((d) => ({ why: `May ${d} read the Secret?`, command: `kubectl auth can-i get secrets/${es.targetName} -n ${ns} --as=system:serviceaccount:${ns}:${d}` })),
+        ...consumers.map((d) => ({ why: `May ${d} read the Secret? (its account is bound to secrets-reader)`, command: `kubectl auth can-i get secrets/${es.targetName} -n ${ns} --as=system:serviceaccount:${ns}:${account(d)}` })),
         { why: 'Check the service accounts', command: `kubectl get serviceaccount -n ${ns}` },
-        ...consumers.map((d) => ({ why: `Check ${d}'s service account`, command: `kubectl describe serviceaccount ${d} -n ${ns}` })),
+        ...consumers.map((d) => ({ why: `Check ${d}'s service account`, command: `kubectl describe serviceaccount ${account(d)} -n ${ns}` })),
       ],
     },
   ];
