@@ -16,11 +16,12 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
 
-/** Synthesizes into `<base>/<name>/dist` from a copy of environments/, run from `<base>/<name>-cwd`. */
+/** Synthesizes into `<base>/<name>/dist` from a copy of environments/ and gitops.yaml, run from `<base>/<name>-cwd`. */
 function synthUnder(name: string, env: Record<string, string>): string[] {
   const project = path.join(base, name);
   const cwd = path.join(base, `${name}-cwd`, 'elsewhere');
   fs.cpSync(path.join(ROOT, 'environments'), path.join(project, 'environments'), { recursive: true });
+  fs.cpSync(path.join(ROOT, 'gitops.yaml'), path.join(project, 'gitops.yaml'));
   fs.mkdirSync(cwd, { recursive: true });
   const result = run(process.execPath, [main], cwd, { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', VEZA_PROJECT_DIR: project, ...env });
   expect(result.stderr).toBe('');

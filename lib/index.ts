@@ -5,3 +5,4 @@ export * from './config/field-reader';
 export * from './control-plane';
 export * from './policy';
 export * from './veza';
+export * from './cli';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Drift check (CI): synthesizes environments/ into a temporary folder and compares it with the
+# Drift check (CI): synthesizes environments/ and gitops.yaml into a temporary folder and compares it with the
 # committed dist/. Fails, listing the differing files and the diff, when they differ: run
 # `npm run synth` and commit dist/ with the change that caused it.
 set -euo pipefail
@@ -8,6 +8,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 npm run --silent build
 ln -s "$PWD/environments" "$tmp/environments"
+ln -s "$PWD/gitops.yaml" "$tmp/gitops.yaml"
 VEZA_PROJECT_DIR="$tmp" node build/main.js > /dev/null
 # File modes git keeps: the executable bit.
 (cd dist && find . -type f -perm -u+x | sort) > "$tmp/committed.x"

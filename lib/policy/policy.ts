@@ -101,11 +101,15 @@ export function describeObject(doc: KubeObject): string {
   return `${doc.kind ?? '<no kind>'} ${doc.metadata?.namespace ? `${doc.metadata.namespace}/` : ''}${name}`;
 }
 
-/** The environment and applied unit a file belongs to, from its path (`cluster/` and `alternatives/cluster/` belong to none). */
+/** Top-level folders that belong to no environment: cluster-wide objects and the GitOps wiring. */
+const SHARED_FOLDERS = ['cluster', 'gitops'];
+
+/** The environment and applied unit a file belongs to, from its path (`cluster/`, `gitops/` and their alternatives belong to none). */
 export function placeOf(file: string): { environment?: string; unit: string } {
   const parts = file.split('/');
-  if (parts[0] === 'alternatives' && parts.length > 2) return { environment: parts[1] === 'cluster' ? undefined : parts[1], unit: `alternatives/${parts[1]}` };
-  if (parts[0] === 'cluster' || parts.length === 1) return { unit: parts.length === 1 ? '' : 'cluster' };
+  if (parts[0] === 'alternatives' && parts.length > 2) return { environment: SHARED_FOLDERS.includes(parts[1]) ? undefined : parts[1], unit: `alternatives/${parts[1]}` };
+  if (parts.length === 1) return { unit: '' };
+  if (SHARED_FOLDERS.includes(parts[0])) return { unit: parts[0] };
   return { environment: parts[0], unit: parts[0] };
 }
 

@@ -8,3 +8,6 @@ export * from './veza-app';
 export * from './veza-consumers';
 export * from './vault-integration';
 export * from './rotation';
+export * from './environment-readme';
+export * from './runbook';
+export * from './gitops';

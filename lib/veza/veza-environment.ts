@@ -12,6 +12,7 @@ import { checkCronJobName, where } from '../eso/names';
 import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
 import { toYaml } from '../output/synthesize';
 import { VezaCatalog } from './catalog';
+import { EnvironmentReadme } from './environment-readme';
 import { VezaConsumers } from './veza-consumers';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
@@ -59,6 +60,8 @@ export class VezaEnvironment extends Construct {
   public readonly namespace: kplus.Namespace;
   /** Every provider's store and ExternalSecret, the active one first. */
   public readonly providers: ProviderSecrets[];
+  /** `dist/<env>/README.md`; others add runbook sections with `readme.addSection`. */
+  public readonly readme: EnvironmentReadme;
   /** The services' accounts, `secrets-reader`, and the typed view workloads consume `veza-secrets` through. */
   public readonly consumers: VezaConsumers;
   /** Both sides of Vault's Kubernetes auth for the Vault store, when it uses Kubernetes auth. */
@@ -151,6 +154,9 @@ export class VezaEnvironment extends Construct {
       path: `${config.name}/${LAYOUT.kustomizationFile}`,
       content: () => kustomization(config.name, manifestFilesOf(this.applied).map((f) => f.path)),
     });
+
+    // dist/<env>/README.md: inventory, flow diagram and runbooks, rendered from the constructs above.
+    this.readme = new EnvironmentReadme(this, 'Readme', { environment: this, catalog: props.catalog });
   }
 
   /** The provider the applied folder uses. */
