@@ -41,6 +41,18 @@ function appliedObjects(env: string): K8sObject[] {
   return kustomization.resources.flatMap((r) => yaml.loadAll(files.find((f) => f.path === `${env}/${r}`)!.content) as K8sObject[]);
 }
 
+/**
+ * The keys of the Secret an ExternalSecret writes, in the README's order: its `data`, then the
+ * keys only its template renders (with a template, ESO writes exactly the templated keys).
+ */
+function secretKeys(es: K8sObject): string[] {
+  const spec = (es as unknown as { spec: { data: { secretKey: string }[]; target: { template?: { data?: Record<string, string> } } } }).spec;
+  const read = spec.data.map((d) => d.secretKey);
+  const templated = Object.keys(spec.target.template?.data ?? {});
+  if (templated.length > 0) expect([...templated].sort()).toEqual(expect.arrayContaining([...read].sort()));
+  return [...read, ...templated.filter((k) => !read.includes(k))];
+}
+
 function readme(env: string): string {
   return files.find((f) => f.path === `${env}/README.md`)!.content;
 }
@@ -95,7 +107,7 @@ describe.each(ENVS)('dist/%s/README.md', (env) => {
     expect(node('store').label).toBe(`${store.kind} ${store.metadata.name}`);
     expect(es.spec.secretStoreRef).toEqual({ kind: store.kind, name: store.metadata.name });
     expect(node('externalsecret').label).toBe(`ExternalSecret ${es.metadata.name}<br/>refresh every ${es.spec.refreshInterval}`);
-    expect(node('secret').label).toBe(`Secret ${es.spec.target.name}<br/>${es.spec.data.length} keys`);
+    expect(node('secret').label).toBe(`Secret ${es.spec.target.name}<br/>${secretKeys(es).length} keys`);
     // The provider node names where the store reads: Vault's KV mount and the ExternalSecret's path.
     const vault = store.spec.provider.vault;
     expect(vault).toBeDefined();
@@ -104,7 +116,7 @@ describe.each(ENVS)('dist/%s/README.md', (env) => {
 
   test('the edges are provider -> store -> ExternalSecret -> Secret -> each consuming Deployment', () => {
     const es = objects.find((o) => o.kind === 'ExternalSecret')!;
-    const keys: string[] = es.spec.data.map((d: { secretKey: string }) => d.secretKey);
+    const keys = secretKeys(es);
     const consumers = VEZA_CATALOG.services.filter((s) => keys.some((k) => VEZA_CATALOG.has(k) && (VEZA_CATALOG.entry(k).consumers as readonly string[]).includes(s)));
     const solid = chart.edges.filter((e) => !e.dotted).map((e) => `${e.from}->${e.to}`);
     expect(solid).toEqual([
@@ -116,7 +128,8 @@ describe.each(ENVS)('dist/%s/README.md', (env) => {
     for (const c of consumers) {
       expect(node(`deploy_${c.replace(/-/g, '_')}`).label).toBe(`Deployment ${c}`);
       const edge = chart.edges.find((e) => e.to === `deploy_${c.replace(/-/g, '_')}`)!;
-      expect(edge.label!.split(', ')).toEqual(keys.filter((k) => (VEZA_CATALOG.entry(k as never).consumers as readonly string[]).includes(c)));
+      // In the catalog's order.
+      expect(edge.label!.split(', ')).toEqual(VEZA_CATALOG.keys.filter((k) => keys.includes(k) && (VEZA_CATALOG.entry(k).consumers as readonly string[]).includes(c)));
     }
     // Once Deployments are synthesized into the environment, every workload node must be one of them.
     const deployments = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
@@ -138,11 +151,18 @@ describe.each(ENVS)('dist/%s/README.md', (env) => {
   test('the inventory has one row per key of the ExternalSecret, with its remote name', () => {
     const es = objects.find((o) => o.kind === 'ExternalSecret')!;
     const rows = readme(env).split('\n').filter((l) => l.startsWith('| `'));
-    expect(rows.map((r) => r.split(' | ')[0].replace('| ', ''))).toEqual(es.spec.data.map((d: { secretKey: string }) => `\`${d.secretKey}\``));
+    expect(rows.map((r) => r.split(' | ')[0].replace('| ', ''))).toEqual(secretKeys(es).map((k) => `\`${k}\``));
     for (const d of es.spec.data) {
       const row = rows.find((r) => r.startsWith(`| \`${d.secretKey}\` `))!;
       expect(row).toContain(`| \`${d.remoteRef.key}\` property \`${d.remoteRef.property}\` |`);
       expect(row).toContain(`| ${es.spec.refreshInterval} |`);
+    }
+    // Keys rendered from a generator name the Vault path the generator reads.
+    const generators = objects.filter((o) => o.kind === 'VaultDynamicSecret') as unknown as { metadata: { name: string }; spec: { path: string } }[];
+    const fromGenerators = secretKeys(es).filter((k) => !es.spec.data.some((d: { secretKey: string }) => d.secretKey === k));
+    expect(generators.map((g) => g.metadata.name)).toEqual(fromGenerators.length > 0 ? ['veza-database-credentials'] : []);
+    for (const k of fromGenerators) {
+      expect(rows.find((r) => r.startsWith(`| \`${k}\` `))).toContain(`| template over \`${generators[0].spec.path}\` |`);
     }
   });
 

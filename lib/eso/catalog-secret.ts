@@ -119,7 +119,8 @@ export class CatalogSecret<C extends AnySecretCatalog> {
       if (remoteName === undefined) {
         throw new Error(`${where(es)}: the catalog's key ${JSON.stringify(entry.key)} is not read by this ExternalSecret (it reads ${[...read.keys()].join(', ') || 'nothing'}); a consumer of it would find no value.`);
       }
-      if (remoteName !== entry.remoteName) {
+      const templated = es.keys.some((k) => k.secretKey === entry.key && k.template !== undefined);
+      if (!templated && remoteName !== entry.remoteName) {
         throw new Error(`${where(es)}: the catalog's key ${JSON.stringify(entry.key)} has remoteName ${JSON.stringify(entry.remoteName)} but this ExternalSecret reads it from ${JSON.stringify(remoteName)}.`);
       }
     }

@@ -3,6 +3,7 @@ import { toGoDuration } from '../eso/go-duration';
 import { RotationClass, RotationMethod } from '../eso/secret-catalog';
 import { SecretProvider, SecretStoreKind } from '../eso/secret-store';
 import { where } from '../eso/names';
+import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
 import { TextFile } from '../output/files';
 import type { VezaCatalog } from './catalog';
 import { LAYOUT } from './layout';
@@ -118,7 +119,7 @@ export function rotationSchedule(rotation: RotationClass): string {
     case RotationMethod.DATABASE_ENGINE:
       return `${days} by Vault's database secrets engine`;
     case RotationMethod.MANUAL:
-      return 'by hand, as the provider recommends';
+      return days ? `${days}, by hand` : 'by hand, as the provider recommends';
   }
 }
 
@@ -132,7 +133,9 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
   const rows = es.keys.map((k) => {
     const entry = catalog.has(k.secretKey) ? catalog.entry(k.secretKey) : undefined;
     const ref = store.remoteRef(k.remoteName);
-    const remote = ref.property === undefined ? `\`${ref.key}\`` : `\`${ref.key}\` property \`${ref.property}\``;
+    const remote = k.template !== undefined
+      ? `template over ${es.generatorSources.map((g) => (g instanceof VaultDynamicSecret ? `\`${g.path}\`` : `\`${g.generatorName}\``)).join(', ') || 'the other keys'}`
+      : ref.property === undefined ? `\`${ref.key}\`` : `\`${ref.key}\` property \`${ref.property}\``;
     return [
       `\`${k.secretKey}\``,
       `${store.provider}`,
