@@ -1,0 +1,128 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { renderVeza } from '../lib';
+import { objectsOf, validateManifestText, validateObject } from './support/schema';
+
+const root = path.join(__dirname, '..');
+const distDir = path.join(root, 'dist');
+
+/** Every file below `dir`, relative, sorted. */
+function filesBelow(dir: string, rel = ''): string[] {
+  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesBelow(dir, path.join(rel, e.name)) : [path.join(rel, e.name)]))
+    .sort();
+}
+
+/** Manifests are the `*.yaml` files; kustomization.yaml is kustomize's input, built in veza-app.test.ts. */
+const isManifest = (file: string) => file.endsWith('.yaml') && path.basename(file) !== 'kustomization.yaml';
+
+const committed = filesBelow(distDir).filter(isManifest);
+const rendered = renderVeza(path.join(root, 'environments')).filter((f) => isManifest(f.path));
+
+describe('every object of the committed dist/ validates against its schema', () => {
+  test('dist/ holds the three environments and their alternatives', () => {
+    for (const env of ['development', 'staging', 'production']) {
+      expect(committed).toEqual(expect.arrayContaining([
+        `${env}/namespace.yaml`,
+        `${env}/secret-stores/vault-store.yaml`,
+        `${env}/external-secrets/veza-secrets.yaml`,
+        `alternatives/${env}/secret-stores/aws-store.yaml`,
+      ]));
+    }
+  });
+
+  test.each(committed)('dist/%s', (file) => {
+    const text = fs.readFileSync(path.join(distDir, file), 'utf8');
+    expect(objectsOf(text).length).toBeGreaterThan(0);
+    expect(validateManifestText(text)).toEqual([]);
+  });
+});
+
+describe('every object renderVeza() produces validates against its schema', () => {
+  test.each(rendered.map((f) => [f.path, f.content]))('%s', (_file, content) => {
+    expect(objectsOf(content).length).toBeGreaterThan(0);
+    expect(validateManifestText(content)).toEqual([]);
+  });
+});
+
+describe('the validator rejects what the API server would', () => {
+  const externalSecret = () => ({
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name: 'veza-secrets', namespace: 'veza-test' },
+    spec: {
+      refreshInterval: '1h',
+      secretStoreRef: { kind: 'SecretStore', name: 'vault-store' },
+      target: { name: 'veza-secrets', creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+      data: [{ secretKey: 'jwt-secret', remoteRef: { key: 'veza/test', property: 'jwt-secret' } }],
+    },
+  });
+
+  test('a valid ExternalSecret passes (the baseline the broken ones differ from)', () => {
+    expect(validateObject(externalSecret())).toEqual([]);
+  });
+
+  test.each<[string, (o: any) => unknown, string[]]>([
+    ['a wrong type', (o) => { o.spec.refreshInterval = 3600; return o; }, ['external-secrets.io/v1/ExternalSecret veza-secrets: /spec/refreshInterval must be string']],
+    ['v1beta1, not served by ESO v2.9.0', (o) => ({ ...o, apiVersion: 'external-secrets.io/v1beta1' }), [
+      'external-secrets.io/v1beta1/ExternalSecret veza-secrets: external-secrets.io/v1beta1 is not a served version of ExternalSecret; served: external-secrets.io/v1',
+    ]],
+    ['an unknown field where the schema lists the fields', (o) => { o.spec.target.creationPolicyy = 'Owner'; return o; }, [
+      'external-secrets.io/v1/ExternalSecret veza-secrets: /spec/target has unknown field "creationPolicyy"',
+    ]],
+    ['a value outside the enum', (o) => { o.spec.target.deletionPolicy = 'Keep'; return o; }, [
+      'external-secrets.io/v1/ExternalSecret veza-secrets: /spec/target/deletionPolicy must be equal to one of the allowed values: ["Delete","Merge","Retain"]',
+    ]],
+    ['a missing required field', (o) => { delete o.spec.data[0].remoteRef.key; return o; }, [
+      "external-secrets.io/v1/ExternalSecret veza-secrets: /spec/data/0/remoteRef must have required property 'key'",
+    ]],
+    ['a metadata label that is not a string', (o) => { o.metadata.labels = { tier: 1 }; return o; }, [
+      'external-secrets.io/v1/ExternalSecret veza-secrets: /metadata/labels/tier must be string',
+    ]],
+    ['a name that is not a DNS subdomain', (o) => { o.metadata.name = 'Veza_Secrets'; return o; }, [
+      'external-secrets.io/v1/ExternalSecret Veza_Secrets: /metadata/name must be a DNS subdomain; it is "Veza_Secrets"',
+    ]],
+    ['an unknown kind', (o) => ({ ...o, kind: 'ExternalSecrets' }), [
+      'external-secrets.io/v1/ExternalSecrets veza-secrets: no schema for external-secrets.io/v1/ExternalSecrets',
+    ]],
+  ])('%s fails', (_case, breakIt, expected) => {
+    expect(validateObject(breakIt(externalSecret()))).toEqual(expected);
+  });
+
+  test.each<[string, unknown, string[]]>([
+    ['a core kind with a wrong type', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'vault-store-auth' }, automountServiceAccountToken: 'false' }, [
+      'v1/ServiceAccount vault-store-auth: /automountServiceAccountToken must be boolean',
+    ]],
+    ['a core kind missing a required field', { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'secrets-rotation-signing-secret' }, spec: { schedule: '0 3 1 1,4,7,10 *' } }, [
+      "batch/v1/CronJob secrets-rotation-signing-secret: /spec must have required property jobTemplate",
+    ]],
+    ['a kind kubernetes-models does not know', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'veza-secrets' } }, [
+      'argoproj.io/v1alpha1/Application veza-secrets: no schema for argoproj.io/v1alpha1/Application',
+    ]],
+    ['a type that is not a top-level kind', { apiVersion: 'v1', kind: 'Container', metadata: { name: 'x' } }, ['v1/Container x: no schema for v1/Container']],
+    ['a core kind in a version that does not exist', { apiVersion: 'rbac.authorization.k8s.io/v2', kind: 'Role', metadata: { name: 'x' } }, [
+      'rbac.authorization.k8s.io/v2/Role x: no schema for rbac.authorization.k8s.io/v2/Role',
+    ]],
+    ['an object without kind', { apiVersion: 'v1', metadata: { name: 'x' } }, ['not a Kubernetes object (apiVersion and kind must be strings): {"apiVersion":"v1","metadata":{"name":"x"}}']],
+    ['an object without metadata', { apiVersion: 'v1', kind: 'ConfigMap' }, ['v1/ConfigMap <no name>: /metadata is missing']],
+  ])('%s fails', (_case, object, expected) => {
+    expect(validateObject(object)).toEqual(expected);
+  });
+
+  test.each<[string, unknown]>([
+    ['Role', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'secrets-reader', namespace: 'veza-test' }, rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['veza-secrets'], verbs: ['get'] }] }],
+    ['RoleBinding', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'secrets-reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'secrets-reader' }, subjects: [{ kind: 'ServiceAccount', name: 'veza-backend-api', namespace: 'veza-test' }] }],
+    ['ConfigMap', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'secrets-rotation-script' }, data: { 'rotate-secrets.sh': '#!/bin/sh\n' } }],
+    ['NetworkPolicy', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-all' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }],
+    ['Secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'veza-secrets' }, type: 'Opaque', stringData: { 'jwt-secret': 'REPLACE_ME' } }],
+    ['ClusterSecretStore', { apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', metadata: { name: 'vault-store' }, spec: { provider: { vault: { server: 'https://vault.example:8200', path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'vault-token', key: 'token', namespace: 'vault' } } } } } }],
+  ])('the other helpers\' kinds are known: a valid %s passes', (_kind, object) => {
+    expect(validateObject(object)).toEqual([]);
+  });
+
+  test('validateManifestText numbers the documents and reports text that is not YAML', () => {
+    const broken = 'apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: ok }\n---\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: { name: bad }\nautomountServiceAccountToken: 1\n';
+    expect(validateManifestText(broken)).toEqual(['document 3: v1/ServiceAccount bad: /automountServiceAccountToken must be boolean']);
+    expect(validateManifestText('a: [')).toEqual([expect.stringMatching(/^not YAML: /)]);
+  });
+});
