@@ -14,10 +14,10 @@ export function testApp(): App {
 
 /**
  * A chart `test` with a namespace in a fresh app: construct paths in messages read `[test/<id>]`.
- * `namespace: undefined` gives a chart without one (cluster-scoped objects only).
+ * `null` gives a chart without a namespace.
  */
-export function testChart(namespace: string | undefined = TEST_NAMESPACE, app: App = testApp()): Chart {
-  return new Chart(app, 'test', { namespace });
+export function testChart(namespace: string | null = TEST_NAMESPACE, app: App = testApp()): Chart {
+  return new Chart(app, 'test', { namespace: namespace ?? undefined });
 }
 
 /** A synthesized object, loosely typed for assertions. */
