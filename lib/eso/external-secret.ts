@@ -114,7 +114,7 @@ export class ExternalSecret extends Construct {
     this.creationPolicy = props.creationPolicy ?? CreationPolicy.OWNER;
     this.deletionPolicy = props.deletionPolicy ?? DeletionPolicy.RETAIN;
 
-    const interval = this.refreshInterval.toSeconds();
+    const interval = this.refreshInterval.toSeconds({ integral: false });
     if (!Number.isInteger(interval) || interval <= 0) {
       throw new Error(`${where(this)}: 'refreshInterval' must be a whole number of seconds above 0 (with 0 ESO never refreshes and force-sync does nothing). The value passed is: ${interval}s`);
     }
