@@ -120,6 +120,18 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
     ['an unknown provider', 'production', (d) => { d.provider = 'hashicorp'; }, [`${P}: 'provider' is "hashicorp"; allowed: vault, aws, gcp, azure`]],
     ['an unknown provider block', 'production', (d) => { d.providers.doppler = { project: 'veza' }; }, [`${P}: 'providers.doppler' is not a known field; allowed: vault, aws, gcp, azure`]],
     ['an unknown auth method', 'production', (d) => { d.providers.aws.auth = { method: 'oidc' }; }, [`${P}: 'providers.aws.auth.method' is "oidc"; allowed: irsa, access-keys`]],
+    ['a missing auth method: the other auth fields are not called unknown', 'production', (d) => delete d.providers.vault.auth.method, [
+      `${P}: 'providers.vault.auth.method' is missing; allowed: kubernetes, jwt, approle, token`,
+    ]],
+    ['a misspelt auth method: the other auth fields are not called unknown', 'production', (d) => { d.providers.azure.auth = { method: 'workload', clientId: '11111111-2222-3333-4444-555555555555' }; }, [
+      `${P}: 'providers.azure.auth.method' is "workload"; allowed: workload-identity, managed-identity, service-principal`,
+    ]],
+    ['a typo in a field of a known auth method', 'production', (d) => { d.providers.vault.auth.rol = 'veza-production'; }, [
+      `${P}: 'providers.vault.auth.rol' is not a known field; allowed: method, role, mountPath, audience`,
+    ]],
+    ['a field of another auth method', 'production', (d) => { d.providers.gcp.auth.key = { name: 'gcp', key: 'key.json' }; }, [
+      `${P}: 'providers.gcp.auth.key' is not a known field; allowed: method, gcpServiceAccount`,
+    ]],
     ['an invalid namespace', 'production', (d) => { d.namespace = 'Veza_Production'; }, [`${P}: 'namespace' is "Veza_Production"; allowed: ${DNS_LABEL}`]],
     ['a namespace too long', 'production', (d) => { d.namespace = 'v'.repeat(64); }, [`${P}: 'namespace' is "${'v'.repeat(64)}"; allowed: ${DNS_LABEL}`]],
     ['a duration in words', 'production', (d) => { d.externalSecret.refreshInterval = '1 hour'; }, [`${P}: 'externalSecret.refreshInterval' is "1 hour"; allowed: ${DURATION}`]],
