@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { loadEnvironments, RenderedFile, renderVeza, VEZA_CATALOG, VezaApp } from '../lib';
+import { loadEnvironments, ManifestFile, renderApp, RenderedFile, renderVeza, VEZA_CATALOG, VezaApp } from '../lib';
 import { objectsOf, validateManifestText } from './support/schema';
 import type { Manifest } from './support/charts';
 
@@ -250,6 +250,18 @@ describe('every provider can be the applied one, in every environment', () => {
 });
 
 describe('VezaApp', () => {
+  test('kustomization.yaml lists every file written below the applied unit, and only those', () => {
+    const app = new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')) });
+    const development = app.environments.find((e) => e.config.name === 'development')!;
+    // A file that ends up without objects is not written, so it must not be listed either.
+    new ManifestFile(development.applied, 'Empty', { path: 'development/empty.yaml' });
+    const files = renderApp(app);
+    const resources = (yaml.load(files.find((f) => f.path === 'development/kustomization.yaml')!.content) as { resources: string[] }).resources;
+    const written = files.map((f) => f.path).filter((p) => p.startsWith('development/') && p.endsWith('.yaml') && p !== 'development/kustomization.yaml');
+    expect(resources.map((r) => `development/${r}`).sort()).toEqual(written.sort());
+    expect(resources).not.toContain('empty.yaml');
+  });
+
   test('one VezaEnvironment per environment, the active provider first', () => {
     const app = new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')) });
     expect(app.environments.map((e) => e.config.name)).toEqual(['development', 'production', 'staging']);
