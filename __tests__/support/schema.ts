@@ -39,7 +39,9 @@ function closeObjects(schema: unknown): unknown {
   if (schema === null || typeof schema !== 'object') return schema;
   const s: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(schema)) s[k] = k === 'enum' || k === 'default' || k === 'example' ? v : closeObjects(v);
-  if (s.properties && s.additionalProperties === undefined && !s['x-kubernetes-preserve-unknown-fields']) s.additionalProperties = false;
+  // Not where anyOf/oneOf/allOf may declare more properties (none of the ESO schemas does).
+  const combined = s.anyOf !== undefined || s.oneOf !== undefined || s.allOf !== undefined;
+  if (s.properties && s.additionalProperties === undefined && !s['x-kubernetes-preserve-unknown-fields'] && !combined) s.additionalProperties = false;
   return s;
 }
 
