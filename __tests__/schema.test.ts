@@ -104,6 +104,12 @@ describe('the validator rejects what the API server would', () => {
       'rbac.authorization.k8s.io/v2/Role x: no schema for rbac.authorization.k8s.io/v2/Role',
     ]],
     ['an object without kind', { apiVersion: 'v1', metadata: { name: 'x' } }, ['not a Kubernetes object (apiVersion and kind must be strings): {"apiVersion":"v1","metadata":{"name":"x"}}']],
+    ['a cluster-scoped kind with a namespace', { apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', metadata: { name: 'vault-store', namespace: 'veza-test' }, spec: { provider: { vault: { server: 'https://vault.example:8200', auth: { tokenSecretRef: { name: 't', key: 'token', namespace: 'vault' } } } } } }, [
+      'external-secrets.io/v1/ClusterSecretStore vault-store: /metadata/namespace must not be set: ClusterSecretStore is cluster-scoped; it is "veza-test"',
+    ]],
+    ['a Namespace with a namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'veza-test', namespace: 'default' } }, [
+      'v1/Namespace veza-test: /metadata/namespace must not be set: Namespace is cluster-scoped; it is "default"',
+    ]],
     ['an object without metadata', { apiVersion: 'v1', kind: 'ConfigMap' }, ['v1/ConfigMap <no name>: /metadata is missing']],
   ])('%s fails', (_case, object, expected) => {
     expect(validateObject(object)).toEqual(expected);

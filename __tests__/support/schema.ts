@@ -119,6 +119,10 @@ export function validateObject(obj: unknown): string[] {
   const kind = o.kind;
   const label = `${apiVersion}/${kind} ${typeof o.metadata?.name === 'string' ? o.metadata.name : '<no name>'}`;
   const problems = nameProblems(o.metadata);
+  const groupKind = `${apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : 'v1'}/${kind}`;
+  if (CLUSTER_SCOPED.has(groupKind) && o.metadata?.namespace !== undefined) {
+    problems.push(`/metadata/namespace must not be set: ${kind} is cluster-scoped; it is ${JSON.stringify(o.metadata.namespace)}`);
+  }
 
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
@@ -149,6 +153,18 @@ export function validateObject(obj: unknown): string[] {
   }
   return problems.map((p) => `${label}: ${p}`);
 }
+
+/** Kinds without a namespace: a metadata.namespace on them is a mistake GitOps tools keep reporting. */
+const CLUSTER_SCOPED = new Set([
+  'v1/Namespace', 'v1/Node', 'v1/PersistentVolume',
+  'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'apiextensions.k8s.io/CustomResourceDefinition', 'apiregistration.k8s.io/APIService',
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration', 'admissionregistration.k8s.io/MutatingWebhookConfiguration',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
+  'scheduling.k8s.io/PriorityClass', 'storage.k8s.io/StorageClass', 'networking.k8s.io/IngressClass',
+  'external-secrets.io/ClusterSecretStore', 'external-secrets.io/ClusterExternalSecret', 'external-secrets.io/ClusterPushSecret',
+  'generators.external-secrets.io/ClusterGenerator',
+]);
 
 /** What the API server checks of every object's name and namespace. */
 function nameProblems(metadata: unknown): string[] {
