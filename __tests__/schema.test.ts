@@ -126,6 +126,40 @@ describe('the validator rejects what the API server would', () => {
     expect(validateObject(object)).toEqual([]);
   });
 
+  describe('kube-apiserver configuration files (not manifests) have schemas of their own', () => {
+    const encryption = () => ({
+      apiVersion: 'apiserver.config.k8s.io/v1',
+      kind: 'EncryptionConfiguration',
+      resources: [{ resources: ['secrets'], providers: [{ kms: { apiVersion: 'v2', name: 'veza-kms', endpoint: 'unix:///var/run/kms-provider/kms.sock', timeout: '3s' } }, { identity: {} }] }],
+    });
+    const audit = () => ({
+      apiVersion: 'audit.k8s.io/v1',
+      kind: 'Policy',
+      omitStages: ['RequestReceived'],
+      rules: [{ level: 'Metadata', resources: [{ group: '', resources: ['secrets'] }] }, { level: 'None' }],
+    });
+
+    test('valid ones pass without metadata', () => {
+      expect(validateObject(encryption())).toEqual([]);
+      expect(validateObject(audit())).toEqual([]);
+    });
+
+    test.each<[string, () => unknown, string[]]>([
+      ['a KMS provider without endpoint', () => { const o = encryption(); delete (o.resources[0].providers[0].kms as any).endpoint; return o; }, [
+        "apiserver.config.k8s.io/v1/EncryptionConfiguration: /resources/0/providers/0/kms must have required property 'endpoint'",
+      ]],
+      ['two providers in one entry', () => { const o: any = encryption(); o.resources[0].providers[1].aescbc = { keys: [{ name: 'k', secret: 'c2VjcmV0' }] }; return o; }, [
+        'apiserver.config.k8s.io/v1/EncryptionConfiguration: /resources/0/providers/1 must NOT have more than 1 properties',
+      ]],
+      ['an unknown audit level', () => { const o = audit(); o.rules[1].level = 'All'; return o; }, [
+        'audit.k8s.io/v1/Policy: /rules/1/level must be equal to one of the allowed values: ["None","Metadata","Request","RequestResponse"]',
+      ]],
+      ['an unknown field', () => ({ ...audit(), omitStage: ['RequestReceived'] }), ['audit.k8s.io/v1/Policy: / has unknown field "omitStage"']],
+    ])('%s fails', (_case, build, expected) => {
+      expect(validateObject(build())).toEqual(expected);
+    });
+  });
+
   test('validateManifestText numbers the documents and reports text that is not YAML', () => {
     const broken = 'apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: ok }\n---\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: { name: bad }\nautomountServiceAccountToken: 1\n';
     expect(validateManifestText(broken)).toEqual(['document 3: v1/ServiceAccount bad: /automountServiceAccountToken must be boolean']);

@@ -17,6 +17,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as yaml from 'js-yaml';
+import { CONFIG_FILE_SCHEMAS } from './config-schemas';
 
 const SCHEMA_DIR = path.join(__dirname, '..', '..', 'imports', 'schemas');
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -32,6 +33,14 @@ ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteg
 ajv.addFormat('int-or-string', true);
 
 const crdValidators = new Map<string, ValidateFunction | undefined>();
+const configValidators = new Map<string, ValidateFunction>();
+
+function configValidator(apiVersionKind: string): ValidateFunction | undefined {
+  const schema = CONFIG_FILE_SCHEMAS[apiVersionKind];
+  if (!schema) return undefined;
+  if (!configValidators.has(apiVersionKind)) configValidators.set(apiVersionKind, ajv.compile(schema));
+  return configValidators.get(apiVersionKind);
+}
 
 /** Marks every object schema that lists its properties as closed, as strict field validation does. */
 function closeObjects(schema: unknown): unknown {
@@ -117,6 +126,11 @@ export function validateObject(obj: unknown): string[] {
   }
   const apiVersion = o.apiVersion;
   const kind = o.kind;
+  const config = configValidator(`${apiVersion}/${kind}`);
+  if (config) {
+    // A component's configuration file (kube-apiserver's): no metadata, no API server.
+    return config(obj) ? [] : (config.errors ?? []).map((e) => `${apiVersion}/${kind}: ${formatAjvError(e)}`);
+  }
   const label = `${apiVersion}/${kind} ${typeof o.metadata?.name === 'string' ? o.metadata.name : '<no name>'}`;
   const problems = nameProblems(o.metadata);
   const groupKind = `${apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : 'v1'}/${kind}`;
