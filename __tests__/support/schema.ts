@@ -6,8 +6,9 @@
  *   does not declare is an error, as with `kubectl apply --validate=strict` (unless the schema
  *   says `x-kubernetes-preserve-unknown-fields`). CEL rules (`x-kubernetes-validations`) are not
  *   evaluated;
- * - core Kubernetes kinds with kubernetes-models (its schemas check types, required fields and
- *   enums; they do not forbid unknown fields);
+ * - core Kubernetes kinds with kubernetes-models, Argo CD and Flux kinds with
+ *   @kubernetes-models/argo-cd and flux-cd when installed (these schemas check types, required
+ *   fields and enums; they do not forbid unknown fields);
  * - anything else is an error: `no schema for <apiVersion>/<kind>`. A version the CRDs do not
  *   serve (`external-secrets.io/v1beta1`) is an error too.
  *
@@ -79,19 +80,28 @@ interface KubernetesModel {
   kind?: string;
 }
 
-/** The kubernetes-models class of a core kind: `v1` → `kubernetes-models/v1/ServiceAccount`. */
+/**
+ * The kubernetes-models packages asked for a kind, in order: the core kinds, then the
+ * third-party models when they are installed (Argo CD, Flux).
+ */
+const MODEL_PACKAGES = ['kubernetes-models', '@kubernetes-models/argo-cd', '@kubernetes-models/flux-cd'];
+
+/** The model class of a kind: `v1` `ServiceAccount` → `kubernetes-models/v1/ServiceAccount`. */
 function coreModel(apiVersion: string, kind: string): KubernetesModel | undefined {
   if (!/^([a-z0-9.-]+\/)?v\d+((alpha|beta)\d+)?$/.test(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) return undefined;
-  let mod: Record<string, KubernetesModel>;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(`kubernetes-models/${apiVersion}/${kind}`);
-  } catch {
-    return undefined;
+  for (const pkg of MODEL_PACKAGES) {
+    let mod: Record<string, KubernetesModel>;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      mod = require(`${pkg}/${apiVersion}/${kind}`);
+    } catch {
+      continue;
+    }
+    const model = mod[kind];
+    // Only top-level resources carry apiVersion and kind (v1/Container does not).
+    if (model && model.apiVersion === apiVersion && model.kind === kind) return model;
   }
-  const model = mod[kind];
-  // Only top-level resources carry apiVersion and kind (v1/Container does not).
-  return model && model.apiVersion === apiVersion && model.kind === kind ? model : undefined;
+  return undefined;
 }
 
 function objectMetaValidator(): ((data: unknown) => boolean) & { errors?: ErrorObject[] } {
