@@ -17,7 +17,11 @@ beforeAll(() => {
   // A build of its own (tsconfig.build.json, as `npm run build`), so a concurrent `npm run synth` is not disturbed.
   fs.mkdirSync(path.join(root, 'build'), { recursive: true });
   buildDir = fs.mkdtempSync(path.join(root, 'build', 'entry-test-'));
-  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', buildDir], { cwd: root, stdio: 'pipe' });
+  // Its own build info too: an incremental build must neither skip emitting here nor disturb build/.
+  execFileSync(process.execPath, [
+    path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.build.json'),
+    '--outDir', buildDir, '--incremental', '--tsBuildInfoFile', path.join(buildDir, '.tsbuildinfo'),
+  ], { cwd: root, stdio: 'pipe' });
 }, 60_000);
 
 afterAll(() => {
