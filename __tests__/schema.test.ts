@@ -96,8 +96,21 @@ describe('the validator rejects what the API server would', () => {
     ['a core kind missing a required field', { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'secrets-rotation-signing-secret' }, spec: { schedule: '0 3 1 1,4,7,10 *' } }, [
       "batch/v1/CronJob secrets-rotation-signing-secret: /spec must have required property jobTemplate",
     ]],
-    ['a kind kubernetes-models does not know', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'veza-secrets' } }, [
-      'argoproj.io/v1alpha1/Application veza-secrets: no schema for argoproj.io/v1alpha1/Application',
+    ['a kind no schema describes', { apiVersion: 'widgets.example.com/v1', kind: 'Widget', metadata: { name: 'veza-secrets' } }, [
+      'widgets.example.com/v1/Widget veza-secrets: no schema for widgets.example.com/v1/Widget',
+    ]],
+    ['an unknown field of a core kind (kubectl --validate=strict)', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'vault-store-auth', labels: { a: 'b' } }, automountToken: false }, [
+      'v1/ServiceAccount vault-store-auth: / has unknown field "automountToken"',
+    ]],
+    ['a container field at pod level', {
+      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'secrets-rotation-signing-secret' },
+      spec: { schedule: '0 3 1 1,4,7,10 *', jobTemplate: { spec: { template: { spec: {
+        restartPolicy: 'Never',
+        securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true },
+        containers: [{ name: 'rotate', image: 'alpine:3.20', resources: { limits: { cpu: '100m', memory: '64Mi' } }, ports: [{ containerPort: 8080 }] }],
+      } } } } },
+    }, [
+      'batch/v1/CronJob secrets-rotation-signing-secret: /spec/jobTemplate/spec/template/spec/securityContext has unknown field "readOnlyRootFilesystem"',
     ]],
     ['a type that is not a top-level kind', { apiVersion: 'v1', kind: 'Container', metadata: { name: 'x' } }, ['v1/Container x: no schema for v1/Container']],
     ['a core kind in a version that does not exist', { apiVersion: 'rbac.authorization.k8s.io/v2', kind: 'Role', metadata: { name: 'x' } }, [
@@ -118,6 +131,25 @@ describe('the validator rejects what the API server would', () => {
   test.each<[string, unknown]>([
     ['Role', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'secrets-reader', namespace: 'veza-test' }, rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['veza-secrets'], verbs: ['get'] }] }],
     ['RoleBinding', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'secrets-reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'secrets-reader' }, subjects: [{ kind: 'ServiceAccount', name: 'veza-backend-api', namespace: 'veza-test' }] }],
+    ['CronJob with a projected token, quantities and named ports', {
+      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'secrets-rotation-signing-secret', namespace: 'veza-test' },
+      spec: { schedule: '0 3 1 1,4,7,10 *', jobTemplate: { spec: { template: { spec: {
+        restartPolicy: 'Never',
+        automountServiceAccountToken: false,
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        volumes: [{ name: 'token', projected: { sources: [
+          { serviceAccountToken: { path: 'token', audience: 'vault', expirationSeconds: 600 } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
+        ] } }],
+        containers: [{
+          name: 'rotate', image: 'alpine:3.20',
+          resources: { limits: { cpu: '100m', memory: '64Mi' }, requests: { cpu: 0.05, memory: 33554432 } },
+          ports: [{ name: 'http', containerPort: 8080 }], livenessProbe: { httpGet: { port: 'http', path: '/healthz' } },
+          securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          volumeMounts: [{ name: 'token', mountPath: '/var/run/secrets/tokens', readOnly: true }],
+        }],
+      } } } } },
+    }],
     ['ConfigMap', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'secrets-rotation-script' }, data: { 'rotate-secrets.sh': '#!/bin/sh\n' } }],
     ['NetworkPolicy', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-all' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }],
     ['Secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'veza-secrets' }, type: 'Opaque', stringData: { 'jwt-secret': 'REPLACE_ME' } }],

@@ -19,6 +19,7 @@ import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as yaml from 'js-yaml';
 import { CONFIG_FILE_SCHEMAS } from './config-schemas';
+import { unknownCoreFields } from './core-fields';
 
 const SCHEMA_DIR = path.join(__dirname, '..', '..', 'imports', 'schemas');
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -173,6 +174,7 @@ export function validateObject(obj: unknown): string[] {
         const errors = (e as { errors?: ErrorObject[] }).errors;
         problems.push(...(errors ? errors.map(formatAjvError) : [String((e as Error).message ?? e)]));
       }
+      problems.push(...(unknownCoreFields(obj as Record<string, unknown>) ?? []));
     }
   }
   return problems.map((p) => `${label}: ${p}`);
