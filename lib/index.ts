@@ -2,4 +2,7 @@
 export * from './eso';
 export * from './output';
 export * from './config/field-reader';
+export * from './control-plane';
+export * from './policy';
 export * from './veza';
+export * from './cli';

@@ -5,12 +5,20 @@ import { AzureAuth, AzureKeyVaultStore } from '../eso/azure-key-vault-store';
 import { DeploymentUnit, ExternalSecret } from '../eso/external-secret';
 import { GcpAuth, GcpSecretStore } from '../eso/gcp-secret-store';
 import { ISecretStore, SecretKeyReference } from '../eso/secret-store';
+import { SecretTemplateFile } from '../eso/secret-template-file';
+import { VaultKubernetesAuthIntegration } from '../eso/vault-kubernetes-auth-integration';
 import { VaultAuth, VaultSecretStore } from '../eso/vault-secret-store';
+import { checkCronJobName, where } from '../eso/names';
 import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
 import { toYaml } from '../output/synthesize';
 import { VezaCatalog } from './catalog';
+import { EnvironmentReadme } from './environment-readme';
+import { VezaConsumers } from './veza-consumers';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
+import { addVaultIntegration } from './vault-integration';
+import { addVezaRotation } from './rotation';
+import { SecretRotation } from '../eso/secret-rotation';
 
 /** Props of {@link VezaEnvironment}. */
 export interface VezaEnvironmentProps {
@@ -52,6 +60,14 @@ export class VezaEnvironment extends Construct {
   public readonly namespace: kplus.Namespace;
   /** Every provider's store and ExternalSecret, the active one first. */
   public readonly providers: ProviderSecrets[];
+  /** `dist/<env>/README.md`; others add runbook sections with `readme.addSection`. */
+  public readonly readme: EnvironmentReadme;
+  /** The services' accounts, `secrets-reader`, and the typed view workloads consume `veza-secrets` through. */
+  public readonly consumers: VezaConsumers;
+  /** Both sides of Vault's Kubernetes auth for the Vault store, when it uses Kubernetes auth. */
+  public readonly vaultIntegration?: VaultKubernetesAuthIntegration;
+  /** The rotation CronJobs (`<env>/secrets-rotation.yaml`), when the active provider is Vault. */
+  public readonly rotation?: SecretRotation;
 
   public constructor(scope: Construct, id: string, props: VezaEnvironmentProps) {
     super(scope, id);
@@ -94,18 +110,80 @@ export class VezaEnvironment extends Construct {
       return { provider, store, externalSecret, active };
     });
 
+    // Guardrails: what the environment file cannot show on its own.
+    for (const { store } of this.providers) {
+      if (!new RegExp(`(^|[^a-z0-9])${config.name}([^a-z0-9]|$)`).test(store.location)) {
+        throw new Error(`${where(store)}: 'location' is ${JSON.stringify(store.location)}; allowed: a location of environment ${JSON.stringify(config.name)} (a store must not read another environment's secrets)`);
+      }
+      if (config.production && store instanceof VaultSecretStore && !store.server.startsWith('https://')) {
+        throw new Error(`${where(store)}: 'server' is ${JSON.stringify(store.server)}; allowed: an https:// URL (TLS is required outside development)`);
+      }
+    }
+    for (const rotation of props.catalog.rotationClasses.filter((r) => r.schedule !== undefined)) {
+      checkCronJobName(where(this), `rotation class ${rotation.name}: CronJob name`, `secrets-rotation-${rotation.name}`);
+    }
+
+    this.consumers = new VezaConsumers(this.applied, 'Consumers', {
+      environment: config.name,
+      namespace: config.namespace,
+      catalog: props.catalog,
+      externalSecret: this.active.externalSecret,
+      labels,
+    });
+
+    // The seed's option 1 (plain Kubernetes Secrets, no ESO): a template, placeholders only.
+    new SecretTemplateFile(this, 'SecretsExample', {
+      path: `${config.name}/${SECRETS_EXAMPLE_FILE}`,
+      catalog: props.catalog,
+      secretName: TARGET_SECRET,
+      namespace: config.namespace,
+      labels,
+      comment: secretsExampleComment(config),
+    });
+    // Vault's side of its Kubernetes auth, from the same store (docs/vault-integration.md).
+    const vaultStore = this.providers.find((p) => p.store instanceof VaultSecretStore)?.store;
+    if (vaultStore instanceof VaultSecretStore && vaultStore.authMethod === 'kubernetes') {
+      this.vaultIntegration = addVaultIntegration(vaultStore, config, props.catalog, labels);
+    }
+
+    // docs/rotation.md: the catalog's generated secrets rotate on their class's schedule.
+    this.rotation = addVezaRotation(this.applied, config, props.catalog, this.active.externalSecret, labels);
+
     // Kustomize (and Argo CD, Flux) apply exactly the files listed here, in this order.
     new TextFile(this, 'Kustomization', {
       path: `${config.name}/${LAYOUT.kustomizationFile}`,
       // Only files with objects: renderApp writes no file for an empty ManifestFile.
       content: () => kustomization(config.name, manifestFilesOf(this.applied).filter((f) => f.toJson().length > 0).map((f) => f.path)),
     });
+
+    // dist/<env>/README.md: inventory, flow diagram and runbooks, rendered from the constructs above.
+    this.readme = new EnvironmentReadme(this, 'Readme', { environment: this, catalog: props.catalog });
   }
 
   /** The provider the applied folder uses. */
   public get active(): ProviderSecrets {
     return this.providers[0];
   }
+}
+
+/** The template of the seed's option 1, next to the environment's kustomization (listed by none). */
+export const SECRETS_EXAMPLE_FILE = 'secrets.yaml.example';
+
+function secretsExampleComment(config: EnvironmentConfig): string[] {
+  return [
+    `Template of the Secret ${TARGET_SECRET} of ${config.namespace}: the seed's "Option 1: Basic Kubernetes Secrets".`,
+    'Generated by veza-secrets from lib/veza/catalog.ts: do not edit. Change the catalog and run `npm run synth`.',
+    '',
+    `Only where External Secrets Operator does not run: with ESO the ExternalSecret ${TARGET_SECRET} owns`,
+    'this Secret and overwrites it. Placeholders only: this file never holds a value.',
+    '',
+    `  cp dist/${config.name}/${SECRETS_EXAMPLE_FILE} secrets.yaml    # secrets.yaml is ignored by .gitignore`,
+    '  $EDITOR secrets.yaml                                    # replace every placeholder',
+    '  kubectl apply --server-side -f secrets.yaml && rm secrets.yaml   # server-side: no last-applied annotation copying the values',
+    '',
+    'Never commit secrets.yaml.',
+    '',
+  ];
 }
 
 /** A kustomization.yaml listing files relative to `folder`. */
