@@ -137,7 +137,8 @@ export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig 
   const es = root.object('externalSecret');
   const externalSecret = es && {
     refreshInterval: es.required('refreshInterval', goDuration),
-    creationPolicy: es.optional('creationPolicy', CREATION, CreationPolicy.OWNER),
+    // The default is what the rule below allows: Orphan outside development.
+    creationPolicy: es.optional('creationPolicy', CREATION, production ? CreationPolicy.ORPHAN : CreationPolicy.OWNER),
     deletionPolicy: es.optional('deletionPolicy', DELETION, DeletionPolicy.RETAIN),
   };
   es?.finish();
