@@ -37,7 +37,7 @@ const DNS_LABEL = "a DNS label (lower-case letters, digits and '-', at most 63 c
 describe('parseEnvironment: the committed environment files', () => {
   test.each<[string, Partial<EnvironmentConfig>, number, CreationPolicy, DeletionPolicy]>([
     ['development', { name: 'development', namespace: 'veza-development', production: false, provider: 'vault' }, 300, CreationPolicy.OWNER, DeletionPolicy.DELETE],
-    ['staging', { name: 'staging', namespace: 'veza-staging', production: true, provider: 'vault' }, 900, CreationPolicy.OWNER, DeletionPolicy.RETAIN],
+    ['staging', { name: 'staging', namespace: 'veza-staging', production: true, provider: 'vault' }, 900, CreationPolicy.ORPHAN, DeletionPolicy.RETAIN],
     ['production', { name: 'production', namespace: 'veza-production', production: true, provider: 'vault' }, 3600, CreationPolicy.ORPHAN, DeletionPolicy.RETAIN],
   ])('%s', (env, expected, refreshSeconds, creationPolicy, deletionPolicy) => {
     const config = parseEnvironment(envDoc(env as 'production'), `environments/${env}.yaml`);
@@ -63,13 +63,25 @@ describe('loadEnvironment: defaults of a minimal file', () => {
       provider: 'aws',
       externalSecret: { refreshInterval: expect.anything(), creationPolicy: CreationPolicy.OWNER, deletionPolicy: DeletionPolicy.RETAIN },
       providers: {
-        vault: { server: 'http://vault.vault-system.svc:8200', mount: 'secret', path: 'veza/development', auth: { method: 'kubernetes', role: 'veza-development', mountPath: 'kubernetes', audience: 'vault' } },
+        vault: {
+          server: 'http://vault.vault-system.svc:8200', mount: 'secret', path: 'veza/development', auth: { method: 'kubernetes', role: 'veza-development', mountPath: 'kubernetes', audience: 'vault' },
+          database: { host: 'veza-development-postgres.replace-me.invalid', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' },
+        },
         aws: { region: 'eu-west-3', service: 'SecretsManager', namePrefix: 'veza/development/', auth: { method: 'irsa' } },
         gcp: { projectId: 'veza-development', namePrefix: 'veza-', auth: { method: 'workload-identity' } },
         azure: { vaultUrl: 'https://veza-development.vault.azure.net', namePrefix: 'veza-', auth: { method: 'managed-identity' } },
       },
     });
     expect(config.externalSecret.refreshInterval.toSeconds()).toBe(600);
+  });
+
+  test('creationPolicy defaults to Owner in development and Orphan elsewhere (what the rules allow)', () => {
+    const production = envDoc('production');
+    delete production.externalSecret.creationPolicy;
+    expect(parseEnvironment(production, P).externalSecret.creationPolicy).toBe(CreationPolicy.ORPHAN);
+    const development = envDoc('development');
+    delete development.externalSecret.creationPolicy;
+    expect(parseEnvironment(development, D).externalSecret.creationPolicy).toBe(CreationPolicy.OWNER);
   });
 
   test('the ParameterStore prefix defaults to /veza/<env>/', () => {
@@ -165,6 +177,24 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
     ['deletionPolicy Merge in staging', 'staging', (d) => { d.externalSecret.deletionPolicy = 'Merge'; }, [
       `${S}: 'externalSecret.deletionPolicy' is "Merge"; allowed: Retain outside development (the live Secret must never be dropped because a provider entry went missing)`,
     ]],
+    ['creationPolicy Owner in production', 'production', (d) => { d.externalSecret.creationPolicy = 'Owner'; }, [
+      `${P}: 'externalSecret.creationPolicy' is "Owner"; allowed: Orphan outside development (deleting the ExternalSecret, by a prune or a provider switch, must not delete the live Secret)`,
+    ]],
+    ['a namespace of another environment', 'production', (d) => { d.namespace = 'veza-staging'; }, [
+      `${P}: 'namespace' is "veza-staging"; allowed: a namespace of this environment, holding "production" such as "veza-production"`,
+    ]],
+    ['another environment\'s IAM role', 'production', (d) => { d.providers.aws.auth.roleArn = 'arn:aws:iam::222222222222:role/veza-staging-external-secrets'; }, [
+      `${P}: 'providers.aws.auth.roleArn' is "arn:aws:iam::222222222222:role/veza-staging-external-secrets"; allowed: a role of this environment, its name holding "production" such as arn:aws:iam::123456789012:role/veza-production-external-secrets`,
+    ]],
+    ['a Google service account of another project', 'production', (d) => { d.providers.gcp.auth.gcpServiceAccount = 'veza-external-secrets@veza-staging.iam.gserviceaccount.com'; }, [
+      `${P}: 'providers.gcp.auth.gcpServiceAccount' is "veza-external-secrets@veza-staging.iam.gserviceaccount.com"; allowed: an account of this environment's project, name@veza-production.iam.gserviceaccount.com`,
+    ]],
+    ['another environment\'s Key Vault', 'production', (d) => { d.providers.azure.vaultUrl = 'https://veza-staging.vault.azure.net'; }, [
+      `${P}: 'providers.azure.vaultUrl' is "https://veza-staging.vault.azure.net"; allowed: a Key Vault of this environment, its name holding "production" such as https://veza-production.vault.azure.net (a store must not read another environment's secrets)`,
+    ]],
+    ['a database port out of range', 'production', (d) => { d.providers.vault.database = { port: 70000 }; }, [
+      `${P}: 'providers.vault.database.port' is 70000 (a number); allowed: a TCP port, a whole number from 1 to 65535`,
+    ]],
     ['deletionPolicy Delete with creationPolicy Merge in development', 'development', (d) => { d.externalSecret.creationPolicy = 'Merge'; }, [
       `${D}: 'externalSecret.creationPolicy' is "Merge"; allowed: Owner or Orphan with deletionPolicy Delete (ESO rejects the others)`,
     ]],
@@ -223,7 +253,7 @@ describe('loadEnvironment and loadEnvironments: files and folders', () => {
 
   test('two environments with the same namespace', () => {
     expect(configErrors(() => loadEnvironments(path.join(fixtures, 'same-namespace'), 'environments'))).toEqual([
-      `environments/staging.yaml: 'namespace' is "veza-development", already the namespace of environments/development.yaml; allowed: a namespace of this environment's own`,
+      `environments/staging.yaml: 'namespace' is "veza-development-staging", already the namespace of environments/development.yaml; allowed: a namespace of this environment's own`,
     ]);
   });
 

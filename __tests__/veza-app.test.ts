@@ -119,7 +119,7 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
     expect(sa.automountServiceAccountToken).toBe(false);
     const store = one(objects, 'SecretStore', 'vault-store');
     expect(store.apiVersion).toBe('external-secrets.io/v1');
-    expect(store.metadata).toEqual({ name: 'vault-store', namespace, labels: commonLabels(env) });
+    expect(store.metadata).toMatchObject({ name: 'vault-store', namespace, labels: commonLabels(env) });
     expect(store.spec.provider.vault).toMatchObject({
       server: config.providers.vault.server,
       path: 'secret',
@@ -136,7 +136,7 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
 
   test('the ExternalSecret veza-secrets reads all 9 keys from secret/veza/<env>, one property per key', () => {
     const es = one(readObjects(path.join(applied, ES_FILE.vault)), 'ExternalSecret', 'veza-secrets');
-    expect(es.metadata).toEqual({ name: 'veza-secrets', namespace, labels: commonLabels(env) });
+    expect(es.metadata).toMatchObject({ name: 'veza-secrets', namespace, labels: commonLabels(env) });
     expect(es.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'vault-store' });
     expect(es.spec.data).toEqual(KEYS.map((key) => ({ secretKey: key, remoteRef: expectedRemoteRef('vault', env, key) })));
     expect(es.spec.refreshInterval).toBe({ development: '5m', staging: '15m', production: '1h' }[env]);
@@ -193,16 +193,19 @@ describe('no secret value reaches dist/', () => {
 describe('every provider can be the applied one, in every environment', () => {
   /** Renders a copy of environments/ where `env` uses `provider`. */
   function renderWith(env: string, provider: Provider): RenderedFile[] {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-envs-'));
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-envs-'));
+    const dir = path.join(project, 'environments');
     try {
-      for (const f of fs.readdirSync(path.join(root, 'environments'))) fs.copyFileSync(path.join(root, 'environments', f), path.join(dir, f));
+      // environments/ and, beside it, gitops.yaml: the synth's inputs.
+      fs.cpSync(path.join(root, 'environments'), dir, { recursive: true });
+      if (fs.existsSync(path.join(root, 'gitops.yaml'))) fs.copyFileSync(path.join(root, 'gitops.yaml'), path.join(project, 'gitops.yaml'));
       const file = path.join(dir, `${env}.yaml`);
       const text = fs.readFileSync(file, 'utf8');
       expect(text).toMatch(/^provider: vault$/m);
       fs.writeFileSync(file, text.replace(/^provider: vault$/m, `provider: ${provider}`));
       return renderVeza(dir);
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(project, { recursive: true, force: true });
     }
   }
 
