@@ -153,6 +153,8 @@ describe('VaultSecretStore', () => {
   const BAD_NAME = "must be a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253 characters).";
   test.each<[string, Partial<VaultSecretStoreProps> | (() => Partial<VaultSecretStoreProps>), string]>([
     ['an invalid name', { name: 'Vault_Store' }, `[test/vault-store]: 'name' ${BAD_NAME} The value passed is: "Vault_Store"`],
+    ['a label value too long', { labels: { tier: 'x'.repeat(64) } },
+      `[test/vault-store]: 'labels.tier' is "${'x'.repeat(64)}"; allowed: a label value, at most 63 letters, digits, '-', '_' and '.' starting and ending with a letter or digit, or empty`],
     ['a server without a scheme', { server: 'vault.example:8200' }, "[test/vault-store]: 'server' must be an http(s) URL such as https://vault.example:8200. The value passed is: \"vault.example:8200\""],
     ['a server that is not http(s)', { server: 'ftp://vault.example' }, "[test/vault-store]: 'server' must be an http(s) URL such as https://vault.example:8200. The value passed is: \"ftp://vault.example\""],
     ['a server that is no URL', { server: 'not a url' }, "[test/vault-store]: 'server' must be an http(s) URL such as https://vault.example:8200. The value passed is: \"not a url\""],
