@@ -1,6 +1,10 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import {
+  CatalogSecret,
   ExternalSecret,
+  RotationMethod,
+  SecretCatalog,
   renderApp,
   SynthError,
   VaultAuth,
@@ -226,5 +230,22 @@ describe('ExternalSecret: generator sources and templated keys', () => {
     es.addTemplatedKey({ secretKey: 'url', template: 'postgresql://{{ .username | lower }}:{{ .password | urlquery }}@db/app?{{ "a.b" }}' });
     expect(() => renderApp(chart.node.root as App)).not.toThrow();
     expect(Testing.synth(chart).some((o) => o.kind === 'VaultDynamicSecret')).toBe(true);
+  });
+});
+
+describe('CatalogSecret over a templated key', () => {
+  const catalog = SecretCatalog.define({
+    services: ['api'],
+    secrets: {
+      'jwt-secret': { description: 'd', placeholder: 'p', consumers: ['api'], rotation: { name: 'manual', method: RotationMethod.MANUAL, description: 'd' } },
+      'database-url': { description: 'd', placeholder: 'p', consumers: ['api'], rotation: { name: 'db', method: RotationMethod.DATABASE_ENGINE, interval: Duration.days(180), description: 'd' } },
+    },
+  });
+  const hash = (template: string) => new CatalogSecret({ catalog, externalSecret: withDatabaseUrl(template).es }).forService('api').contentHash;
+
+  test('accepts the templated key as the catalog key, and its content hash follows the template (a new database host rolls the consumers)', () => {
+    expect(hash('postgresql://{{ .username }}:{{ .password }}@db:5432/app')).toMatch(/^[0-9a-f]{64}$/);
+    expect(hash('postgresql://{{ .username }}:{{ .password }}@db:5432/app')).toBe(hash('postgresql://{{ .username }}:{{ .password }}@db:5432/app'));
+    expect(hash('postgresql://{{ .username }}:{{ .password }}@db:5432/app')).not.toBe(hash('postgresql://{{ .username }}:{{ .password }}@db2:5432/app'));
   });
 });

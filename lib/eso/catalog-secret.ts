@@ -242,7 +242,7 @@ export class ServiceSecrets<Key extends string> {
    */
   public get contentHash(): string {
     const es = this.source.externalSecret;
-    const remote = new Map(es.keys.map((k) => [k.secretKey, k.remoteName]));
+    const read = new Map(es.keys.map((k) => [k.secretKey, k]));
     const model = {
       secret: es.targetName,
       namespace: es.namespace ?? null,
@@ -251,7 +251,10 @@ export class ServiceSecrets<Key extends string> {
         const rotation = this.source.catalog.entry(key).rotation;
         return {
           key,
-          remoteRef: es.store.remoteRef(remote.get(key)!),
+          // A templated key: its template (the database host, ...) and the generators it reads.
+          remoteRef: read.get(key)!.template === undefined
+            ? es.store.remoteRef(read.get(key)!.remoteName)
+            : { template: read.get(key)!.template, generators: es.generatorSources.map((g) => `${g.generatorKind}/${g.generatorName}`) },
           rotation: { name: rotation.name, method: rotation.method, interval: seconds(rotation.interval), schedule: rotation.schedule ?? null },
         };
       }),
