@@ -157,7 +157,7 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
         metadata: { labels: commonLabels(env) },
         data: {
           ...Object.fromEntries(fromKv.map((k) => [k, `{{ index . "${k}" }}`])),
-          'database-url': `postgresql://{{ .username }}:{{ .password }}@${host}:5432/veza?sslmode=require`,
+          'database-url': `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${host}:5432/veza?sslmode=require`,
         },
       },
     });
@@ -251,7 +251,7 @@ describe('every provider can be the applied one, in every environment', () => {
     expect(es.spec.data).toEqual(KEYS.map((key) => ({ secretKey: key, remoteRef: expectedRemoteRef(provider, env, key) })));
     const vaultEs = one(objectsOf(content(`alternatives/${env}/${ES_FILE.vault}`)), 'ExternalSecret', 'veza-secrets');
     expect(vaultEs.spec.data[0].remoteRef).toEqual({ key: `veza/${env}`, property: 'redis-url' });
-    expect(vaultEs.spec.target.template.data['database-url']).toMatch(/^postgresql:\/\/\{\{ \.username \}\}:\{\{ \.password \}\}@/);
+    expect(vaultEs.spec.target.template.data['database-url']).toMatch(/^postgresql:\/\/\{\{ \.username \| urlquery \}\}:\{\{ \.password \| urlquery \}\}@/);
 
     // The other environments are untouched.
     for (const other of ENVS.filter((e) => e !== env)) {

@@ -56,8 +56,8 @@ export function addDatabaseCredentials(scope: Construct, store: VaultSecretStore
   for (const secretKey of keys) {
     externalSecret.addTemplatedKey({
       secretKey,
-      // Vault's default password policy for PostgreSQL draws from letters, digits and '-': safe in a URL.
-      template: `postgresql://{{ .username }}:{{ .password }}@${db.host}:${db.port}/${db.name}?sslmode=require`,
+      // urlquery (Go's built-in) percent-encodes what a password policy may put there that a URL reserves.
+      template: `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${db.host}:${db.port}/${db.name}?sslmode=require`,
     });
   }
   return generator;
