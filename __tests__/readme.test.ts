@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Duration } from 'cdk8s';
-import { EnvironmentReadme, flowDiagram, loadEnvironments, renderApp, renderMermaid, renderVeza, SecretCatalog, RotationMethod, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib';
+import { databaseRotationSection, EnvironmentReadme, flowDiagram, loadEnvironments, renderApp, renderMermaid, renderVeza, SecretCatalog, RotationMethod, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib';
 
 interface ParsedFlowchart {
   type: string;
@@ -212,6 +212,26 @@ test('renderMermaid quotes labels and escapes double quotes; Mermaid rejects wha
   expect(keywordChart.error).toMatch(/^Parse error on line 2/);
 });
 
+test.each(ENVS)('%s: the README has the database rotation runbook, with this environment\'s static role and the consumers of database-url', (env) => {
+  const text = readme(env);
+  const section = text.slice(text.indexOf('### Database password rotated by Vault'));
+  const commands = section.slice(0, section.indexOf('```\n', section.indexOf('```sh') + 5)).split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('```'));
+  expect(commands).toEqual([
+    `vault read database/static-roles/veza-${env}-app`,
+    `vault write -f database/rotate-role/veza-${env}-app`,
+    `kubectl annotate externalsecret veza-secrets force-sync=$(date +%s) --overwrite -n veza-${env}`,
+    `kubectl rollout restart deployment/veza-backend-api -n veza-${env}`,
+    `kubectl rollout restart deployment/veza-stream-server -n veza-${env}`,
+  ]);
+});
+
+test('no database rotation runbook where database-url is read from KV (a Vault store without Kubernetes auth)', () => {
+  const env = new VezaApp({ environments: [{ ...production, providers: { ...production.providers, vault: { ...production.providers.vault!, auth: { method: 'token', token: { name: 'vault-token', key: 'token' } } } } }] }).environments[0];
+  expect(env.active.externalSecret.keys.find((k) => k.secretKey === 'database-url')).toEqual({ secretKey: 'database-url', remoteName: 'database-url' });
+  expect(databaseRotationSection(env.active.store, env.active.externalSecret, env.config, VEZA_CATALOG)).toBeUndefined();
+  expect(env.readme.file.render()).not.toContain('Database password rotated by Vault');
+});
+
 test('without GitOps wiring the README has no GitOps section; addSection refuses a duplicate title', () => {
   const env = new VezaApp({ environments: [production] }).environments[0];
   expect(env.readme.file.render()).not.toContain('### GitOps');
@@ -227,6 +247,8 @@ test('EnvironmentReadme: path defaults to <env>/README.md and can be set', () =>
   expect(defaulted.file.path).toBe('staging/README.md');
   const custom = new EnvironmentReadme(env, 'Other', { environment: env, catalog: VEZA_CATALOG, path: 'docs/staging.md' });
   expect(custom.file.path).toBe('docs/staging.md');
+  // The environment adds the database engine's runbook to its own README.
+  custom.addSection(databaseRotationSection(env.active.store, env.active.externalSecret, env.config, VEZA_CATALOG)!);
   expect(custom.file.render()).toBe(defaulted.file.render());
   expect(flowDiagram(env, VEZA_CATALOG).nodes.map((n) => n.kind)).toEqual(['Provider', 'Operator', 'SecretStore', 'ExternalSecret', 'Secret', 'Deployment', 'Deployment']);
 });

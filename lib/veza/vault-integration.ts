@@ -3,12 +3,14 @@ import { Construct } from 'constructs';
 import { DeploymentUnit, ExternalSecret } from '../eso/external-secret';
 import { RotationMethod } from '../eso/secret-catalog';
 import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
+import { ISecretStore } from '../eso/secret-store';
 import { VaultKubernetesAuthIntegration } from '../eso/vault-kubernetes-auth-integration';
 import { VaultSecretStore } from '../eso/vault-secret-store';
 import { ManifestFile, TextFile } from '../output/files';
 import { VezaCatalog } from './catalog';
 import { EnvironmentConfig } from './environment';
 import { LAYOUT } from './layout';
+import type { RunbookSection } from './runbook';
 
 /** The rotation job's service account (contract name; the rotation manifests create it). */
 export const ROTATION_SERVICE_ACCOUNT = 'secrets-rotation';
@@ -61,6 +63,29 @@ export function addDatabaseCredentials(scope: Construct, store: VaultSecretStore
     });
   }
   return generator;
+}
+
+/**
+ * The README's runbook for the database engine's rotation of the active store's keys (`undefined`
+ * when no key of `externalSecret` comes from the engine): when Vault rotated, rotate now, re-sync,
+ * roll the consumers.
+ */
+export function databaseRotationSection(store: ISecretStore, externalSecret: ExternalSecret, config: EnvironmentConfig, catalog: VezaCatalog): RunbookSection | undefined {
+  if (!(store instanceof VaultSecretStore)) return undefined;
+  const keys = databaseEngineKeys(store, catalog).filter((k) => externalSecret.keys.some((e) => e.secretKey === k && e.template !== undefined));
+  if (keys.length === 0) return undefined;
+  const role = `${DATABASE_MOUNT}/static-roles/${databaseStaticRole(store)}`;
+  const consumers = catalog.services.filter((s) => keys.some((k) => (catalog.entry(k as never).consumers as readonly string[]).includes(s)));
+  const ns = config.namespace;
+  return {
+    title: 'Database password rotated by Vault',
+    commands: [
+      { why: 'When Vault last rotated the app login (last_vault_rotation) and its rotation_period; the role shows no password', command: `vault read ${role}` },
+      { why: 'Rotate it now (optional: Vault does it on its own every rotation_period)', command: `vault write -f ${DATABASE_MOUNT}/rotate-role/${databaseStaticRole(store)}` },
+      { why: `Re-read the credentials into ${keys.join(', ')} now instead of at the next refresh`, command: `kubectl annotate externalsecret ${externalSecret.name} force-sync=$(date +%s) --overwrite -n ${ns}` },
+      ...consumers.map((c) => ({ why: `Roll ${c} onto the new URL (Stakater Reloader does it where installed)`, command: `kubectl rollout restart deployment/${c} -n ${ns}` })),
+    ],
+  };
 }
 
 /**

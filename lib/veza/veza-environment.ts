@@ -16,7 +16,7 @@ import { EnvironmentReadme } from './environment-readme';
 import { VezaConsumers } from './veza-consumers';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
-import { addDatabaseCredentials, addVaultIntegration, databaseEngineKeys } from './vault-integration';
+import { addDatabaseCredentials, addVaultIntegration, databaseEngineKeys, databaseRotationSection } from './vault-integration';
 import { addVezaRotation } from './rotation';
 import { SecretRotation } from '../eso/secret-rotation';
 
@@ -161,6 +161,9 @@ export class VezaEnvironment extends Construct {
 
     // dist/<env>/README.md: inventory, flow diagram and runbooks, rendered from the constructs above.
     this.readme = new EnvironmentReadme(this, 'Readme', { environment: this, catalog: props.catalog });
+    // docs/rotation.md, "Database credential": the runbook when Vault rotates the database password.
+    const databaseRotation = databaseRotationSection(this.active.store, this.active.externalSecret, config, props.catalog);
+    if (databaseRotation) this.readme.addSection(databaseRotation);
   }
 
   /** The provider the applied folder uses. */
