@@ -21,7 +21,7 @@ export const ROTATION_CLASSES = {
     method: RotationMethod.DATABASE_ENGINE,
     interval: Duration.days(180),
     schedule: '0 4 1 1,7 *',
-    description: 'A password the database must learn too: rotated every 180 days by Vault\'s database secrets engine, which changes both sides.',
+    description: 'A password the database must learn too: rotated every 180 days by Vault\'s database secrets engine, which changes both sides; veza-secrets renders the URL from the engine\'s current credentials.',
   },
   cacheCredential: {
     name: 'cache-credential',
