@@ -119,9 +119,19 @@ describe.each(ENVS)('dist/%s/README.md', (env) => {
     const keys = secretKeys(es);
     const consumers = VEZA_CATALOG.services.filter((s) => keys.some((k) => VEZA_CATALOG.has(k) && (VEZA_CATALOG.entry(k).consumers as readonly string[]).includes(s)));
     const solid = chart.edges.filter((e) => !e.dotted).map((e) => `${e.from}->${e.to}`);
+    // Each generator the ExternalSecret references reads the same Vault and feeds the ExternalSecret.
+    const generators: string[] = (es.spec.dataFrom ?? []).map((d: { sourceRef: { generatorRef: { kind: string; name: string } } }) => {
+      const ref = d.sourceRef.generatorRef;
+      const object = objects.find((o) => o.kind === ref.kind && o.metadata.name === ref.name) as unknown as { spec: { method: string; path: string } };
+      const id = `generator_${ref.name.replace(/-/g, '_')}`;
+      expect(node(id).label).toBe(`${ref.kind} ${ref.name}<br/>${object.spec.method} ${object.spec.path}`);
+      return id;
+    });
+    expect(generators).toEqual(['generator_veza_database_credentials']);
     expect(solid).toEqual([
       'provider->store',
       'store->externalsecret',
+      ...generators.flatMap((g) => [`provider->${g}`, `${g}->externalsecret`]),
       'externalsecret->secret',
       ...consumers.map((c) => `secret->deploy_${c.replace(/-/g, '_')}`),
     ]);
@@ -250,5 +260,5 @@ test('EnvironmentReadme: path defaults to <env>/README.md and can be set', () =>
   // The environment adds the database engine's runbook to its own README.
   custom.addSection(databaseRotationSection(env.active.store, env.active.externalSecret, env.config, VEZA_CATALOG)!);
   expect(custom.file.render()).toBe(defaulted.file.render());
-  expect(flowDiagram(env, VEZA_CATALOG).nodes.map((n) => n.kind)).toEqual(['Provider', 'Operator', 'SecretStore', 'ExternalSecret', 'Secret', 'Deployment', 'Deployment']);
+  expect(flowDiagram(env, VEZA_CATALOG).nodes.map((n) => n.kind)).toEqual(['Provider', 'Operator', 'SecretStore', 'Generator', 'ExternalSecret', 'Secret', 'Deployment', 'Deployment']);
 });
