@@ -214,6 +214,21 @@ describe('environment-isolation', () => {
       `policy environment-isolation: dist/staging/secret-stores/vault-store.yaml: SecretStore veza-staging/vault-store: 'spec.provider.vault.auth.*.role' is "veza-production"; allowed: a location holding "staging"`,
     ]);
   });
+  test("a generator reading another environment's (or no environment's) Vault path fails", () => {
+    const generator = (path: string) => file('staging/external-secrets/veza-secrets.yaml', {
+      apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'VaultDynamicSecret', metadata: { name: 'veza-database-credentials', namespace: 'veza-staging' },
+      spec: { method: 'GET', path, provider: { server: 'https://vault:8200', auth: { kubernetes: { mountPath: 'kubernetes', role: 'veza-staging' } } } },
+    });
+    const G = 'policy environment-isolation: dist/staging/external-secrets/veza-secrets.yaml: VaultDynamicSecret veza-staging/veza-database-credentials';
+    expect(violations(environmentIsolation, ns('veza-production'), ns('veza-staging'), generator('database/static-creds/veza-staging-app'))).toEqual([]);
+    expect(violations(environmentIsolation, ns('veza-production'), ns('veza-staging'), generator('database/static-creds/veza-production-app'))).toEqual([
+      `${G}: 'spec.path' is "database/static-creds/veza-production-app", which names environment production; allowed: this environment's own (staging)`,
+      `${G}: 'spec.path' is "database/static-creds/veza-production-app"; allowed: a Vault path holding "staging"`,
+    ]);
+    expect(violations(environmentIsolation, ns('veza-staging'), generator('database/static-creds/app'))).toEqual([
+      `${G}: 'spec.path' is "database/static-creds/app"; allowed: a Vault path holding "staging"`,
+    ]);
+  });
   test("a text file naming another environment's path fails", () => {
     const hcl = { path: 'staging/vault/veza-staging-read.hcl', content: 'path "secret/data/veza/production" {\n  capabilities = ["read"]\n}\n', executable: false };
     expect(violations(environmentIsolation, ns('veza-production'), ns('veza-staging'), hcl)).toEqual([
@@ -242,6 +257,14 @@ describe('eso-hygiene', () => {
     ['production owns the live Secret', { target: { name: 'veza-secrets', creationPolicy: 'Owner', deletionPolicy: 'Retain' } }, `${E}: 'spec.target.creationPolicy' is "Owner"; allowed: Orphan outside development (deleting the ExternalSecret must not delete the live Secret)`],
   ])('%s', (_case, spec, expected) => {
     expect(violations(esoHygiene, store, file('production/external-secrets/veza-secrets.yaml', es(spec)))).toEqual([expected]);
+  });
+  test('a generatorRef must resolve to a generator applied with the ExternalSecret', () => {
+    const dataFrom = [{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'VaultDynamicSecret', name: 'veza-database-credentials' } } }];
+    const generator = { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'VaultDynamicSecret', metadata: { name: 'veza-database-credentials', namespace: 'veza-production' }, spec: { path: 'database/static-creds/veza-production-app' } };
+    expect(violations(esoHygiene, store, file('production/external-secrets/veza-secrets.yaml', es({ dataFrom }), generator))).toEqual([]);
+    const missing = `${E}: 'spec.dataFrom[0].sourceRef.generatorRef' is VaultDynamicSecret "veza-database-credentials", which is not written in dist/production/ in namespace "veza-production"; allowed: a generator applied with it`;
+    expect(violations(esoHygiene, store, file('production/external-secrets/veza-secrets.yaml', es({ dataFrom })))).toEqual([missing]);
+    expect(violations(esoHygiene, store, file('production/external-secrets/veza-secrets.yaml', es({ dataFrom })), file('alternatives/production/g.yaml', generator))).toEqual([missing]);
   });
   test('a store in the alternatives folder does not resolve for the applied folder', () => {
     const alt = { ...store, path: 'alternatives/production/secret-stores/vault-store.yaml' };

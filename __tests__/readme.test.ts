@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Duration } from 'cdk8s';
-import { EnvironmentReadme, flowDiagram, loadEnvironments, renderApp, renderMermaid, renderVeza, SecretCatalog, RotationMethod, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib';
+import { databaseRotationSection, EnvironmentReadme, flowDiagram, loadEnvironments, renderApp, renderMermaid, renderVeza, SecretCatalog, RotationMethod, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib';
 
 interface ParsedFlowchart {
   type: string;
@@ -39,6 +39,18 @@ interface K8sObject {
 function appliedObjects(env: string): K8sObject[] {
   const kustomization = yaml.load(files.find((f) => f.path === `${env}/kustomization.yaml`)!.content) as { resources: string[] };
   return kustomization.resources.flatMap((r) => yaml.loadAll(files.find((f) => f.path === `${env}/${r}`)!.content) as K8sObject[]);
+}
+
+/**
+ * The keys of the Secret an ExternalSecret writes, in the README's order: its `data`, then the
+ * keys only its template renders (with a template, ESO writes exactly the templated keys).
+ */
+function secretKeys(es: K8sObject): string[] {
+  const spec = (es as unknown as { spec: { data: { secretKey: string }[]; target: { template?: { data?: Record<string, string> } } } }).spec;
+  const read = spec.data.map((d) => d.secretKey);
+  const templated = Object.keys(spec.target.template?.data ?? {});
+  if (templated.length > 0) expect([...templated].sort()).toEqual(expect.arrayContaining([...read].sort()));
+  return [...read, ...templated.filter((k) => !read.includes(k))];
 }
 
 function readme(env: string): string {
@@ -95,7 +107,7 @@ describe.each(ENVS)('dist/%s/README.md', (env) => {
     expect(node('store').label).toBe(`${store.kind} ${store.metadata.name}`);
     expect(es.spec.secretStoreRef).toEqual({ kind: store.kind, name: store.metadata.name });
     expect(node('externalsecret').label).toBe(`ExternalSecret ${es.metadata.name}<br/>refresh every ${es.spec.refreshInterval}`);
-    expect(node('secret').label).toBe(`Secret ${es.spec.target.name}<br/>${es.spec.data.length} keys`);
+    expect(node('secret').label).toBe(`Secret ${es.spec.target.name}<br/>${secretKeys(es).length} keys`);
     // The provider node names where the store reads: Vault's KV mount and the ExternalSecret's path.
     const vault = store.spec.provider.vault;
     expect(vault).toBeDefined();
@@ -104,19 +116,30 @@ describe.each(ENVS)('dist/%s/README.md', (env) => {
 
   test('the edges are provider -> store -> ExternalSecret -> Secret -> each consuming Deployment', () => {
     const es = objects.find((o) => o.kind === 'ExternalSecret')!;
-    const keys: string[] = es.spec.data.map((d: { secretKey: string }) => d.secretKey);
+    const keys = secretKeys(es);
     const consumers = VEZA_CATALOG.services.filter((s) => keys.some((k) => VEZA_CATALOG.has(k) && (VEZA_CATALOG.entry(k).consumers as readonly string[]).includes(s)));
     const solid = chart.edges.filter((e) => !e.dotted).map((e) => `${e.from}->${e.to}`);
+    // Each generator the ExternalSecret references reads the same Vault and feeds the ExternalSecret.
+    const generators: string[] = (es.spec.dataFrom ?? []).map((d: { sourceRef: { generatorRef: { kind: string; name: string } } }) => {
+      const ref = d.sourceRef.generatorRef;
+      const object = objects.find((o) => o.kind === ref.kind && o.metadata.name === ref.name) as unknown as { spec: { method: string; path: string } };
+      const id = `generator_${ref.name.replace(/-/g, '_')}`;
+      expect(node(id).label).toBe(`${ref.kind} ${ref.name}<br/>${object.spec.method} ${object.spec.path}`);
+      return id;
+    });
+    expect(generators).toEqual(['generator_veza_database_credentials']);
     expect(solid).toEqual([
       'provider->store',
       'store->externalsecret',
+      ...generators.flatMap((g) => [`provider->${g}`, `${g}->externalsecret`]),
       'externalsecret->secret',
       ...consumers.map((c) => `secret->deploy_${c.replace(/-/g, '_')}`),
     ]);
     for (const c of consumers) {
       expect(node(`deploy_${c.replace(/-/g, '_')}`).label).toBe(`Deployment ${c}`);
       const edge = chart.edges.find((e) => e.to === `deploy_${c.replace(/-/g, '_')}`)!;
-      expect(edge.label!.split(', ')).toEqual(keys.filter((k) => (VEZA_CATALOG.entry(k as never).consumers as readonly string[]).includes(c)));
+      // In the catalog's order.
+      expect(edge.label!.split(', ')).toEqual(VEZA_CATALOG.keys.filter((k) => keys.includes(k) && (VEZA_CATALOG.entry(k).consumers as readonly string[]).includes(c)));
     }
     // Once Deployments are synthesized into the environment, every workload node must be one of them.
     const deployments = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
@@ -138,11 +161,18 @@ describe.each(ENVS)('dist/%s/README.md', (env) => {
   test('the inventory has one row per key of the ExternalSecret, with its remote name', () => {
     const es = objects.find((o) => o.kind === 'ExternalSecret')!;
     const rows = readme(env).split('\n').filter((l) => l.startsWith('| `'));
-    expect(rows.map((r) => r.split(' | ')[0].replace('| ', ''))).toEqual(es.spec.data.map((d: { secretKey: string }) => `\`${d.secretKey}\``));
+    expect(rows.map((r) => r.split(' | ')[0].replace('| ', ''))).toEqual(secretKeys(es).map((k) => `\`${k}\``));
     for (const d of es.spec.data) {
       const row = rows.find((r) => r.startsWith(`| \`${d.secretKey}\` `))!;
       expect(row).toContain(`| \`${d.remoteRef.key}\` property \`${d.remoteRef.property}\` |`);
       expect(row).toContain(`| ${es.spec.refreshInterval} |`);
+    }
+    // Keys rendered from a generator name the Vault path the generator reads.
+    const generators = objects.filter((o) => o.kind === 'VaultDynamicSecret') as unknown as { metadata: { name: string }; spec: { path: string } }[];
+    const fromGenerators = secretKeys(es).filter((k) => !es.spec.data.some((d: { secretKey: string }) => d.secretKey === k));
+    expect(generators.map((g) => g.metadata.name)).toEqual(fromGenerators.length > 0 ? ['veza-database-credentials'] : []);
+    for (const k of fromGenerators) {
+      expect(rows.find((r) => r.startsWith(`| \`${k}\` `))).toContain(`| template over \`${generators[0].spec.path}\` |`);
     }
   });
 
@@ -192,6 +222,26 @@ test('renderMermaid quotes labels and escapes double quotes; Mermaid rejects wha
   expect(keywordChart.error).toMatch(/^Parse error on line 2/);
 });
 
+test.each(ENVS)('%s: the README has the database rotation runbook, with this environment\'s static role and the consumers of database-url', (env) => {
+  const text = readme(env);
+  const section = text.slice(text.indexOf('### Database password rotated by Vault'));
+  const commands = section.slice(0, section.indexOf('```\n', section.indexOf('```sh') + 5)).split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('```'));
+  expect(commands).toEqual([
+    `vault read database/static-roles/veza-${env}-app`,
+    `vault write -f database/rotate-role/veza-${env}-app`,
+    `kubectl annotate externalsecret veza-secrets force-sync=$(date +%s) --overwrite -n veza-${env}`,
+    `kubectl rollout restart deployment/veza-backend-api -n veza-${env}`,
+    `kubectl rollout restart deployment/veza-stream-server -n veza-${env}`,
+  ]);
+});
+
+test('no database rotation runbook where database-url is read from KV (a Vault store without Kubernetes auth)', () => {
+  const env = new VezaApp({ environments: [{ ...production, providers: { ...production.providers, vault: { ...production.providers.vault!, auth: { method: 'token', token: { name: 'vault-token', key: 'token' } } } } }] }).environments[0];
+  expect(env.active.externalSecret.keys.find((k) => k.secretKey === 'database-url')).toEqual({ secretKey: 'database-url', remoteName: 'database-url' });
+  expect(databaseRotationSection(env.active.store, env.active.externalSecret, env.config, VEZA_CATALOG)).toBeUndefined();
+  expect(env.readme.file.render()).not.toContain('Database password rotated by Vault');
+});
+
 test('without GitOps wiring the README has no GitOps section; addSection refuses a duplicate title', () => {
   const env = new VezaApp({ environments: [production] }).environments[0];
   expect(env.readme.file.render()).not.toContain('### GitOps');
@@ -207,6 +257,8 @@ test('EnvironmentReadme: path defaults to <env>/README.md and can be set', () =>
   expect(defaulted.file.path).toBe('staging/README.md');
   const custom = new EnvironmentReadme(env, 'Other', { environment: env, catalog: VEZA_CATALOG, path: 'docs/staging.md' });
   expect(custom.file.path).toBe('docs/staging.md');
+  // The environment adds the database engine's runbook to its own README.
+  custom.addSection(databaseRotationSection(env.active.store, env.active.externalSecret, env.config, VEZA_CATALOG)!);
   expect(custom.file.render()).toBe(defaulted.file.render());
-  expect(flowDiagram(env, VEZA_CATALOG).nodes.map((n) => n.kind)).toEqual(['Provider', 'Operator', 'SecretStore', 'ExternalSecret', 'Secret', 'Deployment', 'Deployment']);
+  expect(flowDiagram(env, VEZA_CATALOG).nodes.map((n) => n.kind)).toEqual(['Provider', 'Operator', 'SecretStore', 'Generator', 'ExternalSecret', 'Secret', 'Deployment', 'Deployment']);
 });

@@ -173,6 +173,10 @@ describe('errors', () => {
       `${P}/provider-api-key]: 'rotationClass' provider-api-key rotates by manual; a CronJob rotates only the GENERATE method (database-engine is Vault's job, manual is a person's). The value passed is: "manual"`],
     ['a key the ExternalSecret does not read', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: ['jwt'], deployments: [dep('shop-api')] }),
       `${P}/signing]: 'keys' names "jwt", which ExternalSecret shop-secrets does not read; allowed: jwt-secret, api-key.`],
+    ['a key rendered from a template', (f) => {
+      f.externalSecret.addTemplatedKey({ secretKey: 'api-url', template: 'https://{{ index . "api-key" }}@api.example' });
+      new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: ['api-url'], deployments: [dep('shop-api')] });
+    }, `${P}/signing]: key "api-url" is rendered from a template by ExternalSecret shop-secrets, not read from secret/shop/prod; a value the script writes there would never reach the Secret.`],
     ['no keys', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: [], deployments: [dep('shop-api')] }),
       `${P}/signing]: 'keys' is empty; allowed: one or more keys of ExternalSecret shop-secrets.`],
     ['a resource that is not a named Deployment', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [kplus.ApiResource.SECRETS] }),

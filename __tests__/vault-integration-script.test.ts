@@ -78,6 +78,8 @@ test('configure-vault.sh runs exactly these commands, secrets only on stdin', ()
     ['veza-production-read', files['veza-production-read.hcl']],
     ['veza-production-rotation', files['veza-production-rotation.hcl']],
   ]);
+  // The store's role gets read on the static role the script creates (the generator of database-url reads it).
+  expect(files['veza-production-read.hcl']).toContain('path "database/static-creds/veza-production-app" {\n  capabilities = ["read"]\n}\n');
   // The reviewer's token and the database password go through stdin, never argv.
   const stdin = (p: string) => run.calls.find((c: StubCall) => c.argv[1] === p)!.stdin;
   expect(stdin('auth/kubernetes/config')).toBe('REVIEWER-JWT');

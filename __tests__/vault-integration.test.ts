@@ -204,7 +204,15 @@ describe('VaultKubernetesAuthIntegration', () => {
       staticUsername: 'veza',
       rotationPeriod: Duration.days(180),
       passwordVariable: 'VAULT_DB_PASSWORD',
+      staticCredentialsPath: 'database/static-creds/veza-production-app',
     });
+    // The store reads the static role's current credentials, read only; nothing else of the engine.
+    expect(integration.readPolicy.rules.map((r) => [r.path, r.capabilities])).toEqual([
+      ['secret/data/veza/production', ['read']],
+      ['secret/metadata/veza/production', ['read']],
+      ['database/static-creds/veza-production-app', ['read']],
+    ]);
+    expect(integration.readPolicy.description).toBe('Read-only access of the SecretStore vault-store (namespace veza-production) to secret/veza/production and database/static-creds/veza-production-app, and nothing else.');
     const script = integration.configureScript();
     expect(script).toContain("connection_url='postgresql://{{username}}:{{password}}@pg.example:5432/veza'");
     expect(script).toContain('rotation_period=4320h');
@@ -223,6 +231,8 @@ describe('VaultKubernetesAuthIntegration', () => {
     expect(script).toContain("connection_url='postgresql://{{username}}:{{password}}@pg.example:6432/app'");
     expect(script).toContain('vault write db/static-roles/pg-app \\\n  db_name=pg \\\n  username=app_user \\\n  rotation_period=720h');
     expect(script).toContain('  vault secrets enable -path=db database');
+    expect(integration.database!.staticCredentialsPath).toBe('db/static-creds/pg-app');
+    expect(integration.readPolicy.rules.map((r) => r.path)).toContain('db/static-creds/pg-app');
   });
 
   test.each<[string, VaultAuth, string, string | undefined]>([
@@ -314,12 +324,17 @@ describe('VaultKubernetesAuthIntegration', () => {
 describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => {
   const files = render(Object.fromEntries(ENVS.map((env) => [env, rawEnvironment(env)])));
 
-  test.each(ENVS)('%s: the read policy names exactly this environment\'s KV path, data and metadata, read only', (env) => {
+  test.each(ENVS)('%s: the read policy names exactly this environment\'s KV path (data and metadata) and static credentials, read only', (env) => {
     const hcl = file(files, `${env}/vault/veza-${env}-read.hcl`);
     expect(hclRules(hcl)).toEqual({
       [`secret/data/veza/${env}`]: ['read'],
       [`secret/metadata/veza/${env}`]: ['read'],
+      // The generator of veza-secrets reads the app login's current credentials.
+      [`database/static-creds/veza-${env}-app`]: ['read'],
     });
+    const generator = (yaml.loadAll(file(files, `${env}/external-secrets/veza-secrets.yaml`)) as any[]).find((o) => o.kind === 'VaultDynamicSecret');
+    expect(generator.spec.path).toBe(`database/static-creds/veza-${env}-app`);
+    expect(file(files, `${env}/vault/configure-vault.sh`)).toContain(`vault write database/static-roles/veza-${env}-app \\\n`);
     expect(hclRules(file(files, `${env}/vault/veza-${env}-rotation.hcl`))).toEqual({ [`secret/data/veza/${env}`]: ['read', 'update', 'patch'] });
     for (const f of files.filter((x) => x.path.startsWith(`${env}/vault/`) || x.path === `${env}/vault-integration.yaml`)) {
       // Comments may name the environments sharing the auth mount; nothing else may.

@@ -74,14 +74,16 @@ describe('the catalog', () => {
     expect(VEZA_CATALOG.all.every((e) => e.remoteName === e.key)).toBe(true);
   });
 
-  test('rotation classes: signing secrets every 90 days, database credentials every 180, provider keys by hand', () => {
+  test('rotation classes: signing secrets every 90 days, database credentials every 180 (Redis by hand), provider keys by hand', () => {
     expect(VEZA_CATALOG.rotationClasses.map((r) => [r.name, r.method, r.interval?.toDays()])).toEqual([
       ['database-credential', 'database-engine', 180],
+      ['cache-credential', 'manual', 180],
       ['signing-secret', 'generate', 90],
       ['provider-api-key', 'manual', undefined],
     ]);
     expect(VEZA_CATALOG.entry('jwt-secret').rotation.name).toBe('signing-secret');
     expect(VEZA_CATALOG.entry('database-url').rotation.name).toBe('database-credential');
+    expect(VEZA_CATALOG.entry('redis-url').rotation.name).toBe('cache-credential');
     expect(VEZA_CATALOG.entry('stripe-api-key').rotation.name).toBe('provider-api-key');
   });
 });
@@ -134,18 +136,40 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
     }
   });
 
-  test('the ExternalSecret veza-secrets reads all 9 keys from secret/veza/<env>, one property per key', () => {
-    const es = one(readObjects(path.join(applied, ES_FILE.vault)), 'ExternalSecret', 'veza-secrets');
+  test('the ExternalSecret veza-secrets writes all 9 keys: 8 read from secret/veza/<env>, database-url from the database engine', () => {
+    const objects = readObjects(path.join(applied, ES_FILE.vault));
+    const es = one(objects, 'ExternalSecret', 'veza-secrets');
     expect(es.metadata).toMatchObject({ name: 'veza-secrets', namespace, labels: commonLabels(env) });
     expect(es.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'vault-store' });
-    expect(es.spec.data).toEqual(KEYS.map((key) => ({ secretKey: key, remoteRef: expectedRemoteRef('vault', env, key) })));
+    const fromKv = KEYS.filter((k) => k !== 'database-url');
+    expect(es.spec.data).toEqual(fromKv.map((key) => ({ secretKey: key, remoteRef: expectedRemoteRef('vault', env, key) })));
+    expect(es.spec.dataFrom).toEqual([{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'VaultDynamicSecret', name: 'veza-database-credentials' } } }]);
     expect(es.spec.refreshInterval).toBe({ development: '5m', staging: '15m', production: '1h' }[env]);
+    const host = config.providers.vault.database.host;
     expect(es.spec.target).toEqual({
       name: 'veza-secrets',
       creationPolicy: config.externalSecret.creationPolicy,
       deletionPolicy: config.externalSecret.deletionPolicy,
-      template: { metadata: { labels: commonLabels(env) } },
+      template: {
+        engineVersion: 'v2',
+        // Replace: the Secret holds exactly the 9 templated keys, never the generator's username or password.
+        mergePolicy: 'Replace',
+        metadata: { labels: commonLabels(env) },
+        data: {
+          ...Object.fromEntries(fromKv.map((k) => [k, `{{ index . "${k}" }}`])),
+          'database-url': `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${host}:5432/veza?sslmode=require`,
+        },
+      },
     });
+    expect(Object.keys(es.spec.target.template.data).sort()).toEqual([...KEYS].sort());
+
+    // The generator reads the static role's credentials as the store logs in: same server, CA and auth.
+    const store = one(readObjects(path.join(applied, STORE_FILE.vault)), 'SecretStore', 'vault-store');
+    const generator = one(objects, 'VaultDynamicSecret', 'veza-database-credentials');
+    expect(generator.metadata).toMatchObject({ namespace, labels: commonLabels(env) });
+    const { path: _kvMount, version: _kvVersion, ...connection } = store.spec.provider.vault;
+    expect(generator.spec).toEqual({ method: 'GET', path: `database/static-creds/veza-${env}-app`, resultType: 'Data', provider: connection });
+    expect(connection.auth.kubernetes).toEqual({ mountPath: 'kubernetes', role: `veza-${env}`, serviceAccountRef: { name: 'vault-store-auth', audiences: ['vault'] } });
   });
 
   test.each(['aws', 'gcp', 'azure'] as const)('alternatives/%s: the store and the ExternalSecret under the seed\'s names and remote names', (provider) => {
@@ -226,7 +250,8 @@ describe('every provider can be the applied one, in every environment', () => {
     expect(es.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: `${provider}-store` });
     expect(es.spec.data).toEqual(KEYS.map((key) => ({ secretKey: key, remoteRef: expectedRemoteRef(provider, env, key) })));
     const vaultEs = one(objectsOf(content(`alternatives/${env}/${ES_FILE.vault}`)), 'ExternalSecret', 'veza-secrets');
-    expect(vaultEs.spec.data[0].remoteRef).toEqual({ key: `veza/${env}`, property: 'database-url' });
+    expect(vaultEs.spec.data[0].remoteRef).toEqual({ key: `veza/${env}`, property: 'redis-url' });
+    expect(vaultEs.spec.target.template.data['database-url']).toMatch(/^postgresql:\/\/\{\{ \.username \| urlquery \}\}:\{\{ \.password \| urlquery \}\}@/);
 
     // The other environments are untouched.
     for (const other of ENVS.filter((e) => e !== env)) {
@@ -273,7 +298,8 @@ describe('VezaApp', () => {
       expect(env.active.active).toBe(true);
       expect(env.providers.map((p) => [p.provider, p.active])).toEqual([['vault', true], ['aws', false], ['gcp', false], ['azure', false]]);
       expect(env.providers.map((p) => p.store.storeName)).toEqual(['vault-store', 'aws-store', 'gcp-store', 'azure-store']);
-      expect(env.active.externalSecret.keys.map((k) => k.secretKey)).toEqual(KEYS);
+      // The templated key comes after the keys read from the store.
+      expect(env.active.externalSecret.keys.map((k) => k.secretKey)).toEqual([...KEYS.filter((k) => k !== 'database-url'), 'database-url']);
       expect(env.namespace.name).toBe(`veza-${env.config.name}`);
     }
   });

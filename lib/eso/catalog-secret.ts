@@ -119,7 +119,8 @@ export class CatalogSecret<C extends AnySecretCatalog> {
       if (remoteName === undefined) {
         throw new Error(`${where(es)}: the catalog's key ${JSON.stringify(entry.key)} is not read by this ExternalSecret (it reads ${[...read.keys()].join(', ') || 'nothing'}); a consumer of it would find no value.`);
       }
-      if (remoteName !== entry.remoteName) {
+      const templated = es.keys.some((k) => k.secretKey === entry.key && k.template !== undefined);
+      if (!templated && remoteName !== entry.remoteName) {
         throw new Error(`${where(es)}: the catalog's key ${JSON.stringify(entry.key)} has remoteName ${JSON.stringify(entry.remoteName)} but this ExternalSecret reads it from ${JSON.stringify(remoteName)}.`);
       }
     }
@@ -241,7 +242,7 @@ export class ServiceSecrets<Key extends string> {
    */
   public get contentHash(): string {
     const es = this.source.externalSecret;
-    const remote = new Map(es.keys.map((k) => [k.secretKey, k.remoteName]));
+    const read = new Map(es.keys.map((k) => [k.secretKey, k]));
     const model = {
       secret: es.targetName,
       namespace: es.namespace ?? null,
@@ -250,7 +251,10 @@ export class ServiceSecrets<Key extends string> {
         const rotation = this.source.catalog.entry(key).rotation;
         return {
           key,
-          remoteRef: es.store.remoteRef(remote.get(key)!),
+          // A templated key: its template (the database host, ...) and the generators it reads.
+          remoteRef: read.get(key)!.template === undefined
+            ? es.store.remoteRef(read.get(key)!.remoteName)
+            : { template: read.get(key)!.template, generators: es.generatorSources.map((g) => `${g.generatorKind}/${g.generatorName}`) },
           rotation: { name: rotation.name, method: rotation.method, interval: seconds(rotation.interval), schedule: rotation.schedule ?? null },
         };
       }),

@@ -1,16 +1,21 @@
-import { ApiObject, Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
   ExternalSecret as ExternalSecretResource,
   ExternalSecretSpecData,
+  ExternalSecretSpecDataFrom,
+  ExternalSecretSpecDataFromSourceRefGeneratorRefKind,
   ExternalSecretSpecSecretStoreRefKind,
   ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetDeletionPolicy,
+  ExternalSecretSpecTargetTemplateEngineVersion,
+  ExternalSecretSpecTargetTemplateMergePolicy,
 } from '../../imports/external-secrets.io';
 import { toGoDuration } from './go-duration';
 import { checkDnsSubdomain, checkLabels, checkSecretDataKey, where } from './names';
 import { ISecretStore, SecretStoreKind } from './secret-store';
+import { IGenerator } from './vault-dynamic-secret';
 
 /**
  * Who owns the target Secret.
@@ -50,6 +55,20 @@ export interface ExternalSecretDataOptions {
   readonly remoteName?: string;
 }
 
+/** A key of the target Secret rendered from a template over the values the ExternalSecret fetched. */
+export interface TemplatedKeyOptions {
+  /** The key in the target Secret. */
+  readonly secretKey: string;
+  /**
+   * A Go template (ESO's engine v2) over the fetched values: the store's keys by their
+   * `secretKey` and the outputs of the generators added with `addGeneratorSource`. Keys with a
+   * dash need `index`: `postgresql://{{ .username }}:{{ .password }}@db:5432/app`,
+   * `{{ index . "jwt-secret" }}`. Every name it uses is checked at synth.
+   * @see https://external-secrets.io/latest/guides/templating/
+   */
+  readonly template: string;
+}
+
 /** Props of {@link ExternalSecret}. */
 export interface ExternalSecretProps {
   /** The store the values are read from. */
@@ -79,7 +98,10 @@ export interface ExternalSecretProps {
 /** A key the ExternalSecret materializes, as rendered. */
 export interface ExternalSecretKey {
   readonly secretKey: string;
+  /** The store's name of the value; for a templated key, `secretKey` (nothing is read under it). */
   readonly remoteName: string;
+  /** The template it is rendered from, for a key added with `addTemplatedKey`. @default - read from the store */
+  readonly template?: string;
 }
 
 /** Options of {@link ExternalSecret.grantRead}; they apply to the first grant, which creates the Role. */
@@ -128,6 +150,8 @@ export class ExternalSecret extends Construct {
   // with addData after construction appear in the output.
   private readonly data: ExternalSecretSpecData[] = [];
   private readonly keyList: ExternalSecretKey[] = [];
+  private readonly generators: IGenerator[] = [];
+  private readonly targetLabels?: Record<string, string>;
   private secretRef?: kplus.ISecret;
   private readGrant?: SecretReadGrant & { readonly scope: Construct; readonly roleName: string };
 
@@ -157,6 +181,7 @@ export class ExternalSecret extends Construct {
 
     checkLabels(where(this), 'labels', props.labels);
     checkLabels(where(this), 'targetLabels', props.targetLabels);
+    this.targetLabels = props.targetLabels;
 
     this.apiObject = new ExternalSecretResource(this, 'Resource', {
       metadata: { name: this.name, labels: props.labels },
@@ -172,17 +197,19 @@ export class ExternalSecret extends Construct {
           name: this.targetName,
           creationPolicy: this.creationPolicy as string as ExternalSecretSpecTargetCreationPolicy,
           deletionPolicy: this.deletionPolicy as string as ExternalSecretSpecTargetDeletionPolicy,
-          template: props.targetLabels ? { metadata: { labels: props.targetLabels } } : undefined,
+          template: Lazy.any({ produce: () => this.renderTemplate() }),
         },
         data: this.data,
+        dataFrom: Lazy.any({ produce: () => this.renderDataFrom() }),
       },
     });
     for (const entry of props.data ?? []) this.addData(entry);
     this.node.addValidation({
-      validate: () => (this.data.length === 0
+      validate: () => (this.data.length === 0 && this.generators.length === 0
         ? [`${where(this)}: an ExternalSecret needs at least one key (ESO's webhook rejects one without data); call addData().`]
         : []),
     });
+    this.node.addValidation({ validate: () => this.validateTemplates() });
     registerOwnershipCheck(this);
   }
 
@@ -193,6 +220,10 @@ export class ExternalSecret extends Construct {
     if (this.keyList.some((k) => k.secretKey === secretKey)) {
       throw new Error(`${where(this)}: 'secretKey' ${JSON.stringify(secretKey)} is already read by this ExternalSecret (ESO's webhook rejects duplicate keys).`);
     }
+    const output = this.generators.find((g) => g.outputKeys.includes(secretKey));
+    if (output) {
+      throw new Error(`${where(this)}: 'secretKey' ${JSON.stringify(secretKey)} is also an output of ${output.generatorKind} ${output.generatorName}; a template could not tell them apart.`);
+    }
     const ref = this.store.remoteRef(remoteName);
     this.data.push({ secretKey, remoteRef: { key: ref.key, property: ref.property } });
     const key = { secretKey, remoteName };
@@ -200,9 +231,105 @@ export class ExternalSecret extends Construct {
     return key;
   }
 
+  /**
+   * Takes values from an ESO generator at every refresh (`dataFrom[].sourceRef.generatorRef`;
+   * ESO does not implement generators in `data[]`). Its outputs are template inputs only: they
+   * never become keys of the Secret, since a templated key makes ESO write exactly the templated
+   * keys (`mergePolicy: Replace`), and every key read from the store is passed through unchanged.
+   * At least one key must then be added with `addTemplatedKey`.
+   * @see https://external-secrets.io/latest/guides/generator/
+   */
+  public addGeneratorSource(generator: IGenerator): IGenerator {
+    if (generator.namespace !== this.namespace) {
+      throw new Error(`${where(this)}: 'generator' ${generator.generatorKind} ${generator.generatorName} is in namespace ${JSON.stringify(generator.namespace ?? '')}; an ExternalSecret in ${JSON.stringify(this.namespace ?? '')} cannot reference it. Put both in one namespace.`);
+    }
+    if (this.generators.some((g) => g.generatorKind === generator.generatorKind && g.generatorName === generator.generatorName)) {
+      throw new Error(`${where(this)}: 'generator' ${generator.generatorKind} ${generator.generatorName} is already a source of this ExternalSecret.`);
+    }
+    for (const key of generator.outputKeys) {
+      const owner = this.generators.find((g) => g.outputKeys.includes(key));
+      if (owner || this.keyList.some((k) => k.secretKey === key && k.template === undefined)) {
+        throw new Error(`${where(this)}: the output ${JSON.stringify(key)} of ${generator.generatorKind} ${generator.generatorName} is already a value of this ExternalSecret (from ${owner ? `${owner.generatorKind} ${owner.generatorName}` : 'the store'}); a template could not tell them apart.`);
+      }
+    }
+    this.generators.push(generator);
+    return generator;
+  }
+
+  /**
+   * Adds a key of the target Secret rendered from a template over the fetched values (ESO's
+   * `target.template`, engine v2). From the first templated key on, the Secret holds exactly
+   * `keys`: the store's keys are passed through with `{{ index . "<key>" }}`, generator outputs
+   * are dropped unless a template uses them.
+   */
+  public addTemplatedKey(options: TemplatedKeyOptions): ExternalSecretKey {
+    const secretKey = checkSecretDataKey(where(this), 'secretKey', options.secretKey);
+    if (this.keyList.some((k) => k.secretKey === secretKey)) {
+      throw new Error(`${where(this)}: 'secretKey' ${JSON.stringify(secretKey)} is already a key of this ExternalSecret.`);
+    }
+    if (!/\{\{.*\}\}/s.test(options.template)) {
+      throw new Error(`${where(this)}: 'template' of ${secretKey} must use at least one value ({{ .name }} or {{ index . "name" }}); a constant does not belong in an ExternalSecret. The value passed is: ${JSON.stringify(options.template)}`);
+    }
+    const key = { secretKey, remoteName: secretKey, template: options.template };
+    this.keyList.push(key);
+    return key;
+  }
+
+  /** The generators it takes values from, in the order added. */
+  public get generatorSources(): IGenerator[] {
+    return [...this.generators];
+  }
+
   /** The keys it materializes, in the order added. */
   public get keys(): ExternalSecretKey[] {
     return [...this.keyList];
+  }
+
+  private get templated(): boolean {
+    return this.keyList.some((k) => k.template !== undefined);
+  }
+
+  private renderDataFrom(): ExternalSecretSpecDataFrom[] | undefined {
+    if (this.generators.length === 0) return undefined;
+    return this.generators.map((g) => ({
+      sourceRef: {
+        generatorRef: {
+          apiVersion: 'generators.external-secrets.io/v1alpha1',
+          kind: g.generatorKind as ExternalSecretSpecDataFromSourceRefGeneratorRefKind,
+          name: g.generatorName,
+        },
+      },
+    }));
+  }
+
+  private renderTemplate() {
+    const metadata = this.targetLabels ? { labels: this.targetLabels } : undefined;
+    if (!this.templated) return metadata ? { metadata } : undefined;
+    const data: Record<string, string> = {};
+    for (const k of this.keyList) data[k.secretKey] = k.template ?? `{{ index . ${JSON.stringify(k.secretKey)} }}`;
+    return {
+      engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+      // Replace: the Secret holds the templated keys only, never the raw generator outputs.
+      mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
+      metadata,
+      data,
+    };
+  }
+
+  private validateTemplates(): string[] {
+    const errors: string[] = [];
+    if (this.generators.length > 0 && !this.templated) {
+      errors.push(`${where(this)}: it takes values from ${this.generators.map((g) => `${g.generatorKind} ${g.generatorName}`).join(', ')} but renders no key from them; without a templated key ESO would write every output (${this.generators.flatMap((g) => g.outputKeys).join(', ')}, ...) into the Secret. Call addTemplatedKey().`);
+    }
+    const inputs = new Set([...this.keyList.filter((k) => k.template === undefined).map((k) => k.secretKey), ...this.generators.flatMap((g) => g.outputKeys)]);
+    for (const k of this.keyList) {
+      if (k.template === undefined) continue;
+      const unknown = templateInputs(k.template).filter((name) => !inputs.has(name));
+      if (unknown.length > 0) {
+        errors.push(`${where(this)}: the template of ${k.secretKey} uses ${unknown.map((n) => JSON.stringify(n)).join(', ')}, which this ExternalSecret does not fetch; allowed: ${[...inputs].join(', ') || 'nothing yet'}.`);
+      }
+    }
+    return errors;
   }
 
   /** The target Secret, as a reference for `envValue`, volumes and RBAC (emits nothing). */
@@ -242,6 +369,16 @@ export class ExternalSecret extends Construct {
     }
     return { role: this.readGrant.role, binding: this.readGrant.binding };
   }
+}
+
+/** The value names a template uses: `.name` and `index . "name"` inside `{{ }}`. */
+function templateInputs(template: string): string[] {
+  const names = new Set<string>();
+  for (const action of template.match(/\{\{.*?\}\}/gs) ?? []) {
+    for (const m of action.matchAll(/index\s+\.\s+"([^"]+)"/g)) names.add(m[1]);
+    for (const m of action.replace(/"[^"]*"/g, '""').matchAll(/(?:^|[\s(|{])\.([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]);
+  }
+  return [...names];
 }
 
 /**

@@ -4,6 +4,7 @@ export * from './names';
 export * from './cron';
 export * from './secret-store';
 export * from './vault-secret-store';
+export * from './vault-dynamic-secret';
 export * from './aws-secret-store';
 export * from './gcp-secret-store';
 export * from './azure-key-vault-store';

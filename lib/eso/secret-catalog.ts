@@ -6,7 +6,11 @@ import { checkSecretDataKey } from './names';
 export enum RotationMethod {
   /** We generate the value ourselves (random bytes) and write it to the provider on a schedule. */
   GENERATE = 'generate',
-  /** Vault's database secrets engine rotates the credential (`rotation_period`): no CronJob. */
+  /**
+   * Vault's database secrets engine rotates the credential (`rotation_period`): no CronJob. The
+   * ExternalSecret follows by rendering the key from the engine's credentials (a
+   * `VaultDynamicSecret` source and a templated key), not from a KV copy.
+   */
   DATABASE_ENGINE = 'database-engine',
   /** Issued by a third party (Stripe, the SMTP host, AWS IAM): rotated by a person, on the provider's advice. */
   MANUAL = 'manual',

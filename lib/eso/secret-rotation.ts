@@ -356,6 +356,9 @@ export class RotationCronJob extends Construct {
         throw new Error(`${where(this)}: 'keys' names ${JSON.stringify(key)}, which ExternalSecret ${rotation.externalSecret.name} does not read; allowed: ${known.map((k) => k.secretKey).join(', ')}.`);
       }
       if (this.keys.includes(key)) throw new Error(`${where(this)}: 'keys' names ${JSON.stringify(key)} twice.`);
+      if (entry.template !== undefined) {
+        throw new Error(`${where(this)}: key ${JSON.stringify(key)} is rendered from a template by ExternalSecret ${rotation.externalSecret.name}, not read from ${rotation.store.location}; a value the script writes there would never reach the Secret.`);
+      }
       const ref = rotation.store.remoteRef(entry.remoteName);
       if (ref.key !== rotation.store.path || ref.property === undefined) {
         throw new Error(`${where(this)}: key ${JSON.stringify(key)} is not a property of ${rotation.store.location}; the script writes only there.`);

@@ -96,6 +96,8 @@ export interface VaultDatabaseConnection {
   readonly staticUsername: string;
   readonly rotationPeriod: Duration;
   readonly passwordVariable: string;
+  /** Where Vault serves the static role's current credentials: `<mount>/static-creds/<staticRoleName>`. */
+  readonly staticCredentialsPath: string;
 }
 
 /**
@@ -179,12 +181,49 @@ export class VaultKubernetesAuthIntegration extends Construct {
     // Kubernetes writes the token, the CA and the namespace into it; nothing is synthesized.
     ApiObject.of(this.reviewerToken).addJsonPatch(JsonPatch.remove('/stringData'), JsonPatch.remove('/immutable'));
 
+    // The database engine first: the store's read policy names its static credentials.
+    if (props.database) {
+      const d = props.database;
+      const connectionName = d.connectionName ?? role;
+      const port = d.port ?? 5432;
+      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new Error(`${where(this)}: 'database.port' must be a whole number from 1 to 65535. The value passed is: ${port}`);
+      }
+      const passwordVariable = d.passwordVariable ?? 'VAULT_DB_PASSWORD';
+      if (!/^[A-Z_][A-Z0-9_]*$/.test(passwordVariable)) {
+        throw new Error(`${where(this)}: 'database.passwordVariable' must be an environment variable name (upper-case letters, digits and '_'). The value passed is: ${JSON.stringify(passwordVariable)}`);
+      }
+      for (const [field, value] of [['database.database', d.database], ['database.username', d.username], ['database.staticUsername', d.staticUsername]] as const) {
+        if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
+          throw new Error(`${where(this)}: '${field}' must be a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters). The value passed is: ${JSON.stringify(value)}`);
+        }
+      }
+      if (d.rotationPeriod.toSeconds() < 24 * 3600) {
+        throw new Error(`${where(this)}: 'database.rotationPeriod' must be at least 24 hours. The value passed is: ${toGoDuration(d.rotationPeriod)}`);
+      }
+      const mount = checkVaultSegment(this, 'database.mount', d.mount ?? 'database');
+      const staticRoleName = checkVaultSegment(this, 'database.staticRoleName', d.staticRoleName ?? `${connectionName}-app`);
+      this.database = {
+        mount,
+        connectionName: checkVaultSegment(this, 'database.connectionName', connectionName),
+        staticRoleName,
+        host: checkHostname(this, 'database.host', d.host),
+        port,
+        database: d.database,
+        username: d.username,
+        staticUsername: d.staticUsername,
+        rotationPeriod: d.rotationPeriod,
+        passwordVariable,
+        staticCredentialsPath: `${mount}/static-creds/${staticRoleName}`,
+      };
+    }
+
     // Vault side.
     const dataPath = `${store.mount}/data/${store.path}`;
     const metadataPath = `${store.mount}/metadata/${store.path}`;
     this.readPolicy = new VaultPolicy({
       name: `${role}-read`,
-      description: `Read-only access of the SecretStore ${store.storeName} (namespace ${this.namespace}) to ${store.location}, and nothing else.`,
+      description: `Read-only access of the SecretStore ${store.storeName} (namespace ${this.namespace}) to ${store.location}${this.database ? ` and ${this.database.staticCredentialsPath}` : ''}, and nothing else.`,
       rules: [
         { path: dataPath, capabilities: ['read'], comment: 'The values: ESO reads one property per key of this single KV v2 secret.' },
         {
@@ -192,6 +231,11 @@ export class VaultKubernetesAuthIntegration extends Construct {
           capabilities: ['read'],
           comment: 'Its versions and custom metadata (ESO\'s metadataPolicy Fetch). No "list": the ExternalSecret names\nevery key (no dataFrom.find), and this path has no children to list.',
         },
+        ...(this.database ? [{
+          path: this.database.staticCredentialsPath,
+          capabilities: ['read' as const],
+          comment: `The app login's current credentials (username, password), which the database engine rotates every\n${toGoDuration(this.database.rotationPeriod)}: ESO's VaultDynamicSecret generator reads them (GET) at every refresh. Nothing else of the engine.`,
+        }] : []),
       ],
     });
     const roles: VaultKubernetesRole[] = [{
@@ -232,39 +276,6 @@ export class VaultKubernetesAuthIntegration extends Construct {
       names.add(r.name);
     }
     this.roles = roles;
-
-    if (props.database) {
-      const d = props.database;
-      const connectionName = d.connectionName ?? role;
-      const port = d.port ?? 5432;
-      if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new Error(`${where(this)}: 'database.port' must be a whole number from 1 to 65535. The value passed is: ${port}`);
-      }
-      const passwordVariable = d.passwordVariable ?? 'VAULT_DB_PASSWORD';
-      if (!/^[A-Z_][A-Z0-9_]*$/.test(passwordVariable)) {
-        throw new Error(`${where(this)}: 'database.passwordVariable' must be an environment variable name (upper-case letters, digits and '_'). The value passed is: ${JSON.stringify(passwordVariable)}`);
-      }
-      for (const [field, value] of [['database.database', d.database], ['database.username', d.username], ['database.staticUsername', d.staticUsername]] as const) {
-        if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
-          throw new Error(`${where(this)}: '${field}' must be a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters). The value passed is: ${JSON.stringify(value)}`);
-        }
-      }
-      if (d.rotationPeriod.toSeconds() < 24 * 3600) {
-        throw new Error(`${where(this)}: 'database.rotationPeriod' must be at least 24 hours. The value passed is: ${toGoDuration(d.rotationPeriod)}`);
-      }
-      this.database = {
-        mount: checkVaultSegment(this, 'database.mount', d.mount ?? 'database'),
-        connectionName: checkVaultSegment(this, 'database.connectionName', connectionName),
-        staticRoleName: checkVaultSegment(this, 'database.staticRoleName', d.staticRoleName ?? `${connectionName}-app`),
-        host: checkHostname(this, 'database.host', d.host),
-        port,
-        database: d.database,
-        username: d.username,
-        staticUsername: d.staticUsername,
-        rotationPeriod: d.rotationPeriod,
-        passwordVariable,
-      };
-    }
   }
 
   /** Every policy, in the order the script writes them. */

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
+  SecretStoreSpecProviderVault,
   SecretStoreSpecProviderVaultAuth,
   SecretStoreSpecProviderVaultCaProviderType,
   SecretStoreSpecProviderVaultVersion,
@@ -228,6 +229,7 @@ export class VaultSecretStore extends SecretStoreBase {
   public readonly authMountPath?: string;
   /** The KV engine's version. */
   public readonly kvVersion: 'v1' | 'v2';
+  private readonly vaultProvider: SecretStoreSpecProviderVault;
 
   public constructor(scope: Construct, id: string, props: VaultSecretStoreProps) {
     super(scope, id, props, 'vault-store');
@@ -251,22 +253,32 @@ export class VaultSecretStore extends SecretStoreBase {
     this.authMountPath = auth.mountPath;
     this.kvVersion = props.kvVersion ?? 'v2';
 
-    this.createResource({
-      vault: {
-        server: this.server,
-        path: this.mount,
-        version: this.kvVersion === 'v1' ? SecretStoreSpecProviderVaultVersion.V1 : SecretStoreSpecProviderVaultVersion.V2,
-        namespace: props.vaultNamespace,
-        auth: auth.spec,
-        caBundle: props.caBundle === undefined ? undefined : Buffer.from(props.caBundle).toString('base64'),
-        caProvider: props.caProvider && {
-          type: props.caProvider.type === 'Secret' ? SecretStoreSpecProviderVaultCaProviderType.SECRET : SecretStoreSpecProviderVaultCaProviderType.CONFIG_MAP,
-          name: props.caProvider.name,
-          key: props.caProvider.key,
-          namespace: this.refNamespace('caProvider', props.caProvider.namespace),
-        },
+    this.vaultProvider = {
+      server: this.server,
+      path: this.mount,
+      version: this.kvVersion === 'v1' ? SecretStoreSpecProviderVaultVersion.V1 : SecretStoreSpecProviderVaultVersion.V2,
+      namespace: props.vaultNamespace,
+      auth: auth.spec,
+      caBundle: props.caBundle === undefined ? undefined : Buffer.from(props.caBundle).toString('base64'),
+      caProvider: props.caProvider && {
+        type: props.caProvider.type === 'Secret' ? SecretStoreSpecProviderVaultCaProviderType.SECRET : SecretStoreSpecProviderVaultCaProviderType.CONFIG_MAP,
+        name: props.caProvider.name,
+        key: props.caProvider.key,
+        namespace: this.refNamespace('caProvider', props.caProvider.namespace),
       },
-    });
+    };
+    this.createResource({ vault: this.vaultProvider });
+  }
+
+  /**
+   * How this store reaches and logs in to Vault (server, Vault namespace, CA, auth), without its
+   * KV mount and version: what a {@link VaultDynamicSecret} of the same namespace reuses, so it
+   * talks to the same Vault as the same identity.
+   * @internal
+   */
+  public _connection(): Omit<SecretStoreSpecProviderVault, 'path' | 'version'> {
+    const { path: _path, version: _version, ...connection } = this.vaultProvider;
+    return connection;
   }
 
   /** One property of the environment's KV secret: `{ key: 'veza/production', property: 'jwt-secret' }`. */

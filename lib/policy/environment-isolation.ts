@@ -41,7 +41,7 @@ const STORE_LOCATION: Record<string, { field: string; read: (p: any) => unknown 
  */
 export const environmentIsolation: PolicyRule = {
   name: 'environment-isolation',
-  description: "Every object of an environment's folder is in its namespace, reads its own store location, and names no other environment's namespace, Vault path, AWS prefix, GCP project or Key Vault.",
+  description: "Every object of an environment's folder is in its namespace, reads its own store location (and its generators their own Vault paths), and names no other environment's namespace, Vault path, AWS prefix, GCP project or Key Vault.",
   check: (object, context) => {
     const env = context.environments.find((e) => e.name === object.environment);
     if (!env) return [];
@@ -65,6 +65,11 @@ export const environmentIsolation: PolicyRule = {
       if (location && (typeof value !== 'string' || !value.includes(env.name))) {
         problems.push(`'${location.field}' is ${JSON.stringify(value ?? null)}; allowed: a location holding ${JSON.stringify(env.name)}`);
       }
+    }
+    if (doc.kind === 'VaultDynamicSecret') {
+      // A generator reads Vault as the store does: a path of this environment only.
+      const path = String((doc.spec as any)?.path ?? '');
+      if (!new RegExp(`(^|[^a-z0-9])${env.name}([^a-z0-9]|$)`).test(path)) problems.push(`'spec.path' is ${JSON.stringify(path)}; allowed: a Vault path holding ${JSON.stringify(env.name)}`);
     }
     if (doc.kind === 'ExternalSecret') {
       const store = storeOf(object, context);

@@ -4,7 +4,7 @@ import { PolicyRule } from './policy';
 
 /**
  * ExternalSecrets that keep working and keep the live Secret: a refresh interval above 0 (with 0
- * `force-sync` does nothing), keys to read, a store that exists where it is applied, and outside
+ * `force-sync` does nothing), keys to read, a store and generators that exist where it is applied, and outside
  * development `deletionPolicy: Retain` with `creationPolicy: Orphan`, so neither a missing
  * provider entry nor deleting the ExternalSecret (an Argo CD prune, a provider switch) removes the
  * Secret running pods read.
@@ -12,7 +12,7 @@ import { PolicyRule } from './policy';
  */
 export const esoHygiene: PolicyRule = {
   name: 'eso-hygiene',
-  description: "Every ExternalSecret has a refreshInterval above 0 and data, its secretStoreRef resolves in the same folder (or to a ClusterSecretStore), and outside development it uses deletionPolicy Retain and creationPolicy Orphan.",
+  description: "Every ExternalSecret has a refreshInterval above 0 and data, its secretStoreRef and generatorRefs resolve in the same folder (or to a ClusterSecretStore, a ClusterGenerator), and outside development it uses deletionPolicy Retain and creationPolicy Orphan.",
   check: (object, context) => {
     const { doc } = object;
     if (doc.kind !== 'ExternalSecret') return [];
@@ -29,6 +29,15 @@ export const esoHygiene: PolicyRule = {
       const kind = ref.kind ?? 'SecretStore';
       problems.push(`'spec.secretStoreRef' is ${kind} ${JSON.stringify(ref.name ?? '')}, which is not written ${kind === 'ClusterSecretStore' ? 'anywhere' : `in dist/${object.unit}/ in namespace ${JSON.stringify(doc.metadata?.namespace ?? '')}`}; allowed: a store applied with it`);
     }
+    ((spec.dataFrom ?? []) as { sourceRef?: { generatorRef?: { kind?: string; name?: string } } }[]).forEach((from, i) => {
+      const generator = from.sourceRef?.generatorRef;
+      if (!generator) return;
+      const found = context.objects.some((o) => o.doc.kind === generator.kind && o.doc.metadata?.name === generator.name &&
+        (generator.kind === 'ClusterGenerator' || (o.unit === object.unit && o.doc.metadata?.namespace === doc.metadata?.namespace)));
+      if (!found) {
+        problems.push(`'spec.dataFrom[${i}].sourceRef.generatorRef' is ${generator.kind ?? ''} ${JSON.stringify(generator.name ?? '')}, which is not written ${generator.kind === 'ClusterGenerator' ? 'anywhere' : `in dist/${object.unit}/ in namespace ${JSON.stringify(doc.metadata?.namespace ?? '')}`}; allowed: a generator applied with it`);
+      }
+    });
     const env = context.environments.find((e) => e.name === object.environment);
     if (env?.production) {
       const target = spec.target ?? {};

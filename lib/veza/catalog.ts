@@ -3,7 +3,8 @@ import { RotationClass, RotationMethod, SecretCatalog } from '../eso/secret-cata
 
 /**
  * The rotation classes of the seed's "Rotate secrets regularly": JWT secrets every 90 days,
- * database passwords every 180 days, API keys as the provider recommends. Cron has no
+ * database passwords every 180 days (PostgreSQL's by Vault, Redis's by a person), API keys as the
+ * provider recommends. Cron has no
  * "every 90 days": the schedules run on the first day of every third (sixth) month, 90 to 92
  * (181 to 184) days apart.
  */
@@ -20,7 +21,13 @@ export const ROTATION_CLASSES = {
     method: RotationMethod.DATABASE_ENGINE,
     interval: Duration.days(180),
     schedule: '0 4 1 1,7 *',
-    description: 'A password the database must learn too: rotated every 180 days by Vault\'s database secrets engine, which changes both sides.',
+    description: 'A password the database must learn too: rotated every 180 days by Vault\'s database secrets engine, which changes both sides; veza-secrets renders the URL from the engine\'s current credentials.',
+  },
+  cacheCredential: {
+    name: 'cache-credential',
+    method: RotationMethod.MANUAL,
+    interval: Duration.days(180),
+    description: 'The Redis password in redis-url (the default user\'s, as in redis://:PASSWORD@HOST:6379/0): changed by a person every 180 days, on the Redis server and in the secret store together. Vault\'s Redis plugin manages ACL users through an admin login and would need the Redis connection this project does not know.',
   },
   providerApiKey: {
     name: 'provider-api-key',
@@ -56,7 +63,7 @@ export const VEZA_CATALOG = SecretCatalog.define({
       description: 'Redis connection string',
       placeholder: 'redis://:PASSWORD@HOST:6379/0',
       consumers: ALL,
-      rotation: ROTATION_CLASSES.databaseCredential,
+      rotation: ROTATION_CLASSES.cacheCredential,
     },
     'jwt-secret': {
       description: 'JWT signing secret (min 32 chars)',

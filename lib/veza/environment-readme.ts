@@ -3,6 +3,7 @@ import { toGoDuration } from '../eso/go-duration';
 import { RotationClass, RotationMethod } from '../eso/secret-catalog';
 import { SecretProvider, SecretStoreKind } from '../eso/secret-store';
 import { where } from '../eso/names';
+import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
 import { TextFile } from '../output/files';
 import type { VezaCatalog } from './catalog';
 import { LAYOUT } from './layout';
@@ -27,8 +28,8 @@ export interface EnvironmentReadmeProps {
 export interface FlowNode {
   /** A Mermaid id: letters, digits and `_` only. */
   readonly id: string;
-  /** The Kubernetes kind (or `Provider`). */
-  readonly kind: 'Provider' | 'SecretStore' | 'ClusterSecretStore' | 'ExternalSecret' | 'Secret' | 'Deployment' | 'Operator';
+  /** The Kubernetes kind (or `Provider`); `Generator` for an ESO generator of any kind (its label names the kind). */
+  readonly kind: 'Provider' | 'SecretStore' | 'ClusterSecretStore' | 'Generator' | 'ExternalSecret' | 'Secret' | 'Deployment' | 'Operator';
   /** The object's name (the provider's location for `Provider`). */
   readonly name: string;
   /** The text shown. */
@@ -88,6 +89,13 @@ export function flowDiagram(env: VezaEnvironment, catalog: VezaCatalog): FlowDia
     { from: 'externalsecret', to: 'secret', label: `creationPolicy ${es.creationPolicy}` },
     { from: 'operator', to: 'externalsecret', label: 'reconciles', dotted: true },
   ];
+  // Generators the ExternalSecret also reads (the database credentials): same provider, their own path.
+  for (const g of es.generatorSources) {
+    const id = `generator_${mermaidId(g.generatorName)}`;
+    const path = g instanceof VaultDynamicSecret ? `<br/>${g.method} ${g.path}` : '';
+    nodes.splice(nodes.findIndex((n) => n.id === 'externalsecret'), 0, { id, kind: 'Generator', name: g.generatorName, label: `${g.generatorKind} ${g.generatorName}${path}` });
+    edges.splice(edges.findIndex((e) => e.from === 'externalsecret'), 0, { from: 'provider', to: id, label: 'read by' }, { from: id, to: 'externalsecret', label: 'generatorRef' });
+  }
   for (const deployment of consumersOf(catalog, keys)) {
     const id = `deploy_${mermaidId(deployment)}`;
     const used = catalog.all.filter((e) => keys.includes(e.key) && (e.consumers as readonly string[]).includes(deployment)).map((e) => e.key);
@@ -118,7 +126,7 @@ export function rotationSchedule(rotation: RotationClass): string {
     case RotationMethod.DATABASE_ENGINE:
       return `${days} by Vault's database secrets engine`;
     case RotationMethod.MANUAL:
-      return 'by hand, as the provider recommends';
+      return days ? `${days}, by hand` : 'by hand, as the provider recommends';
   }
 }
 
@@ -132,7 +140,9 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
   const rows = es.keys.map((k) => {
     const entry = catalog.has(k.secretKey) ? catalog.entry(k.secretKey) : undefined;
     const ref = store.remoteRef(k.remoteName);
-    const remote = ref.property === undefined ? `\`${ref.key}\`` : `\`${ref.key}\` property \`${ref.property}\``;
+    const remote = k.template !== undefined
+      ? `template over ${es.generatorSources.map((g) => (g instanceof VaultDynamicSecret ? `\`${g.path}\`` : `\`${g.generatorName}\``)).join(', ') || 'the other keys'}`
+      : ref.property === undefined ? `\`${ref.key}\`` : `\`${ref.key}\` property \`${ref.property}\``;
     return [
       `\`${k.secretKey}\``,
       `${store.provider}`,

@@ -1,15 +1,92 @@
 import * as kplus from 'cdk8s-plus-28';
-import { DeploymentUnit } from '../eso/external-secret';
+import { Construct } from 'constructs';
+import { DeploymentUnit, ExternalSecret } from '../eso/external-secret';
 import { RotationMethod } from '../eso/secret-catalog';
+import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
+import { ISecretStore } from '../eso/secret-store';
 import { VaultKubernetesAuthIntegration } from '../eso/vault-kubernetes-auth-integration';
 import { VaultSecretStore } from '../eso/vault-secret-store';
 import { ManifestFile, TextFile } from '../output/files';
 import { VezaCatalog } from './catalog';
 import { EnvironmentConfig } from './environment';
 import { LAYOUT } from './layout';
+import type { RunbookSection } from './runbook';
 
 /** The rotation job's service account (contract name; the rotation manifests create it). */
 export const ROTATION_SERVICE_ACCOUNT = 'secrets-rotation';
+
+/** The VaultDynamicSecret that reads the app login's current credentials, next to `veza-secrets`. */
+export const DATABASE_CREDENTIALS_GENERATOR = 'veza-database-credentials';
+
+/** The mount of Vault's database secrets engine. */
+const DATABASE_MOUNT = 'database';
+
+/** The database engine's static role of an environment's app login: `<store role>-app` (`veza-production-app`). */
+export function databaseStaticRole(store: VaultSecretStore): string {
+  return `${store.authRole}-app`;
+}
+
+/**
+ * The catalog's keys that Vault's database secrets engine rotates (the DATABASE_ENGINE classes),
+ * when `store` can use the engine: a Vault store with Kubernetes auth, whose Vault side this
+ * project writes. Empty otherwise: those keys are then read from KV like the others.
+ */
+export function databaseEngineKeys(store: unknown, catalog: VezaCatalog): string[] {
+  if (!(store instanceof VaultSecretStore) || store.authMethod !== 'kubernetes') return [];
+  return catalog.all.filter((e) => e.rotation.method === RotationMethod.DATABASE_ENGINE && e.rotation.interval !== undefined).map((e) => e.key);
+}
+
+/**
+ * Renders the database engine's keys of `veza-secrets` from the static role's current
+ * credentials instead of KV: the generator `veza-database-credentials` (a GET of
+ * `database/static-creds/<role>-app`, logged in as the store) is a source of the ExternalSecret,
+ * and each key is templated as a PostgreSQL URL over its `username` and `password`. After Vault
+ * rotates the password, the next refresh of the ExternalSecret writes the new URL. See
+ * docs/vault-integration.md ("The database URL follows the rotation").
+ */
+export function addDatabaseCredentials(scope: Construct, store: VaultSecretStore, externalSecret: ExternalSecret, config: EnvironmentConfig, catalog: VezaCatalog, labels: Record<string, string>): VaultDynamicSecret | undefined {
+  const keys = databaseEngineKeys(store, catalog);
+  if (keys.length === 0) return undefined;
+  const db = config.providers.vault.database;
+  const generator = new VaultDynamicSecret(scope, DATABASE_CREDENTIALS_GENERATOR, {
+    store,
+    path: `${DATABASE_MOUNT}/static-creds/${databaseStaticRole(store)}`,
+    outputKeys: ['username', 'password'],
+    labels,
+  });
+  externalSecret.addGeneratorSource(generator);
+  for (const secretKey of keys) {
+    externalSecret.addTemplatedKey({
+      secretKey,
+      // urlquery (Go's built-in) percent-encodes what a password policy may put there that a URL reserves.
+      template: `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${db.host}:${db.port}/${db.name}?sslmode=require`,
+    });
+  }
+  return generator;
+}
+
+/**
+ * The README's runbook for the database engine's rotation of the active store's keys (`undefined`
+ * when no key of `externalSecret` comes from the engine): when Vault rotated, rotate now, re-sync,
+ * roll the consumers.
+ */
+export function databaseRotationSection(store: ISecretStore, externalSecret: ExternalSecret, config: EnvironmentConfig, catalog: VezaCatalog): RunbookSection | undefined {
+  if (!(store instanceof VaultSecretStore)) return undefined;
+  const keys = databaseEngineKeys(store, catalog).filter((k) => externalSecret.keys.some((e) => e.secretKey === k && e.template !== undefined));
+  if (keys.length === 0) return undefined;
+  const role = `${DATABASE_MOUNT}/static-roles/${databaseStaticRole(store)}`;
+  const consumers = catalog.services.filter((s) => keys.some((k) => (catalog.entry(k as never).consumers as readonly string[]).includes(s)));
+  const ns = config.namespace;
+  return {
+    title: 'Database password rotated by Vault',
+    commands: [
+      { why: 'When Vault last rotated the app login (last_vault_rotation) and its rotation_period; the role shows no password', command: `vault read ${role}` },
+      { why: 'Rotate it now (optional: Vault does it on its own every rotation_period)', command: `vault write -f ${DATABASE_MOUNT}/rotate-role/${databaseStaticRole(store)}` },
+      { why: `Re-read the credentials into ${keys.join(', ')} now instead of at the next refresh`, command: `kubectl annotate externalsecret ${externalSecret.name} force-sync=$(date +%s) --overwrite -n ${ns}` },
+      ...consumers.map((c) => ({ why: `Roll ${c} onto the new URL (Stakater Reloader does it where installed)`, command: `kubectl rollout restart deployment/${c} -n ${ns}` })),
+    ],
+  };
+}
 
 /**
  * Vault's Kubernetes auth method for an environment's Vault store, both sides from the store:
@@ -34,6 +111,8 @@ export function addVaultIntegration(store: VaultSecretStore, config: Environment
       username: db.username,
       staticUsername: db.appUsername,
       rotationPeriod: database.interval,
+      mount: DATABASE_MOUNT,
+      staticRoleName: databaseStaticRole(store),
     },
   });
   const vaultFolder = `${folder}/${LAYOUT.vaultFolder}`;

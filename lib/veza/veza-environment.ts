@@ -16,7 +16,7 @@ import { EnvironmentReadme } from './environment-readme';
 import { VezaConsumers } from './veza-consumers';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
-import { addVaultIntegration } from './vault-integration';
+import { addDatabaseCredentials, addVaultIntegration, databaseEngineKeys, databaseRotationSection } from './vault-integration';
 import { addVezaRotation } from './rotation';
 import { SecretRotation } from '../eso/secret-rotation';
 
@@ -98,15 +98,18 @@ export class VezaEnvironment extends Construct {
       const storeFile = new ManifestFile(unit, `${provider}-store`, { path: `${folder}/${LAYOUT.storeFile(provider)}`, namespace: config.namespace, labels });
       const store = createStore(storeFile, provider, config);
       const esFile = new ManifestFile(unit, `${provider}-external-secret`, { path: `${folder}/${LAYOUT.externalSecretFile(provider)}`, namespace: config.namespace, labels });
+      // Keys Vault's database engine rotates are rendered from its credentials, not read from KV.
+      const engineKeys = databaseEngineKeys(store, props.catalog);
       const externalSecret = new ExternalSecret(esFile, TARGET_SECRET, {
         store,
         targetName: TARGET_SECRET,
         refreshInterval: config.externalSecret.refreshInterval,
         creationPolicy: config.externalSecret.creationPolicy,
         deletionPolicy: config.externalSecret.deletionPolicy,
-        data: props.catalog.all.map((entry) => ({ secretKey: entry.key, remoteName: entry.remoteName })),
+        data: props.catalog.all.filter((entry) => !engineKeys.includes(entry.key)).map((entry) => ({ secretKey: entry.key, remoteName: entry.remoteName })),
         targetLabels: labels,
       });
+      if (store instanceof VaultSecretStore) addDatabaseCredentials(esFile, store, externalSecret, config, props.catalog, labels);
       return { provider, store, externalSecret, active };
     });
 
@@ -158,6 +161,9 @@ export class VezaEnvironment extends Construct {
 
     // dist/<env>/README.md: inventory, flow diagram and runbooks, rendered from the constructs above.
     this.readme = new EnvironmentReadme(this, 'Readme', { environment: this, catalog: props.catalog });
+    // docs/rotation.md, "Database credential": the runbook when Vault rotates the database password.
+    const databaseRotation = databaseRotationSection(this.active.store, this.active.externalSecret, config, props.catalog);
+    if (databaseRotation) this.readme.addSection(databaseRotation);
   }
 
   /** The provider the applied folder uses. */
