@@ -115,13 +115,26 @@ test('configure-vault.sh stops before any call without VAULT_DB_PASSWORD', () =>
   expect(run.calls).toEqual([]);
 });
 
-test('the committed scripts stop before any call while the database host is the placeholder', () => {
+/** An environment file without `providers.vault.database`: the host is the placeholder default. */
+function withoutDatabase(env: string): RenderedFile[] {
+  const doc = yaml.load(fs.readFileSync(path.join(root, 'environments', `${env}.yaml`), 'utf8')) as any;
+  delete doc.providers.vault.database;
+  return renderApp(new VezaApp({ environments: [parseEnvironment(doc, `environments/${env}.yaml`)] }), { header: generatedHeader });
+}
+
+test('a script generated without database settings stops before any call: the host is a placeholder', () => {
   for (const env of ['development', 'staging', 'production']) {
-    const files = Object.fromEntries(fs.readdirSync(path.join(dist, env, 'vault')).map((n) => [n, fs.readFileSync(path.join(dist, env, 'vault', n), 'utf8')]));
-    const run = runConfigureScript(files, { env: { VAULT_DB_PASSWORD: PASSWORD } });
+    const run = runConfigureScript(vaultFolder(withoutDatabase(env), env), { env: { VAULT_DB_PASSWORD: PASSWORD } });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`error: the database host veza-${env}-postgres.replace-me.invalid is a placeholder (.invalid never resolves); set the real host and generate this script again.\n`);
     expect(run.calls).toEqual([]);
+  }
+});
+
+test('the committed scripts configure the database each environment file names', () => {
+  for (const env of ['development', 'staging', 'production']) {
+    const script = fs.readFileSync(path.join(dist, env, 'vault', 'configure-vault.sh'), 'utf8');
+    expect(script).toContain(`db_host=postgres.veza-${env}.svc.cluster.local\n`);
   }
 });
 

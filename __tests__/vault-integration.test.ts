@@ -427,7 +427,11 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
   });
 
   test('providers.vault.database: placeholder defaults, and every field', () => {
-    const production = parseEnvironment(rawEnvironment('production'), 'environments/production.yaml');
+    const committed = parseEnvironment(rawEnvironment('production'), 'environments/production.yaml');
+    expect(committed.providers.vault.database).toEqual({ host: 'postgres.veza-production.svc.cluster.local', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' });
+    const bare = rawEnvironment('production');
+    delete bare.providers.vault.database;
+    const production = parseEnvironment(bare, 'environments/production.yaml');
     expect(production.providers.vault.database).toEqual({ host: 'veza-production-postgres.replace-me.invalid', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' });
     const doc = rawEnvironment('production');
     doc.providers.vault.database = { host: 'pg.veza.internal', port: 6432, name: 'veza_prod', username: 'vault_admin', appUsername: 'veza_app' };

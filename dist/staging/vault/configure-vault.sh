@@ -14,7 +14,7 @@ here=$(cd -- "$(dirname -- "$0")" && pwd)
 : "${VAULT_ADDR:=https://vault.veza.internal:8200}"
 export VAULT_ADDR
 : "${VAULT_DB_PASSWORD:?set VAULT_DB_PASSWORD to the password of the database login vault}"
-db_host=veza-staging-postgres.replace-me.invalid
+db_host=postgres.veza-staging.svc.cluster.local
 case "$db_host" in
   *.invalid)
     echo "error: the database host $db_host is a placeholder (.invalid never resolves); set the real host and generate this script again." >&2
@@ -75,7 +75,7 @@ fi
 printf '%s' "$VAULT_DB_PASSWORD" | vault write database/config/veza-staging \
   plugin_name=postgresql-database-plugin \
   allowed_roles=veza-staging-app \
-  connection_url='postgresql://{{username}}:{{password}}@veza-staging-postgres.replace-me.invalid:5432/veza' \
+  connection_url='postgresql://{{username}}:{{password}}@postgres.veza-staging.svc.cluster.local:5432/veza' \
   username=vault \
   password=-
 vault write database/static-roles/veza-staging-app \
