@@ -85,6 +85,8 @@ export class SecretCatalog<
 
   public readonly services: readonly Service[];
   private readonly entries: ReadonlyMap<Key, SecretEntry<Key, Service>>;
+  /** The keys each service consumes, in definition order: `keysFor` is called once per service. */
+  private readonly byService: ReadonlyMap<string, Key[]>;
 
   public constructor(props: SecretCatalogProps<Key, Service>) {
     const services = new Set<string>();
@@ -113,6 +115,9 @@ export class SecretCatalog<
     }
     if (entries.size === 0) throw new Error("SecretCatalog: 'secrets' is empty.");
     this.entries = entries;
+    const byService = new Map<string, Key[]>(this.services.map((s) => [s, []]));
+    for (const entry of entries.values()) for (const consumer of new Set(entry.consumers)) byService.get(consumer)!.push(entry.key);
+    this.byService = byService;
   }
 
   /** Every key, in definition order. */
@@ -139,10 +144,11 @@ export class SecretCatalog<
 
   /** The keys one service consumes, in definition order. */
   public keysFor<S extends Service>(service: S): KeysOf<SecretCatalog<Key, Service, Definitions>, S>[] {
-    if (!this.services.includes(service)) {
+    const keys = this.byService.get(service);
+    if (!keys) {
       throw new Error(`SecretCatalog: no service ${JSON.stringify(service)}; the catalog knows ${this.services.join(', ')}.`);
     }
-    return this.all.filter((e) => e.consumers.includes(service)).map((e) => e.key) as KeysOf<SecretCatalog<Key, Service, Definitions>, S>[];
+    return [...keys] as KeysOf<SecretCatalog<Key, Service, Definitions>, S>[];
   }
 
   /** The rotation classes in use, each once, in order of first use. */
