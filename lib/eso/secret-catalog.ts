@@ -49,7 +49,9 @@ export interface SecretDefinition<Service extends string> {
 
 /** A catalog entry, as read back. */
 export interface SecretEntry<Key extends string, Service extends string> extends SecretDefinition<Service> {
+  /** The key in the target Secret. */
   readonly key: Key;
+  /** Its name in the providers: `remoteName` as defined, or the key. */
   readonly remoteName: string;
 }
 
@@ -69,6 +71,9 @@ export type KeysOf<C, S extends string> = C extends SecretCatalog<infer K, infer
 /**
  * The one definition every other object is derived from: each secret's key, description,
  * consumers and rotation class. Adding a key is a one-place change.
+ *
+ * @see https://external-secrets.io/latest/api/externalsecret/
+ * @see https://kubernetes.io/docs/concepts/configuration/secret/
  */
 export class SecretCatalog<
   Key extends string,
@@ -83,6 +88,7 @@ export class SecretCatalog<
     return new SecretCatalog<K, S, D>(props);
   }
 
+  /** The services that consume secrets, in the order given. */
   public readonly services: readonly Service[];
   private readonly entries: ReadonlyMap<Key, SecretEntry<Key, Service>>;
   /** The keys each service consumes, in definition order: `keysFor` is called once per service. */

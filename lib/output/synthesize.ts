@@ -7,14 +7,24 @@ import { manifestFilesOf, textFilesOf } from './files';
 
 /** One file of the output, rendered. */
 export interface RenderedFile {
+  /** The path below the output folder, with '/' separators. */
   readonly path: string;
+  /** The whole content, UTF-8. */
   readonly content: string;
+  /** Written with mode 0755 instead of 0644. */
   readonly executable: boolean;
 }
 
-/** Thrown when the app does not validate: every message, one per line. */
+/**
+ * Thrown when the app does not validate: every message, one per line.
+ *
+ * @see https://cdk8s.io/docs/latest/basics/constructs/
+ */
 export class SynthError extends Error {
-  public constructor(public readonly messages: string[]) {
+  public constructor(
+    /** Every problem found, one line each, prefixed with its construct path. */
+    public readonly messages: string[],
+  ) {
     super(messages.join('\n'));
     this.name = 'SynthError';
   }

@@ -14,8 +14,13 @@ export interface VezaAppProps {
   readonly catalog?: VezaCatalog;
 }
 
-/** The whole Veza `k8s/secrets` directory, every environment, as one cdk8s app. */
+/**
+ * The whole Veza `k8s/secrets` directory, every environment, as one cdk8s app.
+ *
+ * @see https://cdk8s.io/docs/latest/basics/app/
+ */
 export class VezaApp extends App {
+  /** One per environment file, in the order given. */
   public readonly environments: VezaEnvironment[];
 
   public constructor(props: VezaAppProps) {
