@@ -74,12 +74,12 @@ function main() {
   const t0 = process.hrtime.bigint();
   const ms = (from) => Number(process.hrtime.bigint() - from) / 1e6;
   if (floor) {
-    // The floor: the same plain objects, produced once, then timed through js-yaml alone with the
-    // options lib/output uses (toYaml), joined per file as renderApp does.
+    // The floor: the same plain objects, produced once (rendered, then read back), then timed
+    // through js-yaml alone with the options lib/output uses (toYaml), joined per file as
+    // renderApp does.
     const { app, lib } = buildApp(services);
-    const docsPerFile = lib.manifestFilesOf(app).map((f) => f.toJson());
-    const plain = JSON.parse(JSON.stringify(docsPerFile));
     const yaml = require('js-yaml');
+    const plain = lib.renderApp(app).filter((f) => f.path.endsWith('.yaml')).map((f) => f.content.split(/^---\n/m).map((d) => yaml.load(d)));
     const start = process.hrtime.bigint();
     let objects = 0;
     for (const docs of plain) {
