@@ -4,7 +4,9 @@
 // from GNU time (`/usr/bin/time -f %M`) when installed, or reported by the process itself.
 //
 //   npm run bench                      everything
-//   npm run bench -- scale synth       only some sections: synth, cdk8s, kustomize, scale, test, clone
+//   npm run bench -- scale synth       only some sections: synth, cdk8s, kustomize, scale, toolchain, test, clone
+//   BENCH_TS5=/path/to/typescript5/bin/tsc npm run bench -- toolchain
+//                                      also times TypeScript 5's tsc on the same work, for comparison
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -61,7 +63,7 @@ function measure(label, cmd, args, options = {}) {
 }
 
 function print(label, text) {
-  process.stdout.write(`${label.padEnd(58)} ${text}\n`);
+  process.stdout.write(`${label.padEnd(70)} ${text}\n`);
 }
 
 function header(text) {
@@ -155,6 +157,27 @@ if (wanted('scale')) {
   }
   print('ratio time(1,000) / time(100), process wall', `${(perSize[1000].wall.median / perSize[100].wall.median).toFixed(2)}x (medians)`);
   print('ratio time(1,000) / time(100), build+render', `${(perSize[1000].inMemory.median / perSize[100].inMemory.median).toFixed(2)}x (medians)`);
+}
+
+if (wanted('toolchain')) {
+  header('Toolchain: compiling the TypeScript (TypeScript 7 tsc, TypeScript 5 tsc if BENCH_TS5 is set, swc)');
+  const scratch = fs.mkdtempSync(path.join(root, 'build', '.bench-'));
+  const compilers = [['TypeScript 7 tsc', path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')]];
+  if (process.env.BENCH_TS5) compilers.push(['TypeScript 5 tsc', process.env.BENCH_TS5]);
+  try {
+    for (const [name, tsc] of compilers) {
+      const version = runOnce(process.execPath, [tsc, '--version']).stdout.trim();
+      const out = path.join(scratch, 'out');
+      measure(`${name} (${version}): build, emit JS + .d.ts, from nothing`, process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', out, '--tsBuildInfoFile', path.join(out, '.tsbuildinfo')], {
+        prepare: () => fs.rmSync(out, { recursive: true, force: true }),
+      });
+      measure(`${name}: type-check everything (npm test's tsc -p tsconfig.json)`, process.execPath, [tsc, '-p', 'tsconfig.json']);
+    }
+    measure('TypeScript 7 tsc -b, build up to date (what npm run synth pays)', process.execPath, [compilers[0][1], '-b', 'tsconfig.build.json']);
+    measure('swc transpile-only of the same files, no type-check', process.execPath, [path.join(__dirname, 'transpile.js'), path.join(scratch, 'swc')]);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 if (wanted('test')) {
