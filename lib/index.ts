@@ -2,4 +2,5 @@
 export * from './eso';
 export * from './output';
 export * from './config/field-reader';
+export * from './control-plane';
 export * from './veza';

@@ -169,11 +169,15 @@ function collect(buildLib) {
 function generate(root) {
   const mods = collect(path.join(root, 'build', 'lib'));
   const byName = new Map(mods.flatMap((m) => m.items).map((i) => [i.name, i]));
-  // A member an extended class of this library documents inherits that doc (an abstract property implemented).
+  // An undocumented member takes the doc of the same member of a class it extends (an abstract
+  // property implemented), else of its construct's props (`readonly name` set from `props.name`).
   const inheritedDoc = (item, member) => {
     for (let base = byName.get(item.base); base; base = byName.get(base.base)) {
       const doc = base.members?.find((m) => m.name === member.name)?.doc;
       if (doc) return doc;
+    }
+    if (/class/.test(item.kind) && member.name !== 'constructor') {
+      return byName.get(`${item.name}Props`)?.members?.find((m) => m.name === member.name)?.doc ?? '';
     }
     return '';
   };

@@ -1,4 +1,5 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
   ExternalSecret as ExternalSecretResource,
@@ -83,6 +84,30 @@ export interface ExternalSecretKey {
   readonly remoteName: string;
 }
 
+/** Options of {@link ExternalSecret.grantRead}; they apply to the first grant, which creates the Role. */
+export interface GrantReadOptions {
+  /**
+   * Where the Role and RoleBinding are created: the chart (file) they are written to. Its
+   * namespace must be the ExternalSecret's.
+   * @default - the ExternalSecret itself (its own chart)
+   */
+  readonly scope?: Construct;
+  /**
+   * `metadata.name` of the Role and of the RoleBinding: a contract, runbooks name it.
+   * Two ExternalSecrets of one namespace need two names.
+   * @default 'secrets-reader' (the seed's role)
+   */
+  readonly roleName?: string;
+}
+
+/** What {@link ExternalSecret.grantRead} creates, or extends on later grants. */
+export interface SecretReadGrant {
+  /** `get` on the target Secret only, by `resourceNames`: no `list`, no `watch`. */
+  readonly role: kplus.Role;
+  /** Binds the role to every service account granted so far. */
+  readonly binding: kplus.RoleBinding;
+}
+
 /**
  * Materializes one Kubernetes Secret from a store: ESO's `ExternalSecret`, `external-secrets.io/v1`.
  *
@@ -109,6 +134,8 @@ export class ExternalSecret extends Construct {
   // with addData after construction appear in the output.
   private readonly data: ExternalSecretSpecData[] = [];
   private readonly keyList: ExternalSecretKey[] = [];
+  private secretRef?: kplus.ISecret;
+  private readGrant?: SecretReadGrant & { readonly scope: Construct; readonly roleName: string };
 
   public constructor(scope: Construct, id: string, props: ExternalSecretProps) {
     super(scope, id);
@@ -179,6 +206,78 @@ export class ExternalSecret extends Construct {
   /** The keys it materializes, in the order added. */
   public get keys(): ExternalSecretKey[] {
     return [...this.keyList];
+  }
+
+  /** The target Secret, as a reference for `envValue`, volumes and RBAC (emits nothing). */
+  public get secret(): kplus.ISecret {
+    this.secretRef ??= kplus.Secret.fromSecretName(this, 'TargetSecret', this.targetName);
+    return this.secretRef;
+  }
+
+  /**
+   * Lets `serviceAccount` read the target Secret: `get` on exactly this Secret (by
+   * `resourceNames`), never `list` or `watch`, which would reveal every Secret of the namespace.
+   * The first grant creates the Role and its RoleBinding; later grants add subjects to the same
+   * binding and return the same objects.
+   * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources
+   */
+  public grantRead(serviceAccount: kplus.IServiceAccount, options: GrantReadOptions = {}): SecretReadGrant {
+    const scope = options.scope ?? this.readGrant?.scope ?? this;
+    const roleName = checkDnsSubdomain(where(this), 'roleName', options.roleName ?? this.readGrant?.roleName ?? 'secrets-reader');
+    if (!this.readGrant) {
+      const namespace = Chart.of(scope).namespace;
+      if (namespace !== this.namespace) {
+        throw new Error(`${where(this)}: 'scope' ${scope.node.path} is in namespace ${JSON.stringify(namespace ?? '')}; the Role reading ${this.targetName} must be in the Secret's namespace ${JSON.stringify(this.namespace ?? '')}.`);
+      }
+      const prefix = scope === this ? '' : `${this.node.id}-`;
+      const role = new kplus.Role(scope, `${prefix}ReaderRole`, { metadata: { name: roleName } });
+      role.allow(['get'], this.secret);
+      const binding = new kplus.RoleBinding(scope, `${prefix}ReaderBinding`, { metadata: { name: roleName }, role });
+      this.readGrant = { role, binding, scope, roleName };
+    } else if (scope !== this.readGrant.scope || roleName !== this.readGrant.roleName) {
+      throw new Error(`${where(this)}: 'grantRead' options differ from the first grant's (scope ${this.readGrant.scope.node.path}, roleName ${this.readGrant.roleName}); one Role reads this Secret, later grants only add subjects. The value passed is: scope ${scope.node.path}, roleName ${roleName}`);
+    }
+    const subject = withNamespace(serviceAccount);
+    const config = subject.toSubjectConfiguration();
+    const granted = this.readGrant.binding.subjects.map((s) => s.toSubjectConfiguration());
+    if (!granted.some((s) => s.kind === config.kind && s.name === config.name && s.namespace === config.namespace)) {
+      this.readGrant.binding.addSubjects(subject);
+    }
+    return { role: this.readGrant.role, binding: this.readGrant.binding };
+  }
+}
+
+/**
+ * A service account as a RoleBinding subject, with its namespace: a cdk8s-plus ServiceAccount
+ * created in a namespaced chart leaves `metadata.namespace` to the chart, and a subject of kind
+ * ServiceAccount without a namespace is rejected by the API server.
+ */
+function withNamespace(serviceAccount: kplus.IServiceAccount): kplus.ISubject {
+  return new NamespacedSubject(serviceAccount);
+}
+
+class NamespacedSubject implements kplus.ISubject {
+  public constructor(private readonly serviceAccount: kplus.IServiceAccount) {}
+
+  public get node() {
+    return this.serviceAccount.node;
+  }
+
+  public with(...mixins: Parameters<IConstruct['with']>): IConstruct {
+    return this.serviceAccount.with(...mixins);
+  }
+
+  public toSubjectConfiguration(): kplus.SubjectConfiguration {
+    const config = this.serviceAccount.toSubjectConfiguration();
+    return { ...config, namespace: config.namespace ?? chartNamespace(this.serviceAccount) };
+  }
+}
+
+function chartNamespace(scope: IConstruct): string | undefined {
+  try {
+    return Chart.of(scope).namespace;
+  } catch {
+    return undefined;
   }
 }
 

@@ -8,3 +8,8 @@ export * from './gcp-secret-store';
 export * from './azure-key-vault-store';
 export * from './external-secret';
 export * from './secret-catalog';
+export * from './catalog-secret';
+export * from './external-secrets-operator';
+export * from './secret-template-file';
+export * from './vault-policy';
+export * from './vault-kubernetes-auth-integration';

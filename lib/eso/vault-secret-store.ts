@@ -57,10 +57,17 @@ export interface VaultTokenAuthOptions {
   readonly token: SecretKeyReference;
 }
 
+/** Vault's auth methods a store can use. */
+export type VaultAuthMethod = 'kubernetes' | 'jwt' | 'appRole' | 'token';
+
 /** What binding an auth method to a store yields. */
 export interface VaultAuthBinding {
   /** The store's `spec.provider.vault.auth` block. */
   readonly spec: SecretStoreSpecProviderVaultAuth;
+  /** The auth method. */
+  readonly method: VaultAuthMethod;
+  /** Where the auth method is mounted in Vault, for the Vault-side configuration. @default - none (token auth) */
+  readonly mountPath?: string;
   /**
    * The service account the store authenticates as, for the Vault role's bound names.
    * @default - none: AppRole and token auth use no service account
@@ -91,10 +98,13 @@ export abstract class VaultAuth {
         const audience = options.audience ?? 'vault';
         const role = options.role ?? store.namespace;
         if (!role) throw new Error(`${where(store)}: 'auth.role' is required for a ClusterSecretStore (it has no namespace to name the role after).`);
+        const mountPath = options.mountPath ?? 'kubernetes';
         return {
+          method: 'kubernetes',
+          mountPath,
           spec: {
             kubernetes: {
-              mountPath: options.mountPath ?? 'kubernetes',
+              mountPath,
               role,
               serviceAccountRef: store.serviceAccountRef('auth.serviceAccount', serviceAccount, [audience]),
             },
@@ -113,10 +123,13 @@ export abstract class VaultAuth {
       public bind(store: VaultSecretStore): VaultAuthBinding {
         const serviceAccount = options.serviceAccount ?? dedicatedServiceAccount(store, `${store.storeName}-auth`);
         const audience = options.audience ?? 'vault';
+        const mountPath = options.path ?? 'jwt';
         return {
+          method: 'jwt',
+          mountPath,
           spec: {
             jwt: {
-              path: options.path ?? 'jwt',
+              path: mountPath,
               role: options.role,
               kubernetesServiceAccountToken: {
                 serviceAccountRef: store.serviceAccountRef('auth.serviceAccount', serviceAccount),
@@ -136,10 +149,13 @@ export abstract class VaultAuth {
   public static appRole(options: VaultAppRoleAuthOptions): VaultAuth {
     return new (class extends VaultAuth {
       public bind(store: VaultSecretStore): VaultAuthBinding {
+        const mountPath = options.path ?? 'approle';
         return {
+          method: 'appRole',
+          mountPath,
           spec: {
             appRole: {
-              path: options.path ?? 'approle',
+              path: mountPath,
               roleId: options.roleId,
               secretRef: store.secretRef('auth.secretId', options.secretId),
             },
@@ -153,7 +169,7 @@ export abstract class VaultAuth {
   public static token(options: VaultTokenAuthOptions): VaultAuth {
     return new (class extends VaultAuth {
       public bind(store: VaultSecretStore): VaultAuthBinding {
-        return { spec: { tokenSecretRef: store.secretRef('auth.token', options.token) } };
+        return { method: 'token', spec: { tokenSecretRef: store.secretRef('auth.token', options.token) } };
       }
     })();
   }
@@ -216,6 +232,12 @@ export class VaultSecretStore extends SecretStoreBase {
   public readonly authRole?: string;
   /** The audience that role must require. */
   public readonly authAudience?: string;
+  /** How the store logs in to Vault, for the Vault-side configuration. */
+  public readonly authMethod: VaultAuthMethod;
+  /** Where that auth method is mounted in Vault (`kubernetes`); `undefined` for token auth. */
+  public readonly authMountPath?: string;
+  /** The KV engine's version. */
+  public readonly kvVersion: 'v1' | 'v2';
 
   public constructor(scope: Construct, id: string, props: VaultSecretStoreProps) {
     super(scope, id, props, 'vault-store');
@@ -235,12 +257,15 @@ export class VaultSecretStore extends SecretStoreBase {
     this.serviceAccount = auth.serviceAccount;
     this.authRole = auth.role;
     this.authAudience = auth.audience;
+    this.authMethod = auth.method;
+    this.authMountPath = auth.mountPath;
+    this.kvVersion = props.kvVersion ?? 'v2';
 
     this.createResource({
       vault: {
         server: this.server,
         path: this.mount,
-        version: props.kvVersion === 'v1' ? SecretStoreSpecProviderVaultVersion.V1 : SecretStoreSpecProviderVaultVersion.V2,
+        version: this.kvVersion === 'v1' ? SecretStoreSpecProviderVaultVersion.V1 : SecretStoreSpecProviderVaultVersion.V2,
         namespace: props.vaultNamespace,
         auth: auth.spec,
         caBundle: props.caBundle === undefined ? undefined : Buffer.from(props.caBundle).toString('base64'),

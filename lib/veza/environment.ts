@@ -40,6 +40,22 @@ export interface VaultConfig {
    * @default - the system roots
    */
   readonly caProvider?: { readonly type: 'Secret' | 'ConfigMap'; readonly name: string; readonly key: string };
+  /** The PostgreSQL database whose app login Vault's database engine rotates (docs/vault-integration.md). */
+  readonly database: VaultDatabaseConfig;
+}
+
+/** `providers.vault.database`: where Vault's database secrets engine connects. */
+export interface VaultDatabaseConfig {
+  /** @default `veza-<env>-postgres.replace-me.invalid`, a placeholder: `.invalid` never resolves */
+  readonly host: string;
+  /** @default 5432 */
+  readonly port: number;
+  /** @default 'veza' */
+  readonly name: string;
+  /** The login Vault connects as. @default 'vault' */
+  readonly username: string;
+  /** The app's login, whose password Vault rotates. @default 'veza' */
+  readonly appUsername: string;
 }
 
 /** `providers.aws.auth`: IRSA or static access keys. */
@@ -220,8 +236,26 @@ function readVault(providers: FieldReader, env: string, production: boolean): Va
     key: ca.required('key', text("a data key (letters, digits, '-', '_' and '.')", /^[-._a-zA-Z0-9]+$/))!,
   };
   ca?.finish();
+  const database = readVaultDatabase(r, env);
   r.finish();
-  return server && auth ? { server, mount, path: vaultPath, auth, caProvider } : undefined;
+  return server && auth ? { server, mount, path: vaultPath, auth, caProvider, database } : undefined;
+}
+
+const PG_IDENTIFIER = text("a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters)", /^[a-z_][a-z0-9_]{0,62}$/);
+
+function readVaultDatabase(vault: FieldReader, env: string): VaultDatabaseConfig {
+  const d = vault.object('database', { optional: true });
+  const host = `veza-${env}-postgres.replace-me.invalid`;
+  if (!d) return { host, port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' };
+  const database = {
+    host: d.optional('host', text('a host name such as postgres.veza.internal', /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/), host),
+    port: d.optional('port', { allowed: 'a TCP port, a whole number from 1 to 65535', parse: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535 ? v : undefined) }, 5432),
+    name: d.optional('name', PG_IDENTIFIER, 'veza'),
+    username: d.optional('username', PG_IDENTIFIER, 'vault'),
+    appUsername: d.optional('appUsername', PG_IDENTIFIER, 'veza'),
+  };
+  d.finish();
+  return database;
 }
 
 function readAws(providers: FieldReader, env: string): AwsConfig | undefined {

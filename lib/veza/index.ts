@@ -3,4 +3,7 @@ export * from './catalog';
 export * from './environment';
 export * from './layout';
 export * from './veza-environment';
+export * from './veza-cluster';
 export * from './veza-app';
+export * from './veza-consumers';
+export * from './vault-integration';

@@ -22,6 +22,12 @@ export const LAYOUT = {
   externalSecretFile: (provider: ProviderName) =>
     `external-secrets/${provider === 'vault' ? 'veza-secrets.yaml' : `veza-secrets-${provider}.yaml`}`,
   namespaceFile: 'namespace.yaml',
+  /** The consuming services' accounts and the `secrets-reader` Role. */
+  rbacFile: 'rbac.yaml',
+  /** The Kubernetes side of Vault's Kubernetes auth method, and the folder of its Vault side. */
+  vaultIntegrationFile: 'vault-integration.yaml',
+  vaultFolder: 'vault',
+  vaultScriptFile: 'configure-vault.sh',
   kustomizationFile: 'kustomization.yaml',
 } as const;
 

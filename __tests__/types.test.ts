@@ -1,0 +1,41 @@
+// What the type checker refuses. `npm test` runs `tsc -p tsconfig.json` before jest: each
+// `@ts-expect-error` below must meet an error, or the build fails ("Unused '@ts-expect-error'
+// directive"), so a consumer naming a key its service does not hold fails to compile.
+import * as path from 'path';
+import { KeysOf, loadEnvironments, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib';
+
+const app = new VezaApp({ environments: loadEnvironments(path.join(__dirname, '..', 'environments')) });
+const secrets = app.environments[0].consumers.secrets;
+const stream = secrets.forService('veza-stream-server');
+const backend = secrets.forService('veza-backend-api');
+
+/** Compiles only when A and B are the same type. */
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+const exact = <A, B>(value: Equal<A, B>) => value;
+
+// The keys each service may name, exactly.
+exact<KeysOf<VezaCatalog, 'veza-stream-server'>, 'database-url' | 'redis-url' | 'jwt-secret' | 'stream-server-secret'>(true);
+exact<KeysOf<VezaCatalog, 'veza-backend-api'>, 'database-url' | 'redis-url' | 'jwt-secret' | 'stripe-api-key' | 'stripe-webhook-secret' | 'smtp-password' | 's3-access-key' | 's3-secret-key'>(true);
+
+function refusedAtCompileTime(): void {
+  // @ts-expect-error: the stream server does not hold the Stripe key.
+  stream.envValue('stripe-api-key');
+  // @ts-expect-error: a key of no service (a typo).
+  backend.envValue('jwt-secrett');
+  // @ts-expect-error: the backend does not hold the stream server's secret.
+  backend.volume(app, 'v', { keys: ['stream-server-secret'] });
+  // @ts-expect-error: the stream server does not hold the S3 keys.
+  stream.envFrom({ keys: ['s3-secret-key'] });
+  // @ts-expect-error: the web front end consumes no secret.
+  secrets.forService('veza-web');
+}
+
+test('the same mistakes, forced past the type checker, are refused at run time', () => {
+  expect(typeof refusedAtCompileTime).toBe('function');
+  const untyped = stream as unknown as { envValue(key: string): unknown };
+  expect(() => untyped.envValue('stripe-api-key')).toThrow(
+    "[development/Applied/vault-external-secret/veza-secrets]: 'key' names \"stripe-api-key\", not a key of veza-stream-server; allowed: database-url, redis-url, jwt-secret, stream-server-secret.",
+  );
+  expect(() => untyped.envValue('jwt-secrett')).toThrow("'key' names \"jwt-secrett\", not a key of veza-stream-server");
+  expect(stream.keys).toEqual(VEZA_CATALOG.keysFor('veza-stream-server'));
+});

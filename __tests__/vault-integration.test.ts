@@ -1,0 +1,447 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import * as yaml from 'js-yaml';
+import {
+  ConfigError,
+  generatedHeader,
+  parseEnvironment,
+  renderApp,
+  RenderedFile,
+  RotationMethod,
+  SecretCatalog,
+  VaultAuth,
+  VaultKubernetesAuthIntegration,
+  VaultKubernetesAuthIntegrationProps,
+  VaultPolicy,
+  VaultSecretStore,
+  VaultSecretStoreProps,
+  VEZA_CATALOG,
+  VezaApp,
+  VezaCatalog,
+} from '../lib';
+
+const ENVS = ['development', 'staging', 'production'] as const;
+const root = path.join(__dirname, '..');
+
+/** A store and its integration in one chart of namespace `veza-production`. */
+function build(storeProps: Partial<VaultSecretStoreProps> = {}, props: Partial<VaultKubernetesAuthIntegrationProps> = {}) {
+  const app = Testing.app();
+  const chart = new Chart(app, 'veza-production', { namespace: 'veza-production' });
+  const store = new VaultSecretStore(chart, 'vault-store', { server: 'https://vault.example:8200', path: 'veza/production', ...storeProps });
+  const integration = new VaultKubernetesAuthIntegration(chart, 'vault-integration', { store, ...props });
+  const manifests = chart.toJson();
+  return { chart, store, integration, manifests, storeSpec: manifests.find((m) => m.kind === 'SecretStore').spec.provider.vault };
+}
+
+function rawEnvironment(env: string): any {
+  return yaml.load(fs.readFileSync(path.join(root, 'environments', `${env}.yaml`), 'utf8'));
+}
+
+function render(docs: Record<string, any>, catalog?: VezaCatalog): RenderedFile[] {
+  const environments = Object.entries(docs).map(([env, doc]) => parseEnvironment(doc, `environments/${env}.yaml`));
+  return renderApp(new VezaApp({ environments, catalog }), { header: generatedHeader });
+}
+
+function file(files: RenderedFile[], p: string): string {
+  const found = files.find((f) => f.path === p);
+  if (!found) throw new Error(`no file ${p}; have ${files.map((f) => f.path).join(', ')}`);
+  return found.content;
+}
+
+/** The `path "..."` blocks of an HCL policy, as { path: capabilities }. */
+function hclRules(hcl: string): Record<string, string[]> {
+  const rules: Record<string, string[]> = {};
+  for (const m of hcl.matchAll(/^path "([^"]+)" \{\n {2}capabilities = \[([^\]]*)\]\n\}$/gm)) {
+    rules[m[1]] = m[2].split(', ').map((c) => JSON.parse(c));
+  }
+  return rules;
+}
+
+describe('VaultPolicy', () => {
+  test('renders each rule as an HCL block, its comment above it', () => {
+    const policy = new VaultPolicy({
+      name: 'app-read',
+      description: 'What the app reads.',
+      rules: [
+        { path: 'secret/data/app', capabilities: ['read'], comment: 'The values.' },
+        { path: 'secret/metadata/app', capabilities: ['read', 'list'] },
+      ],
+    });
+    expect(policy.fileName).toBe('app-read.hcl');
+    expect(policy.toHcl()).toBe([
+      '# What the app reads.',
+      '',
+      '# The values.',
+      'path "secret/data/app" {',
+      '  capabilities = ["read"]',
+      '}',
+      '',
+      'path "secret/metadata/app" {',
+      '  capabilities = ["read", "list"]',
+      '}',
+      '',
+    ].join('\n'));
+  });
+
+  test.each([
+    [{ name: 'App', rules: [{ path: 'a', capabilities: ['read'] }] }, "VaultPolicy: 'name' must be lower-case letters, digits, '-' and '_'. The value passed is: \"App\""],
+    [{ name: 'app', rules: [] }, "VaultPolicy app: 'rules' is empty; a policy must grant something."],
+    [{ name: 'app', rules: [{ path: 'secret/data/*', capabilities: ['read'] }] }, "VaultPolicy app: 'rules[].path' must be an exact Vault path (segments of letters, digits, '_', '.' and '-'; no globs). The value passed is: \"secret/data/*\""],
+    [{ name: 'app', rules: [{ path: 'secret/data/+/x', capabilities: ['read'] }] }, "VaultPolicy app: 'rules[].path' must be an exact Vault path (segments of letters, digits, '_', '.' and '-'; no globs). The value passed is: \"secret/data/+/x\""],
+    [{ name: 'app', rules: [{ path: 'a', capabilities: ['read'] }, { path: 'a', capabilities: ['list'] }] }, 'VaultPolicy app: the path "a" appears twice in \'rules\'.'],
+    [{ name: 'app', rules: [{ path: 'a', capabilities: [] }] }, "VaultPolicy app: 'rules[].capabilities' of \"a\" is empty."],
+  ])('rejects %j', (props, message) => {
+    expect(() => new VaultPolicy(props as any)).toThrow(message);
+  });
+});
+
+describe('VaultKubernetesAuthIntegration', () => {
+  test('defaults: a token reviewer bound to system:auth-delegator, its token, the store\'s read policy and role', () => {
+    const { integration, manifests } = build();
+    expect(manifests.filter((m) => m.metadata.name !== 'vault-store' && m.metadata.name !== 'vault-store-auth')).toEqual([
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'vault-token-reviewer', namespace: 'veza-production' }, automountServiceAccountToken: false },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'veza-production-vault-token-reviewer' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+        subjects: [{ apiGroup: '', kind: 'ServiceAccount', name: 'vault-token-reviewer', namespace: 'veza-production' }],
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'vault-token-reviewer-token', namespace: 'veza-production', annotations: { 'kubernetes.io/service-account.name': 'vault-token-reviewer' } },
+        type: 'kubernetes.io/service-account-token',
+      },
+    ]);
+    expect(integration.namespace).toBe('veza-production');
+    expect(integration.authMountPath).toBe('kubernetes');
+    expect(integration.readPolicy.name).toBe('veza-production-read');
+    expect(integration.readPolicy.rules.map((r) => [r.path, r.capabilities])).toEqual([
+      ['secret/data/veza/production', ['read']],
+      ['secret/metadata/veza/production', ['read']],
+    ]);
+    expect(integration.roles).toEqual([{
+      name: 'veza-production',
+      serviceAccountName: 'vault-store-auth',
+      namespace: 'veza-production',
+      audience: 'vault',
+      policies: [integration.readPolicy],
+      tokenTtl: Duration.hours(1),
+    }]);
+    expect(integration.rotationPolicy).toBeUndefined();
+    expect(integration.database).toBeUndefined();
+    expect(integration.policies).toEqual([integration.readPolicy]);
+    const script = integration.configureScript();
+    expect(script).toContain("kubernetes_host=${KUBERNETES_HOST:-$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')}");
+    expect(script).not.toContain('database');
+    expect(script).toContain(': "${VAULT_ADDR:=https://vault.example:8200}"');
+  });
+
+  test('the ClusterRoleBinding binds exactly the reviewer, and the reviewer nothing else', () => {
+    const { integration, manifests } = build();
+    const bindings = manifests.filter((m) => m.kind === 'ClusterRoleBinding' || m.kind === 'RoleBinding');
+    expect(bindings).toHaveLength(1);
+    expect(bindings[0].subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: integration.reviewer.name, namespace: 'veza-production' }]);
+    expect(bindings[0].roleRef.name).toBe('system:auth-delegator');
+    expect(integration.reviewerBinding.subjects).toEqual([integration.reviewer]);
+    expect(manifests.find((m) => m.kind === 'Secret')).not.toHaveProperty('data');
+    expect(manifests.find((m) => m.kind === 'Secret')).not.toHaveProperty('stringData');
+  });
+
+  test('reviewerName, clusterRoleBindingName, tokenTtl and kubernetesHost', () => {
+    const { integration, manifests } = build({}, { reviewerName: 'reviewer', clusterRoleBindingName: 'prod-reviewer', tokenTtl: Duration.minutes(20), kubernetesHost: 'https://kubernetes.default.svc' });
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(expect.arrayContaining(['ServiceAccount/reviewer', 'ClusterRoleBinding/prod-reviewer', 'Secret/reviewer-token']));
+    expect(manifests.find((m) => m.kind === 'Secret').metadata.annotations).toEqual({ 'kubernetes.io/service-account.name': 'reviewer' });
+    expect(integration.roles[0].tokenTtl.toMinutes()).toBe(20);
+    const script = integration.configureScript();
+    expect(script).toContain('kubernetes_host=${KUBERNETES_HOST:-https://kubernetes.default.svc}');
+    expect(script).toContain("kubectl get secret reviewer-token --namespace veza-production -o jsonpath='{.data.token}'");
+    expect(script).toContain('  ttl=20m');
+  });
+
+  test('rotation: defaults to <role>-rotation, the store\'s audience and a 15-minute token', () => {
+    const { chart, store } = build();
+    const sa = kplus.ServiceAccount.fromServiceAccountName(chart, 'rotation-sa', 'secrets-rotation', { namespaceName: 'veza-production' });
+    const integration = new VaultKubernetesAuthIntegration(chart, 'with-rotation', { store, reviewerName: 'other', rotation: { serviceAccount: sa } });
+    expect(integration.rotationPolicy!.name).toBe('veza-production-rotation');
+    expect(integration.rotationPolicy!.rules.map((r) => [r.path, r.capabilities])).toEqual([['secret/data/veza/production', ['read', 'update', 'patch']]]);
+    expect(integration.roles[1]).toEqual({
+      name: 'veza-production-rotation',
+      serviceAccountName: 'secrets-rotation',
+      namespace: 'veza-production',
+      audience: 'vault',
+      policies: [integration.rotationPolicy],
+      tokenTtl: Duration.minutes(15),
+    });
+    expect(integration.policies.map((p) => p.name)).toEqual(['veza-production-read', 'veza-production-rotation']);
+  });
+
+  test('rotation: role, policyName, audience and tokenTtl', () => {
+    const { chart, store } = build();
+    const sa = new kplus.ServiceAccount(chart, 'rotation-sa', { metadata: { name: 'rotator' } });
+    const integration = new VaultKubernetesAuthIntegration(chart, 'with-rotation', {
+      store,
+      reviewerName: 'other',
+      rotation: { serviceAccount: sa, role: 'rotator', policyName: 'rotator-write', audience: 'rotation', tokenTtl: Duration.minutes(5) },
+    });
+    expect(integration.roles[1]).toMatchObject({ name: 'rotator', serviceAccountName: 'rotator', namespace: 'veza-production', audience: 'rotation', tokenTtl: Duration.minutes(5) });
+    expect(integration.rotationPolicy!.name).toBe('rotator-write');
+  });
+
+  test('database: defaults', () => {
+    const { integration } = build({}, { database: { host: 'pg.example', database: 'veza', username: 'vault', staticUsername: 'veza', rotationPeriod: Duration.days(180) } });
+    expect(integration.database).toEqual({
+      mount: 'database',
+      connectionName: 'veza-production',
+      staticRoleName: 'veza-production-app',
+      host: 'pg.example',
+      port: 5432,
+      database: 'veza',
+      username: 'vault',
+      staticUsername: 'veza',
+      rotationPeriod: Duration.days(180),
+      passwordVariable: 'VAULT_DB_PASSWORD',
+    });
+    const script = integration.configureScript();
+    expect(script).toContain("connection_url='postgresql://{{username}}:{{password}}@pg.example:5432/veza'");
+    expect(script).toContain('rotation_period=4320h');
+    expect(script).toContain(': "${VAULT_DB_PASSWORD:?set VAULT_DB_PASSWORD to the password of the database login vault}"');
+  });
+
+  test('database: every option', () => {
+    const { integration } = build({}, {
+      database: {
+        host: 'pg.example', port: 6432, database: 'app', username: 'admin', staticUsername: 'app_user', rotationPeriod: Duration.days(30),
+        connectionName: 'pg', staticRoleName: 'pg-app', mount: 'db', passwordVariable: 'PG_ADMIN_PASSWORD',
+      },
+    });
+    const script = integration.configureScript();
+    expect(script).toContain('printf \'%s\' "$PG_ADMIN_PASSWORD" | vault write db/config/pg \\');
+    expect(script).toContain("connection_url='postgresql://{{username}}:{{password}}@pg.example:6432/app'");
+    expect(script).toContain('vault write db/static-roles/pg-app \\\n  db_name=pg \\\n  username=app_user \\\n  rotation_period=720h');
+    expect(script).toContain('  vault secrets enable -path=db database');
+  });
+
+  test.each<[string, VaultAuth, string, string | undefined]>([
+    ['kubernetes', VaultAuth.kubernetes(), 'kubernetes', 'kubernetes'],
+    ['jwt', VaultAuth.jwt({ role: 'r' }), 'jwt', 'jwt'],
+    ['appRole', VaultAuth.appRole({ roleId: 'id', secretId: { name: 's', key: 'k' } }), 'appRole', 'approle'],
+    ['token', VaultAuth.token({ token: { name: 's', key: 'k' } }), 'token', undefined],
+  ])('VaultSecretStore tells its auth method (%s), auth mount and KV version', (_name, auth, method, mountPath) => {
+    const chart = new Chart(Testing.app(), 'ns', { namespace: 'ns' });
+    const store = new VaultSecretStore(chart, 's', { server: 'https://v.example', path: 'p', auth });
+    expect([store.authMethod, store.authMountPath, store.kvVersion]).toEqual([method, mountPath, 'v2']);
+  });
+
+  // No drift: each value the store is built from reaches the store's manifest and the Vault side.
+  test.each<[string, Partial<VaultSecretStoreProps>, (s: ReturnType<typeof build>) => void]>([
+    ['path', { path: 'veza/elsewhere' }, ({ store, integration }) => {
+      expect(store.remoteRef('jwt-secret').key).toBe('veza/elsewhere');
+      expect(integration.readPolicy.rules.map((r) => r.path)).toEqual(['secret/data/veza/elsewhere', 'secret/metadata/veza/elsewhere']);
+    }],
+    ['mount', { mount: 'kv' }, ({ storeSpec, integration }) => {
+      expect(storeSpec.path).toBe('kv');
+      expect(integration.readPolicy.rules.map((r) => r.path)).toEqual(['kv/data/veza/production', 'kv/metadata/veza/production']);
+      expect(integration.configureScript()).toContain('  vault secrets enable -path=kv kv-v2');
+    }],
+    ['role', { auth: VaultAuth.kubernetes({ role: 'veza-prod' }) }, ({ storeSpec, integration }) => {
+      expect(storeSpec.auth.kubernetes.role).toBe('veza-prod');
+      expect(integration.roles[0].name).toBe('veza-prod');
+      expect(integration.readPolicy.name).toBe('veza-prod-read');
+      expect(integration.configureScript()).toContain('vault write auth/kubernetes/role/veza-prod \\\n  bound_service_account_names=vault-store-auth \\\n  bound_service_account_namespaces=veza-production \\\n  audience=vault \\\n  policies=veza-prod-read \\\n  ttl=1h');
+    }],
+    ['audience', { auth: VaultAuth.kubernetes({ audience: 'vault.veza.internal' }) }, ({ storeSpec, integration }) => {
+      expect(storeSpec.auth.kubernetes.serviceAccountRef.audiences).toEqual(['vault.veza.internal']);
+      expect(integration.roles[0].audience).toBe('vault.veza.internal');
+      expect(integration.configureScript()).toContain('  audience=vault.veza.internal \\');
+    }],
+    ['auth mount', { auth: VaultAuth.kubernetes({ mountPath: 'kubernetes-production' }) }, ({ storeSpec, integration }) => {
+      expect(storeSpec.auth.kubernetes.mountPath).toBe('kubernetes-production');
+      const script = integration.configureScript();
+      expect(script).toContain('  vault auth enable -path=kubernetes-production kubernetes');
+      expect(script).toContain('vault write auth/kubernetes-production/config ');
+      expect(script).toContain('vault write auth/kubernetes-production/role/veza-production \\');
+    }],
+    ['name', { name: 'vault-backend' }, ({ storeSpec, integration }) => {
+      expect(storeSpec.auth.kubernetes.serviceAccountRef.name).toBe('vault-backend-auth');
+      expect(integration.roles[0].serviceAccountName).toBe('vault-backend-auth');
+    }],
+  ])('changing the store\'s %s changes both sides', (_name, storeProps, check) => {
+    check(build(storeProps));
+  });
+
+  test.each<[string, (chart: Chart) => VaultKubernetesAuthIntegrationProps, string]>([
+    ['jwt auth', (c) => ({ store: new VaultSecretStore(c, 's', { server: 'https://v.example', path: 'p', auth: VaultAuth.jwt({ role: 'r' }) }) }),
+      "[ns/integration]: 'store' must log in with VaultAuth.kubernetes(); ns/s uses jwt auth."],
+    ['KV v1', (c) => ({ store: new VaultSecretStore(c, 's', { server: 'https://v.example', path: 'p', kvVersion: 'v1' }) }),
+      "[ns/integration]: 'store' must read a KV v2 engine (the policies name its data/ and metadata/ paths); ns/s reads KV v1."],
+    ['a ClusterSecretStore', (c) => ({ store: new VaultSecretStore(c, 's', { server: 'https://v.example', path: 'p', clusterWide: true, auth: VaultAuth.kubernetes({ role: 'r', serviceAccount: kplus.ServiceAccount.fromServiceAccountName(c, 'sa', 'sa', { namespaceName: 'ns' }) }) }) }),
+      "[ns/integration]: 'store' must be a namespaced SecretStore; ns/s is a ClusterSecretStore, whose role would be bound to no namespace."],
+    ['a store of another namespace', (c) => ({ store: new VaultSecretStore(new Chart(c.node.root, 'other', { namespace: 'other' }), 's', { server: 'https://v.example', path: 'p' }) }),
+      '[ns/integration]: must be in a chart of the store\'s namespace "other" (the reviewer lives next to the store); its chart\'s namespace is "ns".'],
+    ['a bad reviewerName', (c) => ({ store: new VaultSecretStore(c, 's', { server: 'https://v.example', path: 'p' }), reviewerName: 'Reviewer' }),
+      "[ns/integration]: 'reviewerName' must be a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit). The value passed is: \"Reviewer\""],
+    ['an http kubernetesHost', (c) => ({ store: new VaultSecretStore(c, 's', { server: 'https://v.example', path: 'p' }), kubernetesHost: 'http://k8s' }),
+      "[ns/integration]: 'kubernetesHost' must be an https:// URL such as https://kubernetes.default.svc. The value passed is: \"http://k8s\""],
+    ['a rotation account of another namespace', (c) => ({ store: new VaultSecretStore(c, 's', { server: 'https://v.example', path: 'p' }), rotation: { serviceAccount: kplus.ServiceAccount.fromServiceAccountName(c, 'r', 'r', { namespaceName: 'other' }) } }),
+      "[ns/integration]: 'rotation.serviceAccount' must be in the store's namespace \"ns\". The value passed is in: \"other\""],
+    ['a rotation role equal to the store\'s', (c) => ({ store: new VaultSecretStore(c, 's', { server: 'https://v.example', path: 'p' }), rotation: { serviceAccount: kplus.ServiceAccount.fromServiceAccountName(c, 'r', 'r', { namespaceName: 'ns' }), role: 'ns' } }),
+      "[ns/integration]: the store and the rotation job would share the Vault role \"ns\"; 'rotation.role' must differ."],
+  ])('rejects %s', (_name, props, message) => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'ns', { namespace: 'ns' });
+    expect(() => new VaultKubernetesAuthIntegration(chart, 'integration', props(chart))).toThrow(message);
+  });
+
+  const DB = { host: 'pg.example', database: 'veza', username: 'vault', staticUsername: 'veza', rotationPeriod: Duration.days(180) };
+  test.each<[Record<string, unknown>, string]>([
+    [{ port: 0 }, "[veza-production/vault-integration]: 'database.port' must be a whole number from 1 to 65535. The value passed is: 0"],
+    [{ passwordVariable: 'db-password' }, "[veza-production/vault-integration]: 'database.passwordVariable' must be an environment variable name (upper-case letters, digits and '_'). The value passed is: \"db-password\""],
+    [{ database: 'Veza' }, "[veza-production/vault-integration]: 'database.database' must be a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters). The value passed is: \"Veza\""],
+    [{ username: 'va ult' }, "[veza-production/vault-integration]: 'database.username' must be a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters). The value passed is: \"va ult\""],
+    [{ staticUsername: "x'y" }, "[veza-production/vault-integration]: 'database.staticUsername' must be a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters). The value passed is: \"x'y\""],
+    [{ rotationPeriod: Duration.hours(1) }, "[veza-production/vault-integration]: 'database.rotationPeriod' must be at least 24 hours. The value passed is: 1h"],
+    [{ host: 'pg.example:5432' }, "[veza-production/vault-integration]: 'database.host' must be a host name such as postgres.example.internal. The value passed is: \"pg.example:5432\""],
+    [{ mount: 'a/b' }, "[veza-production/vault-integration]: 'database.mount' must be one Vault path segment (letters, digits, '_', '.' and '-'). The value passed is: \"a/b\""],
+  ])('rejects database %j', (change, message) => {
+    expect(() => build({}, { database: { ...DB, ...change } as any })).toThrow(message);
+  });
+});
+
+describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => {
+  const files = render(Object.fromEntries(ENVS.map((env) => [env, rawEnvironment(env)])));
+
+  test.each(ENVS)('%s: the read policy names exactly this environment\'s KV path, data and metadata, read only', (env) => {
+    const hcl = file(files, `${env}/vault/veza-${env}-read.hcl`);
+    expect(hclRules(hcl)).toEqual({
+      [`secret/data/veza/${env}`]: ['read'],
+      [`secret/metadata/veza/${env}`]: ['read'],
+    });
+    expect(hclRules(file(files, `${env}/vault/veza-${env}-rotation.hcl`))).toEqual({ [`secret/data/veza/${env}`]: ['read', 'update', 'patch'] });
+    for (const f of files.filter((x) => x.path.startsWith(`${env}/vault/`) || x.path === `${env}/vault-integration.yaml`)) {
+      // Comments may name the environments sharing the auth mount; nothing else may.
+      const code = f.content.split('\n').filter((line) => !line.startsWith('#')).join('\n');
+      for (const other of ENVS.filter((o) => o !== env)) expect(code).not.toContain(other);
+      expect(code).not.toMatch(/path "[^"]*[*+]/);
+    }
+  });
+
+  test.each(ENVS)('%s: the roles are bound to exactly the store\'s service account, namespace and audience', (env) => {
+    const store = (yaml.loadAll(file(files, `${env}/secret-stores/vault-store.yaml`)) as any[]).find((d) => d.kind === 'SecretStore');
+    const k8s = store.spec.provider.vault.auth.kubernetes;
+    const script = file(files, `${env}/vault/configure-vault.sh`);
+    expect(script).toContain([
+      `vault write auth/${k8s.mountPath}/role/${k8s.role}`,
+      `  bound_service_account_names=${k8s.serviceAccountRef.name}`,
+      `  bound_service_account_namespaces=${store.metadata.namespace}`,
+      `  audience=${k8s.serviceAccountRef.audiences[0]}`,
+      `  policies=veza-${env}-read`,
+      '  ttl=1h',
+    ].join(' \\\n'));
+    expect(script).toContain([
+      `vault write auth/kubernetes/role/veza-${env}-rotation`,
+      '  bound_service_account_names=secrets-rotation',
+      `  bound_service_account_namespaces=veza-${env}`,
+      '  audience=vault',
+      `  policies=veza-${env}-rotation`,
+      '  ttl=15m',
+    ].join(' \\\n'));
+    expect(script.match(/vault write auth\/kubernetes\/role\//g)).toHaveLength(2);
+  });
+
+  test.each(ENVS)('%s: vault-integration.yaml is applied with the store; its binding is named after the namespace', (env) => {
+    expect(yaml.load(file(files, `${env}/kustomization.yaml`))).toMatchObject({ resources: expect.arrayContaining(['vault-integration.yaml']) });
+    const docs = yaml.loadAll(file(files, `${env}/vault-integration.yaml`)) as any[];
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['ServiceAccount/vault-token-reviewer', `ClusterRoleBinding/veza-${env}-vault-token-reviewer`, 'Secret/vault-token-reviewer-token']);
+    expect(docs[1].subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'vault-token-reviewer', namespace: `veza-${env}` }]);
+    expect(files.find((f) => f.path === `${env}/vault/configure-vault.sh`)!.executable).toBe(true);
+  });
+
+  test('a script names the other environments configuring the same auth mount of the same Vault', () => {
+    const note = (env: string) => file(files, `${env}/vault/configure-vault.sh`).split('\n').filter((l) => l.startsWith('# The mount '));
+    expect(note('production')).toEqual(['# The mount kubernetes/ of this Vault is also configured by the script of veza-staging (reviewer vault-token-reviewer).']);
+    expect(note('staging')).toEqual(['# The mount kubernetes/ of this Vault is also configured by the script of veza-production (reviewer vault-token-reviewer).']);
+    // development has a Vault of its own.
+    expect(note('development')).toEqual([]);
+    const own = rawEnvironment('production');
+    own.providers.vault.auth.mountPath = 'kubernetes-production';
+    const separate = render({ staging: rawEnvironment('staging'), production: own });
+    expect(file(separate, 'production/vault/configure-vault.sh')).not.toContain('# The mount ');
+    expect(file(separate, 'production/vault/configure-vault.sh')).toContain('vault write auth/kubernetes-production/role/veza-production \\\n');
+    expect(file(separate, 'production/secret-stores/vault-store.yaml')).toContain('mountPath: kubernetes-production\n');
+  });
+
+  test('the rotation period comes from the catalog\'s database-engine rotation class', () => {
+    expect(file(files, 'production/vault/configure-vault.sh')).toContain('  rotation_period=4320h\n');
+    const monthly = SecretCatalog.define({
+      services: ['veza-backend-api', 'veza-stream-server'],
+      secrets: {
+        'database-url': { description: 'd', placeholder: 'p', consumers: ['veza-backend-api'], rotation: { name: 'db', method: RotationMethod.DATABASE_ENGINE, interval: Duration.days(30), description: 'd' } },
+      },
+    }) as unknown as VezaCatalog;
+    expect(file(render({ production: rawEnvironment('production') }, monthly), 'production/vault/configure-vault.sh')).toContain('  rotation_period=720h\n');
+    const manualOnly = SecretCatalog.define({
+      services: ['veza-backend-api', 'veza-stream-server'],
+      secrets: { 'stripe-api-key': { description: 'd', placeholder: 'p', consumers: ['veza-backend-api'], rotation: { name: 'manual', method: RotationMethod.MANUAL, description: 'd' } } },
+    }) as unknown as VezaCatalog;
+    const script = file(render({ production: rawEnvironment('production') }, manualOnly), 'production/vault/configure-vault.sh');
+    expect(script).not.toContain('database');
+    expect(script).not.toContain('VAULT_DB_PASSWORD');
+    expect(VEZA_CATALOG.rotationClasses.find((c) => c.method === RotationMethod.DATABASE_ENGINE)!.interval!.toHours()).toBe(4320);
+  });
+
+  test('another active provider: the Vault integration goes to alternatives/<env>/, applied by nobody', () => {
+    const out = render({ staging: { ...rawEnvironment('staging'), provider: 'aws' } });
+    expect(out.map((f) => f.path).filter((p) => p.includes('vault'))).toEqual([
+      'alternatives/staging/secret-stores/vault-store.yaml',
+      'alternatives/staging/vault-integration.yaml',
+      'alternatives/staging/vault/configure-vault.sh',
+      'alternatives/staging/vault/veza-staging-read.hcl',
+      'alternatives/staging/vault/veza-staging-rotation.hcl',
+    ]);
+    expect(file(out, 'staging/kustomization.yaml')).not.toContain('vault');
+  });
+
+  test('a Vault store that does not use Kubernetes auth gets no integration', () => {
+    const doc = rawEnvironment('staging');
+    doc.providers.vault.auth = { method: 'token', token: { name: 'vault-token', key: 'token' } };
+    expect(render({ staging: doc }).map((f) => f.path).filter((p) => p.includes('vault-integration') || p.includes('/vault/'))).toEqual([]);
+  });
+
+  test('providers.vault.database: placeholder defaults, and every field', () => {
+    const production = parseEnvironment(rawEnvironment('production'), 'environments/production.yaml');
+    expect(production.providers.vault.database).toEqual({ host: 'veza-production-postgres.replace-me.invalid', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' });
+    const doc = rawEnvironment('production');
+    doc.providers.vault.database = { host: 'pg.veza.internal', port: 6432, name: 'veza_prod', username: 'vault_admin', appUsername: 'veza_app' };
+    const out = render({ production: doc });
+    expect(file(out, 'production/vault/configure-vault.sh')).toContain([
+      "  connection_url='postgresql://{{username}}:{{password}}@pg.veza.internal:6432/veza_prod' \\",
+      '  username=vault_admin \\',
+    ].join('\n'));
+    expect(file(out, 'production/vault/configure-vault.sh')).toContain('  username=veza_app \\\n  rotation_period=4320h');
+  });
+
+  test.each<[Record<string, unknown>, string]>([
+    [{ host: 'http://pg' }, "environments/production.yaml: 'providers.vault.database.host' is \"http://pg\"; allowed: a host name such as postgres.veza.internal"],
+    [{ port: '5432' }, "environments/production.yaml: 'providers.vault.database.port' is \"5432\"; allowed: a TCP port, a whole number from 1 to 65535"],
+    [{ port: 70000 }, "environments/production.yaml: 'providers.vault.database.port' is 70000 (a number); allowed: a TCP port, a whole number from 1 to 65535"],
+    [{ name: 'Veza' }, "environments/production.yaml: 'providers.vault.database.name' is \"Veza\"; allowed: a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters)"],
+    [{ username: 'va-ult' }, "environments/production.yaml: 'providers.vault.database.username' is \"va-ult\"; allowed: a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters)"],
+    [{ appUsername: 1 }, "environments/production.yaml: 'providers.vault.database.appUsername' is 1 (a number); allowed: a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters)"],
+    [{ password: 'x' }, "environments/production.yaml: 'providers.vault.database.password' is not a known field; allowed: host, port, name, username, appUsername"],
+  ])('rejects providers.vault.database %j', (database, message) => {
+    const doc = rawEnvironment('production');
+    doc.providers.vault.database = database;
+    let error: unknown;
+    try {
+      parseEnvironment(doc, 'environments/production.yaml');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).messages).toEqual([message]);
+  });
+});

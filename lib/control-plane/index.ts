@@ -1,0 +1,3 @@
+// Files the Kubernetes API server reads from its node's disk: not manifests to apply.
+export * from './encryption-configuration';
+export * from './audit-policy';

@@ -1,0 +1,306 @@
+import { createHash } from 'crypto';
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ExternalSecret, ExternalSecretProps, GrantReadOptions, SecretReadGrant } from './external-secret';
+import { where } from './names';
+import { KeysOf, SecretCatalog } from './secret-catalog';
+
+/** Any catalog, whatever its keys and services. */
+export type AnySecretCatalog = SecretCatalog<any, any, any>;
+
+/** The services of catalog `C`. */
+export type CatalogService<C> = C extends SecretCatalog<infer _K, infer S, infer _D> ? S : never;
+
+/** The keys of catalog `C`. */
+export type CatalogKey<C> = C extends SecretCatalog<infer K, infer _S, infer _D> ? K : never;
+
+/** The Stakater Reloader annotation: the controller rolls the workload when a listed Secret's data changes. */
+export const RELOADER_ANNOTATION = 'secret.reloader.stakater.com/reload';
+
+/** Props of {@link CatalogSecret}. */
+export interface CatalogSecretProps<C extends AnySecretCatalog> {
+  /** The catalog: which service reads which key, and how each key rotates. */
+  readonly catalog: C;
+  /** The ExternalSecret that materializes the catalog's keys. Every catalog key must be among its keys. */
+  readonly externalSecret: ExternalSecret;
+  /**
+   * The pod-template annotation holding the content hash of what a service reads
+   * ({@link ServiceSecrets.restartAnnotations}). One per Secret, so a pod can consume several.
+   * @default - `checksum/secret-<target Secret name>`
+   */
+  readonly hashAnnotation?: string;
+}
+
+/** Props of {@link CatalogSecret.create}: an ExternalSecret whose keys are the catalog's. */
+export interface CatalogExternalSecretProps<C extends AnySecretCatalog> extends Omit<ExternalSecretProps, 'data'> {
+  /** The catalog: its keys are the ExternalSecret's data, read under each entry's `remoteName`. */
+  readonly catalog: C;
+  /** @default - `checksum/secret-<target Secret name>` */
+  readonly hashAnnotation?: string;
+}
+
+/** Options of {@link ServiceSecrets.envFrom} and {@link ServiceSecrets.addEnvTo}. */
+export interface ServiceEnvOptions<Key extends string> {
+  /** The keys to expose. @default - every key of the service */
+  readonly keys?: readonly Key[];
+  /** Put before each variable name: `VEZA_`. @default '' */
+  readonly prefix?: string;
+}
+
+/** Options of {@link ServiceSecrets.volume}. */
+export interface ServiceVolumeOptions<Key extends string> {
+  /** The keys to project as files, each at its own key as the file name. @default - every key of the service */
+  readonly keys?: readonly Key[];
+  /** The volume's name in the pod. @default - `secret-<target Secret name>` */
+  readonly name?: string;
+  /**
+   * The file mode. Owner and group read: the files belong to root and the pod's `fsGroup`, so a
+   * non-root container reads them through its `fsGroup`.
+   * @default 0o440
+   */
+  readonly defaultMode?: number;
+}
+
+/** Options of {@link ServiceSecrets.restartAnnotations} and {@link ServiceSecrets.bindRestart}. */
+export interface RestartOptions {
+  /**
+   * Also add Stakater Reloader's `secret.reloader.stakater.com/reload: <Secret>`, so a cluster
+   * running Reloader rolls the workload when the Secret's values change (the content hash only
+   * changes when the model changes). Inert where Reloader is not installed.
+   * @default false
+   */
+  readonly reloader?: boolean;
+}
+
+/** A workload bound with {@link ServiceSecrets.bindRestart}. */
+export interface BoundWorkload {
+  /** The catalog service the workload runs as. */
+  readonly service: string;
+  /** The Deployment, StatefulSet, CronJob or other pod owner that reads the Secret. */
+  readonly workload: kplus.AbstractPod;
+  /** The keys it reads: a change of their values rolls it. */
+  readonly keys: readonly string[];
+}
+
+/**
+ * A catalog's keys as materialized by one ExternalSecret: the consumer side of the catalog.
+ * `forService(name)` returns the typed view a workload uses, limited to the keys that service
+ * consumes.
+ *
+ * @see https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets
+ * @see docs/consumers.md
+ */
+export class CatalogSecret<C extends AnySecretCatalog> {
+  /** Creates the ExternalSecret from the catalog (one key per entry, under its `remoteName`) and returns its consumer view. */
+  public static create<C extends AnySecretCatalog>(scope: Construct, id: string, props: CatalogExternalSecretProps<C>): CatalogSecret<C> {
+    const { catalog, hashAnnotation, ...rest } = props;
+    const externalSecret = new ExternalSecret(scope, id, {
+      ...rest,
+      data: catalog.all.map((entry) => ({ secretKey: entry.key, remoteName: entry.remoteName })),
+    });
+    return new CatalogSecret({ catalog, externalSecret, hashAnnotation });
+  }
+
+  public readonly catalog: C;
+  public readonly externalSecret: ExternalSecret;
+  /** The pod-template annotation holding the content hash. */
+  public readonly hashAnnotation: string;
+  private readonly bound: BoundWorkload[] = [];
+
+  public constructor(props: CatalogSecretProps<C>) {
+    this.catalog = props.catalog;
+    this.externalSecret = props.externalSecret;
+    const es = props.externalSecret;
+    this.hashAnnotation = props.hashAnnotation ?? `checksum/secret-${es.targetName}`;
+    if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(this.hashAnnotation)) {
+      throw new Error(`${where(es)}: 'hashAnnotation' must be an annotation key ([prefix/]name, the name at most 63 letters, digits, '-', '_' and '.'). The value passed is: ${JSON.stringify(this.hashAnnotation)}`);
+    }
+    const read = new Map(es.keys.map((k) => [k.secretKey, k.remoteName]));
+    for (const entry of props.catalog.all) {
+      const remoteName = read.get(entry.key);
+      if (remoteName === undefined) {
+        throw new Error(`${where(es)}: the catalog's key ${JSON.stringify(entry.key)} is not read by this ExternalSecret (it reads ${[...read.keys()].join(', ') || 'nothing'}); a consumer of it would find no value.`);
+      }
+      if (remoteName !== entry.remoteName) {
+        throw new Error(`${where(es)}: the catalog's key ${JSON.stringify(entry.key)} has remoteName ${JSON.stringify(entry.remoteName)} but this ExternalSecret reads it from ${JSON.stringify(remoteName)}.`);
+      }
+    }
+  }
+
+  /** The target Secret's name. */
+  public get secretName(): string {
+    return this.externalSecret.targetName;
+  }
+
+  /** The view of one service: only its keys, checked by the type checker. */
+  public forService<S extends CatalogService<C>>(service: S): ServiceSecrets<KeysOf<C, S>> {
+    const keys = this.catalog.keysFor(service) as KeysOf<C, S>[];
+    return new ServiceSecrets<KeysOf<C, S>>(this, service, keys, (workload, keyList) => {
+      this.bound.push({ service, workload, keys: keyList });
+    });
+  }
+
+  /**
+   * The workloads bound with `bindRestart` that read `key`, or every bound workload: the
+   * restart list of a rotation of that key.
+   */
+  public boundWorkloads(key?: CatalogKey<C>): BoundWorkload[] {
+    return this.bound.filter((b) => key === undefined || b.keys.includes(key));
+  }
+}
+
+/**
+ * The keys of one Secret that one service reads, and how a cdk8s-plus workload consumes them:
+ * one key as an env var, all of them as env vars or files, RBAC, and restart on change.
+ * Only the service's own keys: the Secret holds keys other services must not see.
+ *
+ * @see https://kubernetes.io/docs/tasks/inject-data-application/distribute-credentials-secure/
+ * @see https://github.com/stakater/Reloader#how-to-use-reloader
+ */
+export class ServiceSecrets<Key extends string> {
+  /** The service, by its Kubernetes name. */
+  public readonly service: string;
+  /** The keys it reads, in catalog order. */
+  public readonly keys: readonly Key[];
+  private readonly source: CatalogSecret<AnySecretCatalog>;
+  private readonly onBind: (workload: kplus.AbstractPod, keys: readonly string[]) => void;
+
+  /** Use {@link CatalogSecret.forService}. */
+  public constructor(
+    source: CatalogSecret<AnySecretCatalog>,
+    service: string,
+    keys: readonly Key[],
+    onBind: (workload: kplus.AbstractPod, keys: readonly string[]) => void,
+  ) {
+    this.source = source;
+    this.service = service;
+    this.keys = [...keys];
+    this.onBind = onBind;
+  }
+
+  /** The target Secret. */
+  public get secret(): kplus.ISecret {
+    return this.source.externalSecret.secret;
+  }
+
+  /** One key as an env var value (`secretKeyRef`). */
+  public envValue(key: Key, options?: kplus.EnvValueFromSecretOptions): kplus.EnvValue {
+    this.check('key', [key]);
+    return kplus.EnvValue.fromSecretValue({ secret: this.secret, key }, options);
+  }
+
+  /**
+   * The service's keys as env vars, one `secretKeyRef` each, named like `JWT_SECRET`. Not
+   * Kubernetes' `envFrom`, which would expose every key of the Secret, other services' too.
+   */
+  public envFrom(options: ServiceEnvOptions<Key> = {}): Record<string, kplus.EnvValue> {
+    const keys = options.keys ?? this.keys;
+    this.check('keys', keys);
+    const prefix = options.prefix ?? '';
+    const variables: Record<string, kplus.EnvValue> = {};
+    const from = new Map<string, string>();
+    for (const key of keys) {
+      const name = prefix + envName(key);
+      const clash = from.get(name);
+      if (clash !== undefined) {
+        throw new Error(`${where(this.source.externalSecret)}: keys ${JSON.stringify(clash)} and ${JSON.stringify(key)} both become the env var ${name}; use envValue() for one of them.`);
+      }
+      from.set(name, key);
+      variables[name] = kplus.EnvValue.fromSecretValue({ secret: this.secret, key });
+    }
+    return variables;
+  }
+
+  /** Adds {@link envFrom}'s variables to `container`; returns their names. */
+  public addEnvTo(container: kplus.Container, options: ServiceEnvOptions<Key> = {}): string[] {
+    const variables = this.envFrom(options);
+    for (const [name, value] of Object.entries(variables)) container.env.addVariable(name, value);
+    return Object.keys(variables);
+  }
+
+  /** A volume of the service's keys (or `options.keys`), one file per key named after it; mount it read-only. */
+  public volume(scope: Construct, id: string, options: ServiceVolumeOptions<Key> = {}): kplus.Volume {
+    const keys = options.keys ?? this.keys;
+    this.check('keys', keys);
+    const items: Record<string, kplus.PathMapping> = {};
+    for (const key of keys) items[key] = { path: key };
+    return kplus.Volume.fromSecret(scope, id, this.secret, {
+      name: options.name,
+      items,
+      defaultMode: options.defaultMode ?? 0o440,
+    });
+  }
+
+  /** Lets the service's account `get` the Secret: see {@link ExternalSecret.grantRead}. */
+  public grantRead(serviceAccount: kplus.IServiceAccount, options?: GrantReadOptions): SecretReadGrant {
+    return this.source.externalSecret.grantRead(serviceAccount, options);
+  }
+
+  /**
+   * A sha256 of everything that decides what this service reads: the Secret and its namespace,
+   * the store (kind, name, provider, location), and for each of the service's keys its remote
+   * reference and rotation class. It changes when the model changes, not when a value does.
+   */
+  public get contentHash(): string {
+    const es = this.source.externalSecret;
+    const remote = new Map(es.keys.map((k) => [k.secretKey, k.remoteName]));
+    const model = {
+      secret: es.targetName,
+      namespace: es.namespace ?? null,
+      store: { kind: es.store.kind, name: es.store.storeName, provider: es.store.provider, location: es.store.location },
+      keys: this.keys.map((key) => {
+        const rotation = this.source.catalog.entry(key).rotation;
+        return {
+          key,
+          remoteRef: es.store.remoteRef(remote.get(key)!),
+          rotation: { name: rotation.name, method: rotation.method, interval: seconds(rotation.interval), schedule: rotation.schedule ?? null },
+        };
+      }),
+    };
+    return createHash('sha256').update(JSON.stringify(model)).digest('hex');
+  }
+
+  /** The pod-template annotations that roll a workload when what it reads changes. */
+  public restartAnnotations(options: RestartOptions = {}): Record<string, string> {
+    const annotations: Record<string, string> = { [this.source.hashAnnotation]: this.contentHash };
+    if (options.reloader ?? false) annotations[RELOADER_ANNOTATION] = this.source.secretName;
+    return annotations;
+  }
+
+  /**
+   * Puts {@link restartAnnotations} on the workload's pod template, so a change of the model
+   * rolls it on the next GitOps sync; records it for {@link CatalogSecret.boundWorkloads}.
+   * Returns the annotations added.
+   */
+  public bindRestart(workload: kplus.AbstractPod, options: RestartOptions = {}): Record<string, string> {
+    const annotations = this.restartAnnotations(options);
+    const existing: Record<string, string> = workload.podMetadata.toJson().annotations ?? {};
+    for (const [key, value] of Object.entries(annotations)) {
+      if (key === RELOADER_ANNOTATION && existing[key] !== undefined) {
+        // Reloader takes a comma-separated list: keep the Secrets other bindings added.
+        const names = existing[key].split(',');
+        annotations[key] = names.includes(value) ? existing[key] : [...names, value].join(',');
+      }
+      workload.podMetadata.addAnnotation(key, annotations[key]);
+    }
+    this.onBind(workload, this.keys);
+    return annotations;
+  }
+
+  private check(field: string, keys: readonly string[]): void {
+    const unknown = keys.filter((k) => !(this.keys as readonly string[]).includes(k));
+    if (unknown.length > 0) {
+      throw new Error(`${where(this.source.externalSecret)}: '${field}' names ${unknown.map((k) => JSON.stringify(k)).join(', ')}, not a key of ${this.service}; allowed: ${this.keys.join(', ')}.`);
+    }
+  }
+}
+
+/** `jwt-secret` -> `JWT_SECRET`. */
+export function envName(key: string): string {
+  return key.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+}
+
+function seconds(d: Duration | undefined): number | null {
+  return d === undefined ? null : d.toSeconds();
+}

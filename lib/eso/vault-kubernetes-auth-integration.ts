@@ -1,0 +1,457 @@
+import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { toGoDuration } from './go-duration';
+import { checkDnsLabel, checkDnsSubdomain, where } from './names';
+import { VaultPolicy } from './vault-policy';
+import { VaultSecretStore } from './vault-secret-store';
+
+/** What the rotation job may do in Vault: a role of its own, bound to its service account. */
+export interface VaultRotationAccessOptions {
+  /** The rotation job's service account; it must live in the store's namespace. */
+  readonly serviceAccount: kplus.IServiceAccount;
+  /** The Kubernetes-auth role it logs in as. @default - `<store role>-rotation` */
+  readonly role?: string;
+  /** Its write policy. @default - `<store role>-rotation` */
+  readonly policyName?: string;
+  /** The audience its token must carry. @default - the store's audience */
+  readonly audience?: string;
+  /** The lifetime of the Vault token it gets: one run lasts minutes. @default Duration.minutes(15) */
+  readonly tokenTtl?: Duration;
+}
+
+/** Vault's database secrets engine, which rotates a database login's password on both sides. */
+export interface VaultDatabaseOptions {
+  /** The PostgreSQL host as Vault reaches it. */
+  readonly host: string;
+  /** Its port. @default 5432 */
+  readonly port?: number;
+  /** The database Vault connects to. */
+  readonly database: string;
+  /** The login Vault connects as; its password is read from the operator's environment, never stored. */
+  readonly username: string;
+  /** The login whose password Vault rotates (the static role's `username`). */
+  readonly staticUsername: string;
+  /** How often Vault rotates that password (the static role's `rotation_period`). */
+  readonly rotationPeriod: Duration;
+  /** The connection's name (`database/config/<name>`). @default - the store's auth role */
+  readonly connectionName?: string;
+  /** The static role's name. @default - `<connectionName>-app` */
+  readonly staticRoleName?: string;
+  /** Where the engine is mounted. @default 'database' */
+  readonly mount?: string;
+  /** The environment variable of the operator's shell holding the password of `username`. @default 'VAULT_DB_PASSWORD' */
+  readonly passwordVariable?: string;
+}
+
+/** Props of {@link VaultKubernetesAuthIntegration}. */
+export interface VaultKubernetesAuthIntegrationProps {
+  /** The store whose Kubernetes-auth login this configures; a namespaced store with `VaultAuth.kubernetes()`. */
+  readonly store: VaultSecretStore;
+  /** The token reviewer's service account (and, with `-token`, its token Secret). @default 'vault-token-reviewer' */
+  readonly reviewerName?: string;
+  /**
+   * The ClusterRoleBinding granting `system:auth-delegator`: cluster-scoped, so unique per namespace.
+   * @default - `<namespace>-<reviewerName>`
+   */
+  readonly clusterRoleBindingName?: string;
+  /** The lifetime of the Vault token the store gets. @default Duration.hours(1) */
+  readonly tokenTtl?: Duration;
+  /**
+   * The Kubernetes API server as Vault reaches it (`auth/<mount>/config kubernetes_host`).
+   * @default - read when the script runs: `$KUBERNETES_HOST`, else the server of the operator's kubectl context
+   */
+  readonly kubernetesHost?: string;
+  /** A role and write policy for the rotation job. @default - none */
+  readonly rotation?: VaultRotationAccessOptions;
+  /** The database secrets engine connection and static role. @default - none */
+  readonly database?: VaultDatabaseOptions;
+}
+
+/** Options of {@link VaultKubernetesAuthIntegration.configureScript}. */
+export interface ConfigureScriptOptions {
+  /** Comment lines put under the shebang (where the script comes from, how to run it). @default - none */
+  readonly header?: string;
+}
+
+/** One Kubernetes-auth role, as the script writes it. */
+export interface VaultKubernetesRole {
+  /** The role's name in Vault (`auth/<mount>/role/<name>`). */
+  readonly name: string;
+  /** The service account allowed to log in (`bound_service_account_names`). */
+  readonly serviceAccountName: string;
+  /** Its namespace (`bound_service_account_namespaces`). */
+  readonly namespace: string;
+  /** The audience the presented token must carry (`audience`, required from Vault 1.21). */
+  readonly audience: string;
+  /** The policies a login is given (`token_policies`). */
+  readonly policies: readonly VaultPolicy[];
+  /** How long a login's token lives (`token_ttl`). */
+  readonly tokenTtl: Duration;
+}
+
+/** The database engine settings, resolved. */
+export interface VaultDatabaseConnection {
+  /** Where the database secrets engine is mounted. */
+  readonly mount: string;
+  /** The connection's name (`<mount>/config/<connectionName>`). */
+  readonly connectionName: string;
+  /** The static role Vault rotates (`<mount>/static-roles/<staticRoleName>`). */
+  readonly staticRoleName: string;
+  /** The PostgreSQL host as Vault reaches it. */
+  readonly host: string;
+  /** The database server's port. */
+  readonly port: number;
+  /** The database name. */
+  readonly database: string;
+  /** The login Vault connects as; its password is read from the operator's environment, never stored. */
+  readonly username: string;
+  /** The login whose password Vault rotates (the static role's `username`). */
+  readonly staticUsername: string;
+  /** How often Vault rotates that password (`rotation_period`). */
+  readonly rotationPeriod: Duration;
+  /** The environment variable of the operator's shell holding the password of `username`. */
+  readonly passwordVariable: string;
+}
+
+/**
+ * Everything Vault's Kubernetes auth method needs for one store, both sides from one object:
+ *
+ * - Kubernetes side (children of this construct, in its chart): the token reviewer's service
+ *   account, its ClusterRoleBinding to `system:auth-delegator` and its long-lived token Secret
+ *   (Kubernetes fills the token in: no value is synthesized).
+ * - Vault side (values to write to files): the store's read-only policy on its KV path, the
+ *   rotation job's write policy, and `configureScript()`, an idempotent `vault` CLI script
+ *   writing those policies, the roles bound to exactly the store's (and the rotation job's)
+ *   service account, namespace and audience, the auth method's config, and the database engine.
+ *
+ * @see https://developer.hashicorp.com/vault/docs/auth/kubernetes
+ * @see https://external-secrets.io/latest/provider/hashicorp-vault/#kubernetes-authentication
+ */
+export class VaultKubernetesAuthIntegration extends Construct {
+  public readonly store: VaultSecretStore;
+  /** The namespace of the store, the reviewer and every bound service account. */
+  public readonly namespace: string;
+  /** The token reviewer's service account. */
+  public readonly reviewer: kplus.ServiceAccount;
+  /** Its long-lived token, filled in by Kubernetes. */
+  public readonly reviewerToken: kplus.Secret;
+  /** The binding of the reviewer to `system:auth-delegator`. */
+  public readonly reviewerBinding: kplus.ClusterRoleBinding;
+  /** Where the Kubernetes auth method is mounted in Vault. */
+  public readonly authMountPath: string;
+  /** The store's read-only policy. */
+  public readonly readPolicy: VaultPolicy;
+  /** The rotation job's write policy, when `rotation` is set. */
+  public readonly rotationPolicy?: VaultPolicy;
+  /** The store's role, then the rotation job's. */
+  public readonly roles: readonly VaultKubernetesRole[];
+  /** The database engine settings, when `database` is set. */
+  public readonly database?: VaultDatabaseConnection;
+  private readonly kubernetesHost?: string;
+
+  public constructor(scope: Construct, id: string, props: VaultKubernetesAuthIntegrationProps) {
+    super(scope, id);
+    const store = props.store;
+    this.store = store;
+    if (store.authMethod !== 'kubernetes') {
+      throw new Error(`${where(this)}: 'store' must log in with VaultAuth.kubernetes(); ${store.node.path} uses ${store.authMethod} auth.`);
+    }
+    if (store.kvVersion !== 'v2') {
+      throw new Error(`${where(this)}: 'store' must read a KV v2 engine (the policies name its data/ and metadata/ paths); ${store.node.path} reads KV ${store.kvVersion}.`);
+    }
+    if (!store.namespace) {
+      throw new Error(`${where(this)}: 'store' must be a namespaced SecretStore; ${store.node.path} is a ClusterSecretStore, whose role would be bound to no namespace.`);
+    }
+    const chartNamespace = Chart.of(this).namespace;
+    if (chartNamespace !== store.namespace) {
+      throw new Error(`${where(this)}: must be in a chart of the store's namespace ${JSON.stringify(store.namespace)} (the reviewer lives next to the store); its chart's namespace is ${JSON.stringify(chartNamespace)}.`);
+    }
+    const role = store.authRole!;
+    const audience = store.authAudience!;
+    const storeAccount = store.serviceAccount!;
+    this.namespace = store.namespace;
+    this.authMountPath = store.authMountPath!;
+    this.kubernetesHost = props.kubernetesHost === undefined ? undefined : checkHost(this, 'kubernetesHost', props.kubernetesHost);
+
+    // Kubernetes side.
+    const reviewerName = checkDnsLabel(where(this), 'reviewerName', props.reviewerName ?? 'vault-token-reviewer');
+    this.reviewer = new kplus.ServiceAccount(this, 'Reviewer', {
+      metadata: { name: reviewerName },
+      // Vault presents the token from the Secret below; no pod runs as the reviewer.
+      automountToken: false,
+    });
+    this.reviewerBinding = new kplus.ClusterRoleBinding(this, 'ReviewerBinding', {
+      metadata: { name: checkDnsSubdomain(where(this), 'clusterRoleBindingName', props.clusterRoleBindingName ?? `${this.namespace}-${reviewerName}`) },
+      role: kplus.ClusterRole.fromClusterRoleName(this, 'AuthDelegator', 'system:auth-delegator'),
+    });
+    this.reviewerBinding.addSubjects(this.reviewer);
+    // Cluster-scoped: the chart's namespace does not apply.
+    ApiObject.of(this.reviewerBinding).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    this.reviewerToken = new kplus.ServiceAccountTokenSecret(this, 'ReviewerToken', {
+      metadata: { name: `${reviewerName}-token` },
+      serviceAccount: this.reviewer,
+    });
+    // Kubernetes writes the token, the CA and the namespace into it; nothing is synthesized.
+    ApiObject.of(this.reviewerToken).addJsonPatch(JsonPatch.remove('/stringData'), JsonPatch.remove('/immutable'));
+
+    // Vault side.
+    const dataPath = `${store.mount}/data/${store.path}`;
+    const metadataPath = `${store.mount}/metadata/${store.path}`;
+    this.readPolicy = new VaultPolicy({
+      name: `${role}-read`,
+      description: `Read-only access of the SecretStore ${store.storeName} (namespace ${this.namespace}) to ${store.location}, and nothing else.`,
+      rules: [
+        { path: dataPath, capabilities: ['read'], comment: 'The values: ESO reads one property per key of this single KV v2 secret.' },
+        {
+          path: metadataPath,
+          capabilities: ['read'],
+          comment: 'Its versions and custom metadata (ESO\'s metadataPolicy Fetch). No "list": the ExternalSecret names\nevery key (no dataFrom.find), and this path has no children to list.',
+        },
+      ],
+    });
+    const roles: VaultKubernetesRole[] = [{
+      name: role,
+      serviceAccountName: storeAccount.name,
+      namespace: subjectNamespace(storeAccount) ?? this.namespace,
+      audience,
+      policies: [this.readPolicy],
+      tokenTtl: props.tokenTtl ?? Duration.hours(1),
+    }];
+    if (props.rotation) {
+      const r = props.rotation;
+      const rotationNamespace = subjectNamespace(r.serviceAccount) ?? this.namespace;
+      if (rotationNamespace !== this.namespace) {
+        throw new Error(`${where(this)}: 'rotation.serviceAccount' must be in the store's namespace ${JSON.stringify(this.namespace)}. The value passed is in: ${JSON.stringify(rotationNamespace)}`);
+      }
+      this.rotationPolicy = new VaultPolicy({
+        name: r.policyName ?? `${role}-rotation`,
+        description: `What the rotation job of ${this.namespace} may do: rewrite properties of ${store.location}, and nothing else.`,
+        rules: [{
+          path: dataPath,
+          capabilities: ['read', 'update', 'patch'],
+          comment: '"patch" for `vault kv patch` (one property, the others kept); "read" and "update" for its\nread-modify-write fallback. No "create" (the secret exists before rotation), no "delete".',
+        }],
+      });
+      roles.push({
+        name: r.role ?? `${role}-rotation`,
+        serviceAccountName: r.serviceAccount.name,
+        namespace: rotationNamespace,
+        audience: r.audience ?? audience,
+        policies: [this.rotationPolicy],
+        tokenTtl: r.tokenTtl ?? Duration.minutes(15),
+      });
+    }
+    const names = new Set<string>();
+    for (const r of roles) {
+      if (names.has(r.name)) throw new Error(`${where(this)}: the store and the rotation job would share the Vault role ${JSON.stringify(r.name)}; 'rotation.role' must differ.`);
+      names.add(r.name);
+    }
+    this.roles = roles;
+
+    if (props.database) {
+      const d = props.database;
+      const connectionName = d.connectionName ?? role;
+      const port = d.port ?? 5432;
+      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new Error(`${where(this)}: 'database.port' must be a whole number from 1 to 65535. The value passed is: ${port}`);
+      }
+      const passwordVariable = d.passwordVariable ?? 'VAULT_DB_PASSWORD';
+      if (!/^[A-Z_][A-Z0-9_]*$/.test(passwordVariable)) {
+        throw new Error(`${where(this)}: 'database.passwordVariable' must be an environment variable name (upper-case letters, digits and '_'). The value passed is: ${JSON.stringify(passwordVariable)}`);
+      }
+      for (const [field, value] of [['database.database', d.database], ['database.username', d.username], ['database.staticUsername', d.staticUsername]] as const) {
+        if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
+          throw new Error(`${where(this)}: '${field}' must be a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters). The value passed is: ${JSON.stringify(value)}`);
+        }
+      }
+      if (d.rotationPeriod.toSeconds() < 24 * 3600) {
+        throw new Error(`${where(this)}: 'database.rotationPeriod' must be at least 24 hours. The value passed is: ${toGoDuration(d.rotationPeriod)}`);
+      }
+      this.database = {
+        mount: checkVaultSegment(this, 'database.mount', d.mount ?? 'database'),
+        connectionName: checkVaultSegment(this, 'database.connectionName', connectionName),
+        staticRoleName: checkVaultSegment(this, 'database.staticRoleName', d.staticRoleName ?? `${connectionName}-app`),
+        host: checkHostname(this, 'database.host', d.host),
+        port,
+        database: d.database,
+        username: d.username,
+        staticUsername: d.staticUsername,
+        rotationPeriod: d.rotationPeriod,
+        passwordVariable,
+      };
+    }
+  }
+
+  /** Every policy, in the order the script writes them. */
+  public get policies(): VaultPolicy[] {
+    return this.rotationPolicy ? [this.readPolicy, this.rotationPolicy] : [this.readPolicy];
+  }
+
+  /**
+   * An idempotent bash script that configures Vault with the `vault` CLI; it expects the
+   * policies next to it as `<policy name>.hcl`. Secrets are read when it runs and passed to
+   * `vault` on stdin, never as arguments, never stored: the reviewer's token from its Secret
+   * through `kubectl`, the database password from the operator's environment.
+   */
+  public configureScript(options: ConfigureScriptOptions = {}): string {
+    const store = this.store;
+    const mount = this.authMountPath;
+    const db = this.database;
+    const lines: string[] = [
+      '#!/usr/bin/env bash',
+      ...(options.header ? options.header.trimEnd().split('\n').map((l) => `# ${l}`.trimEnd()) : []),
+      `# Configures Vault for the SecretStore ${store.storeName} of namespace ${this.namespace}: policies,`,
+      `# Kubernetes auth (mount ${mount}/) and its roles${db ? ', the database secrets engine' : ''}. Idempotent: run it again after every change.`,
+      '#',
+      '# Needs: `vault` logged in with a token allowed to write sys/policy, sys/mounts, sys/auth and the paths',
+      `# below; \`kubectl\` on the cluster of ${this.namespace}, after its vault-integration.yaml is applied.`,
+      `# VAULT_ADDR defaults to the store's server; KUBERNETES_HOST to the server of the kubectl context.`,
+      ...(db ? [`# ${db.passwordVariable}: the password of the database login ${db.username} (from your environment; never stored).`] : []),
+      'set -euo pipefail',
+      '',
+      'here=$(cd -- "$(dirname -- "$0")" && pwd)',
+      `: "\${VAULT_ADDR:=${store.server}}"`,
+      'export VAULT_ADDR',
+    ];
+    if (db) {
+      lines.push(`: "\${${db.passwordVariable}:?set ${db.passwordVariable} to the password of the database login ${db.username}}"`);
+      lines.push(
+        `db_host=${shq(db.host)}`,
+        'case "$db_host" in',
+        '  *.invalid)',
+        '    echo "error: the database host $db_host is a placeholder (.invalid never resolves); set the real host and generate this script again." >&2',
+        '    exit 1',
+        '    ;;',
+        'esac',
+      );
+    }
+    lines.push(
+      '',
+      `# 1. The KV v2 engine holding the values (${store.location}).`,
+      ...enableGuarded('secrets', store.mount, 'kv-v2'),
+      '',
+      '# 2. The policies, exactly the files next to this script.',
+      ...this.policies.map((p) => `vault policy write ${shq(p.name)} "$here/${p.fileName}"`),
+      '',
+      `# 3. The Kubernetes auth method; Vault reviews tokens with ${this.reviewer.name}'s token, read now, never stored.`,
+      ...this.sharedMountNote(),
+      ...enableGuarded('auth', mount, 'kubernetes'),
+      `reviewer_jwt=$(kubectl get secret ${shq(this.reviewerToken.name)} --namespace ${shq(this.namespace)} -o jsonpath='{.data.token}' | base64 -d)`,
+      'if [ -z "$reviewer_jwt" ]; then',
+      `  echo "error: the Secret ${this.reviewerToken.name} in ${this.namespace} holds no token yet; apply vault-integration.yaml and retry." >&2`,
+      '  exit 1',
+      'fi',
+      `reviewer_ca=$(kubectl get secret ${shq(this.reviewerToken.name)} --namespace ${shq(this.namespace)} -o jsonpath='{.data.ca\\.crt}' | base64 -d)`,
+      this.kubernetesHost
+        ? `kubernetes_host=\${KUBERNETES_HOST:-${shq(this.kubernetesHost)}}`
+        : "kubernetes_host=${KUBERNETES_HOST:-$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')}",
+      'printf \'%s\' "$reviewer_jwt" | vault write ' + `auth/${mount}/config kubernetes_host="$kubernetes_host" kubernetes_ca_cert="$reviewer_ca" token_reviewer_jwt=-`,
+      '',
+      '# 4. The roles: each bound to exactly one service account, namespace and audience.',
+      ...this.roles.map((r) => [
+        `vault write auth/${mount}/role/${shq(r.name)}`,
+        `bound_service_account_names=${shq(r.serviceAccountName)}`,
+        `bound_service_account_namespaces=${shq(r.namespace)}`,
+        `audience=${shq(r.audience)}`,
+        `policies=${shq(r.policies.map((p) => p.name).join(','))}`,
+        `ttl=${toGoDuration(r.tokenTtl)}`,
+      ].join(' \\\n  ')),
+    );
+    if (db) {
+      const url = `postgresql://{{username}}:{{password}}@${db.host}:${db.port}/${db.database}`;
+      lines.push(
+        '',
+        `# 5. The database secrets engine: Vault rotates the password of ${db.staticUsername} every ${toGoDuration(db.rotationPeriod)}, on both sides.`,
+        ...enableGuarded('secrets', db.mount, 'database'),
+        `printf '%s' "$${db.passwordVariable}" | vault write ${db.mount}/config/${shq(db.connectionName)} \\`,
+        '  plugin_name=postgresql-database-plugin \\',
+        `  allowed_roles=${shq(db.staticRoleName)} \\`,
+        `  connection_url='${url}' \\`,
+        `  username=${shq(db.username)} \\`,
+        '  password=-',
+        [
+          `vault write ${db.mount}/static-roles/${shq(db.staticRoleName)}`,
+          `db_name=${shq(db.connectionName)}`,
+          `username=${shq(db.staticUsername)}`,
+          `rotation_period=${toGoDuration(db.rotationPeriod)}`,
+        ].join(' \\\n  '),
+      );
+    }
+    lines.push('', `echo "Vault configured for ${this.namespace}."`, '');
+    return lines.join('\n');
+  }
+
+  /**
+   * Vault keeps one reviewer token per auth mount: when other integrations configure the same
+   * mount of the same Vault, the last script run sets it. Says so where the operator reads.
+   */
+  private sharedMountNote(): string[] {
+    const others = sharingMount(this).map((o) => `${o.namespace} (reviewer ${o.reviewer.name})`);
+    if (others.length === 0) return [];
+    return [
+      `# The mount ${this.authMountPath}/ of this Vault is also configured by the script of ${others.join(', ')}.`,
+      '# A mount reviews the tokens of one cluster with one reviewer token: the script run last sets it, for all of them.',
+      '# After deleting a namespace whose reviewer is set, run a remaining one\'s script, or give each environment its',
+      '# own mount (docs/vault-integration.md).',
+    ];
+  }
+}
+
+/** Integrations of one app that configure the same auth mount of the same Vault. */
+function sharingMount(self: VaultKubernetesAuthIntegration): VaultKubernetesAuthIntegration[] {
+  return self.node.root.node.findAll().filter((c): c is VaultKubernetesAuthIntegration =>
+    c instanceof VaultKubernetesAuthIntegration && c !== self && c.store.server === self.store.server && c.authMountPath === self.authMountPath);
+}
+
+/** `vault secrets enable` / `vault auth enable`, skipped when the path is already mounted. */
+function enableGuarded(kind: 'secrets' | 'auth', path: string, type: string): string[] {
+  const sysPath = kind === 'secrets' ? `sys/mounts/${path}` : `sys/auth/${path}`;
+  return [
+    `if vault read ${sysPath} >/dev/null 2>&1; then`,
+    `  echo "${path}/ is already enabled"`,
+    'else',
+    `  vault ${kind} enable -path=${path} ${type}`,
+    'fi',
+  ];
+}
+
+function subjectNamespace(serviceAccount: kplus.IServiceAccount): string | undefined {
+  const given = serviceAccount.toSubjectConfiguration().namespace;
+  if (given) return given;
+  try {
+    return Chart.of(serviceAccount).namespace;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Quotes a word for bash unless it needs none. */
+function shq(value: string): string {
+  return /^[A-Za-z0-9_.,:/@%+=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function checkHost(scope: Construct, field: string, value: string): string {
+  let ok = false;
+  try {
+    ok = new URL(value).protocol === 'https:';
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new Error(`${where(scope)}: '${field}' must be an https:// URL such as https://kubernetes.default.svc. The value passed is: ${JSON.stringify(value)}`);
+  return value;
+}
+
+function checkHostname(scope: Construct, field: string, value: string): string {
+  if (value.length > 253 || !/^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/.test(value)) {
+    throw new Error(`${where(scope)}: '${field}' must be a host name such as postgres.example.internal. The value passed is: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function checkVaultSegment(scope: Construct, field: string, value: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(value)) {
+    throw new Error(`${where(scope)}: '${field}' must be one Vault path segment (letters, digits, '_', '.' and '-'). The value passed is: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
