@@ -122,6 +122,8 @@ if (wanted('kustomize')) {
   } else {
     const script = dirs.map((d) => `kubectl kustomize dist/${d} >/dev/null`).join(' && ');
     results.kustomize = measure(`kubectl kustomize, ${dirs.length} folders (${dirs.join(', ')})`, 'sh', ['-c', script]);
+    const rendered = dirs.reduce((n, d) => n + (spawnSync('kubectl', ['kustomize', `dist/${d}`], { cwd: root, encoding: 'utf8' }).stdout.match(/^kind: /gm) ?? []).length, 0);
+    print('objects kustomize renders', String(rendered));
     if (results.synth) {
       print('ratio npm run synth / kubectl kustomize', `${(results.synth.time.median / results.kustomize.time.median).toFixed(2)}x (medians)`);
       print('ratio node build/main.js / kubectl kustomize', `${(results.app.time.median / results.kustomize.time.median).toFixed(2)}x (medians)`);
