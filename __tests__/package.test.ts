@@ -13,7 +13,7 @@ const version = (pkg: string): string => JSON.parse(fs.readFileSync(path.join(ro
 const CHART_JS = `
 const { App } = require('cdk8s');
 const kplus = require('cdk8s-plus-28');
-const { ExternalSecret, ManifestFile, renderApp, VaultSecretStore } = require('veza-secrets');
+const { ExternalSecret, ManifestFile, readRotationScript, renderApp, VaultSecretStore } = require('veza-secrets');
 
 const app = new App();
 const file = new ManifestFile(app, 'Shop', { path: 'shop/secrets.yaml', namespace: 'shop' });
@@ -29,7 +29,7 @@ new kplus.Deployment(file, 'Api', {
   }],
 });
 const files = renderApp(app);
-process.stdout.write(JSON.stringify({ files, synthYaml: app.synthYaml() }));
+process.stdout.write(JSON.stringify({ files, synthYaml: app.synthYaml(), rotationScript: readRotationScript() }));
 `;
 
 // The same from TypeScript: the package's types resolve through \`exports\` and \`types\`.
@@ -46,7 +46,7 @@ export { name, files };
 `;
 
 let work: string;
-let result: { files: { path: string; content: string }[]; synthYaml: string };
+let result: { files: { path: string; content: string }[]; synthYaml: string; rotationScript: string };
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-package-'));
@@ -75,7 +75,11 @@ afterAll(() => {
 test('the packed package holds the compiled library and its types, not the sources or the app', () => {
   const packed = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
   const paths: string[] = packed[0].files.map((f: { path: string }) => f.path);
-  expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/external-secrets.io.js']));
+  expect(paths).toEqual(expect.arrayContaining([
+    'package.json', 'README.md', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/external-secrets.io.js',
+    // Read at synth by SecretRotation (found upward from build/lib/eso/), and the command line.
+    'scripts/rotation/rotate-secrets.sh', 'bin/veza-secrets.js',
+  ]));
   expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
   expect(paths.filter((p) => p.startsWith('build/main') || p.startsWith('dist/') || p.startsWith('environments/'))).toEqual([]);
 });
@@ -89,6 +93,10 @@ test('a separate project installs the tarball and synthesizes the ExternalSecret
   expect(yaml).toMatch(/- name: JWT_SECRET\n\s+valueFrom:\n\s+secretKeyRef:\n\s+key: jwt-secret\n\s+name: veza-secrets\n/);
   // The plain cdk8s synthesis of the same app holds the same objects.
   expect(result.synthYaml).toContain('kind: ExternalSecret');
+});
+
+test('the installed package finds the rotation script it ships', () => {
+  expect(result.rotationScript).toBe(fs.readFileSync(path.join(root, 'scripts', 'rotation', 'rotate-secrets.sh'), 'utf8'));
 });
 
 test('the package types resolve in a TypeScript project', () => {

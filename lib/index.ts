@@ -3,4 +3,6 @@ export * from './eso';
 export * from './output';
 export * from './config/field-reader';
 export * from './control-plane';
+export * from './policy';
 export * from './veza';
+export * from './cli';

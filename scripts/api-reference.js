@@ -205,7 +205,9 @@ function generate(root) {
           for (const m of item.members) {
             const mdoc = m.doc || inheritedDoc(item, m);
             if (!mdoc && kind !== 'enum' && m.name !== 'constructor') missing.push(`${rel}: ${name}.${m.name} has no doc comment`);
-            if (kind === 'interface' && /^(readonly )?[A-Za-z0-9_]+\?:/.test(m.code) && !/@default/.test(mdoc)) {
+            // Props and options (what a caller passes) state what an omitted value means; data
+            // shapes (what is read or returned) need not.
+            if (kind === 'interface' && /(Props|Options)$/.test(name) && /^(readonly )?[A-Za-z0-9_]+\?:/.test(m.code) && !/@default/.test(mdoc)) {
               missing.push(`${rel}: ${name}.${m.name} is optional but has no @default`);
             }
             lines.push(`| \`${cell(m.name)}\` | \`${cell(m.code)}\` | ${cell(markdownDoc(mdoc).replace(/\n\n/g, ' '))} |`);

@@ -9,7 +9,7 @@ import {
   ExternalSecretSpecTargetDeletionPolicy,
 } from '../../imports/external-secrets.io';
 import { toGoDuration } from './go-duration';
-import { checkDnsSubdomain, checkSecretDataKey, where } from './names';
+import { checkDnsSubdomain, checkLabels, checkSecretDataKey, where } from './names';
 import { ISecretStore, SecretStoreKind } from './secret-store';
 
 /**
@@ -147,7 +147,7 @@ export class ExternalSecret extends Construct {
     this.creationPolicy = props.creationPolicy ?? CreationPolicy.OWNER;
     this.deletionPolicy = props.deletionPolicy ?? DeletionPolicy.RETAIN;
 
-    const interval = this.refreshInterval.toSeconds();
+    const interval = this.refreshInterval.toSeconds({ integral: false });
     if (!Number.isInteger(interval) || interval <= 0) {
       throw new Error(`${where(this)}: 'refreshInterval' must be a whole number of seconds above 0 (with 0 ESO never refreshes and force-sync does nothing). The value passed is: ${interval}s`);
     }
@@ -160,6 +160,9 @@ export class ExternalSecret extends Construct {
     if (props.store.kind === SecretStoreKind.SECRET_STORE && props.store.namespace !== this.namespace) {
       throw new Error(`${where(this)}: 'store' ${props.store.storeName} is a SecretStore of namespace ${JSON.stringify(props.store.namespace)}; an ExternalSecret in ${JSON.stringify(this.namespace)} cannot use it. Put both in one namespace or use a ClusterSecretStore.`);
     }
+
+    checkLabels(where(this), 'labels', props.labels);
+    checkLabels(where(this), 'targetLabels', props.targetLabels);
 
     this.apiObject = new ExternalSecretResource(this, 'Resource', {
       metadata: { name: this.name, labels: props.labels },

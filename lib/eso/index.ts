@@ -1,6 +1,7 @@
 // The generic ESO construct layer: any team can use it with its own catalog.
 export * from './go-duration';
 export * from './names';
+export * from './cron';
 export * from './secret-store';
 export * from './vault-secret-store';
 export * from './aws-secret-store';
@@ -13,3 +14,4 @@ export * from './external-secrets-operator';
 export * from './secret-template-file';
 export * from './vault-policy';
 export * from './vault-kubernetes-auth-integration';
+export * from './secret-rotation';

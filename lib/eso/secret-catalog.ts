@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { isCronExpression } from './cron';
 import { checkSecretDataKey } from './names';
 
 /** How a value is renewed. */
@@ -165,8 +166,6 @@ export class SecretCatalog<
   }
 }
 
-const CRON = /^(@(yearly|annually|monthly|weekly|daily|hourly))$|^(\S+\s+){4}\S+$/;
-
 function checkRotationClass(field: string, rotation: RotationClass): void {
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rotation.name)) {
     throw new Error(`SecretCatalog: '${field}.name' must be a DNS label. The value passed is: ${JSON.stringify(rotation.name)}`);
@@ -177,7 +176,7 @@ function checkRotationClass(field: string, rotation: RotationClass): void {
   if (rotation.method === RotationMethod.GENERATE && rotation.schedule === undefined) {
     throw new Error(`SecretCatalog: '${field}' (${rotation.name}) is generated on a schedule but has no 'schedule'.`);
   }
-  if (rotation.schedule !== undefined && !CRON.test(rotation.schedule.trim())) {
+  if (rotation.schedule !== undefined && !isCronExpression(rotation.schedule)) {
     throw new Error(`SecretCatalog: '${field}.schedule' must be a cron expression of five fields such as '0 3 1 */3 *'. The value passed is: ${JSON.stringify(rotation.schedule)}`);
   }
 }

@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterSecretStore, ClusterSecretStoreSpec, SecretStore, SecretStoreSpec, SecretStoreSpecProvider } from '../../imports/external-secrets.io';
-import { checkDnsLabel, checkDnsSubdomain, where } from './names';
+import { checkDnsLabel, checkDnsSubdomain, checkLabels, where } from './names';
 
 /** The two kinds of store ESO serves. */
 export enum SecretStoreKind {
@@ -125,6 +125,7 @@ export abstract class SecretStoreBase extends Construct implements ISecretStore 
       throw new Error(`${where(this)}: 'allowedNamespaces' applies to a ClusterSecretStore only; set 'clusterWide: true' or remove it. The value passed is: ${JSON.stringify(props.allowedNamespaces)}`);
     }
     for (const ns of props.allowedNamespaces ?? []) checkDnsLabel(where(this), 'allowedNamespaces', ns);
+    checkLabels(where(this), 'labels', props.labels);
   }
 
   /** Emits the store: called by each provider's constructor once its provider block is built. */

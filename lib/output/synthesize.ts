@@ -95,10 +95,13 @@ export function replaceDirectory(outdir: string, files: RenderedFile[]): void {
   fs.mkdirSync(parent, { recursive: true });
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.staging-`));
   try {
+    // mkdtemp makes a private folder and the umask trims modes: set them, so every machine writes the same.
+    fs.chmodSync(staging, 0o755);
     for (const file of files) {
       const full = path.join(staging, file.path);
       fs.mkdirSync(path.dirname(full), { recursive: true });
-      fs.writeFileSync(full, file.content, { mode: file.executable ? 0o755 : 0o644 });
+      fs.writeFileSync(full, file.content);
+      fs.chmodSync(full, file.executable ? 0o755 : 0o644);
     }
     if (fs.existsSync(target)) {
       const old = `${staging}.old`;

@@ -163,6 +163,9 @@ export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig 
   const name = root.required('name', text(`the file's own name, ${JSON.stringify(expectedName)}`, undefined, (v) => v === expectedName && dnsLabel.parse(v) !== undefined));
   const env = name ?? expectedName;
   const namespace = root.optional('namespace', dnsLabel, `veza-${env}`);
+  if (namespace && !new RegExp(`(^|-)${env}(-|$)`).test(namespace)) {
+    root.fail('namespace', namespace, `a namespace of this environment, holding ${JSON.stringify(env)} such as ${JSON.stringify(`veza-${env}`)}`);
+  }
   const production = env !== 'development';
   const provider = root.required('provider', oneOf(PROVIDERS));
 
@@ -173,10 +176,13 @@ export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig 
     deletionPolicy: es.optional('deletionPolicy', DELETION, DeletionPolicy.RETAIN),
   };
   es?.finish();
-  if (externalSecret && production && externalSecret.deletionPolicy !== DeletionPolicy.RETAIN) {
+  if (externalSecret?.deletionPolicy !== undefined && production && externalSecret.deletionPolicy !== DeletionPolicy.RETAIN) {
     es!.fail('deletionPolicy', externalSecret.deletionPolicy, `Retain outside development (the live Secret must never be dropped because a provider entry went missing)`);
   }
-  if (externalSecret?.deletionPolicy === DeletionPolicy.DELETE && ![CreationPolicy.OWNER, CreationPolicy.ORPHAN].includes(externalSecret.creationPolicy)) {
+  if (externalSecret?.creationPolicy !== undefined && production && externalSecret.creationPolicy !== CreationPolicy.ORPHAN) {
+    es!.fail('creationPolicy', externalSecret.creationPolicy, `Orphan outside development (deleting the ExternalSecret, by a prune or a provider switch, must not delete the live Secret)`);
+  }
+  if (externalSecret?.deletionPolicy === DeletionPolicy.DELETE && externalSecret.creationPolicy !== undefined && ![CreationPolicy.OWNER, CreationPolicy.ORPHAN].includes(externalSecret.creationPolicy)) {
     es!.fail('creationPolicy', externalSecret.creationPolicy, 'Owner or Orphan with deletionPolicy Delete (ESO rejects the others)');
   }
 
@@ -184,7 +190,7 @@ export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig 
   const vault = providers && readVault(providers, env, production);
   const aws = providers && readAws(providers, env);
   const gcp = providers && readGcp(providers, env);
-  const azure = providers && readAzure(providers);
+  const azure = providers && readAzure(providers, env);
   providers?.finish();
   root.finish();
 
@@ -271,6 +277,9 @@ function readAws(providers: FieldReader, env: string): AwsConfig | undefined {
     const method = a.required('method', oneOf(['irsa', 'access-keys'] as const));
     if (method === 'irsa') {
       auth = { method, roleArn: a.optional('roleArn', text('an IAM role ARN such as arn:aws:iam::123456789012:role/name', /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/)) };
+      if (auth.roleArn && !new RegExp(`:role/(.*[^a-z0-9])?${env}([^a-z0-9]|$)`).test(auth.roleArn)) {
+        a.fail('roleArn', auth.roleArn, `a role of this environment, its name holding ${JSON.stringify(env)} such as arn:aws:iam::123456789012:role/veza-${env}-external-secrets`);
+      }
     } else if (method === 'access-keys') {
       const accessKeyId = readSecretKeyRef(a, 'accessKeyId');
       const secretAccessKey = readSecretKeyRef(a, 'secretAccessKey');
@@ -297,6 +306,9 @@ function readGcp(providers: FieldReader, env: string): GcpConfig | undefined {
     const method = a.required('method', oneOf(['workload-identity', 'service-account-key'] as const));
     if (method === 'workload-identity') {
       auth = { method, gcpServiceAccount: a.optional('gcpServiceAccount', text('a Google service account email such as name@project.iam.gserviceaccount.com', /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[-a-z0-9.]+\.iam\.gserviceaccount\.com$/)) };
+      if (projectId && auth.gcpServiceAccount && !auth.gcpServiceAccount.endsWith(`@${projectId}.iam.gserviceaccount.com`)) {
+        a.fail('gcpServiceAccount', auth.gcpServiceAccount, `an account of this environment's project, name@${projectId}.iam.gserviceaccount.com`);
+      }
     } else if (method === 'service-account-key') {
       const key = readSecretKeyRef(a, 'key');
       auth = key && { method, key };
@@ -307,10 +319,13 @@ function readGcp(providers: FieldReader, env: string): GcpConfig | undefined {
   return projectId && auth ? { projectId, namePrefix, auth } : undefined;
 }
 
-function readAzure(providers: FieldReader): AzureConfig | undefined {
+function readAzure(providers: FieldReader, env: string): AzureConfig | undefined {
   const r = providers.object('azure');
   if (!r) return undefined;
   const vaultUrl = r.required('vaultUrl', text('a Key Vault URL such as https://veza-production.vault.azure.net', /^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)\/?$/i));
+  if (vaultUrl && !new RegExp(`^https://([a-z0-9]+-)*${env}(-[a-z0-9]+)*\\.`, 'i').test(vaultUrl)) {
+    r.fail('vaultUrl', vaultUrl, `a Key Vault of this environment, its name holding ${JSON.stringify(env)} such as https://veza-${env}.vault.azure.net (a store must not read another environment's secrets)`);
+  }
   const tenantId = r.optional('tenantId', UUID);
   const namePrefix = r.optional('namePrefix', text("letters, digits and '-' such as veza-", /^[A-Za-z0-9-]*$/), 'veza-');
   const a = r.object('auth');

@@ -7,3 +7,7 @@ export * from './veza-cluster';
 export * from './veza-app';
 export * from './veza-consumers';
 export * from './vault-integration';
+export * from './rotation';
+export * from './environment-readme';
+export * from './runbook';
+export * from './gitops';

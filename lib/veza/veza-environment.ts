@@ -8,13 +8,17 @@ import { ISecretStore, SecretKeyReference } from '../eso/secret-store';
 import { SecretTemplateFile } from '../eso/secret-template-file';
 import { VaultKubernetesAuthIntegration } from '../eso/vault-kubernetes-auth-integration';
 import { VaultAuth, VaultSecretStore } from '../eso/vault-secret-store';
+import { checkCronJobName, where } from '../eso/names';
 import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
 import { toYaml } from '../output/synthesize';
 import { VezaCatalog } from './catalog';
+import { EnvironmentReadme } from './environment-readme';
 import { VezaConsumers } from './veza-consumers';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
 import { addVaultIntegration } from './vault-integration';
+import { addVezaRotation } from './rotation';
+import { SecretRotation } from '../eso/secret-rotation';
 
 /** Props of {@link VezaEnvironment}. */
 export interface VezaEnvironmentProps {
@@ -63,10 +67,14 @@ export class VezaEnvironment extends Construct {
   public readonly namespace: kplus.Namespace;
   /** Every provider's store and ExternalSecret, the active one first. */
   public readonly providers: ProviderSecrets[];
+  /** `dist/<env>/README.md`; others add runbook sections with `readme.addSection`. */
+  public readonly readme: EnvironmentReadme;
   /** The services' accounts, `secrets-reader`, and the typed view workloads consume `veza-secrets` through. */
   public readonly consumers: VezaConsumers;
   /** Both sides of Vault's Kubernetes auth for the Vault store, when it uses Kubernetes auth. */
   public readonly vaultIntegration?: VaultKubernetesAuthIntegration;
+  /** The rotation CronJobs (`<env>/secrets-rotation.yaml`), when the active provider is Vault. */
+  public readonly rotation?: SecretRotation;
 
   public constructor(scope: Construct, id: string, props: VezaEnvironmentProps) {
     super(scope, id);
@@ -109,6 +117,19 @@ export class VezaEnvironment extends Construct {
       return { provider, store, externalSecret, active };
     });
 
+    // Guardrails: what the environment file cannot show on its own.
+    for (const { store } of this.providers) {
+      if (!new RegExp(`(^|[^a-z0-9])${config.name}([^a-z0-9]|$)`).test(store.location)) {
+        throw new Error(`${where(store)}: 'location' is ${JSON.stringify(store.location)}; allowed: a location of environment ${JSON.stringify(config.name)} (a store must not read another environment's secrets)`);
+      }
+      if (config.production && store instanceof VaultSecretStore && !store.server.startsWith('https://')) {
+        throw new Error(`${where(store)}: 'server' is ${JSON.stringify(store.server)}; allowed: an https:// URL (TLS is required outside development)`);
+      }
+    }
+    for (const rotation of props.catalog.rotationClasses.filter((r) => r.schedule !== undefined)) {
+      checkCronJobName(where(this), `rotation class ${rotation.name}: CronJob name`, `secrets-rotation-${rotation.name}`);
+    }
+
     this.consumers = new VezaConsumers(this.applied, 'Consumers', {
       environment: config.name,
       namespace: config.namespace,
@@ -132,11 +153,17 @@ export class VezaEnvironment extends Construct {
       this.vaultIntegration = addVaultIntegration(vaultStore, config, props.catalog, labels);
     }
 
+    // docs/rotation.md: the catalog's generated secrets rotate on their class's schedule.
+    this.rotation = addVezaRotation(this.applied, config, props.catalog, this.active.externalSecret, labels);
+
     // Kustomize (and Argo CD, Flux) apply exactly the files listed here, in this order.
     new TextFile(this, 'Kustomization', {
       path: `${config.name}/${LAYOUT.kustomizationFile}`,
       content: () => kustomization(config.name, manifestFilesOf(this.applied).map((f) => f.path)),
     });
+
+    // dist/<env>/README.md: inventory, flow diagram and runbooks, rendered from the constructs above.
+    this.readme = new EnvironmentReadme(this, 'Readme', { environment: this, catalog: props.catalog });
   }
 
   /** The provider the applied folder uses. */

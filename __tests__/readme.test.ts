@@ -1,0 +1,212 @@
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { Duration } from 'cdk8s';
+import { EnvironmentReadme, flowDiagram, loadEnvironments, renderApp, renderMermaid, renderVeza, SecretCatalog, RotationMethod, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib';
+
+interface ParsedFlowchart {
+  type: string;
+  nodes: { id: string; label: string }[];
+  edges: { from: string; to: string; label: string; dotted: boolean }[];
+  error?: string;
+}
+
+/** Parses diagrams with Mermaid's own parser (an ES module, so run by node: support/parse-mermaid.mjs). */
+function parseMermaid(texts: string[]): ParsedFlowchart[] {
+  const out = execFileSync(process.execPath, [path.join(__dirname, 'support', 'parse-mermaid.mjs')], { input: JSON.stringify(texts) });
+  return JSON.parse(out.toString());
+}
+
+/** The body of the first mermaid block of a Markdown text. */
+function mermaidBlock(markdown: string): string {
+  const m = /^```mermaid\n([\s\S]*?)^```$/m.exec(markdown);
+  if (!m) throw new Error('no mermaid block');
+  return m[1];
+}
+
+const root = path.join(__dirname, '..');
+const files = renderVeza(path.join(root, 'environments'));
+const ENVS = ['development', 'staging', 'production'];
+
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec?: any;
+}
+
+/** Every object GitOps applies for `env`: the files its kustomization.yaml lists. */
+function appliedObjects(env: string): K8sObject[] {
+  const kustomization = yaml.load(files.find((f) => f.path === `${env}/kustomization.yaml`)!.content) as { resources: string[] };
+  return kustomization.resources.flatMap((r) => yaml.loadAll(files.find((f) => f.path === `${env}/${r}`)!.content) as K8sObject[]);
+}
+
+function readme(env: string): string {
+  return files.find((f) => f.path === `${env}/README.md`)!.content;
+}
+
+// The README of production on AWS with a one-key catalog: it must follow the constructs.
+const [production] = loadEnvironments(path.join(root, 'environments')).filter((e) => e.name === 'production');
+const ONE_KEY_CATALOG: VezaCatalog = SecretCatalog.define({
+  services: ['veza-backend-api', 'veza-stream-server'],
+  secrets: {
+    'jwt-secret': {
+      description: 'JWT',
+      placeholder: 'X',
+      consumers: ['veza-stream-server'],
+      rotation: { name: 'weekly', method: RotationMethod.GENERATE, interval: Duration.days(7), schedule: '0 1 * * 1', description: 'weekly' },
+    },
+  },
+}) as unknown as VezaCatalog;
+const awsReadme = renderApp(new VezaApp({ environments: [{ ...production, provider: 'aws' }], catalog: ONE_KEY_CATALOG }))
+  .find((f) => f.path === 'production/README.md')!.content;
+const escaped = renderMermaid({
+  nodes: [{ id: 'a', kind: 'Secret', name: 'a', label: 'say "hi" (end)' }, { id: 'end_', kind: 'Secret', name: 'b', label: 'b' }],
+  edges: [{ from: 'a', to: 'end_', label: 'x|y' }],
+});
+// Mermaid is slow to load: every diagram of this file is parsed by one node process.
+const [envCharts, [awsChart, escapedChart, unquotedChart, keywordChart]] = ((all) => [all.slice(0, ENVS.length), all.slice(ENVS.length)])(parseMermaid([
+  ...ENVS.map((env) => mermaidBlock(readme(env))),
+  mermaidBlock(awsReadme),
+  escaped,
+  'flowchart LR\n  a[say "hi" (end)]\n',
+  'flowchart LR\n  end["x"]\n',
+]));
+
+describe.each(ENVS)('dist/%s/README.md', (env) => {
+  const objects = appliedObjects(env);
+  const chart = envCharts[ENVS.indexOf(env)];
+  const node = (id: string) => chart.nodes.find((n) => n.id === id)!;
+
+  test("the Mermaid block parses with Mermaid's parser as a flowchart", () => {
+    expect(chart.error).toBeUndefined();
+    expect(chart.type).toBe('flowchart-v2');
+    expect(mermaidBlock(readme(env)).startsWith('flowchart LR\n')).toBe(true);
+    expect(chart.nodes.length).toBeGreaterThanOrEqual(6);
+  });
+
+  test("the diagram's store, ExternalSecret and Secret are the synthesized objects", () => {
+    const stores = objects.filter((o) => o.kind === 'SecretStore' || o.kind === 'ClusterSecretStore');
+    const externalSecrets = objects.filter((o) => o.kind === 'ExternalSecret');
+    expect(stores).toHaveLength(1);
+    expect(externalSecrets).toHaveLength(1);
+    const [store] = stores;
+    const [es] = externalSecrets;
+    expect(node('store').label).toBe(`${store.kind} ${store.metadata.name}`);
+    expect(es.spec.secretStoreRef).toEqual({ kind: store.kind, name: store.metadata.name });
+    expect(node('externalsecret').label).toBe(`ExternalSecret ${es.metadata.name}<br/>refresh every ${es.spec.refreshInterval}`);
+    expect(node('secret').label).toBe(`Secret ${es.spec.target.name}<br/>${es.spec.data.length} keys`);
+    // The provider node names where the store reads: Vault's KV mount and the ExternalSecret's path.
+    const vault = store.spec.provider.vault;
+    expect(vault).toBeDefined();
+    expect(node('provider').label).toBe(`HashiCorp Vault<br/>${vault.path}/${es.spec.data[0].remoteRef.key}`);
+  });
+
+  test('the edges are provider -> store -> ExternalSecret -> Secret -> each consuming Deployment', () => {
+    const es = objects.find((o) => o.kind === 'ExternalSecret')!;
+    const keys: string[] = es.spec.data.map((d: { secretKey: string }) => d.secretKey);
+    const consumers = VEZA_CATALOG.services.filter((s) => keys.some((k) => VEZA_CATALOG.has(k) && (VEZA_CATALOG.entry(k).consumers as readonly string[]).includes(s)));
+    const solid = chart.edges.filter((e) => !e.dotted).map((e) => `${e.from}->${e.to}`);
+    expect(solid).toEqual([
+      'provider->store',
+      'store->externalsecret',
+      'externalsecret->secret',
+      ...consumers.map((c) => `secret->deploy_${c.replace(/-/g, '_')}`),
+    ]);
+    for (const c of consumers) {
+      expect(node(`deploy_${c.replace(/-/g, '_')}`).label).toBe(`Deployment ${c}`);
+      const edge = chart.edges.find((e) => e.to === `deploy_${c.replace(/-/g, '_')}`)!;
+      expect(edge.label!.split(', ')).toEqual(keys.filter((k) => (VEZA_CATALOG.entry(k as never).consumers as readonly string[]).includes(c)));
+    }
+    // Once Deployments are synthesized into the environment, every workload node must be one of them.
+    const deployments = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
+    if (deployments.length > 0) expect(deployments).toEqual(expect.arrayContaining(consumers));
+  });
+
+  test('the permission commands name the accounts rbac.yaml binds to secrets-reader', () => {
+    const text = readme(env);
+    const ns = objects.find((o) => o.kind === 'Namespace')!.metadata.name;
+    const binding = objects.find((o) => o.kind === 'RoleBinding' && o.metadata.name === 'secrets-reader') as K8sObject & { subjects: { kind: string; name: string }[] };
+    const accounts = [...text.matchAll(/--as=system:serviceaccount:([^:]+):(\S+)/g)].map((m) => `${m[1]}/${m[2]}`);
+    expect(accounts.length).toBeGreaterThan(0);
+    expect(accounts).toEqual(binding.subjects.filter((s) => s.kind === 'ServiceAccount').map((s) => `${ns}/${s.name}`));
+    for (const a of accounts) {
+      expect(objects.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === a.split('/')[1])).toBe(true);
+    }
+  });
+
+  test('the inventory has one row per key of the ExternalSecret, with its remote name', () => {
+    const es = objects.find((o) => o.kind === 'ExternalSecret')!;
+    const rows = readme(env).split('\n').filter((l) => l.startsWith('| `'));
+    expect(rows.map((r) => r.split(' | ')[0].replace('| ', ''))).toEqual(es.spec.data.map((d: { secretKey: string }) => `\`${d.secretKey}\``));
+    for (const d of es.spec.data) {
+      const row = rows.find((r) => r.startsWith(`| \`${d.secretKey}\` `))!;
+      expect(row).toContain(`| \`${d.remoteRef.key}\` property \`${d.remoteRef.property}\` |`);
+      expect(row).toContain(`| ${es.spec.refreshInterval} |`);
+    }
+  });
+
+  test("the troubleshooting commands use this environment's names", () => {
+    const text = readme(env);
+    const ns = objects.find((o) => o.kind === 'Namespace')!.metadata.name;
+    expect(text).toContain(`kubectl describe externalsecret veza-secrets -n ${ns}\n`);
+    expect(text).toContain('kubectl logs -n external-secrets-system deployment/external-secrets\n');
+    expect(text).toContain(`kubectl describe secretstore vault-store -n ${ns}\n`);
+    expect(text).toContain(`kubectl get secret veza-secrets -n ${ns}\n`);
+    expect(text).toContain(`kubectl describe serviceaccount veza-backend-api -n ${ns}\n`);
+    expect(text).toContain(`kubectl rollout restart deployment/veza-backend-api -n ${ns}\n`);
+    // Every namespace named in a command is this environment's.
+    const namespaces = new Set([...text.matchAll(/ -n (\S+)/g)].map((m) => m[1]));
+    expect([...namespaces].sort()).toEqual(['argocd', 'external-secrets-system', 'flux-system', ns].sort());
+  });
+
+  test('the GitOps section names the Application and Kustomization that deploy this environment', () => {
+    const text = readme(env);
+    const app = yaml.load(files.find((f) => f.path === `gitops/argocd/apps/veza-secrets-${env}.yaml`)!.content) as K8sObject;
+    const kustomization = yaml.load(files.find((f) => f.path === `gitops/flux/veza/veza-secrets-${env}.yaml`)!.content) as K8sObject;
+    expect(app.spec.source.path).toBe(`dist/${env}`);
+    expect(kustomization.spec.path).toBe(`./dist/${env}`);
+    expect(text).toContain(`kubectl get application ${app.metadata.name} -n ${app.metadata.namespace}\n`);
+    expect(text).toContain(`flux reconcile kustomization ${kustomization.metadata.name} -n ${kustomization.metadata.namespace} --with-source\n`);
+  });
+});
+
+test('the README follows the active provider and the catalog, not fixed strings', () => {
+  const chart = awsChart;
+  const text = awsReadme;
+  expect(chart.error).toBeUndefined();
+  expect(chart.nodes.map((n) => n.id)).toEqual(['provider', 'operator', 'store', 'externalsecret', 'secret', 'deploy_veza_stream_server']);
+  expect(chart.nodes[0].label).toBe('AWS<br/>aws:SecretsManager:eu-west-3:veza/production/');
+  expect(chart.nodes[2].label).toBe('SecretStore aws-store');
+  expect(text).toContain('| `jwt-secret` | aws | `veza/production/jwt-secret` | `veza-secrets` | `veza-stream-server` | 1h | `weekly` | every 7 days: CronJob `secrets-rotation-weekly` at `0 1 * * 1` |');
+  expect(text).toContain('kubectl describe secretstore aws-store -n veza-production\n');
+  expect(text).not.toContain('veza-backend-api');
+});
+
+test('renderMermaid quotes labels and escapes double quotes; Mermaid rejects what it must', () => {
+  expect(escaped).toBe('flowchart LR\n  a["say #quot;hi#quot; (end)"]\n  end_["b"]\n  a -->|"x|y"| end_\n');
+  expect(escapedChart.error).toBeUndefined();
+  expect(escapedChart.edges).toEqual([{ from: 'a', to: 'end_', label: 'x|y', dotted: false }]);
+  // The parser can fail: an unquoted label with quotes and parentheses, a keyword as an id.
+  expect(unquotedChart.error).toMatch(/^Parse error on line 2/);
+  expect(keywordChart.error).toMatch(/^Parse error on line 2/);
+});
+
+test('without GitOps wiring the README has no GitOps section; addSection refuses a duplicate title', () => {
+  const env = new VezaApp({ environments: [production] }).environments[0];
+  expect(env.readme.file.render()).not.toContain('### GitOps');
+  const section = env.readme.addSection({ title: 'Extra', commands: [{ why: 'w', command: 'c' }] });
+  expect(section.title).toBe('Extra');
+  expect(env.readme.file.render()).toContain('### Extra\n\n```sh\n# w\nc\n```\n');
+  expect(() => env.readme.addSection({ title: 'Extra', commands: [] })).toThrow('[production/Readme]: a section titled "Extra" is already in the README.');
+});
+
+test('EnvironmentReadme: path defaults to <env>/README.md and can be set', () => {
+  const env = new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')).filter((e) => e.name === 'staging') }).environments[0];
+  const defaulted = env.node.findChild('Readme') as EnvironmentReadme;
+  expect(defaulted.file.path).toBe('staging/README.md');
+  const custom = new EnvironmentReadme(env, 'Other', { environment: env, catalog: VEZA_CATALOG, path: 'docs/staging.md' });
+  expect(custom.file.path).toBe('docs/staging.md');
+  expect(custom.file.render()).toBe(defaulted.file.render());
+  expect(flowDiagram(env, VEZA_CATALOG).nodes.map((n) => n.kind)).toEqual(['Provider', 'Operator', 'SecretStore', 'ExternalSecret', 'Secret', 'Deployment', 'Deployment']);
+});

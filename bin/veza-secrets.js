@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The veza-secrets command line. Runs the compiled library: `npm run build` first in a checkout.
+'use strict';
+let cli;
+try {
+  cli = require('../build/lib/cli');
+} catch (e) {
+  if (e && e.code === 'MODULE_NOT_FOUND') {
+    process.stderr.write('veza-secrets: build/ is missing; run `npm run build` first.\n');
+    process.exit(2);
+  }
+  throw e;
+}
+process.exitCode = cli.runCli(process.argv.slice(2), cli.processIo(process.env.VEZA_PROJECT_DIR ?? process.cwd()));

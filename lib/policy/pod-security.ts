@@ -1,0 +1,169 @@
+import { KubeObject, PolicyRule } from './policy';
+
+/** A pod template found in an object, with the path that leads to it. */
+export interface PodTemplate {
+  /** Where the pod spec is in the object: `spec.jobTemplate.spec.template.spec`. */
+  readonly path: string;
+  /** The pod spec. */
+  readonly spec: PodSpec;
+}
+
+/** The loose shape of a pod spec, as the rules read it. */
+export interface PodSpec {
+  /** `hostNetwork`: refused by Pod Security 'baseline'. */
+  readonly hostNetwork?: boolean;
+  /** `hostPID`: refused by Pod Security 'baseline'. */
+  readonly hostPID?: boolean;
+  /** `hostIPC`: refused by Pod Security 'baseline'. */
+  readonly hostIPC?: boolean;
+  /** `automountServiceAccountToken`: scanners want it false. */
+  readonly automountServiceAccountToken?: boolean;
+  /** The pod's security context. */
+  readonly securityContext?: SecurityContext;
+  /** The volumes; a `hostPath` one is refused. */
+  readonly volumes?: { readonly name?: string; readonly hostPath?: unknown }[];
+  /** The containers. */
+  readonly containers?: Container[];
+  /** The init containers, checked like the containers. */
+  readonly initContainers?: Container[];
+  /** The ephemeral containers, checked like the containers. */
+  readonly ephemeralContainers?: Container[];
+}
+
+interface SecurityContext {
+  readonly runAsNonRoot?: boolean;
+  readonly runAsUser?: number;
+  readonly privileged?: boolean;
+  readonly allowPrivilegeEscalation?: boolean;
+  readonly readOnlyRootFilesystem?: boolean;
+  readonly capabilities?: { readonly drop?: string[]; readonly add?: string[] };
+  readonly seccompProfile?: { readonly type?: string };
+}
+
+/** The loose shape of a container. */
+export interface Container {
+  /** The container's name, for messages. */
+  readonly name?: string;
+  /** The image: pinned by tag or digest, never `latest`. */
+  readonly image?: string;
+  /** The container's security context. */
+  readonly securityContext?: SecurityContext;
+  /** The ports; a `hostPort` is refused. */
+  readonly ports?: { readonly hostPort?: number }[];
+  /** Requests and limits: both required. */
+  readonly resources?: { readonly requests?: Record<string, unknown>; readonly limits?: Record<string, unknown> };
+}
+
+/** Every pod template of an object: Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob. */
+export function podTemplatesOf(doc: KubeObject): PodTemplate[] {
+  const spec = doc.spec as Record<string, any> | undefined;
+  if (!spec) return [];
+  switch (doc.kind) {
+    case 'Pod':
+      return [{ path: 'spec', spec }];
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'ReplicaSet':
+    case 'Job':
+      return spec.template?.spec ? [{ path: 'spec.template.spec', spec: spec.template.spec }] : [];
+    case 'CronJob':
+      return spec.jobTemplate?.spec?.template?.spec ? [{ path: 'spec.jobTemplate.spec.template.spec', spec: spec.jobTemplate.spec.template.spec }] : [];
+    default:
+      return [];
+  }
+}
+
+/** Every container of a pod spec, with the field that holds it. */
+export function containersOf(spec: PodSpec): { field: string; container: Container }[] {
+  return (['initContainers', 'containers', 'ephemeralContainers'] as const).flatMap((field) =>
+    (spec[field] ?? []).map((container) => ({ field, container })));
+}
+
+const SECCOMP = ['RuntimeDefault', 'Localhost'];
+
+/**
+ * Pod Security Standards 'restricted', plus what the namespace label cannot enforce:
+ * a read-only root filesystem and no service-account token mounted.
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+ */
+export const podSecurityRestricted: PolicyRule = {
+  name: 'pod-security-restricted',
+  description: "Every pod template passes Pod Security 'restricted', with readOnlyRootFilesystem and automountServiceAccountToken false.",
+  check: ({ doc }) => podTemplatesOf(doc).flatMap(({ path, spec }) => {
+    const problems: string[] = [];
+    for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
+      if (spec[field] === true) problems.push(`'${path}.${field}' is true; allowed: false or unset`);
+    }
+    if (spec.automountServiceAccountToken !== false) {
+      problems.push(`'${path}.automountServiceAccountToken' is ${String(spec.automountServiceAccountToken ?? 'unset')}; allowed: false (mount a projected token where the API is called)`);
+    }
+    for (const volume of spec.volumes ?? []) {
+      if (volume.hostPath !== undefined) problems.push(`'${path}.volumes' holds hostPath volume ${JSON.stringify(volume.name ?? '')}; allowed: no hostPath volume`);
+    }
+    const pod = spec.securityContext ?? {};
+    if (pod.runAsUser === 0) problems.push(`'${path}.securityContext.runAsUser' is 0; allowed: a non-zero user`);
+    for (const { field, container } of containersOf(spec)) {
+      const at = `${path}.${field}[${JSON.stringify(container.name ?? '')}]`;
+      const sc = container.securityContext ?? {};
+      if ((sc.runAsNonRoot ?? pod.runAsNonRoot) !== true) problems.push(`'${at}.securityContext.runAsNonRoot' is ${String(sc.runAsNonRoot ?? pod.runAsNonRoot ?? 'unset')}; allowed: true (on the container or the pod)`);
+      if (sc.runAsUser === 0) problems.push(`'${at}.securityContext.runAsUser' is 0; allowed: a non-zero user`);
+      if (sc.privileged === true) problems.push(`'${at}.securityContext.privileged' is true; allowed: false or unset`);
+      if (sc.allowPrivilegeEscalation !== false) problems.push(`'${at}.securityContext.allowPrivilegeEscalation' is ${String(sc.allowPrivilegeEscalation ?? 'unset')}; allowed: false`);
+      if (!(sc.capabilities?.drop ?? []).includes('ALL')) problems.push(`'${at}.securityContext.capabilities.drop' is ${JSON.stringify(sc.capabilities?.drop ?? [])}; allowed: a list holding ALL`);
+      const added = (sc.capabilities?.add ?? []).filter((c) => c !== 'NET_BIND_SERVICE');
+      if (added.length > 0) problems.push(`'${at}.securityContext.capabilities.add' is ${JSON.stringify(sc.capabilities?.add)}; allowed: NET_BIND_SERVICE only`);
+      const seccomp = sc.seccompProfile?.type ?? pod.seccompProfile?.type;
+      if (!seccomp || !SECCOMP.includes(seccomp)) problems.push(`'${at}.securityContext.seccompProfile.type' is ${seccomp ? JSON.stringify(seccomp) : 'unset'}; allowed: RuntimeDefault or Localhost (on the container or the pod)`);
+      if (sc.readOnlyRootFilesystem !== true) problems.push(`'${at}.securityContext.readOnlyRootFilesystem' is ${String(sc.readOnlyRootFilesystem ?? 'unset')}; allowed: true`);
+      for (const port of container.ports ?? []) {
+        if (port.hostPort !== undefined && port.hostPort !== 0) problems.push(`'${at}.ports' uses hostPort ${port.hostPort}; allowed: no host port`);
+      }
+    }
+    return problems;
+  }),
+};
+
+/** Requests and limits on every container, so one pod cannot starve the node. */
+export const containerResources: PolicyRule = {
+  name: 'container-resources',
+  description: 'Every container of every pod template sets cpu and memory requests and a memory limit.',
+  check: ({ doc }) => podTemplatesOf(doc).flatMap(({ path, spec }) => containersOf(spec).flatMap(({ field, container }) => {
+    const at = `${path}.${field}[${JSON.stringify(container.name ?? '')}].resources`;
+    const problems: string[] = [];
+    for (const [kind, resource] of [['requests', 'cpu'], ['requests', 'memory'], ['limits', 'memory']] as const) {
+      if (container.resources?.[kind]?.[resource] === undefined) problems.push(`'${at}.${kind}.${resource}' is unset; allowed: a quantity such as ${resource === 'cpu' ? '50m' : '64Mi'}`);
+    }
+    return problems;
+  })),
+};
+
+/** Images by tag or digest, never `latest` or untagged: what runs is what was reviewed. */
+export const pinnedImages: PolicyRule = {
+  name: 'pinned-images',
+  description: 'Every container image names a tag or a digest, never latest or nothing.',
+  check: ({ doc }) => podTemplatesOf(doc).flatMap(({ path, spec }) => containersOf(spec).flatMap(({ field, container }) => {
+    const image = container.image ?? '';
+    return isPinned(image) ? [] : [`'${path}.${field}[${JSON.stringify(container.name ?? '')}].image' is ${JSON.stringify(image)}; allowed: an image with a tag other than latest, or a digest (name@sha256:...)`];
+  })),
+};
+
+/** Whether an image reference has a digest, or a tag other than `latest`. */
+export function isPinned(image: string): boolean {
+  if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
+  const lastPart = image.slice(image.lastIndexOf('/') + 1);
+  const colon = lastPart.lastIndexOf(':');
+  if (colon < 0) return false;
+  const tag = lastPart.slice(colon + 1);
+  return tag !== '' && tag !== 'latest';
+}
+
+/** CronJob names of at most 52 characters: the controller appends 11 for each Job's name. */
+export const cronJobNameLength: PolicyRule = {
+  name: 'cronjob-name-length',
+  description: 'Every CronJob name has at most 52 characters (its Jobs add an 11-character suffix to a 63-character limit).',
+  check: ({ doc }) => {
+    const name = doc.metadata?.name ?? '';
+    return doc.kind === 'CronJob' && name.length > 52 ? [`'metadata.name' is ${JSON.stringify(name)} (${name.length} characters); allowed: at most 52 characters`] : [];
+  },
+};

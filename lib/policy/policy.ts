@@ -1,0 +1,234 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import * as yaml from 'js-yaml';
+import { RenderedFile, SynthError } from '../output/synthesize';
+
+/** The annotation that exempts an object from rules on purpose: `veza.io/policy-exempt: pinned-images, ...`. */
+export const POLICY_EXEMPT_ANNOTATION = 'veza.io/policy-exempt';
+/** The annotation that says why; printed at every synth. An exemption without it is a violation. */
+export const POLICY_EXEMPT_REASON_ANNOTATION = 'veza.io/policy-exempt-reason';
+
+/** A Kubernetes object about to be written, as parsed back from its rendered file. */
+export interface PolicyObject {
+  /** The file's path below the output folder: `production/rbac.yaml`. */
+  readonly file: string;
+  /** The parsed object. */
+  readonly doc: KubeObject;
+  /** The environment whose folder holds the file (`production` for `alternatives/production/...`); undefined for `cluster/`. */
+  readonly environment?: string;
+  /** The set of files applied together: `production`, `alternatives/production`, `cluster`. */
+  readonly unit: string;
+}
+
+/** The loose shape of a Kubernetes object, as policy rules read it. */
+export interface KubeObject {
+  /** `apiVersion`, when the object has one. */
+  readonly apiVersion?: string;
+  /** `kind`, when the object has one. */
+  readonly kind?: string;
+  /** `metadata`: what the rules read of it are the name, namespace and annotations. */
+  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly annotations?: Record<string, string>; readonly [k: string]: unknown };
+  /** Every other field (`spec`, `data`, `rules`, ...), unchecked until a rule reads it. */
+  readonly [k: string]: unknown;
+}
+
+/** What the policy knows of one environment. */
+export interface PolicyEnvironment {
+  /** `development`, `staging`, `production`. */
+  readonly name: string;
+  /** Its namespace, `veza-<name>`. */
+  readonly namespace: string;
+  /** Outside development: the live Secret must be kept (Retain, Orphan). */
+  readonly production: boolean;
+}
+
+/** Everything a rule may look at. */
+export interface PolicyContext {
+  /** Every object of every YAML file about to be written. */
+  readonly objects: PolicyObject[];
+  /** Every non-YAML file (READMEs, scripts, HCL), for the secret-material scan. */
+  readonly textFiles: RenderedFile[];
+  /** The environments of the app. */
+  readonly environments: PolicyEnvironment[];
+}
+
+/** One rule of the policy: a name (used in exemptions), one sentence, and a check over one object. */
+export interface PolicyRule {
+  /** The rule's name, as written in exemptions and messages: `pinned-images`. */
+  readonly name: string;
+  /** One sentence: what the rule requires and why. */
+  readonly description: string;
+  /** Problems of one object, each a sentence without the object's name (the engine adds it). */
+  check(object: PolicyObject, context: PolicyContext): string[];
+  /** Problems of a non-YAML file. @default - none */
+  checkText?(file: RenderedFile, context: PolicyContext): string[];
+}
+
+/** One broken rule. */
+export interface PolicyViolation {
+  /** The rule's name. */
+  readonly rule: string;
+  /** The file's path below the output folder. */
+  readonly file: string;
+  /** `CronJob veza-production/secrets-rotation-signing-secret`, or empty for a text file. */
+  readonly object: string;
+  /** What is wrong, one sentence. */
+  readonly problem: string;
+}
+
+/** One rule an object is exempted from, on purpose, with the reason printed at every synth. */
+export interface PolicyExemption {
+  /** The rule's name. */
+  readonly rule: string;
+  /** The file's path below the output folder. */
+  readonly file: string;
+  /** The exempted object: `<Kind> <namespace>/<name>`. */
+  readonly object: string;
+  /** Why, from the `veza.io/policy-exempt-reason` annotation. */
+  readonly reason: string;
+}
+
+/** The outcome of a policy pass. */
+export interface PolicyReport {
+  /** Every broken rule; the synth fails when there is one. */
+  readonly violations: PolicyViolation[];
+  /** Every exemption taken on purpose, printed at every synth. */
+  readonly exemptions: PolicyExemption[];
+}
+
+/**
+ * Thrown by {@link enforcePolicy}: one line per violation.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
+ */
+export class PolicyError extends SynthError {
+  public constructor(
+    /** Every broken rule. */
+    public readonly violations: PolicyViolation[],
+  ) {
+    super(violations.map(formatViolation));
+    this.name = 'PolicyError';
+  }
+}
+
+/** `<rule>: dist/<file>: <Kind> <namespace>/<name>: <problem>`. */
+export function formatViolation(v: PolicyViolation): string {
+  return `policy ${v.rule}: dist/${v.file}: ${v.object ? `${v.object}: ` : ''}${v.problem}`;
+}
+
+/** `policy exemption: <rule> for <object> in dist/<file>: <reason>`. */
+export function formatExemption(e: PolicyExemption): string {
+  return `policy exemption: ${e.rule} for ${e.object} in dist/${e.file}: ${e.reason}`;
+}
+
+/** `Kind namespace/name`, or `Kind name` for a cluster-scoped object. */
+export function describeObject(doc: KubeObject): string {
+  const name = doc.metadata?.name ?? '<unnamed>';
+  return `${doc.kind ?? '<no kind>'} ${doc.metadata?.namespace ? `${doc.metadata.namespace}/` : ''}${name}`;
+}
+
+/** Top-level folders that belong to no environment: cluster-wide objects and the GitOps wiring. */
+const SHARED_FOLDERS = ['cluster', 'gitops'];
+
+/** The environment and applied unit a file belongs to, from its path (`cluster/`, `gitops/` and their alternatives belong to none). */
+export function placeOf(file: string): { environment?: string; unit: string } {
+  const parts = file.split('/');
+  if (parts[0] === 'alternatives' && parts.length > 2) return { environment: SHARED_FOLDERS.includes(parts[1]) ? undefined : parts[1], unit: `alternatives/${parts[1]}` };
+  if (parts.length === 1) return { unit: '' };
+  if (SHARED_FOLDERS.includes(parts[0])) return { unit: parts[0] };
+  return { environment: parts[0], unit: parts[0] };
+}
+
+/** Parses the rendered YAML files back into objects; other files are kept as text. */
+export function policyContext(files: RenderedFile[], environments?: PolicyEnvironment[]): PolicyContext {
+  const objects: PolicyObject[] = [];
+  const textFiles: RenderedFile[] = [];
+  for (const file of files) {
+    if (!/\.ya?ml$/.test(file.path)) {
+      textFiles.push(file);
+      continue;
+    }
+    const place = placeOf(file.path);
+    for (const doc of yaml.loadAll(file.content)) {
+      if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) continue;
+      const obj = doc as KubeObject;
+      // kustomization.yaml and other non-Kubernetes YAML: no metadata to check.
+      if (obj.kind === 'Kustomization' || obj.metadata === undefined) {
+        textFiles.push(file);
+        continue;
+      }
+      objects.push({ file: file.path, doc: obj, ...place });
+    }
+  }
+  const envs = environments ?? [...new Set(objects.map((o) => o.environment).filter((e): e is string => e !== undefined))]
+    .sort()
+    .map((name) => ({ name, namespace: `veza-${name}`, production: name !== 'development' }));
+  return { objects, textFiles, environments: envs };
+}
+
+/**
+ * Runs every rule over everything about to be written. Exempted violations become exemptions;
+ * an exemption without a reason, or naming no rule, is a violation itself.
+ */
+export function checkPolicy(files: RenderedFile[], rules: PolicyRule[], environments?: PolicyEnvironment[]): PolicyReport {
+  const context = policyContext(files, environments);
+  const known = new Set(rules.map((r) => r.name));
+  const violations: PolicyViolation[] = [];
+  const exemptions: PolicyExemption[] = [];
+  for (const object of context.objects) {
+    const described = describeObject(object.doc);
+    const exempt = exemptionsOf(object.doc);
+    if (exempt.rules.length > 0 && !exempt.reason) {
+      violations.push({ rule: 'policy-exemption', file: object.file, object: described, problem: `'metadata.annotations.${POLICY_EXEMPT_ANNOTATION}' is ${JSON.stringify(exempt.rules.join(', '))} without '${POLICY_EXEMPT_REASON_ANNOTATION}'; allowed: an exemption with a reason, which every synth prints` });
+    }
+    for (const rule of exempt.rules.filter((r) => !known.has(r))) {
+      violations.push({ rule: 'policy-exemption', file: object.file, object: described, problem: `'metadata.annotations.${POLICY_EXEMPT_ANNOTATION}' names ${JSON.stringify(rule)}; allowed: ${[...known].join(', ')}` });
+    }
+    for (const rule of rules) {
+      const problems = rule.check(object, context);
+      if (problems.length === 0) continue;
+      if (exempt.rules.includes(rule.name) && exempt.reason) {
+        exemptions.push({ rule: rule.name, file: object.file, object: described, reason: exempt.reason });
+      } else {
+        violations.push(...problems.map((problem) => ({ rule: rule.name, file: object.file, object: described, problem })));
+      }
+    }
+  }
+  for (const file of context.textFiles) {
+    for (const rule of rules) {
+      for (const problem of rule.checkText?.(file, context) ?? []) violations.push({ rule: rule.name, file: file.path, object: '', problem });
+    }
+  }
+  return { violations, exemptions };
+}
+
+function exemptionsOf(doc: KubeObject): { rules: string[]; reason?: string } {
+  const annotations = doc.metadata?.annotations ?? {};
+  const rules = (annotations[POLICY_EXEMPT_ANNOTATION] ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
+  const reason = annotations[POLICY_EXEMPT_REASON_ANNOTATION]?.trim();
+  return { rules, reason: reason ? reason : undefined };
+}
+
+/** Every value of `doc` that is a string, with its dotted path. */
+export function stringsOf(doc: unknown, prefix = ''): { path: string; value: string }[] {
+  if (typeof doc === 'string') return [{ path: prefix, value: doc }];
+  if (Array.isArray(doc)) return doc.flatMap((v, i) => stringsOf(v, `${prefix}[${i}]`));
+  if (doc !== null && typeof doc === 'object') {
+    return Object.entries(doc).flatMap(([k, v]) => stringsOf(v, prefix ? `${prefix}.${k}` : k));
+  }
+  return [];
+}
+
+/**
+ * Exempts one object from policy rules on purpose: writes the two annotations the policy reads on
+ * `ApiObject.of(scope)` (a construct's 'Resource' child, or the ApiObject itself).
+ * The reason is printed at every synth; it must say why and until when.
+ */
+export function exemptFromPolicy(scope: IConstruct, rules: string[], reason: string): void {
+  const apiObject = ApiObject.of(scope);
+  if (rules.length === 0 || reason.trim() === '') {
+    throw new Error(`[${scope.node.path}]: 'exemptFromPolicy' needs at least one rule and a reason. The value passed is: rules ${JSON.stringify(rules)}, reason ${JSON.stringify(reason)}`);
+  }
+  apiObject.metadata.addAnnotation(POLICY_EXEMPT_ANNOTATION, rules.join(', '));
+  apiObject.metadata.addAnnotation(POLICY_EXEMPT_REASON_ANNOTATION, reason.trim());
+}

@@ -1,0 +1,112 @@
+import { SecretStoreKind } from '../eso/secret-store';
+import type { VezaCatalog, VezaService } from './catalog';
+import { LAYOUT } from './layout';
+import { ESO_DEPLOYMENT, ESO_NAMESPACE } from './veza-cluster';
+import type { VezaEnvironment } from './veza-environment';
+
+/** One command of a runbook, with the sentence that says why it is run. */
+export interface RunbookCommand {
+  /** Why it is run, shown as a comment above it. */
+  readonly why: string;
+  /** The shell command, with this environment's names. */
+  readonly command: string;
+}
+
+/** A titled list of commands: a troubleshooting case, the verification steps. */
+export interface RunbookSection {
+  /** The heading. */
+  readonly title: string;
+  /** The commands, in the order to run them. */
+  readonly commands: RunbookCommand[];
+}
+
+/** `secretstore vault-store -n veza-production`, or `clustersecretstore x` for a cluster-wide store. */
+function storeArgs(env: VezaEnvironment): string {
+  const store = env.active.store;
+  return store.kind === SecretStoreKind.CLUSTER_SECRET_STORE
+    ? `clustersecretstore ${store.storeName}`
+    : `secretstore ${store.storeName} -n ${env.config.namespace}`;
+}
+
+/** The Deployments that read the target Secret, from the catalog's consumers. */
+export function consumersOf(catalog: VezaCatalog, keys: readonly string[]): string[] {
+  return catalog.services.filter((s) => catalog.all.some((e) => keys.includes(e.key) && (e.consumers as readonly string[]).includes(s)));
+}
+
+/**
+ * The seed's "Migration Guide" step 4, "Verify secrets are synced", with this environment's
+ * names: what to run once the environment is applied.
+ */
+export function verificationCommands(env: VezaEnvironment): RunbookSection {
+  const ns = env.config.namespace;
+  const es = env.active.externalSecret;
+  return {
+    title: 'Verify secrets are synced',
+    commands: [
+      { why: 'The ExternalSecret reports SecretSynced', command: `kubectl get externalsecret ${es.name} -n ${ns}` },
+      { why: 'Wait until it is Ready', command: `kubectl wait --for=condition=Ready externalsecret/${es.name} -n ${ns} --timeout=2m` },
+      { why: 'The store can reach its provider', command: `kubectl get ${storeArgs(env)}` },
+      { why: 'The Secret exists (its key names, never its values)', command: `kubectl get secret ${es.targetName} -n ${ns} -o go-template='{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}'` },
+    ],
+  };
+}
+
+/**
+ * The seed's "Troubleshooting" commands with this environment's names. The seed's
+ * `env | grep -i secret` printed values to the terminal: here only variable names are shown.
+ */
+export function troubleshootingCommands(env: VezaEnvironment, catalog: VezaCatalog): RunbookSection[] {
+  const ns = env.config.namespace;
+  const es = env.active.externalSecret;
+  const consumers = consumersOf(catalog, es.keys.map((k) => k.secretKey));
+  // Each service's own account, as rbac.yaml binds it to secrets-reader.
+  const account = (service: string) => env.consumers.serviceAccounts[service as VezaService]?.name ?? service;
+  return [
+    {
+      title: 'Secret not syncing',
+      commands: [
+        { why: 'Check the ExternalSecret status', command: `kubectl describe externalsecret ${es.name} -n ${ns}` },
+        { why: 'Check the External Secrets Operator logs', command: `kubectl logs -n ${ESO_NAMESPACE} deployment/${ESO_DEPLOYMENT}` },
+        { why: 'Check the SecretStore connection', command: `kubectl describe ${storeArgs(env)}` },
+        { why: 'Force a refresh now (works because refreshInterval is not 0)', command: `kubectl annotate externalsecret ${es.name} force-sync=$(date +%s) --overwrite -n ${ns}` },
+      ],
+    },
+    {
+      title: 'Secret not found in pod',
+      commands: [
+        { why: 'Verify the Secret exists', command: `kubectl get secret ${es.targetName} -n ${ns}` },
+        ...consumers.flatMap((d) => [
+          { why: `Environment variable names of ${d} (names only: values never reach the terminal)`, command: `kubectl exec deployment/${d} -n ${ns} -- env | cut -d= -f1 | sort` },
+          { why: `Volumes and env sources of ${d}'s pod template`, command: `kubectl describe deployment ${d} -n ${ns} | grep -A 5 -E "Mounts:|Environment"` },
+          { why: `Restart ${d} so it reads the new values`, command: `kubectl rollout restart deployment/${d} -n ${ns}` },
+        ]),
+      ],
+    },
+    {
+      title: 'Permission denied',
+      commands: [
+        ...consumers.map((d) => ({ why: `May ${d} read the Secret? (its account is bound to secrets-reader)`, command: `kubectl auth can-i get secrets/${es.targetName} -n ${ns} --as=system:serviceaccount:${ns}:${account(d)}` })),
+        { why: 'Check the service accounts', command: `kubectl get serviceaccount -n ${ns}` },
+        ...consumers.map((d) => ({ why: `Check ${d}'s service account`, command: `kubectl describe serviceaccount ${account(d)} -n ${ns}` })),
+      ],
+    },
+  ];
+}
+
+/** The seed's migration steps 1 to 3, with this environment's paths. */
+export function applyCommands(env: VezaEnvironment): RunbookSection {
+  const folder = LAYOUT.appliedFolder(env.config.name);
+  return {
+    title: 'By hand',
+    commands: [
+      { why: 'Install the External Secrets Operator once per cluster (a Flux HelmRelease, see docs/cluster.md)', command: `kubectl apply -k dist/${LAYOUT.clusterFolder}` },
+      { why: 'Wait for its controller', command: `kubectl rollout status deployment/${ESO_DEPLOYMENT} -n ${ESO_NAMESPACE} --timeout=5m` },
+      { why: `Apply ${env.config.name}: namespace, store, ExternalSecret and the rest of dist/${folder}`, command: `kubectl apply -k dist/${folder}` },
+    ],
+  };
+}
+
+/** A section as plain text: one `# why` comment line above each command. */
+export function sectionAsShell(section: RunbookSection): string {
+  return section.commands.map((c) => `# ${c.why}\n${c.command}\n`).join('');
+}
