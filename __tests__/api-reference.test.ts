@@ -5,15 +5,27 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 const root = path.join(__dirname, '..');
-const { generate } = require('../scripts/api-reference') as { generate: (root: string) => { markdown: string; missing: string[] } };
+const { generate } = require('../scripts/api-reference') as { generate: (root: string, buildDir: string) => { markdown: string; missing: string[] } };
 
+let buildDir: string;
 let reference: { markdown: string; missing: string[] };
 
 beforeAll(() => {
-  // The reference is read from the declaration files of the build (a no-op when up to date).
-  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', path.join(root, 'tsconfig.build.json')]);
-  reference = generate(root);
+  // The reference is read from the declaration files of a build of the current sources, made in a
+  // folder of its own (inside build/, so node_modules resolves): never racing another test that
+  // builds build/ itself, never reading a stale one.
+  fs.mkdirSync(path.join(root, 'build'), { recursive: true });
+  buildDir = fs.mkdtempSync(path.join(root, 'build', '.api-reference-'));
+  execFileSync(process.execPath, [
+    path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.build.json'),
+    '--outDir', buildDir, '--tsBuildInfoFile', path.join(buildDir, '.tsbuildinfo'),
+  ]);
+  reference = generate(root, buildDir);
 }, 60_000);
+
+afterAll(() => {
+  if (buildDir) fs.rmSync(buildDir, { recursive: true, force: true });
+});
 
 test('every public item of lib/ has TSDoc: optional props a @default, classes a @see link', () => {
   expect(reference.missing).toEqual([]);
@@ -25,7 +37,7 @@ test('docs/API.md is what the TSDoc of lib/ generates', () => {
 });
 
 test('the reference lists every export of the package root', () => {
-  const lib = require('../build/lib') as Record<string, unknown>;
+  const lib = require(path.join(buildDir, 'lib')) as Record<string, unknown>;
   const headings = new Set([...reference.markdown.matchAll(/^### [a-z ]+ `([A-Za-z0-9_]+)`$/gm)].map((m) => m[1]));
   expect(Object.keys(lib).filter((name) => !headings.has(name))).toEqual([]);
 });

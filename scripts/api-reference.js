@@ -165,9 +165,12 @@ function collect(buildLib) {
   });
 }
 
-/** Generates the reference and the list of items missing documentation. */
-function generate(root) {
-  const mods = collect(path.join(root, 'build', 'lib'));
+/**
+ * Generates the reference and the list of items missing documentation, from the declaration files
+ * of `buildDir` (the build's output folder, `<root>/build` by default).
+ */
+function generate(root, buildDir = path.join(root, 'build')) {
+  const mods = collect(path.join(buildDir, 'lib'));
   const byName = new Map(mods.flatMap((m) => m.items).map((i) => [i.name, i]));
   // An undocumented member takes the doc of the same member of a class it extends (an abstract
   // property implemented), else of its construct's props (`readonly name` set from `props.name`).
