@@ -16,7 +16,7 @@ export function parseGoDuration(text: string): Duration | undefined {
 
 /** Renders a duration the way Go prints it, without zero parts: `1h`, `90m` becomes `1h30m`. */
 export function toGoDuration(duration: Duration): string {
-  const total = duration.toSeconds();
+  const total = duration.toSeconds({ integral: false });
   if (!Number.isInteger(total) || total < 0) {
     throw new Error(`A duration must be a whole, non-negative number of seconds. The value passed is: ${total}s`);
   }

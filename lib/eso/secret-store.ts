@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterSecretStore, ClusterSecretStoreSpec, SecretStore, SecretStoreSpec, SecretStoreSpecProvider } from '../../imports/external-secrets.io';
@@ -137,7 +137,9 @@ export abstract class SecretStoreBase extends Construct implements ISecretStore 
     };
     if (this.kind === SecretStoreKind.CLUSTER_SECRET_STORE) {
       // Both kinds share one schema; the generated types differ only in their names.
-      new ClusterSecretStore(this, 'Resource', { metadata, spec: spec as unknown as ClusterSecretStoreSpec });
+      const resource = new ClusterSecretStore(this, 'Resource', { metadata, spec: spec as unknown as ClusterSecretStoreSpec });
+      // Cluster-scoped: no metadata.namespace, even in a chart that gives its objects one.
+      if (Chart.of(this).namespace !== undefined) resource.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     } else {
       new SecretStore(this, 'Resource', { metadata, spec });
     }

@@ -172,7 +172,8 @@ export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig 
   const es = root.object('externalSecret');
   const externalSecret = es && {
     refreshInterval: es.required('refreshInterval', goDuration),
-    creationPolicy: es.optional('creationPolicy', CREATION, CreationPolicy.OWNER),
+    // The default is what the rule below allows: Orphan outside development.
+    creationPolicy: es.optional('creationPolicy', CREATION, production ? CreationPolicy.ORPHAN : CreationPolicy.OWNER),
     deletionPolicy: es.optional('deletionPolicy', DELETION, DeletionPolicy.RETAIN),
   };
   es?.finish();
@@ -233,7 +234,7 @@ function readVault(providers: FieldReader, env: string, production: boolean): Va
       const token = readSecretKeyRef(a, 'token');
       auth = token && { method, token };
     }
-    a.finish();
+    if (method !== undefined) a.finish(); // without a known method, no field can be called unknown
   }
   const ca = r.object('caProvider', { optional: true });
   const caProvider = ca && {
@@ -285,7 +286,7 @@ function readAws(providers: FieldReader, env: string): AwsConfig | undefined {
       const secretAccessKey = readSecretKeyRef(a, 'secretAccessKey');
       auth = accessKeyId && secretAccessKey ? { method, accessKeyId, secretAccessKey } : undefined;
     }
-    a.finish();
+    if (method !== undefined) a.finish(); // without a known method, no field can be called unknown
   }
   r.finish();
   return region && auth ? { region, service, namePrefix, auth } : undefined;
@@ -313,7 +314,7 @@ function readGcp(providers: FieldReader, env: string): GcpConfig | undefined {
       const key = readSecretKeyRef(a, 'key');
       auth = key && { method, key };
     }
-    a.finish();
+    if (method !== undefined) a.finish(); // without a known method, no field can be called unknown
   }
   r.finish();
   return projectId && auth ? { projectId, namePrefix, auth } : undefined;
@@ -340,7 +341,7 @@ function readAzure(providers: FieldReader, env: string): AzureConfig | undefined
       if (!tenantId) r.fail('tenantId', undefined, 'a GUID: service-principal auth needs the tenant');
       auth = clientId && clientSecret ? { method, clientId, clientSecret } : undefined;
     }
-    a.finish();
+    if (method !== undefined) a.finish(); // without a known method, no field can be called unknown
   }
   r.finish();
   return vaultUrl && auth ? { vaultUrl, tenantId, namePrefix, auth } : undefined;

@@ -159,7 +159,8 @@ export class VezaEnvironment extends Construct {
     // Kustomize (and Argo CD, Flux) apply exactly the files listed here, in this order.
     new TextFile(this, 'Kustomization', {
       path: `${config.name}/${LAYOUT.kustomizationFile}`,
-      content: () => kustomization(config.name, manifestFilesOf(this.applied).map((f) => f.path)),
+      // Only files with objects: renderApp writes no file for an empty ManifestFile.
+      content: () => kustomization(config.name, manifestFilesOf(this.applied).filter((f) => f.toJson().length > 0).map((f) => f.path)),
     });
 
     // dist/<env>/README.md: inventory, flow diagram and runbooks, rendered from the constructs above.

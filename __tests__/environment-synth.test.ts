@@ -1,0 +1,114 @@
+/**
+ * The synth command as people run it (`npm run synth` = build, then `node build/main.js`), on a
+ * temporary copy of the project's environments/ and dist/: a broken environment file stops it
+ * with the file and field named on stderr, and dist/ is left byte for byte as it was.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { readDirectory } from '../lib';
+
+const root = path.join(__dirname, '..');
+let buildDir: string;
+let project: string;
+
+beforeAll(() => {
+  // A build of its own (tsconfig.build.json, as `npm run build`), so a concurrent `npm run synth` is not disturbed.
+  fs.mkdirSync(path.join(root, 'build'), { recursive: true });
+  buildDir = fs.mkdtempSync(path.join(root, 'build', 'entry-test-'));
+  // Its own build info too: an incremental build must neither skip emitting here nor disturb build/.
+  execFileSync(process.execPath, [
+    path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.build.json'),
+    '--outDir', buildDir, '--incremental', '--tsBuildInfoFile', path.join(buildDir, '.tsbuildinfo'),
+  ], { cwd: root, stdio: 'pipe' });
+}, 60_000);
+
+afterAll(() => {
+  fs.rmSync(buildDir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  project = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-synth-'));
+  // The synth's inputs: environments/ and, beside it, gitops.yaml.
+  fs.cpSync(path.join(root, 'environments'), path.join(project, 'environments'), { recursive: true });
+  if (fs.existsSync(path.join(root, 'gitops.yaml'))) fs.copyFileSync(path.join(root, 'gitops.yaml'), path.join(project, 'gitops.yaml'));
+  fs.cpSync(path.join(root, 'dist'), path.join(project, 'dist'), { recursive: true });
+});
+
+afterEach(() => {
+  fs.rmSync(project, { recursive: true, force: true });
+});
+
+/** Runs the built entry point in the temporary project, as `npm run synth` runs it. */
+function synth() {
+  const env: NodeJS.ProcessEnv = { ...process.env, VEZA_PROJECT_DIR: project };
+  delete env.CDK8S_OUTDIR;
+  const result = spawnSync(process.execPath, [path.join(buildDir, 'main.js')], { cwd: project, env, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Every file of dist/ with its bytes and mode. */
+function distState() {
+  return readDirectory(path.join(project, 'dist'));
+}
+
+function editEnvironment(env: string, edit: (text: string) => string) {
+  const file = path.join(project, 'environments', `${env}.yaml`);
+  const before = fs.readFileSync(file, 'utf8');
+  const after = edit(before);
+  expect(after).not.toBe(before);
+  fs.writeFileSync(file, after);
+}
+
+test('an unchanged project synthesizes exactly the committed dist/', () => {
+  const before = distState();
+  const { status, stdout, stderr } = synth();
+  expect(stderr).toBe('');
+  expect(status).toBe(0);
+  expect(stdout.split('\n').filter((l) => l.startsWith('synthesized '))).toEqual([`synthesized ${before.length} files into dist (0 changed)`]);
+  expect(distState()).toEqual(before);
+});
+
+test.each<[string, string, (text: string) => string, string]>([
+  ['plain http for Vault in production', 'production', (t) => t.replace('server: https://vault.veza.internal:8200', 'server: http://vault.veza.internal:8200'),
+    "error: environments/production.yaml: 'providers.vault.server' is \"http://vault.veza.internal:8200\"; allowed: an https:// URL (TLS is required outside development)"],
+  ['a typo in a field name', 'staging', (t) => t.replace('refreshInterval: 15m', 'refreshIntervl: 15m'),
+    "error: environments/staging.yaml: 'externalSecret.refreshInterval' is missing; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m\n" +
+    "error: environments/staging.yaml: 'externalSecret.refreshIntervl' is not a known field; allowed: refreshInterval, creationPolicy, deletionPolicy"],
+  ['an unknown provider', 'development', (t) => t.replace('provider: vault', 'provider: openbao'),
+    'error: environments/development.yaml: \'provider\' is "openbao"; allowed: vault, aws, gcp, azure'],
+  ['a file that is not YAML', 'production', (t) => t.replace('name: production', 'name: [production'),
+    'error: environments/production.yaml: not readable YAML: deficient indentation (4:1)'],
+])('%s: exit code 1, the message on stderr, dist/ byte-identical', (_case, env, edit, message) => {
+  const before = distState();
+  expect(before.length).toBeGreaterThan(0);
+  const entries = fs.readdirSync(project).sort();
+  editEnvironment(env, edit);
+  const { status, stdout, stderr } = synth();
+  expect(status).toBe(1);
+  expect(stdout).toBe('');
+  const problems = message.split('\n').length;
+  expect(stderr).toBe(`${message}\nsynth failed: ${problems} problem(s); dist was left unchanged.\n`);
+  expect(distState()).toEqual(before);
+  // No staging folder is left behind next to dist/.
+  expect(fs.readdirSync(project).sort()).toEqual(entries);
+});
+
+test('a change to an environment rewrites dist/ and says how many files changed', () => {
+  const before = new Map(distState().map((f) => [f.path, f.content]));
+  editEnvironment('staging', (t) => t.replace('refreshInterval: 15m', 'refreshInterval: 20m'));
+  const { status, stdout } = synth();
+  expect(status).toBe(0);
+  const changed = distState().filter((f) => before.get(f.path) !== f.content).map((f) => f.path);
+  // The applied ExternalSecret and the three alternatives of staging, at least; nothing of another environment.
+  expect(changed).toEqual(expect.arrayContaining([
+    'staging/external-secrets/veza-secrets.yaml',
+    'alternatives/staging/external-secrets/veza-secrets-aws.yaml',
+    'alternatives/staging/external-secrets/veza-secrets-gcp.yaml',
+    'alternatives/staging/external-secrets/veza-secrets-azure.yaml',
+  ]));
+  expect(changed.filter((p) => !/^(alternatives\/)?staging\//.test(p))).toEqual([]);
+  expect(stdout.split('\n').filter((l) => l.startsWith('synthesized '))).toEqual([`synthesized ${before.size} files into dist (${changed.length} changed)`]);
+  expect(fs.readFileSync(path.join(project, 'dist', 'staging', 'external-secrets', 'veza-secrets.yaml'), 'utf8')).toContain('refreshInterval: 20m\n');
+});
