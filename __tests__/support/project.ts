@@ -26,7 +26,12 @@ export function copyProject(dir: string): string {
 export function buildInto(dir: string): string {
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   fs.cpSync(path.join(ROOT, 'scripts'), path.join(dir, 'scripts'), { recursive: true });
-  const result = run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(dir, 'build')], ROOT);
+  // Its own build info too: the build config is incremental, and sharing build/.tsbuildinfo would
+  // skip emitting here or leave the repository's build/ looking up to date when it is not.
+  const result = run(process.execPath, [
+    path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'),
+    '--outDir', path.join(dir, 'build'), '--tsBuildInfoFile', path.join(dir, 'build', '.tsbuildinfo'),
+  ], ROOT);
   if (result.status !== 0) throw new Error(`tsc failed: ${result.stdout}${result.stderr}`);
   return path.join(dir, 'build', 'main.js');
 }

@@ -1,9 +1,16 @@
 import { Duration } from 'cdk8s';
 import { GO_DURATION_PATTERN, parseGoDuration } from '../eso/go-duration';
 
-/** Thrown when a configuration file does not check: one line per problem. */
+/**
+ * Thrown when a configuration file does not check: one line per problem.
+ *
+ * @see https://yaml.org/spec/1.2.2/
+ */
 export class ConfigError extends Error {
-  public constructor(public readonly messages: string[]) {
+  public constructor(
+    /** Every problem found, one line each: `<file>: '<field>' is <value>; allowed: <what>`. */
+    public readonly messages: string[],
+  ) {
     super(messages.join('\n'));
     this.name = 'ConfigError';
   }
@@ -30,6 +37,8 @@ export interface FieldRule<T> {
  * Reads one mapping of a YAML file field by field, collecting one-line errors that name the
  * file, the field path, the value given and what is allowed; fields nobody read are reported
  * as unknown by `finish()`, so a typo never passes silently.
+ *
+ * @see https://yaml.org/spec/1.2.2/
  */
 export class FieldReader {
   /** Reads the top of a parsed document. */
@@ -44,6 +53,7 @@ export class FieldReader {
   private readonly read = new Set<string>();
 
   private constructor(
+    /** The file as named in error messages: `environments/production.yaml`. */
     public readonly file: string,
     private readonly prefix: string,
     private readonly values: Record<string, unknown>,
@@ -77,6 +87,7 @@ export class FieldReader {
 
   /** An optional field with a default. */
   public optional<T>(field: string, rule: FieldRule<T>, defaultValue: T): T;
+  /** An optional field without a default: `undefined` when absent. */
   public optional<T>(field: string, rule: FieldRule<T>): T | undefined;
   public optional<T>(field: string, rule: FieldRule<T>, defaultValue?: T): T | undefined {
     this.read.add(field);

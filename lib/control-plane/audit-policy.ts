@@ -19,6 +19,7 @@ export enum AuditLevel {
 export interface AuditResources {
   /** The API group; `''` is the core group. */
   readonly group: string;
+  /** The resources of that group, plural and lower-case: `secrets`, `serviceaccounts/token`. */
   readonly resources: string[];
 }
 

@@ -44,9 +44,13 @@ export interface EncryptionConfigurationFileProps {
  * @see https://kubernetes.io/docs/tasks/administer-cluster/kms-provider/
  */
 export class EncryptionConfigurationFile extends TextFile {
+  /** The KMS plugin's name, stored in every encrypted object. */
   public readonly kmsName: string;
+  /** The Unix socket the KMS v2 plugin listens on. */
   public readonly kmsEndpoint: string;
+  /** How long the API server waits for the plugin. */
   public readonly kmsTimeout: Duration;
+  /** The resources encrypted at rest: `secrets`. */
   public readonly encryptedResources: string[];
   public readonly readUnencrypted: boolean;
 

@@ -26,7 +26,9 @@ export interface AwsServiceAccountAuthOptions {
 
 /** Options of static access-key auth. */
 export interface AwsAccessKeyAuthOptions {
+  /** The Secret key holding the access key ID. */
   readonly accessKeyId: SecretKeyReference;
+  /** The Secret key holding the secret access key. */
   readonly secretAccessKey: SecretKeyReference;
   /** @default - no session token */
   readonly sessionToken?: SecretKeyReference;
@@ -66,6 +68,7 @@ export abstract class AwsAuth {
     })();
   }
 
+  /** Renders the auth block for `store`, creating what it needs there (a service account). */
   public abstract bind(store: AwsSecretStore): { spec: SecretStoreSpecProviderAwsAuth; serviceAccount?: kplus.IServiceAccount };
 }
 

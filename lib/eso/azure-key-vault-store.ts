@@ -20,7 +20,9 @@ export interface AzureWorkloadIdentityAuthOptions {
 
 /** Options of service-principal auth. */
 export interface AzureServicePrincipalAuthOptions {
+  /** The Secret key holding the service principal's client ID. */
   readonly clientId: SecretKeyReference;
+  /** The Secret key holding the service principal's client secret. */
   readonly clientSecret: SecretKeyReference;
 }
 
@@ -77,6 +79,7 @@ export abstract class AzureAuth {
     })();
   }
 
+  /** Renders the auth block for `store`, creating what it needs there (a service account). */
   public abstract bind(store: AzureKeyVaultStore): { spec: AzureAuthSpec; serviceAccount?: kplus.IServiceAccount };
 }
 

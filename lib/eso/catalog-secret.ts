@@ -75,8 +75,11 @@ export interface RestartOptions {
 
 /** A workload bound with {@link ServiceSecrets.bindRestart}. */
 export interface BoundWorkload {
+  /** The catalog service the workload runs as. */
   readonly service: string;
+  /** The Deployment, StatefulSet, CronJob or other pod owner that reads the Secret. */
   readonly workload: kplus.AbstractPod;
+  /** The keys it reads: a change of their values rolls it. */
   readonly keys: readonly string[];
 }
 

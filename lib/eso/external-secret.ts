@@ -97,6 +97,7 @@ export interface ExternalSecretProps {
 
 /** A key the ExternalSecret materializes, as rendered. */
 export interface ExternalSecretKey {
+  /** The key in the target Secret. */
   readonly secretKey: string;
   /** The store's name of the value; for a templated key, `secretKey` (nothing is read under it). */
   readonly remoteName: string;
@@ -140,9 +141,13 @@ export class ExternalSecret extends Construct {
   public readonly namespace?: string;
   /** The Secret it creates. */
   public readonly targetName: string;
+  /** The store the values are read from (`spec.secretStoreRef`). */
   public readonly store: ISecretStore;
+  /** How often ESO reads the provider again (`spec.refreshInterval`). */
   public readonly refreshInterval: Duration;
+  /** Who owns the target Secret (`spec.target.creationPolicy`). */
   public readonly creationPolicy: CreationPolicy;
+  /** What happens to the target Secret when the provider values are gone (`spec.target.deletionPolicy`). */
   public readonly deletionPolicy: DeletionPolicy;
   /** The generated object, for escape hatches. */
   public readonly apiObject: ApiObject;
@@ -419,8 +424,11 @@ function chartNamespace(scope: IConstruct): string | undefined {
  * A set of manifests applied together (one GitOps path). Two ExternalSecrets that create the
  * same Secret within one unit fight over it; in two units (alternatives never applied together)
  * they do not.
+ *
+ * @see https://external-secrets.io/latest/guides/ownership-deletion-policy/
  */
 export class DeploymentUnit extends Construct {
+  /** The closest unit above `construct`, or the app when it is in none. */
   public static of(construct: IConstruct): IConstruct {
     for (const scope of [...construct.node.scopes].reverse()) {
       if (scope instanceof DeploymentUnit) return scope;

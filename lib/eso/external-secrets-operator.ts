@@ -20,7 +20,9 @@ export enum GitOpsFlavor {
  * memory: no field may be left out.
  */
 export interface OperatorResources {
+  /** CPU requested and the limit. */
   readonly cpu: { readonly request: kplus.Cpu; readonly limit: kplus.Cpu };
+  /** Memory requested and the limit. */
   readonly memory: { readonly request: Size; readonly limit: Size };
 }
 

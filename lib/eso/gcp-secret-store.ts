@@ -60,6 +60,7 @@ export abstract class GcpAuth {
     })();
   }
 
+  /** Renders the auth block for `store`, creating what it needs there (a service account). */
   public abstract bind(store: GcpSecretStore): { spec: SecretStoreSpecProviderGcpsmAuth; serviceAccount?: kplus.IServiceAccount };
 }
 

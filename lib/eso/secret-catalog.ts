@@ -54,7 +54,9 @@ export interface SecretDefinition<Service extends string> {
 
 /** A catalog entry, as read back. */
 export interface SecretEntry<Key extends string, Service extends string> extends SecretDefinition<Service> {
+  /** The key in the target Secret. */
   readonly key: Key;
+  /** Its name in the providers: `remoteName` as defined, or the key. */
   readonly remoteName: string;
 }
 
@@ -74,6 +76,9 @@ export type KeysOf<C, S extends string> = C extends SecretCatalog<infer K, infer
 /**
  * The one definition every other object is derived from: each secret's key, description,
  * consumers and rotation class. Adding a key is a one-place change.
+ *
+ * @see https://external-secrets.io/latest/api/externalsecret/
+ * @see https://kubernetes.io/docs/concepts/configuration/secret/
  */
 export class SecretCatalog<
   Key extends string,
@@ -88,8 +93,11 @@ export class SecretCatalog<
     return new SecretCatalog<K, S, D>(props);
   }
 
+  /** The services that consume secrets, in the order given. */
   public readonly services: readonly Service[];
   private readonly entries: ReadonlyMap<Key, SecretEntry<Key, Service>>;
+  /** The keys each service consumes, in definition order: `keysFor` is called once per service. */
+  private readonly byService: ReadonlyMap<string, Key[]>;
 
   public constructor(props: SecretCatalogProps<Key, Service>) {
     const services = new Set<string>();
@@ -118,6 +126,9 @@ export class SecretCatalog<
     }
     if (entries.size === 0) throw new Error("SecretCatalog: 'secrets' is empty.");
     this.entries = entries;
+    const byService = new Map<string, Key[]>(this.services.map((s) => [s, []]));
+    for (const entry of entries.values()) for (const consumer of new Set(entry.consumers)) byService.get(consumer)!.push(entry.key);
+    this.byService = byService;
   }
 
   /** Every key, in definition order. */
@@ -144,10 +155,11 @@ export class SecretCatalog<
 
   /** The keys one service consumes, in definition order. */
   public keysFor<S extends Service>(service: S): KeysOf<SecretCatalog<Key, Service, Definitions>, S>[] {
-    if (!this.services.includes(service)) {
+    const keys = this.byService.get(service);
+    if (!keys) {
       throw new Error(`SecretCatalog: no service ${JSON.stringify(service)}; the catalog knows ${this.services.join(', ')}.`);
     }
-    return this.all.filter((e) => e.consumers.includes(service)).map((e) => e.key) as KeysOf<SecretCatalog<Key, Service, Definitions>, S>[];
+    return [...keys] as KeysOf<SecretCatalog<Key, Service, Definitions>, S>[];
   }
 
   /** The rotation classes in use, each once, in order of first use. */

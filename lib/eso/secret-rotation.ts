@@ -98,7 +98,9 @@ export interface RotationOptions {
 
 /** What one GENERATE rotation class of a catalog rotates. */
 export interface GeneratedRotation<Key extends string, Service extends string> {
+  /** The rotation class, whose method is GENERATE. */
   readonly rotationClass: RotationClass;
+  /** The catalog keys of that class, in catalog order. */
   readonly keys: Key[];
   /** The services that consume any of `keys`, in the catalog's service order. */
   readonly consumers: Service[];
@@ -128,13 +130,20 @@ export function generatedRotations<K extends string, S extends string>(catalog: 
  */
 export class SecretRotation extends Construct {
   public readonly name: string;
+  /** The chart's namespace, where the jobs run. */
   public readonly namespace: string;
   public readonly externalSecret: ExternalSecret;
+  /** The Vault store the ExternalSecret reads: the jobs write to its KV path. */
   public readonly store: VaultSecretStore;
+  /** The jobs' service account, named like the rotation (`secrets-rotation` by default), with no token mounted. */
   public readonly serviceAccount: kplus.ServiceAccount;
+  /** The Role: annotate exactly the ExternalSecret, restart exactly the Deployments the jobs name. */
   public readonly role: ApiObject;
+  /** Binds the Role to the service account. */
   public readonly roleBinding: ApiObject;
+  /** The ConfigMap holding the rotation script. */
   public readonly scriptConfigMap: ApiObject;
+  /** Egress to DNS, Vault and the API server only; no ingress. */
   public readonly networkPolicy: ApiObject;
   public readonly vaultRole: string;
   public readonly vaultAudience: string;
@@ -299,6 +308,7 @@ export class SecretRotation extends Construct {
 
 /** Props of {@link RotationCronJob}. */
 export interface RotationCronJobProps extends RotationOptions {
+  /** The rotation it belongs to: its service account, script, Vault role and images. */
   readonly rotation: SecretRotation;
   /** A rotation class whose method is GENERATE. */
   readonly rotationClass: RotationClass;
@@ -316,12 +326,15 @@ export class RotationCronJob extends Construct {
   /** `<rotation name>-<class name>`, at most 52 characters. */
   public readonly name: string;
   public readonly rotationClass: RotationClass;
+  /** The cron schedule, the rotation class's. */
   public readonly schedule: string;
   /** The target Secret's keys regenerated. */
   public readonly keys: string[];
   /** The Vault KV properties written (the store's names of `keys`). */
   public readonly properties: string[];
+  /** The Deployments restarted after the values change. */
   public readonly deployments: string[];
+  /** The generated CronJob, for escape hatches. */
   public readonly apiObject: ApiObject;
 
   public constructor(scope: Construct, id: string, props: RotationCronJobProps) {

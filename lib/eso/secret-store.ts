@@ -47,7 +47,10 @@ export interface ISecretStore extends IConstruct {
   readonly storeName: string;
   /** `SecretStore` or `ClusterSecretStore`. */
   readonly kind: SecretStoreKind;
-  /** The namespace of a `SecretStore`; `undefined` for a `ClusterSecretStore`. */
+  /**
+   * The namespace of a `SecretStore`.
+   * @default - none: a `ClusterSecretStore` has no namespace
+   */
   readonly namespace?: string;
   /** The provider behind the store. */
   readonly provider: SecretProvider;
@@ -56,7 +59,10 @@ export interface ISecretStore extends IConstruct {
    * `aws:eu-west-3/veza/production/`): used in documentation and isolation checks.
    */
   readonly location: string;
-  /** The service account the store authenticates as, where it uses one. */
+  /**
+   * The service account the store authenticates as, where it uses one.
+   * @default - none: the store authenticates with a Secret (keys, a token) or a cloud identity
+   */
   readonly serviceAccount?: kplus.IServiceAccount;
   /** How the secret named `remoteName` in this store is addressed in an ExternalSecret. */
   remoteRef(remoteName: string): RemoteRef;
@@ -91,11 +97,17 @@ export interface SecretStoreProps {
  * @see https://external-secrets.io/latest/api/secretstore/
  */
 export abstract class SecretStoreBase extends Construct implements ISecretStore {
+  /** `metadata.name` of the store. */
   public readonly storeName: string;
+  /** `SecretStore`, or `ClusterSecretStore` when `clusterWide` is set. */
   public readonly kind: SecretStoreKind;
+  /** The chart's namespace for a `SecretStore`; `undefined` for a `ClusterSecretStore`. */
   public readonly namespace?: string;
+  /** The provider behind the store. */
   public abstract readonly provider: SecretProvider;
+  /** Where the store reads, as a person would say it: `secret/veza/production`. */
   public abstract readonly location: string;
+  /** The service account the store authenticates as, where it uses one. */
   public abstract readonly serviceAccount?: kplus.IServiceAccount;
   /** The generated object, for escape hatches (`ApiObject.of(store.apiObject).addJsonPatch(...)`). */
   public get apiObject(): ApiObject {
@@ -133,6 +145,7 @@ export abstract class SecretStoreBase extends Construct implements ISecretStore 
     }
   }
 
+  /** How the secret named `remoteName` in this store is addressed in an ExternalSecret. */
   public abstract remoteRef(remoteName: string): RemoteRef;
 
   /**
@@ -150,6 +163,10 @@ export abstract class SecretStoreBase extends Construct implements ISecretStore 
     return { name: ref.name, key: ref.key, namespace: this.refNamespace(field, ref.namespace) };
   }
 
+  /**
+   * The namespace to write in a reference: none for a `SecretStore` (which may only name its own),
+   * the given one, required, for a `ClusterSecretStore`. Throws naming `field` otherwise.
+   */
   protected refNamespace(field: string, given: string | undefined): string | undefined {
     if (this.kind === SecretStoreKind.SECRET_STORE) {
       if (given !== undefined && given !== this.namespace) {

@@ -71,8 +71,11 @@ export interface VaultDynamicSecretProps {
  * @see https://external-secrets.io/latest/api/generator/vault/
  */
 export class VaultDynamicSecret extends Construct implements IGenerator {
+  /** The generator's kind, as an ExternalSecret's `generatorRef` names it. */
   public readonly generatorKind = 'VaultDynamicSecret';
+  /** `metadata.name` of the generator. */
   public readonly generatorName: string;
+  /** The generator's namespace, the chart's: an ExternalSecret references it from there. */
   public readonly namespace?: string;
   public readonly outputKeys: readonly string[];
   public readonly store: VaultSecretStore;

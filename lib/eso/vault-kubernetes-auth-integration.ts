@@ -76,25 +76,41 @@ export interface ConfigureScriptOptions {
 
 /** One Kubernetes-auth role, as the script writes it. */
 export interface VaultKubernetesRole {
+  /** The role's name in Vault (`auth/<mount>/role/<name>`). */
   readonly name: string;
+  /** The service account allowed to log in (`bound_service_account_names`). */
   readonly serviceAccountName: string;
+  /** Its namespace (`bound_service_account_namespaces`). */
   readonly namespace: string;
+  /** The audience the presented token must carry (`audience`, required from Vault 1.21). */
   readonly audience: string;
+  /** The policies a login is given (`token_policies`). */
   readonly policies: readonly VaultPolicy[];
+  /** How long a login's token lives (`token_ttl`). */
   readonly tokenTtl: Duration;
 }
 
 /** The database engine settings, resolved. */
 export interface VaultDatabaseConnection {
+  /** Where the database secrets engine is mounted. */
   readonly mount: string;
+  /** The connection's name (`<mount>/config/<connectionName>`). */
   readonly connectionName: string;
+  /** The static role Vault rotates (`<mount>/static-roles/<staticRoleName>`). */
   readonly staticRoleName: string;
+  /** The PostgreSQL host as Vault reaches it. */
   readonly host: string;
+  /** The database server's port. */
   readonly port: number;
+  /** The database name. */
   readonly database: string;
+  /** The login Vault connects as; its password is read from the operator's environment, never stored. */
   readonly username: string;
+  /** The login whose password Vault rotates (the static role's `username`). */
   readonly staticUsername: string;
+  /** How often Vault rotates that password (`rotation_period`). */
   readonly rotationPeriod: Duration;
+  /** The environment variable of the operator's shell holding the password of `username`. */
   readonly passwordVariable: string;
   /** Where Vault serves the static role's current credentials: `<mount>/static-creds/<staticRoleName>`. */
   readonly staticCredentialsPath: string;

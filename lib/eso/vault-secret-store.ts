@@ -63,16 +63,26 @@ export type VaultAuthMethod = 'kubernetes' | 'jwt' | 'appRole' | 'token';
 
 /** What binding an auth method to a store yields. */
 export interface VaultAuthBinding {
+  /** The store's `spec.provider.vault.auth` block. */
   readonly spec: SecretStoreSpecProviderVaultAuth;
   /** The auth method. */
   readonly method: VaultAuthMethod;
   /** Where the auth method is mounted in Vault, for the Vault-side configuration. @default - none (token auth) */
   readonly mountPath?: string;
-  /** The service account the store authenticates as, for the Vault role's bound names. */
+  /**
+   * The service account the store authenticates as, for the Vault role's bound names.
+   * @default - none: AppRole and token auth use no service account
+   */
   readonly serviceAccount?: kplus.IServiceAccount;
-  /** The Vault role, for the Vault-side configuration. */
+  /**
+   * The Vault role, for the Vault-side configuration.
+   * @default - none: AppRole and token auth name no role here
+   */
   readonly role?: string;
-  /** The token audience the Vault role must require. */
+  /**
+   * The token audience the Vault role must require.
+   * @default - none: only Kubernetes and JWT auth present a token
+   */
   readonly audience?: string;
 }
 

@@ -11,12 +11,16 @@ export interface ManifestFileProps extends ChartProps {
  * One YAML file of the output: a chart whose objects are written, in order, to `path`.
  * Where cdk8s writes one file per chart at the top level, this project lays files out like the
  * seed's directory.
+ *
+ * @see https://cdk8s.io/docs/latest/basics/chart/
  */
 export class ManifestFile extends Chart {
+  /** Whether `x` is a {@link ManifestFile}. */
   public static isManifestFile(x: unknown): x is ManifestFile {
     return x instanceof ManifestFile;
   }
 
+  /** The file's path below the output folder. */
   public readonly path: string;
 
   public constructor(scope: Construct, id: string, props: ManifestFileProps) {
@@ -35,9 +39,15 @@ export interface TextFileProps {
   readonly executable?: boolean;
 }
 
-/** A non-manifest file of the output: a README, a kustomization, a Vault policy, a script. */
+/**
+ * A non-manifest file of the output: a README, a kustomization, a Vault policy, a script.
+ *
+ * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/
+ */
 export class TextFile extends Construct {
+  /** The file's path below the output folder. */
   public readonly path: string;
+  /** Whether the file is written executable (mode 0755). */
   public readonly executable: boolean;
   private readonly produce: () => string;
 
@@ -48,6 +58,7 @@ export class TextFile extends Construct {
     this.executable = props.executable ?? false;
   }
 
+  /** Produces the content: called by `renderApp` once the tree is complete. */
   public render(): string {
     return this.produce();
   }

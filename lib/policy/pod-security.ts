@@ -2,20 +2,31 @@ import { KubeObject, PolicyRule } from './policy';
 
 /** A pod template found in an object, with the path that leads to it. */
 export interface PodTemplate {
+  /** Where the pod spec is in the object: `spec.jobTemplate.spec.template.spec`. */
   readonly path: string;
+  /** The pod spec. */
   readonly spec: PodSpec;
 }
 
 /** The loose shape of a pod spec, as the rules read it. */
 export interface PodSpec {
+  /** `hostNetwork`: refused by Pod Security 'baseline'. */
   readonly hostNetwork?: boolean;
+  /** `hostPID`: refused by Pod Security 'baseline'. */
   readonly hostPID?: boolean;
+  /** `hostIPC`: refused by Pod Security 'baseline'. */
   readonly hostIPC?: boolean;
+  /** `automountServiceAccountToken`: scanners want it false. */
   readonly automountServiceAccountToken?: boolean;
+  /** The pod's security context. */
   readonly securityContext?: SecurityContext;
+  /** The volumes; a `hostPath` one is refused. */
   readonly volumes?: { readonly name?: string; readonly hostPath?: unknown }[];
+  /** The containers. */
   readonly containers?: Container[];
+  /** The init containers, checked like the containers. */
   readonly initContainers?: Container[];
+  /** The ephemeral containers, checked like the containers. */
   readonly ephemeralContainers?: Container[];
 }
 
@@ -31,10 +42,15 @@ interface SecurityContext {
 
 /** The loose shape of a container. */
 export interface Container {
+  /** The container's name, for messages. */
   readonly name?: string;
+  /** The image: pinned by tag or digest, never `latest`. */
   readonly image?: string;
+  /** The container's security context. */
   readonly securityContext?: SecurityContext;
+  /** The ports; a `hostPort` is refused. */
   readonly ports?: { readonly hostPort?: number }[];
+  /** Requests and limits: both required. */
   readonly resources?: { readonly requests?: Record<string, unknown>; readonly limits?: Record<string, unknown> };
 }
 

@@ -22,15 +22,21 @@ export interface PolicyObject {
 
 /** The loose shape of a Kubernetes object, as policy rules read it. */
 export interface KubeObject {
+  /** `apiVersion`, when the object has one. */
   readonly apiVersion?: string;
+  /** `kind`, when the object has one. */
   readonly kind?: string;
+  /** `metadata`: what the rules read of it are the name, namespace and annotations. */
   readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly annotations?: Record<string, string>; readonly [k: string]: unknown };
+  /** Every other field (`spec`, `data`, `rules`, ...), unchecked until a rule reads it. */
   readonly [k: string]: unknown;
 }
 
 /** What the policy knows of one environment. */
 export interface PolicyEnvironment {
+  /** `development`, `staging`, `production`. */
   readonly name: string;
+  /** Its namespace, `veza-<name>`. */
   readonly namespace: string;
   /** Outside development: the live Secret must be kept (Retain, Orphan). */
   readonly production: boolean;
@@ -38,15 +44,19 @@ export interface PolicyEnvironment {
 
 /** Everything a rule may look at. */
 export interface PolicyContext {
+  /** Every object of every YAML file about to be written. */
   readonly objects: PolicyObject[];
   /** Every non-YAML file (READMEs, scripts, HCL), for the secret-material scan. */
   readonly textFiles: RenderedFile[];
+  /** The environments of the app. */
   readonly environments: PolicyEnvironment[];
 }
 
 /** One rule of the policy: a name (used in exemptions), one sentence, and a check over one object. */
 export interface PolicyRule {
+  /** The rule's name, as written in exemptions and messages: `pinned-images`. */
   readonly name: string;
+  /** One sentence: what the rule requires and why. */
   readonly description: string;
   /** Problems of one object, each a sentence without the object's name (the engine adds it). */
   check(object: PolicyObject, context: PolicyContext): string[];
@@ -56,30 +66,46 @@ export interface PolicyRule {
 
 /** One broken rule. */
 export interface PolicyViolation {
+  /** The rule's name. */
   readonly rule: string;
+  /** The file's path below the output folder. */
   readonly file: string;
   /** `CronJob veza-production/secrets-rotation-signing-secret`, or empty for a text file. */
   readonly object: string;
+  /** What is wrong, one sentence. */
   readonly problem: string;
 }
 
 /** One rule an object is exempted from, on purpose, with the reason printed at every synth. */
 export interface PolicyExemption {
+  /** The rule's name. */
   readonly rule: string;
+  /** The file's path below the output folder. */
   readonly file: string;
+  /** The exempted object: `<Kind> <namespace>/<name>`. */
   readonly object: string;
+  /** Why, from the `veza.io/policy-exempt-reason` annotation. */
   readonly reason: string;
 }
 
 /** The outcome of a policy pass. */
 export interface PolicyReport {
+  /** Every broken rule; the synth fails when there is one. */
   readonly violations: PolicyViolation[];
+  /** Every exemption taken on purpose, printed at every synth. */
   readonly exemptions: PolicyExemption[];
 }
 
-/** Thrown by {@link enforcePolicy}: one line per violation. */
+/**
+ * Thrown by {@link enforcePolicy}: one line per violation.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
+ */
 export class PolicyError extends SynthError {
-  public constructor(public readonly violations: PolicyViolation[]) {
+  public constructor(
+    /** Every broken rule. */
+    public readonly violations: PolicyViolation[],
+  ) {
     super(violations.map(formatViolation));
     this.name = 'PolicyError';
   }

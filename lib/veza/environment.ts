@@ -7,25 +7,38 @@ import { CreationPolicy, DeletionPolicy } from '../eso/external-secret';
 
 /** The providers an environment can use, as written in environment files. */
 export const PROVIDERS = ['vault', 'aws', 'gcp', 'azure'] as const;
+/** One of {@link PROVIDERS}: `vault`, `aws`, `gcp`, `azure`. */
 export type ProviderName = (typeof PROVIDERS)[number];
 
 /** A key of a Kubernetes Secret, as written in environment files. */
 export interface SecretKeyRefConfig {
+  /** The Secret's name. */
   readonly name: string;
+  /** The key inside the Secret. */
   readonly key: string;
 }
 
+/** `providers.vault.auth`: how the Vault store logs in, one variant per `method`. */
 export type VaultAuthConfig =
   | { readonly method: 'kubernetes'; readonly role: string; readonly mountPath: string; readonly audience: string }
   | { readonly method: 'jwt'; readonly role: string; readonly mountPath: string; readonly audience: string }
   | { readonly method: 'approle'; readonly roleId: string; readonly secretId: SecretKeyRefConfig; readonly mountPath: string }
   | { readonly method: 'token'; readonly token: SecretKeyRefConfig };
 
+/** `providers.vault`: the Vault store of the environment. */
 export interface VaultConfig {
+  /** Vault's address; https:// unless the environment is not production. */
   readonly server: string;
+  /** The KV v2 mount: `secret`. */
   readonly mount: string;
+  /** The KV path under the mount: `veza/<env>`. */
   readonly path: string;
+  /** How the store logs in. */
   readonly auth: VaultAuthConfig;
+  /**
+   * A Secret or ConfigMap holding the CA bundle of Vault's certificate.
+   * @default - the system roots
+   */
   readonly caProvider?: { readonly type: 'Secret' | 'ConfigMap'; readonly name: string; readonly key: string };
   /** The PostgreSQL database whose app login Vault's database engine rotates (docs/vault-integration.md). */
   readonly database: VaultDatabaseConfig;
@@ -45,36 +58,56 @@ export interface VaultDatabaseConfig {
   readonly appUsername: string;
 }
 
+/** `providers.aws.auth`: IRSA or static access keys. */
 export type AwsAuthConfig =
   | { readonly method: 'irsa'; readonly roleArn?: string }
   | { readonly method: 'access-keys'; readonly accessKeyId: SecretKeyRefConfig; readonly secretAccessKey: SecretKeyRefConfig };
 
+/** `providers.aws`: the AWS store of the environment. */
 export interface AwsConfig {
+  /** The AWS region: `eu-west-3`. */
   readonly region: string;
+  /** Secrets Manager or Parameter Store. */
   readonly service: 'SecretsManager' | 'ParameterStore';
+  /** The prefix of every secret's name: `veza/<env>/`. */
   readonly namePrefix: string;
+  /** How the store authenticates. */
   readonly auth: AwsAuthConfig;
 }
 
+/** `providers.gcp.auth`: Workload Identity or a service-account key. */
 export type GcpAuthConfig =
   | { readonly method: 'workload-identity'; readonly gcpServiceAccount?: string }
   | { readonly method: 'service-account-key'; readonly key: SecretKeyRefConfig };
 
+/** `providers.gcp`: the Google Cloud Secret Manager store of the environment. */
 export interface GcpConfig {
+  /** The project holding the secrets. */
   readonly projectId: string;
+  /** The prefix of every secret's name. */
   readonly namePrefix: string;
+  /** How the store authenticates. */
   readonly auth: GcpAuthConfig;
 }
 
+/** `providers.azure.auth`: workload identity, managed identity or a service principal. */
 export type AzureAuthConfig =
   | { readonly method: 'workload-identity'; readonly clientId?: string }
   | { readonly method: 'managed-identity'; readonly identityId?: string }
   | { readonly method: 'service-principal'; readonly clientId: SecretKeyRefConfig; readonly clientSecret: SecretKeyRefConfig };
 
+/** `providers.azure`: the Azure Key Vault store of the environment. */
 export interface AzureConfig {
+  /** The vault's URL: `https://veza-<env>.vault.azure.net`. */
   readonly vaultUrl: string;
+  /**
+   * The Azure AD tenant.
+   * @default - the tenant of the identity
+   */
   readonly tenantId?: string;
+  /** The prefix of every secret's name. */
   readonly namePrefix: string;
+  /** How the store authenticates. */
   readonly auth: AzureAuthConfig;
 }
 
@@ -90,11 +123,13 @@ export interface EnvironmentConfig {
   readonly production: boolean;
   /** The provider the applied folder uses. */
   readonly provider: ProviderName;
+  /** `externalSecret`: the ExternalSecret's refresh interval and policies. */
   readonly externalSecret: {
     readonly refreshInterval: Duration;
     readonly creationPolicy: CreationPolicy;
     readonly deletionPolicy: DeletionPolicy;
   };
+  /** `providers`: every provider's settings; the active one is applied, the others are alternatives. */
   readonly providers: {
     readonly vault: VaultConfig;
     readonly aws: AwsConfig;

@@ -20,8 +20,13 @@ export interface VezaAppProps {
   readonly gitops?: GitOpsConfig;
 }
 
-/** The whole Veza `k8s/secrets` directory, every environment, as one cdk8s app. */
+/**
+ * The whole Veza `k8s/secrets` directory, every environment, as one cdk8s app.
+ *
+ * @see https://cdk8s.io/docs/latest/basics/app/
+ */
 export class VezaApp extends App {
+  /** One per environment file, in the order given. */
   public readonly environments: VezaEnvironment[];
   /** Cluster-wide objects: ESO's install, the control-plane files. */
   public readonly cluster: VezaCluster;
@@ -89,19 +94,21 @@ export function synthVeza(options: SynthOptions = {}): number {
     throw e;
   }
   const before = readDirectory(outdir);
-  replaceDirectory(outdir, files);
+  const changed = countChanges(before, files);
+  // A re-run that changes nothing leaves dist/ untouched: no rewrite, no swap.
+  if (changed > 0) replaceDirectory(outdir, files);
   if (options.mirrorDir && path.resolve(options.mirrorDir) !== path.resolve(outdir)) {
     replaceDirectory(options.mirrorDir, files);
   }
-  const changed = countChanges(before, files);
   process.stdout.write(`synthesized ${files.length} files into ${path.relative(projectDir, outdir) || outdir} (${changed} changed)\n`);
   return 0;
 }
 
 function countChanges(before: RenderedFile[], after: RenderedFile[]): number {
-  const old = new Map(before.map((f) => [f.path, f.content]));
-  const added = after.filter((f) => old.get(f.path) !== f.content).length;
-  const removed = before.filter((f) => !after.some((a) => a.path === f.path)).length;
+  const old = new Map(before.map((f) => [f.path, f]));
+  const added = after.filter((f) => old.get(f.path)?.content !== f.content || old.get(f.path)?.executable !== f.executable).length;
+  const paths = new Set(after.map((f) => f.path));
+  const removed = before.filter((f) => !paths.has(f.path)).length;
   return added + removed;
 }
 

@@ -64,7 +64,9 @@ export class VezaCluster extends Construct {
   public readonly operator: ExternalSecretsOperator;
   /** ESO, installed by Argo CD: the alternative. */
   public readonly operatorArgoCd: ExternalSecretsOperator;
+  /** The API server's encryption at rest of Secrets: a control-plane file. */
   public readonly encryptionConfiguration: EncryptionConfigurationFile;
+  /** The API server's audit policy for Secrets and ESO objects: a control-plane file. */
   public readonly auditPolicy: AuditPolicyFile;
 
   public constructor(scope: Construct, id: string, props: VezaClusterProps = {}) {

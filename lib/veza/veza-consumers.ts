@@ -15,6 +15,7 @@ export interface VezaConsumersProps {
   readonly environment: string;
   /** The environment's namespace, `veza-<env>`. */
   readonly namespace: string;
+  /** The catalog: one service account per service, and which keys each may read. */
   readonly catalog: VezaCatalog;
   /** The applied ExternalSecret, which creates `veza-secrets`. */
   readonly externalSecret: ExternalSecret;
@@ -26,6 +27,9 @@ export interface VezaConsumersProps {
  * The consumers of `veza-secrets` in one environment (`dist/<env>/rbac.yaml`): a service account
  * per service of the catalog, without a mounted token, and the `secrets-reader` Role (`get` on
  * `veza-secrets` only) bound to them. `secrets` is the typed view workloads consume it through.
+ *
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
+ * @see https://kubernetes.io/docs/concepts/security/service-accounts/
  */
 export class VezaConsumers extends Construct {
   /** The consumer view of `veza-secrets`: `secrets.forService('veza-backend-api').envValue('jwt-secret')`. */

@@ -30,8 +30,11 @@ export interface VezaEnvironmentProps {
 
 /** One provider's store and ExternalSecret for an environment. */
 export interface ProviderSecrets {
+  /** The provider. */
   readonly provider: ProviderName;
+  /** Its store: `vault-store`, `aws-store`, `gcp-store` or `azure-store`. */
   readonly store: ISecretStore;
+  /** Its ExternalSecret, which creates `veza-secrets`. */
   readonly externalSecret: ExternalSecret;
   /** Whether this is the provider the applied folder uses. */
   readonly active: boolean;
@@ -51,8 +54,12 @@ export function commonLabels(env: string): Record<string, string> {
  * uses (applied), and those of the three others (synthesized under the seed's file names in
  * `alternatives/`, applied by no GitOps path, so two ExternalSecrets never fight over
  * `veza-secrets`).
+ *
+ * @see https://external-secrets.io/latest/introduction/overview/
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
 export class VezaEnvironment extends Construct {
+  /** The environment, as read from `environments/<name>.yaml`. */
   public readonly config: EnvironmentConfig;
   /** The manifests GitOps applies for this environment. */
   public readonly applied: DeploymentUnit;

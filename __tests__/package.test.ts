@@ -1,0 +1,106 @@
+// The package as a user gets it: `npm pack`, installed into a separate cdk8s project, which
+// synthesizes a chart that imports the constructs and a Deployment that consumes `veza-secrets`.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const root = path.join(__dirname, '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const version = (pkg: string): string => JSON.parse(fs.readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+
+// A chart in plain CommonJS, as in a JavaScript cdk8s project.
+const CHART_JS = `
+const { App } = require('cdk8s');
+const kplus = require('cdk8s-plus-28');
+const { ExternalSecret, ManifestFile, readRotationScript, renderApp, VaultSecretStore } = require('veza-secrets');
+
+const app = new App();
+const file = new ManifestFile(app, 'Shop', { path: 'shop/secrets.yaml', namespace: 'shop' });
+const store = new VaultSecretStore(file, 'vault-store', { server: 'https://vault.example:8200', path: 'shop/production' });
+const secrets = new ExternalSecret(file, 'veza-secrets', { store, data: [{ secretKey: 'jwt-secret' }] });
+new kplus.Deployment(file, 'Api', {
+  metadata: { name: 'api' },
+  containers: [{
+    image: 'registry.example/api:1.0.0',
+    envVariables: {
+      JWT_SECRET: kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(file, 'Target', secrets.targetName), key: 'jwt-secret' }),
+    },
+  }],
+});
+const files = renderApp(app);
+process.stdout.write(JSON.stringify({ files, synthYaml: app.synthYaml(), rotationScript: readRotationScript() }));
+`;
+
+// The same from TypeScript: the package's types resolve through \`exports\` and \`types\`.
+const CHART_TS = `
+import { App } from 'cdk8s';
+import { ExternalSecret, ExternalSecretProps, ManifestFile, RenderedFile, renderApp, VaultSecretStore } from 'veza-secrets';
+const app = new App();
+const file = new ManifestFile(app, 'Shop', { path: 'shop/secrets.yaml', namespace: 'shop' });
+const props: ExternalSecretProps = { store: new VaultSecretStore(file, 'vault-store', { server: 'https://vault.example:8200', path: 'p' }) };
+const secrets: ExternalSecret = new ExternalSecret(file, 'veza-secrets', props);
+const name: string = secrets.targetName;
+const files: RenderedFile[] = renderApp(app);
+export { name, files };
+`;
+
+let work: string;
+let result: { files: { path: string; content: string }[]; synthYaml: string; rotationScript: string };
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-package-'));
+  const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  const tarball = path.join(work, packed[0].filename);
+  const project = path.join(work, 'consumer');
+  fs.mkdirSync(project);
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  execFileSync(npm, [
+    'install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball,
+    `cdk8s@${version('cdk8s')}`, `cdk8s-plus-28@${version('cdk8s-plus-28')}`, `constructs@${version('constructs')}`,
+  ], { cwd: project, stdio: 'ignore' });
+  fs.writeFileSync(path.join(project, 'chart.js'), CHART_JS);
+  fs.writeFileSync(path.join(project, 'chart.ts'), CHART_TS);
+  fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, module: 'commonjs', target: 'ES2022', types: [], skipLibCheck: true },
+    files: ['chart.ts'],
+  }));
+  result = JSON.parse(execFileSync(process.execPath, ['chart.js'], { cwd: project, encoding: 'utf8' }));
+}, 120_000);
+
+afterAll(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('the packed package holds the compiled library and its types, not the sources or the app', () => {
+  const packed = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  const paths: string[] = packed[0].files.map((f: { path: string }) => f.path);
+  expect(paths).toEqual(expect.arrayContaining([
+    'package.json', 'README.md', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/external-secrets.io.js',
+    'build/imports/generators.external-secrets.io.js', // VaultDynamicSecret
+    // Read at synth by SecretRotation (found upward from build/lib/eso/), and the command line.
+    'scripts/rotation/rotate-secrets.sh', 'bin/veza-secrets.js',
+  ]));
+  expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
+  expect(paths.filter((p) => p.startsWith('build/main') || p.startsWith('dist/') || p.startsWith('environments/'))).toEqual([]);
+});
+
+test('a separate project installs the tarball and synthesizes the ExternalSecret and a Deployment reading veza-secrets', () => {
+  expect(result.files.map((f) => f.path)).toEqual(['shop/secrets.yaml']);
+  const yaml = result.files[0].content;
+  expect(yaml).toContain('apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: vault-store\n  namespace: shop\n');
+  expect(yaml).toContain('apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: veza-secrets\n  namespace: shop\n');
+  expect(yaml).toMatch(/kind: Deployment\nmetadata:\n  name: api\n/);
+  expect(yaml).toMatch(/- name: JWT_SECRET\n\s+valueFrom:\n\s+secretKeyRef:\n\s+key: jwt-secret\n\s+name: veza-secrets\n/);
+  // The plain cdk8s synthesis of the same app holds the same objects.
+  expect(result.synthYaml).toContain('kind: ExternalSecret');
+});
+
+test('the installed package finds the rotation script it ships', () => {
+  expect(result.rotationScript).toBe(fs.readFileSync(path.join(root, 'scripts', 'rotation', 'rotate-secrets.sh'), 'utf8'));
+});
+
+test('the package types resolve in a TypeScript project', () => {
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  expect(execFileSync(process.execPath, [tsc, '-p', path.join(work, 'consumer')], { encoding: 'utf8' })).toBe('');
+});

@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+// `npm run bench`: every figure of docs/performance.md, as the median of BENCH_RUNS runs (default 5)
+// with min and max. Wall time by process.hrtime around each child process; peak memory (max RSS)
+// from GNU time (`/usr/bin/time -f %M`) when installed, or reported by the process itself.
+//
+//   npm run bench                      everything
+//   npm run bench -- scale synth       only some sections: synth, cdk8s, kustomize, scale, toolchain, test, clone
+//   BENCH_TS5=/path/to/typescript5/bin/tsc npm run bench -- toolchain
+//                                      also times TypeScript 5's tsc on the same work, for comparison
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const root = path.join(__dirname, '..', '..');
+const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
+const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const sections = process.argv.slice(2);
+const wanted = (name) => sections.length === 0 || sections.includes(name);
+
+/** Runs a command once: wall milliseconds and peak resident memory in MiB (undefined if unknown). */
+function runOnce(cmd, args, options = {}) {
+  const memFile = path.join(os.tmpdir(), `veza-bench-time-${process.pid}`);
+  const [file, argv] = GNU_TIME ? [GNU_TIME, ['-f', '%M', '-o', memFile, cmd, ...args]] : [cmd, args];
+  const start = process.hrtime.bigint();
+  const r = spawnSync(file, argv, { cwd: options.cwd ?? root, env: { ...process.env, ...options.env }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  }
+  let peakMiB;
+  if (GNU_TIME) {
+    peakMiB = Number(fs.readFileSync(memFile, 'utf8').trim().split('\n').pop()) / 1024;
+    fs.rmSync(memFile, { force: true });
+  }
+  return { ms, peakMiB, stdout: r.stdout };
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+function fmt(s, unit, digits = 0) {
+  const f = (v) => v.toFixed(digits);
+  return `${f(s.median)} ${unit} (min ${f(s.min)}, max ${f(s.max)})`;
+}
+
+/** Runs `prepare` (untimed) then the command, RUNS times. */
+function measure(label, cmd, args, options = {}) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    options.prepare?.();
+    runs.push(runOnce(cmd, args, options));
+  }
+  const time = stats(runs.map((r) => r.ms));
+  const mem = runs[0].peakMiB === undefined ? undefined : stats(runs.map((r) => r.peakMiB));
+  print(label, `${fmt(time, 'ms')}${mem ? `, peak ${fmt(mem, 'MiB', 1)}` : ''}`);
+  return { time, mem, runs };
+}
+
+function print(label, text) {
+  process.stdout.write(`${label.padEnd(70)} ${text}\n`);
+}
+
+function header(text) {
+  process.stdout.write(`\n## ${text}\n`);
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return `${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node.js ${process.version}, ${RUNS} runs per figure`;
+}
+
+function objectsIn(dir) {
+  let n = 0;
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.name.endsWith('.yaml') && e.name !== 'kustomization.yaml') n += (fs.readFileSync(full, 'utf8').match(/^kind: /gm) ?? []).length;
+    }
+  };
+  walk(dir);
+  return n;
+}
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const results = {};
+
+process.stdout.write(`# veza-secrets benchmark\n${machine()}\n`);
+process.stdout.write('Times are medians with (min, max); peak = the largest resident set of the process tree.\n');
+runOnce(npm, ['run', '--silent', 'build']);
+
+if (wanted('synth')) {
+  header('Veza synth through the README command (`npm run synth`)');
+  const objects = objectsIn(path.join(root, 'dist'));
+  results.synth = measure('npm run synth, build up to date', npm, ['run', '--silent', 'synth']);
+  measure('npm run synth, from no build/ (tsc compiles everything)', npm, ['run', '--silent', 'synth'], {
+    prepare: () => fs.rmSync(path.join(root, 'build'), { recursive: true, force: true }),
+  });
+  results.app = measure('node build/main.js alone (the app, no tsc, no npm)', process.execPath, ['build/main.js']);
+  print('objects in dist/', String(objects));
+}
+
+if (wanted('cdk8s')) {
+  header('`cdk8s synth` (cdk8s.yaml runs tsc -b and the app)');
+  const cli = path.join(root, 'node_modules', '.bin', 'cdk8s');
+  results.cdk8s = measure('cdk8s synth --check-upgrade=false', cli, ['synth', '--check-upgrade=false']);
+  measure('cdk8s --version (the CLI starting, for reference)', cli, ['--version', '--check-upgrade=false']);
+}
+
+if (wanted('kustomize')) {
+  header('`kubectl kustomize` over the same dist/, one kustomization per environment');
+  const dirs = fs.readdirSync(path.join(root, 'dist')).filter((d) => fs.existsSync(path.join(root, 'dist', d, 'kustomization.yaml')));
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  if (kubectl.status !== 0) {
+    print('kubectl kustomize', 'skipped: kubectl is not installed');
+  } else {
+    const script = dirs.map((d) => `kubectl kustomize dist/${d} >/dev/null`).join(' && ');
+    results.kustomize = measure(`kubectl kustomize, ${dirs.length} folders (${dirs.join(', ')})`, 'sh', ['-c', script]);
+    const rendered = dirs.reduce((n, d) => n + (spawnSync('kubectl', ['kustomize', `dist/${d}`], { cwd: root, encoding: 'utf8' }).stdout.match(/^kind: /gm) ?? []).length, 0);
+    print('objects kustomize renders', String(rendered));
+    if (results.synth) {
+      print('ratio npm run synth / kubectl kustomize', `${(results.synth.time.median / results.kustomize.time.median).toFixed(2)}x (medians)`);
+      print('ratio node build/main.js / kubectl kustomize', `${(results.app.time.median / results.kustomize.time.median).toFixed(2)}x (medians)`);
+    }
+  }
+}
+
+if (wanted('scale')) {
+  header('Scale: N services x 10 keys, each with a service account, Role, RoleBinding, ExternalSecret, x 3 environments');
+  const scaleScript = path.join(__dirname, 'scale.js');
+  const perSize = {};
+  for (const services of [100, 1000]) {
+    const runs = [];
+    const floors = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = runOnce(process.execPath, [scaleScript, String(services)]);
+      runs.push({ ...JSON.parse(r.stdout), wallMs: r.ms });
+      floors.push(JSON.parse(runOnce(process.execPath, [scaleScript, String(services), '--floor']).stdout));
+    }
+    const s = (key) => stats(runs.map((r) => r[key]));
+    const floor = stats(floors.map((f) => f.serializeMs));
+    const inMemory = stats(runs.map((r) => r.buildMs + r.renderMs));
+    perSize[services] = { wall: s('wallMs'), inMemory };
+    print(`${services} services: objects, files`, `${runs[0].objects}, ${runs[0].files}`);
+    print(`${services} services: process wall time (start to files written)`, fmt(s('wallMs'), 'ms'));
+    print(`${services} services: build the tree (incl. loading the library)`, fmt(s('buildMs'), 'ms'));
+    print(`${services} services: validate + render in memory`, fmt(s('renderMs'), 'ms'));
+    print(`${services} services: write to a temporary folder`, fmt(s('writeMs'), 'ms'));
+    print(`${services} services: peak memory`, fmt(s('peakRssMiB'), 'MiB', 1));
+    print(`${services} services: objects per second (in process)`, fmt(s('objectsPerSecond'), 'objects/s'));
+    print(`${services} services: floor, js-yaml alone on the same objects`, fmt(floor, 'ms'));
+    print(`${services} services: ratio build+render / floor`, `${(inMemory.median / floor.median).toFixed(2)}x (medians)`);
+  }
+  print('ratio time(1,000) / time(100), process wall', `${(perSize[1000].wall.median / perSize[100].wall.median).toFixed(2)}x (medians)`);
+  print('ratio time(1,000) / time(100), build+render', `${(perSize[1000].inMemory.median / perSize[100].inMemory.median).toFixed(2)}x (medians)`);
+}
+
+if (wanted('toolchain')) {
+  header('Toolchain: compiling the TypeScript (TypeScript 7 tsc, TypeScript 5 tsc if BENCH_TS5 is set, swc)');
+  const scratch = fs.mkdtempSync(path.join(root, 'build', '.bench-'));
+  const compilers = [['TypeScript 7 tsc', path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')]];
+  if (process.env.BENCH_TS5) compilers.push(['TypeScript 5 tsc', process.env.BENCH_TS5]);
+  try {
+    for (const [name, tsc] of compilers) {
+      const version = runOnce(process.execPath, [tsc, '--version']).stdout.trim();
+      const out = path.join(scratch, 'out');
+      measure(`${name} (${version}): build, emit JS + .d.ts, from nothing`, process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', out, '--tsBuildInfoFile', path.join(out, '.tsbuildinfo')], {
+        prepare: () => fs.rmSync(out, { recursive: true, force: true }),
+      });
+      measure(`${name}: type-check everything (npm test's tsc -p tsconfig.json)`, process.execPath, [tsc, '-p', 'tsconfig.json']);
+    }
+    measure('TypeScript 7 tsc -b, build up to date (what npm run synth pays)', process.execPath, [compilers[0][1], '-b', 'tsconfig.build.json']);
+    measure('swc transpile-only of the same files, no type-check', process.execPath, [path.join(__dirname, 'transpile.js'), path.join(scratch, 'swc')]);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+if (wanted('test')) {
+  header('`npm test` (tsc type-check, then jest)');
+  measure('npm test', npm, ['test', '--silent']);
+}
+
+if (wanted('clone')) {
+  header('Fresh clone: `npm ci` (from the npm cache) and the first `npm run synth`');
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
+  let dir;
+  const clone = () => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-clone-'));
+    runOnce('git', ['clone', '--quiet', root, dir]);
+  };
+  const ci = [];
+  const synth = [];
+  const total = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      clone();
+      const a = runOnce(npm, ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir });
+      const b = runOnce(npm, ['run', '--silent', 'synth'], { cwd: dir });
+      ci.push(a.ms);
+      synth.push(b.ms);
+      total.push(a.ms + b.ms);
+    }
+  } finally {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
+  print(`commit cloned`, head);
+  print('npm ci', fmt(stats(ci), 'ms'));
+  print('first npm run synth (tsc compiles everything)', fmt(stats(synth), 'ms'));
+  print('fresh clone to first dist/ (npm ci + synth)', fmt(stats(total), 'ms'));
+}

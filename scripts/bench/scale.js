@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// The scale case of `npm run bench`: a generated catalog of N services, each with 10 keys, its own
+// service account, a Role and RoleBinding that let it read its Secret, and an ExternalSecret, in
+// three environments, built through the public API of build/lib (what a user of the package gets),
+// rendered in memory and written to a temporary folder.
+//
+//   node scripts/bench/scale.js <services>          one run: prints one JSON line of figures
+//   node scripts/bench/scale.js <services> --floor  the floor: js-yaml alone serializing the same objects
+//
+// Every run is a fresh process, so peak memory (maxRSS) is that run's own.
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const KEYS_PER_SERVICE = 10;
+const ENVIRONMENTS = ['development', 'staging', 'production'];
+
+function serviceName(i) {
+  return `svc-${String(i).padStart(4, '0')}`;
+}
+
+/** The catalog definition: N services, each reading 10 keys of its own. */
+function catalogProps(lib, services) {
+  const rotation = { name: 'provider-api-key', method: lib.RotationMethod.MANUAL, description: 'rotated by hand' };
+  const names = Array.from({ length: services }, (_, i) => serviceName(i));
+  const secrets = {};
+  for (const svc of names) {
+    for (let k = 0; k < KEYS_PER_SERVICE; k++) {
+      secrets[`${svc}-key-${k}`] = { description: `key ${k} of ${svc}`, placeholder: 'REPLACE_ME', consumers: [svc], rotation };
+    }
+  }
+  return { services: names, secrets };
+}
+
+/** Builds the app through the public API: one store file and one file per service, per environment. */
+function buildApp(services) {
+  const lib = require('../../build/lib');
+  const { App } = require('cdk8s');
+  const kplus = require('cdk8s-plus-28');
+  const catalog = new lib.SecretCatalog(catalogProps(lib, services));
+  const app = new App({ outdir: 'unused' });
+  for (const env of ENVIRONMENTS) {
+    const namespace = `bench-${env}`;
+    const storeFile = new lib.ManifestFile(app, `${env}-store`, { path: `${env}/secret-stores/vault-store.yaml`, namespace });
+    const store = new lib.VaultSecretStore(storeFile, 'vault-store', { server: 'https://vault.example:8200', path: `bench/${env}` });
+    for (const svc of catalog.services) {
+      const file = new lib.ManifestFile(app, `${env}-${svc}`, { path: `${env}/services/${svc}.yaml`, namespace });
+      const secret = new lib.ExternalSecret(file, 'ExternalSecret', {
+        store,
+        targetName: `${svc}-secrets`,
+        data: catalog.keysFor(svc).map((key) => ({ secretKey: key, remoteName: catalog.entry(key).remoteName })),
+      });
+      const account = new kplus.ServiceAccount(file, 'ServiceAccount', { metadata: { name: svc }, automountToken: false });
+      const role = new kplus.Role(file, 'Role', { metadata: { name: `${svc}-secrets-reader` } });
+      role.allow(['get'], kplus.Secret.fromSecretName(file, 'Target', secret.targetName));
+      role.bind(account);
+    }
+  }
+  return { app, lib };
+}
+
+function countObjects(files) {
+  return files.reduce((n, f) => n + (f.content.match(/^kind: /gm) ?? []).length, 0);
+}
+
+function mib(kb) {
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+function main() {
+  const services = Number(process.argv[2] ?? 100);
+  const floor = process.argv.includes('--floor');
+  const t0 = process.hrtime.bigint();
+  const ms = (from) => Number(process.hrtime.bigint() - from) / 1e6;
+  if (floor) {
+    // The floor: the same plain objects, produced once (rendered, then read back), then timed
+    // through js-yaml alone with the options lib/output uses (toYaml), joined per file as
+    // renderApp does.
+    const { app, lib } = buildApp(services);
+    const yaml = require('js-yaml');
+    const plain = lib.renderApp(app).filter((f) => f.path.endsWith('.yaml')).map((f) => f.content.split(/^---\n/m).map((d) => yaml.load(d)));
+    const start = process.hrtime.bigint();
+    let objects = 0;
+    for (const docs of plain) {
+      objects += docs.length;
+      docs.map((d) => yaml.dump(d, { noRefs: true, lineWidth: -1 })).join('---\n');
+    }
+    const serializeMs = ms(start);
+    process.stdout.write(`${JSON.stringify({ services, floor: true, objects, serializeMs })}\n`);
+    return;
+  }
+  const { app, lib } = buildApp(services);
+  const builtMs = ms(t0);
+  const t1 = process.hrtime.bigint();
+  const files = lib.renderApp(app);
+  const renderMs = ms(t1);
+  const t2 = process.hrtime.bigint();
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-bench-'));
+  try {
+    lib.replaceDirectory(path.join(out, 'dist'), files);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+  const writeMs = ms(t2);
+  const totalMs = ms(t0);
+  const objects = countObjects(files);
+  process.stdout.write(`${JSON.stringify({
+    services,
+    environments: ENVIRONMENTS.length,
+    files: files.length,
+    objects,
+    buildMs: builtMs,
+    renderMs,
+    writeMs,
+    inProcessMs: totalMs,
+    objectsPerSecond: Math.round(objects / (totalMs / 1000)),
+    peakRssMiB: mib(process.resourceUsage().maxRSS),
+  })}\n`);
+}
+
+main();
