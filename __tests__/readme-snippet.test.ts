@@ -1,0 +1,37 @@
+// The README's "Using the constructs in your own stack" snippet compiles against the library and
+// synthesizes what it says: a service names only its own keys, and its pods roll on changes.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const root = path.join(__dirname, '..');
+
+function snippet(): string {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Using the constructs in your own stack'));
+  const match = /```ts\n([\s\S]*?)```/.exec(section);
+  if (!match) throw new Error('README.md: no ts block in "Using the constructs in your own stack"');
+  return match[1];
+}
+
+test('the README snippet type-checks against the library, and a key of another service does not', () => {
+  const dir = fs.mkdtempSync(path.join(root, 'build', 'readme-snippet-'));
+  try {
+    const code = snippet().replace(`from 'veza-secrets'`, `from '${path.relative(dir, path.join(root, 'lib')).split(path.sep).join('/')}'`);
+    fs.writeFileSync(path.join(dir, 'snippet.ts'), code);
+    // The comment's claim, made real: the stream server cannot name the backend's key.
+    fs.writeFileSync(path.join(dir, 'wrong.ts'), `${code}\nsecrets.forService('veza-stream-server').envValue('stripe-api-key');\n`);
+    const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
+    const options = ['--ignoreConfig', '--noEmit', '--strict', '--skipLibCheck', '--esModuleInterop', '--target', 'ES2022', '--module', 'commonjs', '--types', 'node'];
+    execFileSync(tsc, [...options, path.join(dir, 'snippet.ts')], { cwd: root, encoding: 'utf8' });
+    let output = '';
+    try {
+      execFileSync(tsc, [...options, path.join(dir, 'wrong.ts')], { cwd: root, encoding: 'utf8' });
+    } catch (e) {
+      output = String((e as { stdout?: string }).stdout);
+    }
+    expect(output).toMatch(/wrong\.ts\(\d+,\d+\): error TS2345: Argument of type '"stripe-api-key"' is not assignable/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
