@@ -1,4 +1,6 @@
+import * as fs from 'fs';
 import { Duration } from 'cdk8s';
+import * as yaml from 'js-yaml';
 import { GO_DURATION_PATTERN, parseGoDuration } from '../eso/go-duration';
 
 /**
@@ -177,4 +179,14 @@ export function readSecretKeyRef(reader: FieldReader, field: string): { name: st
   const key = ref.required('key', text("a Secret data key (letters, digits, '-', '_' and '.')", /^[-._a-zA-Z0-9]+$/));
   ref.finish();
   return name && key ? { name, key } : undefined;
+}
+
+/** Parses a YAML file; a file that does not parse is a ConfigError naming it and the parser's first line. */
+export function readYamlFile(file: string, displayName: string = file): unknown {
+  try {
+    return yaml.load(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new ConfigError([`${displayName}: not readable YAML: ${reason}`]);
+  }
 }

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
-import * as yaml from 'js-yaml';
-import { ConfigError, dnsLabel, dnsSubdomain, FieldReader, goDuration, oneOf, readSecretKeyRef, text, url } from '../config/field-reader';
+import { ConfigError, dnsLabel, dnsSubdomain, FieldReader, goDuration, oneOf, readSecretKeyRef, text, url, readYamlFile } from '../config/field-reader';
 import { CreationPolicy, DeletionPolicy } from '../eso/external-secret';
 
 /** The providers an environment can use, as written in environment files. */
@@ -144,13 +143,7 @@ const DELETION = oneOf(Object.values(DeletionPolicy));
 
 /** Reads and checks one environment file; throws a ConfigError listing every problem. */
 export function loadEnvironment(file: string, displayName: string = file): EnvironmentConfig {
-  let doc: unknown;
-  try {
-    doc = yaml.load(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new ConfigError([`${displayName}: not readable YAML: ${reason}`]);
-  }
+  const doc = readYamlFile(file, displayName);
   return parseEnvironment(doc, displayName);
 }
 

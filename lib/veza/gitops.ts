@@ -1,8 +1,6 @@
-import * as fs from 'fs';
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import * as yaml from 'js-yaml';
-import { ConfigError, dnsLabel, FieldReader, goDuration, oneOf, text, url } from '../config/field-reader';
+import { ConfigError, dnsLabel, FieldReader, goDuration, oneOf, text, url, readYamlFile } from '../config/field-reader';
 import { DeploymentUnit } from '../eso/external-secret';
 import { ExternalSecretsOperator } from '../eso/external-secrets-operator';
 import { toGoDuration } from '../eso/go-duration';
@@ -75,13 +73,7 @@ const REVISION = text('a branch such as main, a full ref such as refs/tags/v1.2.
 
 /** Reads and checks `gitops.yaml`; `environments` are the names of the loaded environments. */
 export function loadGitOps(file: string, environments: readonly string[], displayName: string = file): GitOpsConfig {
-  let doc: unknown;
-  try {
-    doc = yaml.load(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new ConfigError([`${displayName}: not readable YAML: ${reason}`]);
-  }
+  const doc = readYamlFile(file, displayName);
   return parseGitOps(doc, environments, displayName);
 }
 
