@@ -51,7 +51,7 @@ const S = 'environments/staging.yaml';
 const ENVIRONMENT_CASES: [string, string, string, string[]][] = [
   ['missing name', 'production', 'name: ~', [`${P}: 'name' is missing; allowed: the file's own name, "production"`]],
   ['name of another file', 'production', 'name: staging', [`${P}: 'name' is "staging"; allowed: the file's own name, "production"`]],
-  ['unknown top-level field', 'production', 'replicas: 3', [`${P}: 'replicas' is not a known field; allowed: name, namespace, provider, externalSecret, providers`]],
+  ['unknown top-level field', 'production', 'replicas: 3', [`${P}: 'replicas' is not a known field; allowed: name, namespace, provider, externalSecret, rotation, providers`]],
   ['misspelt nested field', 'production', 'externalSecret: { refreshIntervall: 2h }', [`${P}: 'externalSecret.refreshIntervall' is not a known field; allowed: refreshInterval, creationPolicy, deletionPolicy`]],
   ['unknown provider', 'production', 'provider: hashicorp', [`${P}: 'provider' is "hashicorp"; allowed: vault, aws, gcp, azure`]],
   ['missing provider', 'production', 'provider: ~', [`${P}: 'provider' is missing; allowed: vault, aws, gcp, azure`]],
@@ -63,7 +63,7 @@ const ENVIRONMENT_CASES: [string, string, string, string[]][] = [
   ['refreshInterval in days', 'production', 'externalSecret: { refreshInterval: 1d }', [`${P}: 'externalSecret.refreshInterval' is "1d"; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`]],
   ['refreshInterval 0', 'production', 'externalSecret: { refreshInterval: 0s }', [`${P}: 'externalSecret.refreshInterval' is "0s"; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`]],
   ['refreshInterval missing', 'production', 'externalSecret: { refreshInterval: ~ }', [`${P}: 'externalSecret.refreshInterval' is missing; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`]],
-  ['externalSecret a list', 'production', 'externalSecret: [1h]', [`${P}: 'externalSecret' is a list; allowed: a mapping of fields`]],
+  ['externalSecret a list', 'production', 'externalSecret: [1h]', [`${P}: 'externalSecret' is the list ["1h"]; allowed: a mapping of fields`]],
   ['unknown creationPolicy', 'development', 'externalSecret: { creationPolicy: Own }', [`${D}: 'externalSecret.creationPolicy' is "Own"; allowed: Owner, Orphan, Merge, CreateOrMerge, None`]],
   ['unknown deletionPolicy', 'production', 'externalSecret: { deletionPolicy: Keep }', [`${P}: 'externalSecret.deletionPolicy' is "Keep"; allowed: Retain, Delete, Merge`]],
   ['production deletes the live Secret', 'production', 'externalSecret: { deletionPolicy: Delete }', [`${P}: 'externalSecret.deletionPolicy' is "Delete"; allowed: Retain outside development (the live Secret must never be dropped because a provider entry went missing)`]],
@@ -103,7 +103,7 @@ const ENVIRONMENT_CASES: [string, string, string, string[]][] = [
 // [case, whole file text, exact messages]
 const DOCUMENT_CASES: [string, string, string[]][] = [
   ['an empty file', '', [`${P}: not readable YAML: expected a document, but the input is empty`]],
-  ['a list instead of a mapping', '- name: production', [`${P}: the file must hold a mapping of fields; it holds a list`]],
+  ['a list instead of a mapping', '- name: production', [`${P}: the file must hold a mapping of fields; it holds the list [{\"name\":\"production\"}]`]],
   ['a plain word', 'production', [`${P}: the file must hold a mapping of fields; it holds "production"`]],
   ['a tab for indentation', 'name: production\nproviders:\n\tvault: {}', [`${P}: not readable YAML: tab characters must not be used in indentation (3:1)`]],
 ];

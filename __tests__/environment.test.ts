@@ -62,6 +62,7 @@ describe('loadEnvironment: defaults of a minimal file', () => {
       production: false,
       provider: 'aws',
       externalSecret: { refreshInterval: expect.anything(), creationPolicy: CreationPolicy.OWNER, deletionPolicy: DeletionPolicy.RETAIN },
+      rotation: { vaultCidrs: undefined, apiServerCidrs: undefined },
       providers: {
         vault: {
           server: 'http://vault.vault-system.svc:8200', mount: 'secret', path: 'veza/development', auth: { method: 'kubernetes', role: 'veza-development', mountPath: 'kubernetes', audience: 'vault' },
@@ -122,13 +123,13 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
     ['a missing nested field', 'production', (d) => delete d.providers.vault.server, [`${P}: 'providers.vault.server' is missing; allowed: an https:// URL (TLS is required outside development)`]],
     ['a missing section', 'production', (d) => delete d.externalSecret, [`${P}: 'externalSecret' is missing; allowed: a mapping of fields`]],
     ['a wrong type (number for a duration)', 'production', (d) => { d.externalSecret.refreshInterval = 5; }, [`${P}: 'externalSecret.refreshInterval' is 5 (a number); allowed: ${DURATION}`]],
-    ['a wrong type (list for a mapping)', 'production', (d) => { d.providers = ['vault']; }, [`${P}: 'providers' is a list; allowed: a mapping of fields`]],
+    ['a wrong type (list for a mapping)', 'production', (d) => { d.providers = ['vault']; }, [`${P}: 'providers' is the list ["vault"]; allowed: a mapping of fields`]],
     ['a wrong type (boolean for a name)', 'production', (d) => { d.namespace = true; }, [`${P}: 'namespace' is true (a boolean); allowed: ${DNS_LABEL}`]],
     ['an unknown field (a typo)', 'production', (d) => { d.externalSecret.refreshIntervall = d.externalSecret.refreshInterval; delete d.externalSecret.refreshInterval; }, [
       `${P}: 'externalSecret.refreshInterval' is missing; allowed: ${DURATION}`,
       `${P}: 'externalSecret.refreshIntervall' is not a known field; allowed: refreshInterval, creationPolicy, deletionPolicy`,
     ]],
-    ['an unknown top-level field', 'production', (d) => { d.replicas = 2; }, [`${P}: 'replicas' is not a known field; allowed: name, namespace, provider, externalSecret, providers`]],
+    ['an unknown top-level field', 'production', (d) => { d.replicas = 2; }, [`${P}: 'replicas' is not a known field; allowed: name, namespace, provider, externalSecret, rotation, providers`]],
     ['an unknown provider', 'production', (d) => { d.provider = 'hashicorp'; }, [`${P}: 'provider' is "hashicorp"; allowed: vault, aws, gcp, azure`]],
     ['an unknown provider block', 'production', (d) => { d.providers.doppler = { project: 'veza' }; }, [`${P}: 'providers.doppler' is not a known field; allowed: vault, aws, gcp, azure`]],
     ['an unknown auth method', 'production', (d) => { d.providers.aws.auth = { method: 'oidc' }; }, [`${P}: 'providers.aws.auth.method' is "oidc"; allowed: irsa, access-keys`]],
@@ -225,7 +226,7 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
   });
 
   test.each<[string, unknown, string]>([
-    ['a list', ['name: production'], `${P}: the file must hold a mapping of fields; it holds a list`],
+    ['a list', ['name: production'], `${P}: the file must hold a mapping of fields; it holds the list [\"name: production\"]`],
     ['a string', 'production', `${P}: the file must hold a mapping of fields; it holds "production"`],
     ['nothing', undefined, `${P}: the file must hold a mapping of fields; it holds nothing`],
   ])('a document that is %s', (_case, doc, message) => {

@@ -21,7 +21,11 @@ export class ConfigError extends Error {
 /** Describes a value the way the error messages show it: `"1 hour"`, `42 (a number)`. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
+  if (Array.isArray(value)) {
+    // Short lists are shown as written, so the message names the value; long ones by their size.
+    const shown = JSON.stringify(value);
+    return shown.length <= 80 ? `the list ${shown}` : `a list of ${value.length} items`;
+  }
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return JSON.stringify(value);
   return `${String(value)} (a ${typeof value})`;
@@ -125,6 +129,24 @@ export function text(allowed: string, pattern?: RegExp, check?: (value: string) 
     parse: (v) => (typeof v === 'string' && (!pattern || pattern.test(v)) && (!check || check(v)) ? v : undefined),
   };
 }
+
+/** A non-empty list whose every item passes `item`. */
+export function listOf<T>(item: FieldRule<T>): FieldRule<T[]> {
+  return {
+    allowed: `a non-empty list of ${item.allowed}`,
+    parse: (v) => {
+      if (!Array.isArray(v) || v.length === 0) return undefined;
+      const parsed = v.map((x) => item.parse(x));
+      return parsed.every((x) => x !== undefined) ? (parsed as T[]) : undefined;
+    },
+  };
+}
+
+/** An IPv4 or IPv6 CIDR such as 10.0.0.0/8. */
+export const cidr: FieldRule<string> = text(
+  'CIDRs such as 10.0.0.0/8',
+  /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/\d{1,3}$/,
+);
 
 /** One of a fixed list of strings. */
 export function oneOf<T extends string>(values: readonly T[]): FieldRule<T> {

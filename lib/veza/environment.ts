@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
-import { ConfigError, dnsLabel, dnsSubdomain, FieldReader, goDuration, oneOf, readSecretKeyRef, text, url, readYamlFile } from '../config/field-reader';
+import { ConfigError, dnsLabel, dnsSubdomain, FieldReader, goDuration, oneOf, readSecretKeyRef, text, url, readYamlFile, listOf, cidr } from '../config/field-reader';
 import { CreationPolicy, DeletionPolicy } from '../eso/external-secret';
 
 /** The providers an environment can use, as written in environment files. */
@@ -128,6 +128,16 @@ export interface EnvironmentConfig {
     readonly creationPolicy: CreationPolicy;
     readonly deletionPolicy: DeletionPolicy;
   };
+  /**
+   * `rotation.egress`: where the rotation job may connect besides DNS. The API server is not
+   * selectable by pod labels and Vault may run outside the cluster, so these are CIDRs.
+   */
+  readonly rotation: {
+    /** Vault's addresses. @default ['0.0.0.0/0'] (any address, Vault's port only) */
+    readonly vaultCidrs?: string[];
+    /** The Kubernetes API server's addresses. @default ['0.0.0.0/0'] (any address, ports 443 and 6443 only) */
+    readonly apiServerCidrs?: string[];
+  };
   /** `providers`: every provider's settings; the active one is applied, the others are alternatives. */
   readonly providers: {
     readonly vault: VaultConfig;
@@ -180,6 +190,15 @@ export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig 
     es!.fail('creationPolicy', externalSecret.creationPolicy, 'Owner or Orphan with deletionPolicy Delete (ESO rejects the others)');
   }
 
+  const rotationReader = root.object('rotation', { optional: true });
+  const egress = rotationReader?.object('egress', { optional: true });
+  const rotation = {
+    vaultCidrs: egress?.optional('vaultCidrs', listOf(cidr)),
+    apiServerCidrs: egress?.optional('apiServerCidrs', listOf(cidr)),
+  };
+  egress?.finish();
+  rotationReader?.finish();
+
   const providers = root.object('providers');
   const vault = providers && readVault(providers, env, production);
   const aws = providers && readAws(providers, env);
@@ -196,6 +215,7 @@ export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig 
     production,
     provider: provider!,
     externalSecret: externalSecret as EnvironmentConfig['externalSecret'],
+    rotation,
     providers: { vault: vault!, aws: aws!, gcp: gcp!, azure: azure! },
   };
 }

@@ -32,6 +32,8 @@ export function addVezaRotation(
     vaultAuthMountPath: vault.auth.method === 'kubernetes' ? vault.auth.mountPath : 'kubernetes',
     vaultAudience: 'vault',
     vaultCa: vault.caProvider,
+    vaultCidrs: config.rotation.vaultCidrs,
+    apiServerCidrs: config.rotation.apiServerCidrs,
   });
   for (const p of plan) rotation.addRotation(p.rotationClass, { keys: p.keys, deployments: p.consumers.map(SecretRotation.deploymentFromName) });
   return rotation;
