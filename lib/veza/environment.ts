@@ -137,6 +137,10 @@ export interface EnvironmentConfig {
     readonly vaultCidrs?: string[];
     /** The Kubernetes API server's addresses. @default ['0.0.0.0/0'] (any address, ports 443 and 6443 only) */
     readonly apiServerCidrs?: string[];
+    /** `rotation.images.runner`: the image that runs the script (a mirror, pinned). @default ROTATION_IMAGES.runner */
+    readonly runnerImage?: string;
+    /** `rotation.images.vault`: the image the `vault` binary is copied from. @default ROTATION_IMAGES.vault */
+    readonly vaultImage?: string;
   };
   /** `providers`: every provider's settings; the active one is applied, the others are alternatives. */
   readonly providers: {
@@ -146,6 +150,13 @@ export interface EnvironmentConfig {
     readonly azure: AzureConfig;
   };
 }
+
+/** An image pinned by a tag other than latest, or by a digest (the policy pass refuses the rest). */
+const PINNED_IMAGE = text(
+  'an image pinned by a tag other than latest or by a sha256 digest, such as registry.example.com/hashicorp/vault:1.21.4',
+  /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$|^[a-z0-9._-]+(\/[a-z0-9._-]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+  (v) => /@sha256:[a-f0-9]{64}$/.test(v) || (/:[\w][\w.-]*$/.test(v.split('/').pop() ?? '') && !/:latest$/.test(v)),
+);
 
 const UUID = text('a GUID such as 00000000-0000-0000-0000-000000000000', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
 const CREATION = oneOf(Object.values(CreationPolicy));
@@ -192,11 +203,15 @@ export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig 
 
   const rotationReader = root.object('rotation', { optional: true });
   const egress = rotationReader?.object('egress', { optional: true });
+  const images = rotationReader?.object('images', { optional: true });
   const rotation = {
     vaultCidrs: egress?.optional('vaultCidrs', listOf(cidr)),
     apiServerCidrs: egress?.optional('apiServerCidrs', listOf(cidr)),
+    runnerImage: images?.optional('runner', PINNED_IMAGE),
+    vaultImage: images?.optional('vault', PINNED_IMAGE),
   };
   egress?.finish();
+  images?.finish();
   rotationReader?.finish();
 
   const providers = root.object('providers');

@@ -34,6 +34,7 @@ export function addVezaRotation(
     vaultCa: vault.caProvider,
     vaultCidrs: config.rotation.vaultCidrs,
     apiServerCidrs: config.rotation.apiServerCidrs,
+    images: { runner: config.rotation.runnerImage, vault: config.rotation.vaultImage },
   });
   for (const p of plan) rotation.addRotation(p.rotationClass, { keys: p.keys, deployments: p.consumers.map(SecretRotation.deploymentFromName) });
   return rotation;
