@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { ConfigError, dnsLabel, dnsSubdomain, FieldReader, goDuration, oneOf, readSecretKeyRef, text, url, readYamlFile, listOf, cidr } from '../config/field-reader';
 import { CreationPolicy, DeletionPolicy } from '../eso/external-secret';
+import { isPinnedImage } from '../eso/secret-rotation';
 
 /** The providers an environment can use, as written in environment files. */
 export const PROVIDERS = ['vault', 'aws', 'gcp', 'azure'] as const;
@@ -151,11 +152,11 @@ export interface EnvironmentConfig {
   };
 }
 
-/** An image pinned by a tag other than latest, or by a digest (the policy pass refuses the rest). */
+/** An image pinned as the rotation job requires (`isPinnedImage`, the check `SecretRotation` applies). */
 const PINNED_IMAGE = text(
   'an image pinned by a tag other than latest or by a sha256 digest, such as registry.example.com/hashicorp/vault:1.21.4',
-  /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$|^[a-z0-9._-]+(\/[a-z0-9._-]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
-  (v) => /@sha256:[a-f0-9]{64}$/.test(v) || (/:[\w][\w.-]*$/.test(v.split('/').pop() ?? '') && !/:latest$/.test(v)),
+  undefined,
+  isPinnedImage,
 );
 
 const UUID = text('a GUID such as 00000000-0000-0000-0000-000000000000', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
