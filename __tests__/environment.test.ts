@@ -48,7 +48,7 @@ describe('parseEnvironment: the committed environment files', () => {
     expect(config.providers.vault).toMatchObject({ mount: 'secret', path: `veza/${env}`, auth: { method: 'kubernetes', role: `veza-${env}`, mountPath: 'kubernetes', audience: 'vault' } });
     expect(config.providers.aws).toMatchObject({ region: 'eu-west-3', service: 'SecretsManager', namePrefix: `veza/${env}/`, auth: { method: 'irsa' } });
     expect(config.providers.gcp).toMatchObject({ projectId: `veza-${env}`, namePrefix: 'veza-', auth: { method: 'workload-identity' } });
-    expect(config.providers.azure).toMatchObject({ vaultUrl: `https://veza-${env}.vault.azure.net`, namePrefix: 'veza-', auth: { method: 'workload-identity' } });
+    expect(config.providers.azure).toMatchObject({ vaultUrl: `https://veza-${env}.vault.azure.net`, namePrefix: 'veza-', tenantId: expect.stringMatching(/^[0-9a-f-]{36}$/), auth: { method: 'workload-identity', clientId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
   });
 });
 
@@ -207,8 +207,22 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
     ['a Key Vault URL of another service', 'production', (d) => { d.providers.azure.vaultUrl = 'https://veza-production.example.com'; }, [
       `${P}: 'providers.azure.vaultUrl' is "https://veza-production.example.com"; allowed: a Key Vault URL such as https://veza-production.vault.azure.net`,
     ]],
+    // ESO's workload identity reads the client ID from the service account and the tenant from the store.
+    ['workload identity without a client ID', 'production', (d) => { delete d.providers.azure.auth.clientId; }, [
+      `${P}: 'providers.azure.auth.clientId' is missing; allowed: a GUID: the client ID of the identity the service account federates with (ESO: "missing clientID" without it)`,
+    ]],
+    ['workload identity with a client ID that is not a GUID', 'production', (d) => { d.providers.azure.auth.clientId = 'veza-production'; }, [
+      `${P}: 'providers.azure.auth.clientId' is "veza-production"; allowed: a GUID: the client ID of the identity the service account federates with (ESO: "missing clientID" without it)`,
+    ]],
+    ['workload identity without a tenant', 'production', (d) => { delete d.providers.azure.tenantId; }, [
+      `${P}: 'providers.azure.tenantId' is missing; allowed: a GUID: workload-identity auth needs the tenant`,
+    ]],
+    ['workload identity without either', 'production', (d) => { delete d.providers.azure.tenantId; delete d.providers.azure.auth.clientId; }, [
+      `${P}: 'providers.azure.auth.clientId' is missing; allowed: a GUID: the client ID of the identity the service account federates with (ESO: "missing clientID" without it)`,
+      `${P}: 'providers.azure.tenantId' is missing; allowed: a GUID: workload-identity auth needs the tenant`,
+    ]],
     ['a tenant that is not a GUID', 'production', (d) => { d.providers.azure.tenantId = 'veza'; }, [`${P}: 'providers.azure.tenantId' is "veza"; allowed: a GUID such as 00000000-0000-0000-0000-000000000000`]],
-    ['service-principal auth without a tenant', 'production', (d) => { d.providers.azure.auth = { method: 'service-principal', clientId: { name: 'a', key: 'id' }, clientSecret: { name: 'a', key: 's' } }; }, [
+    ['service-principal auth without a tenant', 'production', (d) => { delete d.providers.azure.tenantId; d.providers.azure.auth = { method: 'service-principal', clientId: { name: 'a', key: 'id' }, clientSecret: { name: 'a', key: 's' } }; }, [
       `${P}: 'providers.azure.tenantId' is missing; allowed: a GUID: service-principal auth needs the tenant`,
     ]],
     ['a Secret reference without key', 'production', (d) => { d.providers.gcp.auth = { method: 'service-account-key', key: { name: 'gcp' } }; }, [

@@ -1,9 +1,13 @@
-import { AzureAuth, AzureKeyVaultStore, AzureKeyVaultStoreProps, SecretProvider, SecretStoreKind } from '../lib';
+import * as kplus from 'cdk8s-plus-28';
+import { AZURE_CLIENT_ID_ANNOTATION, AZURE_TOKEN_AUDIENCE, AzureAuth, AzureKeyVaultStore, AzureKeyVaultStoreProps, SecretProvider, SecretStoreKind } from '../lib';
 import { kindsAndNames, Manifest, only, synthValid, testChart } from './support/charts';
 
 const VAULT_URL = 'https://veza-test.vault.azure.net';
 const GUID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 const TENANT = '11111111-2222-3333-4444-555555555555';
+
+/** Workload identity on the dedicated account needs both IDs (what ESO reads, see the test below). */
+const WORKLOAD = { tenantId: TENANT, auth: AzureAuth.workloadIdentity({ clientId: GUID }) };
 
 function build(props: Partial<AzureKeyVaultStoreProps> = {}) {
   const chart = testChart();
@@ -13,50 +17,79 @@ function build(props: Partial<AzureKeyVaultStoreProps> = {}) {
 }
 
 describe('AzureKeyVaultStore', () => {
-  test('defaults: workload identity as a dedicated account, no tenant, no prefix', () => {
-    const { store, objects, resource, azurekv } = build();
+  test('defaults: workload identity as a dedicated account (given its client ID and the tenant), no prefix', () => {
+    const { store, objects, resource, azurekv } = build({ tenantId: TENANT, auth: AzureAuth.workloadIdentity({ clientId: GUID }) });
     expect(kindsAndNames(objects)).toEqual(['ServiceAccount/azure-store-auth', 'SecretStore/azure-store']);
-    expect(only(objects, 'ServiceAccount')).toEqual({
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: 'azure-store-auth', namespace: 'veza-test' },
-      automountServiceAccountToken: false,
-    });
     expect(resource.metadata).toEqual({ name: 'azure-store', namespace: 'veza-test' });
-    expect(azurekv).toEqual({ vaultUrl: VAULT_URL, authType: 'WorkloadIdentity', serviceAccountRef: { name: 'azure-store-auth' } });
+    expect(azurekv.authType).toBe('WorkloadIdentity');
     expect(store.storeName).toBe('azure-store');
     expect(store.kind).toBe(SecretStoreKind.SECRET_STORE);
     expect(store.provider).toBe(SecretProvider.AZURE);
     expect(store.vaultUrl).toBe(VAULT_URL);
-    expect(store.tenantId).toBeUndefined();
+    expect(store.tenantId).toBe(TENANT);
     expect(store.namePrefix).toBe('');
     expect(store.location).toBe(`azure:${VAULT_URL}/`);
     expect(store.remoteRef('jwt-secret')).toEqual({ key: 'jwt-secret' });
     expect(objects).toMatchSnapshot();
   });
 
+  // What ESO v2.9's Key Vault provider reads with WorkloadIdentity and a serviceAccountRef
+  // (providers/v1/azure/keyvault, authorizerForWorkloadIdentity):
+  // - the client ID from authSecretRef.clientId or the service account's annotation
+  //   azure.workload.identity/client-id, else "missing clientID: either serviceAccountRef or service
+  //   account annotation 'azure.workload.identity/client-id' is missing";
+  // - the tenant from authSecretRef.tenantId, spec.provider.azurekv.tenantId or the annotation
+  //   azure.workload.identity/tenant-id (set in two places: "multiple tenantID found"), else the
+  //   controller's AZURE_TENANT_ID, else "missing tenantID in store config";
+  // - a token requested for the service account with the audience api://AzureADTokenExchange.
+  test('workload identity: the account carries the client ID annotation only, the store the tenant (exact output)', () => {
+    const { objects } = build(WORKLOAD);
+    expect(objects).toEqual([
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'azure-store-auth', namespace: 'veza-test', annotations: { 'azure.workload.identity/client-id': GUID } },
+        automountServiceAccountToken: false,
+      },
+      {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'SecretStore',
+        metadata: { name: 'azure-store', namespace: 'veza-test' },
+        spec: { provider: { azurekv: { vaultUrl: VAULT_URL, tenantId: TENANT, authType: 'WorkloadIdentity', serviceAccountRef: { name: 'azure-store-auth' } } } },
+      },
+    ]);
+    // The tenant in one place only, or ESO refuses it.
+    expect(only(objects, 'ServiceAccount').metadata.annotations).not.toHaveProperty('azure.workload.identity/tenant-id');
+    expect(AZURE_CLIENT_ID_ANNOTATION).toBe('azure.workload.identity/client-id');
+    expect(AZURE_TOKEN_AUDIENCE).toBe('api://AzureADTokenExchange');
+  });
+
+  test('workload identity with an account owned by someone else: neither ID is required here', () => {
+    const chart = testChart();
+    const serviceAccount = kplus.ServiceAccount.fromServiceAccountName(chart, 'Theirs', 'platform-azure', { namespaceName: 'veza-test' });
+    const store = new AzureKeyVaultStore(chart, 'azure-store', { vaultUrl: VAULT_URL, auth: AzureAuth.workloadIdentity({ serviceAccount }) });
+    const objects = synthValid(chart);
+    expect(kindsAndNames(objects)).toEqual(['SecretStore/azure-store']);
+    expect(only(objects, 'SecretStore').spec.provider.azurekv).toEqual({ vaultUrl: VAULT_URL, authType: 'WorkloadIdentity', serviceAccountRef: { name: 'platform-azure' } });
+    expect(store.serviceAccount).toBe(serviceAccount);
+  });
+
   test('name', () => {
-    const { resource, objects } = build({ name: 'azure-main' });
+    const { resource, objects } = build({ name: 'azure-main', ...WORKLOAD });
     expect(resource.metadata.name).toBe('azure-main');
     expect(only(objects, 'ServiceAccount').metadata.name).toBe('azure-main-auth');
   });
 
   test('tenantId', () => {
-    const { store, azurekv } = build({ tenantId: TENANT });
+    const { store, azurekv } = build({ ...WORKLOAD, tenantId: TENANT });
     expect(azurekv.tenantId).toBe(TENANT);
     expect(store.tenantId).toBe(TENANT);
   });
 
   test('a trailing / on vaultUrl is kept in the store and dropped from the location', () => {
-    const { store, azurekv } = build({ vaultUrl: `${VAULT_URL}/` });
+    const { store, azurekv } = build({ vaultUrl: `${VAULT_URL}/`, ...WORKLOAD });
     expect(azurekv.vaultUrl).toBe(`${VAULT_URL}/`);
     expect(store.location).toBe(`azure:${VAULT_URL}/`);
-  });
-
-  test('workloadIdentity with a client ID annotates the dedicated account', () => {
-    const { objects, azurekv } = build({ auth: AzureAuth.workloadIdentity({ clientId: GUID }) });
-    expect(only(objects, 'ServiceAccount').metadata.annotations).toEqual({ 'azure.workload.identity/client-id': GUID });
-    expect(azurekv.authType).toBe('WorkloadIdentity');
   });
 
   test('managedIdentity, with and without an identity ID: no service account', () => {
@@ -82,13 +115,13 @@ describe('AzureKeyVaultStore', () => {
   });
 
   test('namePrefix: the seed\'s veza-<key>', () => {
-    const { store } = build({ namePrefix: 'veza-' });
+    const { store } = build({ namePrefix: 'veza-', ...WORKLOAD });
     expect(store.remoteRef('database-url')).toEqual({ key: 'veza-database-url' });
     expect(store.location).toBe(`azure:${VAULT_URL}/veza-`);
   });
 
   test.each(['https://veza-test.vault.azure.net', 'https://veza.vault.azure.cn', 'https://veza-gov.vault.usgovcloudapi.net'])('vaultUrl %s is accepted', (vaultUrl) => {
-    expect(build({ vaultUrl }).azurekv.vaultUrl).toBe(vaultUrl);
+    expect(build({ vaultUrl, ...WORKLOAD }).azurekv.vaultUrl).toBe(vaultUrl);
   });
 
   const URL_MESSAGE = (v: string) => `[test/azure-store]: 'vaultUrl' must be a Key Vault URL such as https://my-vault.vault.azure.net. The value passed is: ${JSON.stringify(v)}`;
@@ -100,7 +133,11 @@ describe('AzureKeyVaultStore', () => {
     ['a vault name too short', { vaultUrl: 'https://vz.vault.azure.net' }, URL_MESSAGE('https://vz.vault.azure.net')],
     ['a vaultUrl with a path', { vaultUrl: 'https://veza-test.vault.azure.net/secrets' }, URL_MESSAGE('https://veza-test.vault.azure.net/secrets')],
     ['a tenantId that is not a GUID', { tenantId: 'veza.onmicrosoft.com' }, GUID_MESSAGE('tenantId', 'veza.onmicrosoft.com')],
-    ['a workload identity clientId that is not a GUID', { auth: AzureAuth.workloadIdentity({ clientId: '1234' }) }, GUID_MESSAGE('auth.clientId', '1234')],
+    ['a workload identity clientId that is not a GUID', { tenantId: TENANT, auth: AzureAuth.workloadIdentity({ clientId: '1234' }) }, GUID_MESSAGE('auth.clientId', '1234')],
+    ['workload identity (the default) without a client ID', { tenantId: TENANT },
+      "[test/azure-store]: 'auth.clientId' is required with workload identity on the dedicated service account (ESO reads the client ID from its azure.workload.identity/client-id annotation; without it: \"missing clientID\")."],
+    ['workload identity without a tenant', { auth: AzureAuth.workloadIdentity({ clientId: GUID }) },
+      "[test/azure-store]: 'tenantId' is required with workload identity on the dedicated service account (ESO reads the tenant from spec.provider.azurekv.tenantId; without it: \"missing tenantID in store config\")."],
     ['a managed identityId that is not a GUID', { auth: AzureAuth.managedIdentity({ identityId: '0f1e2d3c-4b5a-6978-8796' }) }, GUID_MESSAGE('auth.identityId', '0f1e2d3c-4b5a-6978-8796')],
     ['servicePrincipal without tenantId', { auth: AzureAuth.servicePrincipal({ clientId: { name: 'sp', key: 'id' }, clientSecret: { name: 'sp', key: 'secret' } }) },
       "[test/azure-store]: 'tenantId' is required with service-principal auth."],
@@ -113,7 +150,7 @@ describe('AzureKeyVaultStore', () => {
     ['s3_access_key', '[test/azure-store]: the Key Vault secret name "veza-s3_access_key" is not allowed: letters, digits and \'-\' only, at most 127 characters.'],
     ['x'.repeat(123), `[test/azure-store]: the Key Vault secret name "veza-${'x'.repeat(123)}" is not allowed: letters, digits and '-' only, at most 127 characters.`],
   ])('remote name %s is refused when mapped', (remoteName, message) => {
-    const { store } = build({ namePrefix: 'veza-' });
+    const { store } = build({ namePrefix: 'veza-', ...WORKLOAD });
     expect(() => store.remoteRef(remoteName)).toThrow(new Error(message));
   });
 });

@@ -10,11 +10,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface AzureWorkloadIdentityAuthOptions {
   /**
    * The client ID of the Entra ID application or managed identity the service account federates
-   * with: annotates a dedicated service account with `azure.workload.identity/client-id`.
-   * @default - no annotation (set on the service account by hand)
+   * with: annotates the dedicated service account with `azure.workload.identity/client-id`, the
+   * only place ESO's Key Vault provider reads it from with workload identity (besides a Secret
+   * through `authSecretRef`); without it ESO fails with "missing clientID". Required with the
+   * dedicated service account; ignored with `serviceAccount` (annotate that one yourself).
+   * @default - none: required unless `serviceAccount` is given
    */
   readonly clientId?: string;
-  /** The Kubernetes service account. @default - a dedicated service account named `<store name>-auth` */
+  /**
+   * The Kubernetes service account, owned by someone else and annotated by them with
+   * `azure.workload.identity/client-id` (and, when the store has no `tenantId`,
+   * `azure.workload.identity/tenant-id`).
+   * @default - a dedicated service account named `<store name>-auth`, annotated with `clientId`
+   */
   readonly serviceAccount?: kplus.IServiceAccount;
 }
 
@@ -26,6 +34,15 @@ export interface AzureServicePrincipalAuthOptions {
   readonly clientSecret: SecretKeyReference;
 }
 
+/** The service-account annotation ESO's Key Vault provider reads the client ID from (`AnnotationClientID`). */
+export const AZURE_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+
+/**
+ * The audience of the token ESO requests for the service account (`AzureDefaultAudience`): the
+ * audience of the federated credential in Entra ID.
+ */
+export const AZURE_TOKEN_AUDIENCE = 'api://AzureADTokenExchange';
+
 type AzureAuthSpec = Pick<SecretStoreSpecProviderAzurekv, 'authType' | 'serviceAccountRef' | 'identityId' | 'authSecretRef'>;
 
 /**
@@ -33,13 +50,30 @@ type AzureAuthSpec = Pick<SecretStoreSpecProviderAzurekv, 'authType' | 'serviceA
  * @see https://external-secrets.io/latest/provider/azure-key-vault/#authentication
  */
 export abstract class AzureAuth {
-  /** Azure workload identity: the default, no client secrets. */
+  /**
+   * Azure workload identity: the default, no client secrets. ESO requests a token for the service
+   * account with the audience `api://AzureADTokenExchange` and exchanges it in the store's tenant
+   * for the client ID's identity, which needs a federated credential for
+   * `system:serviceaccount:<namespace>:<account>` (`federatedSubject`).
+   */
   public static workloadIdentity(options: AzureWorkloadIdentityAuthOptions = {}): AzureAuth {
     return new (class extends AzureAuth {
       public bind(store: AzureKeyVaultStore) {
         if (options.clientId !== undefined) checkUuid(store, 'auth.clientId', options.clientId);
+        if (options.serviceAccount === undefined) {
+          // ESO (authorizerForWorkloadIdentity): the client ID comes from the service account's
+          // annotation, the tenant from spec.provider.azurekv.tenantId, the tenant-id annotation or
+          // the controller's AZURE_TENANT_ID; setting the tenant in two places is refused ("multiple
+          // tenantID found"), so the dedicated account carries the client ID only, the store the tenant.
+          if (options.clientId === undefined) {
+            throw new Error(`${where(store)}: 'auth.clientId' is required with workload identity on the dedicated service account (ESO reads the client ID from its ${AZURE_CLIENT_ID_ANNOTATION} annotation; without it: "missing clientID").`);
+          }
+          if (store.tenantId === undefined) {
+            throw new Error(`${where(store)}: 'tenantId' is required with workload identity on the dedicated service account (ESO reads the tenant from spec.provider.azurekv.tenantId; without it: "missing tenantID in store config").`);
+          }
+        }
         const serviceAccount = options.serviceAccount ??
-          dedicatedServiceAccount(store, `${store.storeName}-auth`, options.clientId ? { 'azure.workload.identity/client-id': options.clientId } : undefined);
+          dedicatedServiceAccount(store, `${store.storeName}-auth`, { [AZURE_CLIENT_ID_ANNOTATION]: options.clientId! });
         return {
           spec: {
             authType: SecretStoreSpecProviderAzurekvAuthType.WORKLOAD_IDENTITY,
@@ -87,7 +121,13 @@ export abstract class AzureAuth {
 export interface AzureKeyVaultStoreProps extends SecretStoreProps {
   /** The vault's URL, `https://veza-production.vault.azure.net`: one vault per environment. */
   readonly vaultUrl: string;
-  /** The Entra ID tenant. @default - the tenant of the workload identity */
+  /**
+   * The Entra ID tenant (`spec.provider.azurekv.tenantId`). Required with service-principal auth
+   * and with workload identity on the dedicated service account: ESO does not derive it from the
+   * identity (it falls back only to an `azure.workload.identity/tenant-id` annotation or the
+   * controller's `AZURE_TENANT_ID`).
+   * @default - none (managed identity: the identity's own tenant)
+   */
   readonly tenantId?: string;
   /** How the store authenticates. @default AzureAuth.workloadIdentity() */
   readonly auth?: AzureAuth;

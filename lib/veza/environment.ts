@@ -92,7 +92,7 @@ export interface GcpConfig {
 
 /** `providers.azure.auth`: workload identity, managed identity or a service principal. */
 export type AzureAuthConfig =
-  | { readonly method: 'workload-identity'; readonly clientId?: string }
+  | { readonly method: 'workload-identity'; readonly clientId: string }
   | { readonly method: 'managed-identity'; readonly identityId?: string }
   | { readonly method: 'service-principal'; readonly clientId: SecretKeyRefConfig; readonly clientSecret: SecretKeyRefConfig };
 
@@ -101,8 +101,9 @@ export interface AzureConfig {
   /** The vault's URL: `https://veza-<env>.vault.azure.net`. */
   readonly vaultUrl: string;
   /**
-   * The Azure AD tenant.
-   * @default - the tenant of the identity
+   * The Entra ID tenant: required with workload identity and service-principal auth (ESO reads it
+   * from the store, never from the identity).
+   * @default - none (managed-identity auth only: the identity's own tenant)
    */
   readonly tenantId?: string;
   /** The prefix of every secret's name. */
@@ -159,7 +160,8 @@ const PINNED_IMAGE = text(
   isPinnedImage,
 );
 
-const UUID = text('a GUID such as 00000000-0000-0000-0000-000000000000', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = text('a GUID such as 00000000-0000-0000-0000-000000000000', UUID_PATTERN);
 const CREATION = oneOf(Object.values(CreationPolicy));
 const DELETION = oneOf(Object.values(DeletionPolicy));
 
@@ -362,7 +364,12 @@ function readAzure(providers: FieldReader, env: string): AzureConfig | undefined
   let auth: AzureAuthConfig | undefined;
   if (a) {
     const method = a.required('method', oneOf(['workload-identity', 'managed-identity', 'service-principal'] as const));
-    if (method === 'workload-identity') auth = { method, clientId: a.optional('clientId', UUID) };
+    if (method === 'workload-identity') {
+      // ESO reads the client ID from the service account's annotation and the tenant from the store.
+      const clientId = a.required('clientId', text('a GUID: the client ID of the identity the service account federates with (ESO: "missing clientID" without it)', UUID_PATTERN));
+      if (!tenantId && !r.has('tenantId')) r.fail('tenantId', undefined, 'a GUID: workload-identity auth needs the tenant');
+      auth = clientId === undefined ? undefined : { method, clientId };
+    }
     else if (method === 'managed-identity') auth = { method, identityId: a.optional('identityId', UUID) };
     else if (method === 'service-principal') {
       const clientId = readSecretKeyRef(a, 'clientId');
