@@ -252,3 +252,16 @@ describe('ExternalSecretsOperator errors', () => {
     expect(() => new ExternalSecretsOperator(chart, 'operator', { replicas: 0 })).toThrow(/^\[cluster\/operator\]: 'replicas'/);
   });
 });
+
+describe('ExternalSecretsOperator keepCrds', () => {
+  test('defaults to true: the chart annotates its CRDs for Helm and Argo CD', () => {
+    const { operator, docs } = synth();
+    expect(operator.keepCrds).toBe(true);
+    expect(byKind(docs, 'HelmRelease')[0].spec.values.crds).toEqual({ annotations: { 'helm.sh/resource-policy': 'keep', 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false' } });
+  });
+  test('false leaves crds unset', () => {
+    const { operator, docs } = synth({ keepCrds: false });
+    expect(operator.keepCrds).toBe(false);
+    expect(byKind(docs, 'HelmRelease')[0].spec.values.crds).toBeUndefined();
+  });
+});

@@ -234,3 +234,39 @@ describe('GitOpsWiring props', () => {
     expect(objects.every((o) => o.toJson().metadata.annotations[SYNC_WAVE_ANNOTATION] === '-5')).toBe(true);
   });
 });
+
+describe('cascading deletions (issue 10.8)', () => {
+  // Argo CD deletes what an Application deployed when the Application goes (resources-finalizer) and
+  // prunes what its source stops listing; Flux prunes and garbage-collects (prune: true). A resource
+  // opts out with these annotations (Argo CD sync options, Flux's prune annotation).
+  test('each environment\'s namespace survives its Application or Kustomization going away', () => {
+    const envNames = loadEnvironments(path.join(root, 'environments')).map((e) => e.name);
+    expect(envNames.length).toBeGreaterThan(0);
+    for (const env of envNames) {
+      const [namespace] = docsUnder(files, `${env}/namespace.yaml`);
+      expect(namespace.kind).toBe('Namespace');
+      expect(namespace.metadata.annotations).toMatchObject({
+        'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
+        'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+      });
+      // What deploys that folder is what these annotations protect against.
+      const app = docsUnder(files, 'gitops/argocd/apps/').find((a) => a.spec.source.path === `dist/${env}`)!;
+      expect(app.metadata).toMatchObject({ finalizers: ['resources-finalizer.argocd.argoproj.io'] });
+      const k = docsUnder(files, 'gitops/flux/').find((d) => d.kind === 'Kustomization' && d.spec.path === `./dist/${env}`)!;
+      expect(k.spec.prune).toBe(true);
+    }
+  });
+
+  test('every ESO install keeps its CRDs (templated by the chart) when the release is uninstalled or its Application deleted', () => {
+    const helmRelease = docsUnder(files, 'cluster/').find((d) => d.kind === 'HelmRelease')!;
+    const argoOperators = docsUnder(files, 'gitops/argocd/apps/').filter((a) => a.spec.source.chart === 'external-secrets');
+    expect(argoOperators.length).toBeGreaterThan(0);
+    const everyValues = [helmRelease.spec.values, ...argoOperators.map((a) => a.spec.source.helm.valuesObject)];
+    for (const values of everyValues) {
+      expect(values.installCRDs).toBe(true);
+      expect(values.crds).toEqual({ annotations: { 'helm.sh/resource-policy': 'keep', 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false' } });
+    }
+    // install.crds / upgrade.crds act on a chart's crds/ folder only: ESO's CRDs are templates.
+    expect(helmRelease.spec.install.crds).toBeUndefined();
+  });
+});

@@ -81,6 +81,15 @@ export interface ExternalSecretsOperatorProps {
   readonly resources?: OperatorResources;
   /** Install and upgrade ESO's CRDs with the chart (`installCRDs`). @default true */
   readonly installCrds?: boolean;
+  /**
+   * Keep the CRDs when the release goes (`crds.annotations`): ESO's CRDs are chart templates, so
+   * `helm uninstall` (a HelmRelease deleted, or moved from Flux to Argo CD) and an Argo CD
+   * Application deleted with its resources finalizer would delete them, and with them every
+   * ExternalSecret and store of the cluster. Annotates them `helm.sh/resource-policy: keep` (Helm,
+   * Flux's helm-controller) and `argocd.argoproj.io/sync-options: Delete=false,Prune=false` (Argo CD).
+   * @default true
+   */
+  readonly keepCrds?: boolean;
   /** @default - webhook created, 1 replica, default resources */
   readonly webhook?: OperatorComponentOptions;
   /** @default - cert controller created, 1 replica, default resources */
@@ -142,6 +151,8 @@ export class ExternalSecretsOperator extends Construct {
   public readonly replicas: number;
   public readonly leaderElect: boolean;
   public readonly installCrds: boolean;
+  /** Whether the CRDs survive the release's removal (`keepCrds`). */
+  public readonly keepCrds: boolean;
   /** The image tag every deployment runs: `v<chartVersion>`. */
   public readonly imageTag: string;
   /** The emitted GitOps objects, in order. */
@@ -178,6 +189,7 @@ export class ExternalSecretsOperator extends Construct {
       throw new Error(`${w}: 'leaderElect' must be true with more than one replica (two controllers would reconcile the same ExternalSecrets). The value passed is: false with replicas ${this.replicas}`);
     }
     this.installCrds = props.installCrds ?? true;
+    this.keepCrds = props.keepCrds ?? true;
     this.imageTag = `v${this.chartVersion}`;
     checkResources(w, 'resources', props.resources ?? CONTROLLER_RESOURCES);
     for (const component of ['webhook', 'certController'] as const) {
@@ -288,6 +300,8 @@ export class ExternalSecretsOperator extends Construct {
     return {
       fullnameOverride: this.releaseName,
       installCRDs: this.installCrds,
+      // The chart puts crds.annotations on every CRD it templates (deploy/charts/external-secrets).
+      ...(this.keepCrds ? { crds: { annotations: { ...KEEP_CRD_ANNOTATIONS } } } : {}),
       replicaCount: this.replicas,
       leaderElect: this.leaderElect,
       image,
@@ -301,6 +315,17 @@ export class ExternalSecretsOperator extends Construct {
     };
   }
 }
+
+/**
+ * What keeps a CRD when its release goes: Helm's resource policy (honoured by `helm uninstall` and
+ * Flux's helm-controller; `spec.install.crds`/`upgrade.crds` of a HelmRelease cover only a chart's
+ * `crds/` folder, not ESO's templated CRDs) and Argo CD's sync options (Argo CD renders the chart
+ * itself and ignores Helm's policy).
+ */
+export const KEEP_CRD_ANNOTATIONS: Readonly<Record<string, string>> = {
+  'helm.sh/resource-policy': 'keep',
+  'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
+};
 
 /** Pod-level security context: Pod Security 'restricted'. The chart drops `enabled` when rendering. */
 const POD_SECURITY_CONTEXT = {

@@ -170,6 +170,7 @@ export class GitOpsWiring extends Construct {
 
     for (const env of props.environments) {
       annotateSyncWaves(env);
+      protectNamespace(env);
       env.readme.addSection(gitopsCommands(env, config));
     }
 
@@ -311,6 +312,25 @@ export function gitopsCommands(env: VezaEnvironment, config: GitOpsConfig): Runb
       { why: 'Flux: fetch the repository and apply now', command: `flux reconcile kustomization ${name} -n ${config.flux.namespace} --with-source` },
     ],
   };
+}
+
+/**
+ * Annotations that keep a namespace when the GitOps object that applied it goes or stops listing it:
+ * Argo CD neither deletes it with its Application (`resources-finalizer`) nor prunes it, Flux
+ * neither prunes nor garbage-collects it (`prune: true`). An environment removed or renamed in
+ * gitops.yaml or environments/ then leaves `veza-<env>` and what runs in it (the workloads, the
+ * Secret `veza-secrets` that creationPolicy Orphan left) in place, to be deleted by a person.
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#no-resource-deletion
+ * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#prune
+ */
+export const PROTECTED_NAMESPACE_ANNOTATIONS: Readonly<Record<string, string>> = {
+  'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
+  'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+};
+
+/** Puts {@link PROTECTED_NAMESPACE_ANNOTATIONS} on an environment's namespace. */
+export function protectNamespace(env: VezaEnvironment): void {
+  for (const [key, value] of Object.entries(PROTECTED_NAMESPACE_ANNOTATIONS)) env.namespace.metadata.addAnnotation(key, value);
 }
 
 /** Flux's `ref` for a revision: a commit, a full ref, or a branch. */
