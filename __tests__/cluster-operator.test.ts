@@ -228,7 +228,7 @@ describe('ExternalSecretsOperator errors', () => {
     ['an http repository', { chartRepository: 'http://charts.example.com' }, `[test/eso]: 'chartRepository' must be an https:// or oci:// URL. The value passed is: "http://charts.example.com"`],
     ['a bad namespace', { namespace: 'External_Secrets' }, `[test/eso]: 'namespace' must be a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit). The value passed is: "External_Secrets"`],
     ['a long release name', { releaseName: 'e'.repeat(48) }, `[test/eso]: 'releaseName' must be at most 47 characters (the chart appends '-cert-controller'). The value passed is: "${'e'.repeat(48)}"`],
-    ['an unknown flavor', { gitops: 'helm' as GitOpsFlavor }, `[test/eso]: 'gitops' must be one of flux, argocd. The value passed is: "helm"`],
+    ['an unknown flavor', { gitops: 'kustomize' as GitOpsFlavor }, `[test/eso]: 'gitops' must be one of flux, argocd, helm. The value passed is: "kustomize"`],
     ['replicas 0', { replicas: 0 }, `[test/eso]: 'replicas' must be a whole number of at least 1. The value passed is: 0`],
     ['replicas 1.5', { replicas: 1.5 }, `[test/eso]: 'replicas' must be a whole number of at least 1. The value passed is: 1.5`],
     ['webhook replicas 0', { webhook: { replicas: 0 } }, `[test/eso]: 'webhook.replicas' must be a whole number of at least 1. The value passed is: 0`],
@@ -263,5 +263,25 @@ describe('ExternalSecretsOperator keepCrds', () => {
     const { operator, docs } = synth({ keepCrds: false });
     expect(operator.keepCrds).toBe(false);
     expect(byKind(docs, 'HelmRelease')[0].spec.values.crds).toBeUndefined();
+  });
+});
+
+describe('ExternalSecretsOperator by hand (GitOpsFlavor.HELM)', () => {
+  test('only the namespace; helmInstallCommand installs the pinned chart with the values file', () => {
+    const { operator, docs } = synth({ gitops: GitOpsFlavor.HELM });
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['Namespace/external-secrets-system']);
+    expect(operator.apiObjects).toEqual([]);
+    expect(operator.helmInstallCommand('values.yaml')).toBe(
+      'helm upgrade --install external-secrets external-secrets --repo https://charts.external-secrets.io --version 2.9.0 --namespace external-secrets-system --values values.yaml --wait --timeout 5m');
+  });
+  test('an oci:// repository is named with the chart', () => {
+    const { operator } = synth({ gitops: GitOpsFlavor.HELM, chartRepository: 'oci://registry.example.com/charts' });
+    expect(operator.helmInstallCommand('v.yaml')).toBe('helm upgrade --install external-secrets oci://registry.example.com/charts/external-secrets --version 2.9.0 --namespace external-secrets-system --values v.yaml --wait --timeout 5m');
+  });
+  test('the webhook and cert controller Deployment names, undefined when not created', () => {
+    expect(synth().operator).toMatchObject({ webhookDeploymentName: 'external-secrets-webhook', certControllerDeploymentName: 'external-secrets-cert-controller' });
+    const without = synth({ webhook: { enabled: false }, certController: { enabled: false } }).operator;
+    expect(without.webhookDeploymentName).toBeUndefined();
+    expect(without.certControllerDeploymentName).toBeUndefined();
   });
 });

@@ -58,9 +58,9 @@ test('every Argo CD and Flux object validates against its schema, and the schema
 test('Argo CD: the operator Application syncs in an earlier wave than every environment', () => {
   const apps = docsUnder(files, 'gitops/argocd/apps/');
   const operator = apps.find((a) => a.metadata.name === 'veza-secrets-operator')!;
-  // The operator: the same chart, version and values as the cluster's Argo CD form.
-  const argoForm = docsUnder(files, 'alternatives/cluster/').find((d) => d.kind === 'Application')!;
-  expect(operator.spec.source).toEqual(argoForm.spec.source);
+  // The operator: the same chart, version and values as the HelmRelease Flux applies.
+  const release = docsUnder(files, 'cluster/').find((d) => d.kind === 'HelmRelease')!;
+  expect(operator.spec.source).toEqual({ repoURL: 'https://charts.external-secrets.io', chart: 'external-secrets', targetRevision: release.spec.chart.spec.version, helm: { releaseName: release.spec.releaseName, valuesObject: release.spec.values } });
   expect(operator.spec.source).toMatchObject({ chart: 'external-secrets', targetRevision: '2.9.0' });
   expect(operator.spec.destination).toEqual({ server: IN_CLUSTER, namespace: 'external-secrets-system' });
   const esoNamespace = docsUnder(files, 'cluster/').find((d) => d.kind === 'Namespace')! as Doc & { metadata: { labels: Record<string, string> } };

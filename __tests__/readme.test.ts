@@ -208,7 +208,9 @@ test('the README follows the active provider and the catalog, not fixed strings'
   expect(chart.nodes.map((n) => n.id)).toEqual(['provider', 'operator', 'store', 'externalsecret', 'secret', 'deploy_veza_stream_server']);
   expect(chart.nodes[0].label).toBe('AWS<br/>aws:SecretsManager:eu-west-3:veza/production/');
   expect(chart.nodes[2].label).toBe('SecretStore aws-store');
-  expect(text).toContain('| `jwt-secret` | aws | `veza/production/jwt-secret` | `veza-secrets` | `veza-stream-server` | 1h | `weekly` | every 7 days: CronJob `secrets-rotation-weekly` at `0 1 * * 1` |');
+  // AWS has no rotation CronJob: the README promises none.
+  expect(text).toContain('| `jwt-secret` | aws | `veza/production/jwt-secret` | `veza-secrets` | `veza-stream-server` | 1h | `weekly` | **by hand**, every 7 days: nothing in this folder rotates it |');
+  expect(text).not.toContain('secrets-rotation');
   expect(text).toContain('kubectl describe secretstore aws-store -n veza-production\n');
   expect(text).not.toContain('veza-backend-api');
 });
@@ -259,6 +261,8 @@ test('EnvironmentReadme: path defaults to <env>/README.md and can be set', () =>
   expect(custom.file.path).toBe('docs/staging.md');
   // The environment adds the database engine's runbook to its own README.
   custom.addSection(databaseRotationSection(env.active.store, env.active.externalSecret, env.config, VEZA_CATALOG)!);
+  // ...and the app puts the operator's install by hand at the top of "By hand".
+  for (const step of defaulted.contributions.clusterSteps ?? []) custom.addClusterStep(step);
   expect(custom.file.render()).toBe(defaulted.file.render());
   expect(flowDiagram(env, VEZA_CATALOG).nodes.map((n) => n.kind)).toEqual(['Provider', 'Operator', 'SecretStore', 'Generator', 'ExternalSecret', 'Secret', 'Deployment', 'Deployment']);
 });

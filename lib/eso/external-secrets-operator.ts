@@ -13,6 +13,11 @@ export enum GitOpsFlavor {
   FLUX = 'flux',
   /** An Argo CD `Application` (`argoproj.io/v1alpha1`) whose source is the chart. */
   ARGO_CD = 'argocd',
+  /**
+   * No GitOps object: a person runs `helm upgrade --install` (`helmInstallCommand`) with
+   * `helmValues()` in a file. Only the namespace is emitted.
+   */
+  HELM = 'helm',
 }
 
 /**
@@ -147,6 +152,10 @@ export class ExternalSecretsOperator extends Construct {
   public readonly releaseName: string;
   /** The controller Deployment's name (`kubectl logs -n <namespace> deployment/<name>`). */
   public readonly deploymentName: string;
+  /** The webhook Deployment's name (`<releaseName>-webhook`); `undefined` when it is not created. */
+  public readonly webhookDeploymentName?: string;
+  /** The cert controller Deployment's name (`<releaseName>-cert-controller`); `undefined` when it is not created. */
+  public readonly certControllerDeploymentName?: string;
   public readonly gitops: GitOpsFlavor;
   public readonly replicas: number;
   public readonly leaderElect: boolean;
@@ -179,6 +188,8 @@ export class ExternalSecretsOperator extends Construct {
       throw new Error(`${w}: 'releaseName' must be at most 47 characters (the chart appends '-cert-controller'). The value passed is: ${JSON.stringify(this.releaseName)}`);
     }
     this.deploymentName = this.releaseName;
+    this.webhookDeploymentName = props.webhook?.enabled === false ? undefined : `${this.releaseName}-webhook`;
+    this.certControllerDeploymentName = props.certController?.enabled === false ? undefined : `${this.releaseName}-cert-controller`;
     this.gitops = props.gitops ?? GitOpsFlavor.FLUX;
     if (!Object.values(GitOpsFlavor).includes(this.gitops)) {
       throw new Error(`${w}: 'gitops' must be one of ${Object.values(GitOpsFlavor).join(', ')}. The value passed is: ${JSON.stringify(this.gitops)}`);
@@ -258,6 +269,8 @@ export class ExternalSecretsOperator extends Construct {
         },
       });
       this.apiObjects = [repository, release];
+    } else if (this.gitops === GitOpsFlavor.HELM) {
+      this.apiObjects = [];
     } else {
       const application = new ApiObject(this, 'Application', {
         apiVersion: 'argoproj.io/v1alpha1',
@@ -281,6 +294,20 @@ export class ExternalSecretsOperator extends Construct {
       });
       this.apiObjects = [application];
     }
+  }
+
+  /**
+   * The `helm` command installing or upgrading the release by hand with the same chart, version and
+   * values as the GitOps forms: `valuesFile` holds `helmValues()`. `--wait` returns once every
+   * Deployment is ready.
+   * @see https://helm.sh/docs/helm/helm_upgrade/
+   */
+  public helmInstallCommand(valuesFile: string): string {
+    const chart = ExternalSecretsOperator.CHART_NAME;
+    const source = this.chartRepository.startsWith('oci://')
+      ? `${this.chartRepository.replace(/\/$/, '')}/${chart}`
+      : `${chart} --repo ${this.chartRepository}`;
+    return `helm upgrade --install ${this.releaseName} ${source} --version ${this.chartVersion} --namespace ${this.namespaceName} --values ${valuesFile} --wait --timeout 5m`;
   }
 
   /** The chart values this construct sets, as the HelmRelease and the Application carry them. */

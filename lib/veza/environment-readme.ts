@@ -1,13 +1,16 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { DeploymentUnit } from '../eso/external-secret';
 import { toGoDuration } from '../eso/go-duration';
 import { RotationClass, RotationMethod } from '../eso/secret-catalog';
 import { SecretProvider, SecretStoreKind } from '../eso/secret-store';
 import { where } from '../eso/names';
 import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
-import { TextFile } from '../output/files';
+import { manifestFilesOf, TextFile } from '../output/files';
+import { cloudPrerequisites } from './cloud-prerequisites';
 import type { VezaCatalog } from './catalog';
 import { LAYOUT } from './layout';
-import { applyCommands, consumersOf, RunbookSection, troubleshootingCommands, verificationCommands } from './runbook';
+import { applyCommands, consumersOf, RunbookCommand, RunbookSection, troubleshootingCommands, verificationCommands } from './runbook';
 import { ESO_DEPLOYMENT, ESO_NAMESPACE } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
 
@@ -117,26 +120,100 @@ export function renderMermaid(diagram: FlowDiagram): string {
   return lines.join('\n') + '\n';
 }
 
-/** How a rotation class renews its secrets, in words. */
-export function rotationSchedule(rotation: RotationClass): string {
-  const days = rotation.interval ? `every ${rotation.interval.toDays()} days` : undefined;
-  switch (rotation.method) {
-    case RotationMethod.GENERATE:
-      return `${days}: CronJob \`secrets-rotation-${rotation.name}\` at \`${rotation.schedule}\``;
-    case RotationMethod.DATABASE_ENGINE:
-      return `${days} by Vault's database secrets engine`;
-    case RotationMethod.MANUAL:
-      return days ? `${days}, by hand` : 'by hand, as the provider recommends';
+/** What renews one key of the target Secret on its own, as synthesized in the environment's applied folder. */
+export interface AutomaticRotation {
+  /** The object doing it, as a person would name it: `CronJob secrets-rotation-signing-secret`. */
+  readonly by: string;
+  /** When, in words: `every 90 days (the CronJob runs 0 3 * * *)`. */
+  readonly when: string;
+}
+
+/**
+ * Each key's automatic rotations, read from the objects of the applied folder only: the rotation
+ * CronJobs (`env.rotation`, each naming the keys it regenerates) and Vault's database engine when
+ * the folder applies its integration and the key is rendered from its static credentials. A key
+ * without an entry is rotated by nobody: whatever the catalog's class says, a person must.
+ */
+export function automaticRotations(env: VezaEnvironment): Map<string, AutomaticRotation[]> {
+  const out = new Map<string, AutomaticRotation[]>();
+  const add = (key: string, r: AutomaticRotation) => out.set(key, [...(out.get(key) ?? []), r]);
+  const applied = (c: Construct) => DeploymentUnit.of(c) === env.applied;
+  for (const job of env.rotation && applied(env.rotation) ? env.rotation.rotations : []) {
+    const days = job.rotationClass.interval ? `every ${job.rotationClass.interval.toDays()} days` : 'on its schedule';
+    for (const key of job.keys) add(key, { by: `CronJob \`${job.name}\``, when: `${days} (the CronJob runs \`${job.schedule}\`)` });
   }
+  const db = env.vaultIntegration && applied(env.vaultIntegration) ? env.vaultIntegration.database : undefined;
+  const es = env.active.externalSecret;
+  if (db && es.generatorSources.some((g) => g instanceof VaultDynamicSecret && g.path === db.staticCredentialsPath)) {
+    for (const k of es.keys.filter((key) => key.template !== undefined)) {
+      const days = db.rotationPeriod.toDays({ integral: false });
+      add(k.secretKey, { by: `Vault's database secrets engine (static role \`${db.staticRoleName}\`)`, when: `${Number.isInteger(days) ? `every ${days} days` : `every ${toGoDuration(db.rotationPeriod)}`} (rotation_period ${toGoDuration(db.rotationPeriod)})` });
+    }
+  }
+  return out;
+}
+
+/**
+ * The keys whose catalog class rotates automatically (generated, or by Vault's database engine)
+ * that nothing in the applied folder rotates: what the active provider dropped.
+ */
+export function droppedRotations(env: VezaEnvironment, catalog: VezaCatalog): { key: string; rotationClass: RotationClass }[] {
+  const automatic = automaticRotations(env);
+  return env.active.externalSecret.keys
+    .filter((k) => catalog.has(k.secretKey))
+    .map((k) => ({ key: k.secretKey, rotationClass: catalog.entry(k.secretKey as never).rotation as RotationClass }))
+    .filter(({ key, rotationClass }) => rotationClass.method !== RotationMethod.MANUAL && !automatic.has(key));
+}
+
+/** The synth's warning when the active provider drops automatic rotation; `undefined` when it does not. */
+export function droppedRotationWarning(env: VezaEnvironment, catalog: VezaCatalog): string | undefined {
+  const dropped = droppedRotations(env, catalog);
+  if (dropped.length === 0) return undefined;
+  return `${env.config.file}: provider ${env.active.store.provider} rotates nothing automatically: ${dropped.map((d) => `${d.key} (${d.rotationClass.name})`).join(', ')} must be rotated by hand (dist/${LAYOUT.appliedFolder(env.config.name)}/${README_FILE}, "Rotation")`;
+}
+
+/** The rotation cell of a key: the objects that rotate it, or who must. */
+function rotationCell(key: string, rotationClass: RotationClass | undefined, automatic: Map<string, AutomaticRotation[]>): string {
+  const found = automatic.get(key);
+  if (found) return found.map((r) => `${r.by}, ${r.when}`).join('; ');
+  const days = rotationClass?.interval ? `every ${rotationClass.interval.toDays()} days` : undefined;
+  if (rotationClass && rotationClass.method !== RotationMethod.MANUAL) return `**by hand**${days ? `, ${days}` : ''}: nothing in this folder rotates it`;
+  return days ? `${days}, by hand` : 'by hand, as the provider recommends';
+}
+
+/**
+ * The Kubernetes kinds of ESO's CRDs the objects of the applied folder use, as CRD names
+ * (`externalsecrets.external-secrets.io`): what must be Established before `kubectl apply`.
+ */
+export function requiredCrds(env: VezaEnvironment): string[] {
+  const names = new Set<string>();
+  for (const file of manifestFilesOf(env.applied)) {
+    for (const o of file.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))) {
+      const group = o.apiGroup;
+      if (group === 'external-secrets.io' || group.endsWith('.external-secrets.io')) names.add(`${o.kind.toLowerCase()}s.${group}`);
+    }
+  }
+  return [...names].sort();
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
-/** The README of one environment: inventory, flow, apply, verify, migrate, troubleshoot. */
-export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatalog, extraSections: readonly RunbookSection[] = []): string {
+/** What other constructs contribute to an environment's README. */
+export interface ReadmeContributions {
+  /** Sections of commands after "Apply" (GitOps, rotation runbooks). */
+  readonly sections?: readonly RunbookSection[];
+  /** Once-per-cluster steps of "By hand", first (the operator's install). */
+  readonly clusterSteps?: readonly RunbookCommand[];
+  /** Environment steps of "By hand", just before `kubectl apply -k` (a ConfigMap the store reads). */
+  readonly applySteps?: readonly RunbookCommand[];
+}
+
+/** The README of one environment: inventory, flow, rotation, apply, verify, migrate, troubleshoot. */
+export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatalog, contributions: ReadmeContributions = {}): string {
   const { config } = env;
   const { store, externalSecret: es } = env.active;
   const ns = config.namespace;
+  const automatic = automaticRotations(env);
   const rows = es.keys.map((k) => {
     const entry = catalog.has(k.secretKey) ? catalog.entry(k.secretKey) : undefined;
     const ref = store.remoteRef(k.remoteName);
@@ -151,11 +228,11 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
       entry ? entry.consumers.map((c) => `\`${c}\``).join(', ') : '-',
       toGoDuration(es.refreshInterval),
       entry ? `\`${entry.rotation.name}\`` : '-',
-      entry ? rotationSchedule(entry.rotation) : '-',
+      rotationCell(k.secretKey, entry?.rotation as RotationClass | undefined, automatic),
     ].map(cell);
   });
   const table = [
-    '| Key | Provider | Remote name | Target Secret | Consumers | Refresh | Rotation class | Rotation schedule |',
+    '| Key | Provider | Remote name | Target Secret | Consumers | Refresh | Rotation class | Rotation |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
@@ -164,6 +241,8 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
     ...section.commands.flatMap((c) => [`# ${c.why}`, c.command]),
     '```',
   ].join('\n');
+  const prerequisites = cloudPrerequisites(store);
+  const byHand = applyCommands(env, contributions);
 
   return [
     `# ${config.name}: Veza secrets`,
@@ -184,13 +263,17 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
     '',
     table,
     '',
+    '## Rotation',
+    '',
+    ...rotationParagraphs(env, catalog, automatic),
     '## Apply',
     '',
-    `### ${applyCommands(env).title}`,
+    ...(prerequisites ? [`### ${prerequisites.title}`, '', shell(prerequisites), ''] : []),
+    `### ${byHand.title}`,
     '',
-    shell(applyCommands(env)),
+    shell(byHand),
     '',
-    ...extraSections.flatMap((section) => [`### ${section.title}`, '', shell(section), '']),
+    ...(contributions.sections ?? []).flatMap((section) => [`### ${section.title}`, '', shell(section), '']),
     '## Verify',
     '',
     shell(verificationCommands(env)),
@@ -209,6 +292,27 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
   ].join('\n');
 }
 
+/** "Rotation": what this folder rotates, and what it leaves to a person. */
+function rotationParagraphs(env: VezaEnvironment, catalog: VezaCatalog, automatic: Map<string, AutomaticRotation[]>): string[] {
+  const byObject = new Map<string, string[]>();
+  for (const [key, rotations] of automatic) for (const r of rotations) byObject.set(r.by, [...(byObject.get(r.by) ?? []), key]);
+  const dropped = droppedRotations(env, catalog);
+  const out: string[] = [];
+  if (byObject.size > 0) {
+    out.push('Rotated automatically by the objects of this folder:', '', ...[...byObject].map(([by, keys]) => `- ${by}: ${keys.map((k) => `\`${k}\``).join(', ')}`), '');
+  } else {
+    out.push(`Nothing in this folder rotates a secret automatically (provider **${PROVIDER_TITLES[env.active.store.provider]}**).`, '');
+  }
+  if (dropped.length > 0) {
+    out.push(
+      `Not rotated automatically with this provider, although their rotation class would be with Vault (docs/rotation.md): ${dropped.map((d) => `\`${d.key}\` (\`${d.rotationClass.name}\`)`).join(', ')}. ` +
+        `Write a new value in ${env.active.store.location} by hand on the class's interval, then force a sync and restart the consumers (Troubleshooting, "Secret not syncing" and "Secret not found in pod").`,
+      '',
+    );
+  }
+  return out;
+}
+
 /**
  * `dist/<env>/README.md`: produced at synth from the environment's constructs, so its names
  * always match the manifests next to it.
@@ -219,12 +323,18 @@ export class EnvironmentReadme extends Construct {
   /** The file written below dist/. */
   public readonly file: TextFile;
   private readonly sections: RunbookSection[] = [];
+  private readonly clusterSteps: RunbookCommand[] = [];
+  private readonly applySteps: RunbookCommand[] = [];
+  private readonly environment: VezaEnvironment;
+  private readonly catalog: VezaCatalog;
 
   public constructor(scope: Construct, id: string, props: EnvironmentReadmeProps) {
     super(scope, id);
+    this.environment = props.environment;
+    this.catalog = props.catalog;
     this.file = new TextFile(this, 'File', {
       path: props.path ?? `${LAYOUT.appliedFolder(props.environment.config.name)}/${README_FILE}`,
-      content: () => renderEnvironmentReadme(props.environment, props.catalog, this.sections),
+      content: () => renderEnvironmentReadme(props.environment, props.catalog, this.contributions),
     });
   }
 
@@ -235,5 +345,28 @@ export class EnvironmentReadme extends Construct {
     }
     this.sections.push(section);
     return section;
+  }
+
+  /** Adds a once-per-cluster step at the top of "By hand" (installing the operator); returns it. */
+  public addClusterStep(step: RunbookCommand): RunbookCommand {
+    this.clusterSteps.push(step);
+    return step;
+  }
+
+  /** Adds a step of "By hand" just before `kubectl apply -k` (an object the folder needs and does not hold); returns it. */
+  public addApplyStep(step: RunbookCommand): RunbookCommand {
+    this.applySteps.push(step);
+    return step;
+  }
+
+  /** What others added: sections, cluster steps and apply steps, in the order added. */
+  public get contributions(): ReadmeContributions {
+    return { sections: [...this.sections], clusterSteps: [...this.clusterSteps], applySteps: [...this.applySteps] };
+  }
+
+  /** The synth's warnings about this environment (automatic rotation dropped by its provider). */
+  public warnings(): string[] {
+    const w = droppedRotationWarning(this.environment, this.catalog);
+    return w === undefined ? [] : [w];
   }
 }

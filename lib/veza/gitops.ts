@@ -125,8 +125,8 @@ export interface GitOpsWiringProps {
   /** The environments to deploy, each after its cluster's operator. */
   readonly environments: readonly VezaEnvironment[];
   /**
-   * The cluster-wide objects: Flux applies its folder (`dist/cluster`); Argo CD installs its
-   * operator's chart, version and values (`operatorArgoCd`) on each cluster.
+   * The cluster-wide objects: Flux applies its folder (`dist/cluster`); Argo CD installs the same
+   * operator's chart, version and values (`operator`) on each cluster.
    */
   readonly cluster: VezaCluster;
   /** The folder below dist/. @default 'gitops' */
@@ -219,10 +219,10 @@ export class GitOpsWiring extends Construct {
       this.argoApplications.push(app);
       return app;
     };
-    // The operator: ESO's Helm chart with the cluster's chart, version and values (the same install
-    // as dist/alternatives/cluster, but sent to each cluster's own server), its namespace created by
-    // Argo CD with the same Pod Security labels.
-    const operator = props.cluster.operatorArgoCd;
+    // The operator: ESO's Helm chart with the cluster's chart, version and values (those of the
+    // HelmRelease in dist/cluster), sent to each cluster's own server, its namespace created by Argo CD
+    // with the same Pod Security labels. The only Argo CD Application installing ESO: one per cluster.
+    const operator = props.cluster.operator;
     const operatorSource = {
       repoURL: operator.chartRepository.replace(/^oci:\/\//, ''),
       chart: ExternalSecretsOperator.CHART_NAME,

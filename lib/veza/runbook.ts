@@ -1,6 +1,7 @@
 import { SecretStoreKind } from '../eso/secret-store';
 import type { VezaCatalog, VezaService } from './catalog';
 import { LAYOUT } from './layout';
+import { requiredCrds } from './environment-readme';
 import { ESO_DEPLOYMENT, ESO_NAMESPACE } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
 
@@ -93,14 +94,26 @@ export function troubleshootingCommands(env: VezaEnvironment, catalog: VezaCatal
   ];
 }
 
-/** The seed's migration steps 1 to 3, with this environment's paths. */
-export function applyCommands(env: VezaEnvironment): RunbookSection {
+/**
+ * The seed's migration steps 1 to 3 that work on a cluster, with this environment's paths: the
+ * once-per-cluster steps others contributed (the operator's install by hand, `VezaCluster`), a wait
+ * until the API server serves every ESO kind the folder holds (else "no matches for kind"), the
+ * environment's own steps, then `kubectl apply -k`. `contributions` default to what the
+ * environment's README was given.
+ */
+export function applyCommands(env: VezaEnvironment, contributions?: { readonly clusterSteps?: readonly RunbookCommand[]; readonly applySteps?: readonly RunbookCommand[] }): RunbookSection {
   const folder = LAYOUT.appliedFolder(env.config.name);
+  const given = contributions ?? env.readme.contributions;
+  const crds = requiredCrds(env);
   return {
     title: 'By hand',
     commands: [
-      { why: 'Install the External Secrets Operator once per cluster (a Flux HelmRelease, see docs/cluster.md)', command: `kubectl apply -k dist/${LAYOUT.clusterFolder}` },
-      { why: 'Wait for its controller', command: `kubectl rollout status deployment/${ESO_DEPLOYMENT} -n ${ESO_NAMESPACE} --timeout=5m` },
+      ...(given.clusterSteps ?? []),
+      ...(crds.length > 0 ? [{
+        why: `Wait until the API server serves the kinds dist/${folder} uses (before: "no matches for kind")`,
+        command: `kubectl wait --for=condition=Established ${crds.map((c) => `crd/${c}`).join(' ')} --timeout=2m`,
+      }] : []),
+      ...(given.applySteps ?? []),
       { why: `Apply ${env.config.name}: namespace, store, ExternalSecret and the rest of dist/${folder}`, command: `kubectl apply -k dist/${folder}` },
     ],
   };

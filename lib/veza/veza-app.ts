@@ -37,6 +37,8 @@ export class VezaApp extends App {
     const catalog = props.catalog ?? VEZA_CATALOG;
     this.environments = props.environments.map((config) => new VezaEnvironment(this, config.name, { config, catalog }));
     this.cluster = new VezaCluster(this, 'cluster');
+    // "By hand" in each README starts with the operator's install, as this cluster synthesizes it.
+    for (const env of this.environments) for (const step of this.cluster.byHandInstallCommands()) env.readme.addClusterStep(step);
     if (props.gitops) new GitOpsWiring(this, 'GitOps', { config: props.gitops, environments: this.environments, cluster: this.cluster });
   }
 }
@@ -51,9 +53,10 @@ export function generatedHeader(filePath: string): string {
 /**
  * Loads `environmentsDir` (and `gitops.yaml` beside it, when present), renders the whole output
  * in memory and runs the policy pass over it (a PolicyError lists every violation);
- * `onExemption` receives each exemption's line.
+ * `onExemption` receives each exemption's line, `onWarning` each warning (an environment whose
+ * provider drops automatic rotation).
  */
-export function renderVeza(environmentsDir: string, displayDir = 'environments', onExemption?: (line: string) => void): RenderedFile[] {
+export function renderVeza(environmentsDir: string, displayDir = 'environments', onExemption?: (line: string) => void, onWarning?: (line: string) => void): RenderedFile[] {
   const environments = loadEnvironments(environmentsDir, displayDir);
   const gitopsFile = path.join(path.dirname(environmentsDir), GITOPS_FILE);
   const gitops = fs.existsSync(gitopsFile) ? loadGitOps(gitopsFile, environments.map((e) => e.name), GITOPS_FILE) : undefined;
@@ -61,6 +64,7 @@ export function renderVeza(environmentsDir: string, displayDir = 'environments',
   const files = renderApp(app, { header: generatedHeader });
   const report = enforcePolicy(files, environments.map((e) => ({ name: e.name, namespace: e.namespace, production: e.production })));
   for (const exemption of report.exemptions) onExemption?.(formatExemption(exemption));
+  for (const env of app.environments) for (const warning of env.readme.warnings()) onWarning?.(warning);
   return files;
 }
 
@@ -84,7 +88,7 @@ export function synthVeza(options: SynthOptions = {}): number {
   const outdir = options.outdir ?? path.join(projectDir, 'dist');
   let files: RenderedFile[];
   try {
-    files = renderVeza(path.join(projectDir, 'environments'), 'environments', (line) => process.stdout.write(`${line}\n`));
+    files = renderVeza(path.join(projectDir, 'environments'), 'environments', (line) => process.stdout.write(`${line}\n`), (line) => process.stderr.write(`warning: ${line}\n`));
   } catch (e) {
     if (e instanceof ConfigError || e instanceof SynthError) {
       for (const message of e.messages) process.stderr.write(`error: ${message}\n`);

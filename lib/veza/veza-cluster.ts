@@ -6,6 +6,7 @@ import { ExternalSecretsOperator, ExternalSecretsOperatorProps, GitOpsFlavor } f
 import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
 import { LAYOUT } from './layout';
 import { kustomization } from './veza-environment';
+import type { RunbookCommand } from './runbook';
 
 /** The namespace ESO runs in: the seed's `kubectl logs -n external-secrets-system ...`. */
 export const ESO_NAMESPACE = 'external-secrets-system';
@@ -16,8 +17,10 @@ export const ESO_DEPLOYMENT = 'external-secrets';
 export const CLUSTER_LAYOUT = {
   /** ESO's install, applied (Flux). */
   operatorFile: `${LAYOUT.clusterFolder}/external-secrets-operator.yaml`,
-  /** The same install as an Argo CD Application, applied by no GitOps path. */
-  operatorArgoCdFile: `${LAYOUT.alternativesFolder}/${LAYOUT.clusterFolder}/external-secrets-operator.yaml`,
+  /** The install by hand (no Flux, no Argo CD): the namespace, applied with kubectl... */
+  operatorNamespaceFile: `${LAYOUT.alternativesFolder}/${LAYOUT.clusterFolder}/external-secrets-namespace.yaml`,
+  /** ...and the chart's values, given to `helm upgrade --install`. */
+  operatorValuesFile: `${LAYOUT.alternativesFolder}/${LAYOUT.clusterFolder}/external-secrets-values.json`,
   kustomizationFile: `${LAYOUT.clusterFolder}/${LAYOUT.kustomizationFile}`,
   /** Files kube-apiserver reads from disk: listed in no kustomization. */
   controlPlaneFolder: `${LAYOUT.clusterFolder}/control-plane`,
@@ -50,8 +53,8 @@ const CONTROL_PLANE_HEADER = (flag: string) => [
 
 /**
  * Everything cluster-wide, applied once per cluster: External Secrets Operator in
- * `external-secrets-system` (Flux, in `cluster/`, listed by `cluster/kustomization.yaml`; the Argo CD
- * form in `alternatives/cluster/`), and the API server's encryption at rest and audit policy in
+ * `external-secrets-system` (Flux, in `cluster/`, listed by `cluster/kustomization.yaml`; by hand
+ * with `helm`, its namespace and values in `alternatives/cluster/`; Argo CD through dist/gitops), and the API server's encryption at rest and audit policy in
  * `cluster/control-plane/` (files for the control-plane nodes, in no kustomization).
  *
  * @see docs/cluster.md
@@ -62,8 +65,12 @@ export class VezaCluster extends Construct {
   public readonly applied: DeploymentUnit;
   /** ESO, installed by Flux: applied. */
   public readonly operator: ExternalSecretsOperator;
-  /** ESO, installed by Argo CD: the alternative. */
-  public readonly operatorArgoCd: ExternalSecretsOperator;
+  /**
+   * ESO installed by hand with `helm` (no Flux, no Argo CD): its namespace and values file in
+   * `alternatives/cluster/`. Argo CD installs ESO through the app of apps (dist/gitops), from
+   * `operator`'s chart, version and values: one Application per cluster, never a second one here.
+   */
+  public readonly operatorByHand: ExternalSecretsOperator;
   /** The API server's encryption at rest of Secrets: a control-plane file. */
   public readonly encryptionConfiguration: EncryptionConfigurationFile;
   /** The API server's audit policy for Secrets and ESO objects: a control-plane file. */
@@ -75,9 +82,14 @@ export class VezaCluster extends Construct {
     this.applied = new DeploymentUnit(this, 'Applied');
     const fluxFile = new ManifestFile(this.applied, 'Operator', { path: CLUSTER_LAYOUT.operatorFile });
     this.operator = new ExternalSecretsOperator(fluxFile, 'ExternalSecretsOperator', { ...common, gitops: GitOpsFlavor.FLUX });
-    const argoUnit = new DeploymentUnit(this, 'Alternative-argocd');
-    const argoFile = new ManifestFile(argoUnit, 'Operator', { path: CLUSTER_LAYOUT.operatorArgoCdFile });
-    this.operatorArgoCd = new ExternalSecretsOperator(argoFile, 'ExternalSecretsOperator', { ...common, gitops: GitOpsFlavor.ARGO_CD });
+    const byHandUnit = new DeploymentUnit(this, 'Alternative-helm');
+    const byHandFile = new ManifestFile(byHandUnit, 'Operator', { path: CLUSTER_LAYOUT.operatorNamespaceFile });
+    this.operatorByHand = new ExternalSecretsOperator(byHandFile, 'ExternalSecretsOperator', { ...common, gitops: GitOpsFlavor.HELM });
+    // JSON (which Helm reads as YAML): a values file is no manifest, and every *.yaml of dist/ is one.
+    new TextFile(byHandUnit, 'Values', {
+      path: CLUSTER_LAYOUT.operatorValuesFile,
+      content: () => `${JSON.stringify(this.operatorByHand.helmValues(), undefined, 2)}\n`,
+    });
 
     const controlPlane = new Construct(this, 'ControlPlane');
     this.encryptionConfiguration = new EncryptionConfigurationFile(controlPlane, 'EncryptionConfiguration', {
@@ -93,5 +105,21 @@ export class VezaCluster extends Construct {
       path: CLUSTER_LAYOUT.kustomizationFile,
       content: () => kustomization(LAYOUT.clusterFolder, manifestFilesOf(this.applied).map((f) => f.path)),
     });
+  }
+
+  /**
+   * The commands that install ESO by hand, in order: its namespace, the chart with `helm` (the
+   * same chart, version and values as the Flux and Argo CD forms), then a wait until the webhook
+   * and cert controller serve (an ExternalSecret or store applied before is refused: "failed
+   * calling webhook"). The CRDs a folder needs are waited for by whoever applies that folder.
+   */
+  public byHandInstallCommands(): RunbookCommand[] {
+    const op = this.operatorByHand;
+    const deployments = [op.deploymentName, op.webhookDeploymentName, op.certControllerDeploymentName].filter((d): d is string => d !== undefined);
+    return [
+      { why: `Install the External Secrets Operator once per cluster, without Flux or Argo CD (with them: docs/gitops.md): its namespace, Pod Security restricted`, command: `kubectl apply -f dist/${CLUSTER_LAYOUT.operatorNamespaceFile}` },
+      { why: `The chart ${ExternalSecretsOperator.CHART_NAME} ${op.chartVersion} with the values the HelmRelease carries; --wait returns once its Deployments are ready`, command: op.helmInstallCommand(`dist/${CLUSTER_LAYOUT.operatorValuesFile}`) },
+      { why: 'Wait until the controller, the webhook and the cert controller are available (before: "failed calling webhook")', command: `kubectl wait --for=condition=Available ${deployments.map((d) => `deployment/${d}`).join(' ')} -n ${op.namespaceName} --timeout=5m` },
+    ];
   }
 }
