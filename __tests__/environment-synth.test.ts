@@ -112,3 +112,17 @@ test('a change to an environment rewrites dist/ and says how many files changed'
   expect(stdout.split('\n').filter((l) => l.startsWith('synthesized '))).toEqual([`synthesized ${before.size} files into dist (${changed.length} changed)`]);
   expect(fs.readFileSync(path.join(project, 'dist', 'staging', 'external-secrets', 'veza-secrets.yaml'), 'utf8')).toContain('refreshInterval: 20m\n');
 });
+
+test('a provider without automatic rotation: exit 0, one warning line on stderr, and the README says it', () => {
+  editEnvironment('production', (t) => t.replace(/^provider: \w+$/m, 'provider: aws'));
+  const { status, stdout, stderr } = synth();
+  expect(status).toBe(0);
+  expect(stdout).toMatch(/^synthesized \d+ files into dist \(\d+ changed\)$/m);
+  const lines = stderr.split('\n').filter((l) => l !== '');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^warning: environments\/production\.yaml: provider aws rotates nothing automatically: .+ must be rotated by hand \(dist\/production\/README\.md, "Rotation"\)$/);
+  const readme = fs.readFileSync(path.join(project, 'dist', 'production', 'README.md'), 'utf8');
+  expect(fs.existsSync(path.join(project, 'dist', 'production', 'secrets-rotation.yaml'))).toBe(false);
+  expect(readme).not.toContain('CronJob `');
+  expect(readme).toContain('Nothing in this folder rotates a secret automatically (provider **AWS**).');
+});
