@@ -7,7 +7,10 @@ import type { RunbookCommand, RunbookSection } from './runbook';
 
 /** The service-account annotation IRSA maps to an IAM role (EKS pod identity webhook). */
 export const AWS_ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
-/** The audience ESO requests for an AWS store's service-account token, the one IRSA's trust policy checks. */
+/**
+ * The audience ESO requests for an AWS store's service-account token (its default, unless the
+ * account's `eks.amazonaws.com/audience` annotation says otherwise): the one IRSA's trust policy checks.
+ */
 export const AWS_TOKEN_AUDIENCE = 'sts.amazonaws.com';
 /** The service-account annotation GKE Workload Identity maps to a Google service account. */
 export const GCP_SERVICE_ACCOUNT_ANNOTATION = 'iam.gke.io/gcp-service-account';
