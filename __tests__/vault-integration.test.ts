@@ -121,7 +121,6 @@ describe('VaultKubernetesAuthIntegration', () => {
     expect(integration.readPolicy.name).toBe('veza-production-read');
     expect(integration.readPolicy.rules.map((r) => [r.path, r.capabilities])).toEqual([
       ['secret/data/veza/production', ['read']],
-      ['secret/metadata/veza/production', ['read']],
     ]);
     expect(integration.roles).toEqual([{
       name: 'veza-production',
@@ -159,7 +158,7 @@ describe('VaultKubernetesAuthIntegration', () => {
     const script = integration.configureScript();
     expect(script).toContain('kubernetes_host=${KUBERNETES_HOST:-https://kubernetes.default.svc}');
     expect(script).toContain("kubectl get secret reviewer-token --namespace veza-production -o jsonpath='{.data.token}'");
-    expect(script).toContain('  ttl=20m');
+    expect(script).toContain('  token_ttl=20m');
   });
 
   test('rotation: defaults to <role>-rotation, the store\'s audience and a 15-minute token', () => {
@@ -204,32 +203,34 @@ describe('VaultKubernetesAuthIntegration', () => {
       staticUsername: 'veza',
       rotationPeriod: Duration.days(180),
       passwordVariable: 'VAULT_DB_PASSWORD',
+      appPasswordVariable: 'VAULT_APP_DB_PASSWORD',
       staticCredentialsPath: 'database/static-creds/veza-production-app',
     });
     // The store reads the static role's current credentials, read only; nothing else of the engine.
     expect(integration.readPolicy.rules.map((r) => [r.path, r.capabilities])).toEqual([
       ['secret/data/veza/production', ['read']],
-      ['secret/metadata/veza/production', ['read']],
       ['database/static-creds/veza-production-app', ['read']],
     ]);
     expect(integration.readPolicy.description).toBe('Read-only access of the SecretStore vault-store (namespace veza-production) to secret/veza/production and database/static-creds/veza-production-app, and nothing else.');
     const script = integration.configureScript();
     expect(script).toContain("connection_url='postgresql://{{username}}:{{password}}@pg.example:5432/veza'");
     expect(script).toContain('rotation_period=4320h');
-    expect(script).toContain(': "${VAULT_DB_PASSWORD:?set VAULT_DB_PASSWORD to the password of the database login vault}"');
+    expect(script).toContain('  : "${VAULT_DB_PASSWORD:?set VAULT_DB_PASSWORD to the password of the database login vault (database/config/veza-production is written: it does not exist yet, or RECONFIGURE_DATABASE=1)}"');
+    expect(script).toContain('printf \'%s\' "$VAULT_APP_DB_PASSWORD" | vault write database/static-roles/veza-production-app \\');
   });
 
   test('database: every option', () => {
     const { integration } = build({}, {
       database: {
         host: 'pg.example', port: 6432, database: 'app', username: 'admin', staticUsername: 'app_user', rotationPeriod: Duration.days(30),
-        connectionName: 'pg', staticRoleName: 'pg-app', mount: 'db', passwordVariable: 'PG_ADMIN_PASSWORD',
+        connectionName: 'pg', staticRoleName: 'pg-app', mount: 'db', passwordVariable: 'PG_ADMIN_PASSWORD', appPasswordVariable: 'PG_APP_PASSWORD',
       },
     });
     const script = integration.configureScript();
-    expect(script).toContain('printf \'%s\' "$PG_ADMIN_PASSWORD" | vault write db/config/pg \\');
+    expect(script).toContain('  printf \'%s\' "$PG_ADMIN_PASSWORD" | vault write db/config/pg \\');
+    expect(script).toContain('  printf \'%s\' "$PG_APP_PASSWORD" | vault write db/static-roles/pg-app \\');
     expect(script).toContain("connection_url='postgresql://{{username}}:{{password}}@pg.example:6432/app'");
-    expect(script).toContain('vault write db/static-roles/pg-app \\\n  db_name=pg \\\n  username=app_user \\\n  rotation_period=720h');
+    expect(script).toContain('  vault write db/static-roles/pg-app \\\n    db_name=pg \\\n    username=app_user \\\n    rotation_period=720h');
     expect(script).toContain('  vault secrets enable -path=db database');
     expect(integration.database!.staticCredentialsPath).toBe('db/static-creds/pg-app');
     expect(integration.readPolicy.rules.map((r) => r.path)).toContain('db/static-creds/pg-app');
@@ -250,18 +251,18 @@ describe('VaultKubernetesAuthIntegration', () => {
   test.each<[string, Partial<VaultSecretStoreProps>, (s: ReturnType<typeof build>) => void]>([
     ['path', { path: 'veza/elsewhere' }, ({ store, integration }) => {
       expect(store.remoteRef('jwt-secret').key).toBe('veza/elsewhere');
-      expect(integration.readPolicy.rules.map((r) => r.path)).toEqual(['secret/data/veza/elsewhere', 'secret/metadata/veza/elsewhere']);
+      expect(integration.readPolicy.rules.map((r) => r.path)).toEqual(['secret/data/veza/elsewhere']);
     }],
     ['mount', { mount: 'kv' }, ({ storeSpec, integration }) => {
       expect(storeSpec.path).toBe('kv');
-      expect(integration.readPolicy.rules.map((r) => r.path)).toEqual(['kv/data/veza/production', 'kv/metadata/veza/production']);
+      expect(integration.readPolicy.rules.map((r) => r.path)).toEqual(['kv/data/veza/production']);
       expect(integration.configureScript()).toContain('  vault secrets enable -path=kv kv-v2');
     }],
     ['role', { auth: VaultAuth.kubernetes({ role: 'veza-prod' }) }, ({ storeSpec, integration }) => {
       expect(storeSpec.auth.kubernetes.role).toBe('veza-prod');
       expect(integration.roles[0].name).toBe('veza-prod');
       expect(integration.readPolicy.name).toBe('veza-prod-read');
-      expect(integration.configureScript()).toContain('vault write auth/kubernetes/role/veza-prod \\\n  bound_service_account_names=vault-store-auth \\\n  bound_service_account_namespaces=veza-production \\\n  audience=vault \\\n  policies=veza-prod-read \\\n  ttl=1h');
+      expect(integration.configureScript()).toContain('vault write auth/kubernetes/role/veza-prod \\\n  bound_service_account_names=vault-store-auth \\\n  bound_service_account_namespaces=veza-production \\\n  audience=vault \\\n  token_policies=veza-prod-read \\\n  token_ttl=1h');
     }],
     ['audience', { auth: VaultAuth.kubernetes({ audience: 'vault.veza.internal' }) }, ({ storeSpec, integration }) => {
       expect(storeSpec.auth.kubernetes.serviceAccountRef.audiences).toEqual(['vault.veza.internal']);
@@ -324,11 +325,19 @@ describe('VaultKubernetesAuthIntegration', () => {
 describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => {
   const files = render(Object.fromEntries(ENVS.map((env) => [env, rawEnvironment(env)])));
 
-  test.each(ENVS)('%s: the read policy names exactly this environment\'s KV path (data and metadata) and static credentials, read only', (env) => {
+  test.each(ENVS)('%s: the read policy grants read on exactly the paths ESO GETs for veza-secrets, nothing of metadata/', (env) => {
     const hcl = file(files, `${env}/vault/veza-${env}-read.hcl`);
+    // What ESO's Vault provider reads: for each data[].remoteRef (no metadataPolicy Fetch, no
+    // dataFrom.find) a GET of <mount>/data/<key> (KV v2); for the VaultDynamicSecret, its path.
+    const docs = yaml.loadAll(file(files, `${env}/external-secrets/veza-secrets.yaml`)) as any[];
+    const es = docs.find((o) => o.kind === 'ExternalSecret');
+    const store = (yaml.loadAll(file(files, `${env}/secret-stores/vault-store.yaml`)) as any[]).find((d) => d.kind === 'SecretStore').spec.provider.vault;
+    expect(es.spec.data.every((d: any) => d.remoteRef.metadataPolicy === undefined)).toBe(true);
+    expect(es.spec.dataFrom.every((d: any) => d.find === undefined && d.extract === undefined)).toBe(true);
+    const reads = [...new Set(es.spec.data.map((d: any) => `${store.path}/data/${d.remoteRef.key}`)), ...docs.filter((o) => o.kind === 'VaultDynamicSecret').map((g) => g.spec.path)];
+    expect(hclRules(hcl)).toEqual(Object.fromEntries(reads.map((p) => [p, ['read']])));
     expect(hclRules(hcl)).toEqual({
       [`secret/data/veza/${env}`]: ['read'],
-      [`secret/metadata/veza/${env}`]: ['read'],
       // The generator of veza-secrets reads the app login's current credentials.
       [`database/static-creds/veza-${env}-app`]: ['read'],
     });
@@ -353,16 +362,16 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
       `  bound_service_account_names=${k8s.serviceAccountRef.name}`,
       `  bound_service_account_namespaces=${store.metadata.namespace}`,
       `  audience=${k8s.serviceAccountRef.audiences[0]}`,
-      `  policies=veza-${env}-read`,
-      '  ttl=1h',
+      `  token_policies=veza-${env}-read`,
+      '  token_ttl=1h',
     ].join(' \\\n'));
     expect(script).toContain([
       `vault write auth/kubernetes/role/veza-${env}-rotation`,
       '  bound_service_account_names=secrets-rotation',
       `  bound_service_account_namespaces=veza-${env}`,
       '  audience=vault',
-      `  policies=veza-${env}-rotation`,
-      '  ttl=15m',
+      `  token_policies=veza-${env}-rotation`,
+      '  token_ttl=15m',
     ].join(' \\\n'));
     expect(script.match(/vault write auth\/kubernetes\/role\//g)).toHaveLength(2);
   });
@@ -390,14 +399,14 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
   });
 
   test('the rotation period comes from the catalog\'s database-engine rotation class', () => {
-    expect(file(files, 'production/vault/configure-vault.sh')).toContain('  rotation_period=4320h\n');
+    expect(file(files, 'production/vault/configure-vault.sh')).toContain('    rotation_period=4320h\n');
     const monthly = SecretCatalog.define({
       services: ['veza-backend-api', 'veza-stream-server'],
       secrets: {
         'database-url': { description: 'd', placeholder: 'p', consumers: ['veza-backend-api'], rotation: { name: 'db', method: RotationMethod.DATABASE_ENGINE, interval: Duration.days(30), description: 'd' } },
       },
     }) as unknown as VezaCatalog;
-    expect(file(render({ production: rawEnvironment('production') }, monthly), 'production/vault/configure-vault.sh')).toContain('  rotation_period=720h\n');
+    expect(file(render({ production: rawEnvironment('production') }, monthly), 'production/vault/configure-vault.sh')).toContain('    rotation_period=720h\n');
     const manualOnly = SecretCatalog.define({
       services: ['veza-backend-api', 'veza-stream-server'],
       secrets: { 'stripe-api-key': { description: 'd', placeholder: 'p', consumers: ['veza-backend-api'], rotation: { name: 'manual', method: RotationMethod.MANUAL, description: 'd' } } },
@@ -437,10 +446,10 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
     doc.providers.vault.database = { host: 'pg.veza.internal', port: 6432, name: 'veza_prod', username: 'vault_admin', appUsername: 'veza_app' };
     const out = render({ production: doc });
     expect(file(out, 'production/vault/configure-vault.sh')).toContain([
-      "  connection_url='postgresql://{{username}}:{{password}}@pg.veza.internal:6432/veza_prod' \\",
-      '  username=vault_admin \\',
+      "    connection_url='postgresql://{{username}}:{{password}}@pg.veza.internal:6432/veza_prod' \\",
+      '    username=vault_admin \\',
     ].join('\n'));
-    expect(file(out, 'production/vault/configure-vault.sh')).toContain('  username=veza_app \\\n  rotation_period=4320h');
+    expect(file(out, 'production/vault/configure-vault.sh')).toContain('    username=veza_app \\\n    rotation_period=4320h');
   });
 
   test.each<[Record<string, unknown>, string]>([

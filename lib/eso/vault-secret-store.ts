@@ -24,7 +24,8 @@ export interface VaultKubernetesAuthOptions {
    */
   readonly serviceAccount?: kplus.IServiceAccount;
   /**
-   * The audience of the token; the Vault role must name the same one (required from Vault 1.21).
+   * The audience of the token; the Vault role names the same one, and Vault then refuses a token
+   * minted for another audience (optional in Vault: 1.21 only logs a warning for a role without one).
    * @default 'vault'
    */
   readonly audience?: string;
