@@ -66,7 +66,7 @@ describe('loadEnvironment: defaults of a minimal file', () => {
       providers: {
         vault: {
           server: 'http://vault.vault-system.svc:8200', mount: 'secret', path: 'veza/development', auth: { method: 'kubernetes', role: 'veza-development', mountPath: 'kubernetes', audience: 'vault' },
-          database: { host: 'veza-development-postgres.replace-me.invalid', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' },
+          database: { host: 'veza-development-postgres.replace-me.invalid', appHost: 'veza-development-postgres.replace-me.invalid', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' },
         },
         aws: { region: 'eu-west-3', service: 'SecretsManager', namePrefix: 'veza/development/', auth: { method: 'irsa' } },
         gcp: { projectId: 'veza-development', namePrefix: 'veza-', auth: { method: 'workload-identity' } },

@@ -4,6 +4,8 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Chart, Duration, Testing } from 'cdk8s';
 import { generatedHeader, parseEnvironment, renderApp, RenderedFile, VaultAuth, VaultKubernetesAuthIntegration, VaultSecretStore, VezaApp } from '../lib';
+import { loadEnvironments } from '../lib/veza/environment';
+import { LAYOUT } from '../lib/veza/layout';
 import { CONFIGURE_STUB_CA, CONFIGURE_STUB_KUBERNETES_HOST, ConfigureCall, freshVault, runConfigure } from './configure-vault-stub';
 
 const root = path.join(__dirname, '..');
@@ -246,11 +248,21 @@ test('a script generated without database settings stops before any call: the ho
   }
 });
 
-test('the committed scripts configure the database each environment file names', () => {
-  for (const env of ['development', 'staging', 'production']) {
-    const script = fs.readFileSync(path.join(dist, env, 'vault', 'configure-vault.sh'), 'utf8');
-    expect(script).toContain(`db_host=postgres.veza-${env}.svc.cluster.local\n`);
+test('the committed scripts configure the database host each environment file gives Vault', () => {
+  for (const config of loadEnvironments(path.join(root, 'environments'))) {
+    const script = fs.readFileSync(path.join(dist, LAYOUT.providerFolder(config.name, 'vault', config.provider), 'vault', 'configure-vault.sh'), 'utf8');
+    const db = config.providers.vault.database;
+    expect(script).toContain(`db_host=${db.host}\n`);
+    expect(script).toContain(`@${db.host}:${db.port}/${db.name}' \\\n`);
   }
+});
+
+test('a Vault in the cluster reaches the in-cluster host: the loader accepts it, host and appHost are one name', () => {
+  const doc = yaml.load(fs.readFileSync(path.join(root, 'environments', 'production.yaml'), 'utf8')) as any;
+  doc.providers.vault.server = 'https://vault.vault-system.svc:8200';
+  doc.providers.vault.database = { host: 'postgres.veza-production.svc.cluster.local' };
+  const db = parseEnvironment(doc, 'environments/production.yaml').providers.vault.database;
+  expect([db.host, db.appHost]).toEqual(['postgres.veza-production.svc.cluster.local', 'postgres.veza-production.svc.cluster.local']);
 });
 
 test('configure-vault.sh stops before configuring the auth method when the reviewer\'s Secret holds no token yet', () => {

@@ -436,20 +436,26 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
   });
 
   test('providers.vault.database: placeholder defaults, and every field', () => {
-    const committed = parseEnvironment(rawEnvironment('production'), 'environments/production.yaml');
-    expect(committed.providers.vault.database).toEqual({ host: 'postgres.veza-production.svc.cluster.local', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' });
     const bare = rawEnvironment('production');
     delete bare.providers.vault.database;
     const production = parseEnvironment(bare, 'environments/production.yaml');
-    expect(production.providers.vault.database).toEqual({ host: 'veza-production-postgres.replace-me.invalid', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' });
+    expect(production.providers.vault.database).toEqual({ host: 'veza-production-postgres.replace-me.invalid', appHost: 'veza-production-postgres.replace-me.invalid', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' });
+    const hostOnly = rawEnvironment('production');
+    hostOnly.providers.vault.database = { host: 'pg.veza.internal' };
+    expect(parseEnvironment(hostOnly, 'environments/production.yaml').providers.vault.database.appHost).toBe('pg.veza.internal');
     const doc = rawEnvironment('production');
-    doc.providers.vault.database = { host: 'pg.veza.internal', port: 6432, name: 'veza_prod', username: 'vault_admin', appUsername: 'veza_app' };
+    doc.providers.vault.database = { host: 'pg.veza.internal', appHost: 'pg.veza-production.svc.cluster.local', port: 6432, name: 'veza_prod', username: 'vault_admin', appUsername: 'veza_app' };
     const out = render({ production: doc });
     expect(file(out, 'production/vault/configure-vault.sh')).toContain([
       "    connection_url='postgresql://{{username}}:{{password}}@pg.veza.internal:6432/veza_prod' \\",
       '    username=vault_admin \\',
     ].join('\n'));
     expect(file(out, 'production/vault/configure-vault.sh')).toContain('    username=veza_app \\\n    rotation_period=4320h');
+    // Vault connects to host; the pods' database-url names appHost, and neither names the other.
+    const es = file(out, 'production/external-secrets/veza-secrets.yaml');
+    expect(es).toContain('@pg.veza-production.svc.cluster.local:6432/veza_prod?sslmode=require');
+    expect(es).not.toContain('pg.veza.internal');
+    expect(file(out, 'production/vault/configure-vault.sh')).not.toContain('svc.cluster.local');
   });
 
   test.each<[Record<string, unknown>, string]>([
@@ -459,7 +465,11 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
     [{ name: 'Veza' }, "environments/production.yaml: 'providers.vault.database.name' is \"Veza\"; allowed: a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters)"],
     [{ username: 'va-ult' }, "environments/production.yaml: 'providers.vault.database.username' is \"va-ult\"; allowed: a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters)"],
     [{ appUsername: 1 }, "environments/production.yaml: 'providers.vault.database.appUsername' is 1 (a number); allowed: a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters)"],
-    [{ password: 'x' }, "environments/production.yaml: 'providers.vault.database.password' is not a known field; allowed: host, port, name, username, appUsername"],
+    [{ appHost: 'pg_1' }, "environments/production.yaml: 'providers.vault.database.appHost' is \"pg_1\"; allowed: a host name such as postgres.veza-production.svc.cluster.local"],
+    [{ host: 'postgres.veza-production.svc.cluster.local' }, "environments/production.yaml: 'providers.vault.database.host' is \"postgres.veza-production.svc.cluster.local\"; allowed: a host name Vault reaches where it runs (its server https://vault.veza.internal:8200 is outside the cluster, where cluster DNS names do not resolve), such as postgres.production.veza.internal; the in-cluster name goes in appHost"],
+    [{ host: 'postgres.veza-production.svc' }, "environments/production.yaml: 'providers.vault.database.host' is \"postgres.veza-production.svc\"; allowed: a host name Vault reaches where it runs (its server https://vault.veza.internal:8200 is outside the cluster, where cluster DNS names do not resolve), such as postgres.production.veza.internal; the in-cluster name goes in appHost"],
+    [{ host: 'postgres' }, "environments/production.yaml: 'providers.vault.database.host' is \"postgres\"; allowed: a host name Vault reaches where it runs (its server https://vault.veza.internal:8200 is outside the cluster, where cluster DNS names do not resolve), such as postgres.production.veza.internal; the in-cluster name goes in appHost"],
+    [{ password: 'x' }, "environments/production.yaml: 'providers.vault.database.password' is not a known field; allowed: host, appHost, port, name, username, appUsername"],
   ])('rejects providers.vault.database %j', (database, message) => {
     const doc = rawEnvironment('production');
     doc.providers.vault.database = database;

@@ -44,10 +44,15 @@ export interface VaultConfig {
   readonly database: VaultDatabaseConfig;
 }
 
-/** `providers.vault.database`: where Vault's database secrets engine connects. */
+/** `providers.vault.database`: where Vault's database secrets engine connects, and where the app does. */
 export interface VaultDatabaseConfig {
-  /** @default `veza-<env>-postgres.replace-me.invalid`, a placeholder: `.invalid` never resolves */
+  /**
+   * The host as Vault reaches it (`database/config/...`): outside the cluster when Vault is.
+   * @default `veza-<env>-postgres.replace-me.invalid`, a placeholder: `.invalid` never resolves
+   */
   readonly host: string;
+  /** The host as the app's pods reach it, in `database-url`. @default - `host` */
+  readonly appHost: string;
   /** @default 5432 */
   readonly port: number;
   /** @default 'veza' */
@@ -272,25 +277,39 @@ function readVault(providers: FieldReader, env: string, production: boolean): Va
     key: ca.required('key', text("a data key (letters, digits, '-', '_' and '.')", /^[-._a-zA-Z0-9]+$/))!,
   };
   ca?.finish();
-  const database = readVaultDatabase(r, env);
+  const database = readVaultDatabase(r, env, server);
   r.finish();
   return server && auth ? { server, mount, path: vaultPath, auth, caProvider, database } : undefined;
 }
 
 const PG_IDENTIFIER = text("a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters)", /^[a-z_][a-z0-9_]{0,62}$/);
 
-function readVaultDatabase(vault: FieldReader, env: string): VaultDatabaseConfig {
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/;
+
+/** A name only the cluster's DNS resolves: a Service (`x.ns.svc`, `x.ns.svc.cluster.local`) or a bare name. */
+export function isClusterLocalHost(host: string): boolean {
+  return /\.svc(\.cluster\.local)?\.?$/i.test(host) || !host.includes('.');
+}
+
+function readVaultDatabase(vault: FieldReader, env: string, server: string | undefined): VaultDatabaseConfig {
   const d = vault.object('database', { optional: true });
   const host = `veza-${env}-postgres.replace-me.invalid`;
-  if (!d) return { host, port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' };
+  if (!d) return { host, appHost: host, port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' };
+  const vaultHost = d.optional('host', text('a host name such as postgres.veza.internal', HOST_NAME), host);
   const database = {
-    host: d.optional('host', text('a host name such as postgres.veza.internal', /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/), host),
+    host: vaultHost,
+    appHost: d.optional('appHost', text('a host name such as postgres.veza-production.svc.cluster.local', HOST_NAME), vaultHost),
     port: d.optional('port', { allowed: 'a TCP port, a whole number from 1 to 65535', parse: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535 ? v : undefined) }, 5432),
     name: d.optional('name', PG_IDENTIFIER, 'veza'),
     username: d.optional('username', PG_IDENTIFIER, 'vault'),
     appUsername: d.optional('appUsername', PG_IDENTIFIER, 'veza'),
   };
   d.finish();
+  // Vault outside the cluster does not resolve the cluster's DNS names (issue 10.3).
+  const serverHost = server === undefined ? undefined : new URL(server).hostname;
+  if (database.host !== undefined && serverHost !== undefined && !isClusterLocalHost(serverHost) && isClusterLocalHost(database.host)) {
+    d.fail('host', database.host, `a host name Vault reaches where it runs (its server ${server} is outside the cluster, where cluster DNS names do not resolve), such as postgres.${env}.veza.internal; the in-cluster name goes in appHost`);
+  }
   return database;
 }
 

@@ -59,7 +59,8 @@ export function addDatabaseCredentials(scope: Construct, store: VaultSecretStore
     externalSecret.addTemplatedKey({
       secretKey,
       // urlquery (Go's built-in) percent-encodes what a password policy may put there that a URL reserves.
-      template: `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${db.host}:${db.port}/${db.name}?sslmode=require`,
+      // The host as the pods reach it; Vault's own connection uses `host` (configure-vault.sh).
+      template: `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${db.appHost}:${db.port}/${db.name}?sslmode=require`,
     });
   }
   return generator;

@@ -16,7 +16,7 @@ set -euo pipefail
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 : "${VAULT_ADDR:=https://vault.veza.internal:8200}"
 export VAULT_ADDR
-db_host=postgres.veza-staging.svc.cluster.local
+db_host=veza-staging-postgres.replace-me.invalid
 case "$db_host" in
   *.invalid)
     echo "error: the database host $db_host is a placeholder (.invalid never resolves); set the real host and generate this script again." >&2
@@ -99,7 +99,7 @@ if [ "$write_db_config" = 1 ]; then
   printf '%s' "$VAULT_DB_PASSWORD" | vault write database/config/veza-staging \
     plugin_name=postgresql-database-plugin \
     allowed_roles=veza-staging-app \
-    connection_url='postgresql://{{username}}:{{password}}@postgres.veza-staging.svc.cluster.local:5432/veza' \
+    connection_url='postgresql://{{username}}:{{password}}@veza-staging-postgres.replace-me.invalid:5432/veza' \
     username=vault \
     password=-
 else
