@@ -20,7 +20,11 @@ import {
   VEZA_CATALOG,
   VezaApp,
   VezaCatalog,
+  SynthError,
 } from '../lib';
+import { loadEnvironments } from '../lib/veza/environment';
+import { parseGitOps } from '../lib/veza/gitops';
+import { LAYOUT } from '../lib/veza/layout';
 
 const ENVS = ['development', 'staging', 'production'] as const;
 const root = path.join(__dirname, '..');
@@ -481,5 +485,84 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).messages).toEqual([message]);
+  });
+});
+
+describe('gitops.yaml topology cluster-per-environment: an auth mount per environment', () => {
+  const environments = () => loadEnvironments(path.join(root, 'environments'));
+  const perEnvironment = (names: string[]) => parseGitOps({
+    repoUrl: 'https://git.example.com/veza.git',
+    revision: 'main',
+    topology: 'cluster-per-environment',
+    clusters: Object.fromEntries(names.map((n) => [n, `https://${n}.k8s.example:6443`])),
+  }, names, 'gitops.yaml');
+
+  test('each environment\'s store, script and rotation job use kubernetes-<env>', () => {
+    const envs = environments();
+    const out = renderApp(new VezaApp({ environments: envs, gitops: perEnvironment(envs.map((e) => e.name)) }), { header: generatedHeader });
+    for (const config of envs) {
+      const mount = `kubernetes-${config.name}`;
+      const folder = LAYOUT.providerFolder(config.name, 'vault', config.provider);
+      const store = (yaml.loadAll(file(out, `${folder}/secret-stores/vault-store.yaml`)) as any[]).find((d) => d.kind === 'SecretStore');
+      expect(store.spec.provider.vault.auth.kubernetes.mountPath).toBe(mount);
+      const script = file(out, `${folder}/vault/configure-vault.sh`);
+      expect(script).toContain(`  vault auth enable -path=${mount} kubernetes\n`);
+      expect(script).toContain(`| vault write auth/${mount}/config kubernetes_host=`);
+      expect(script.match(/vault write auth\/[^/]+\/role\//g)).toEqual([`vault write auth/${mount}/role/`, `vault write auth/${mount}/role/`]);
+      expect(script).not.toContain('# The mount ');
+      if (config.provider === 'vault') {
+        const job = (yaml.loadAll(file(out, `${config.name}/secrets-rotation.yaml`)) as any[]).find((d) => d.kind === 'CronJob');
+        const env = job.spec.jobTemplate.spec.template.spec.containers[0].env;
+        expect(env.find((e: any) => e.name === 'ROTATION_VAULT_AUTH_MOUNT').value).toBe(mount);
+      }
+    }
+  });
+
+  test('single-cluster (or no gitops.yaml) keeps the one mount kubernetes', () => {
+    const envs = environments();
+    const out = renderApp(new VezaApp({ environments: envs }), { header: generatedHeader });
+    for (const config of envs) {
+      const store = (yaml.loadAll(file(out, `${LAYOUT.providerFolder(config.name, 'vault', config.provider)}/secret-stores/vault-store.yaml`)) as any[]).find((d) => d.kind === 'SecretStore');
+      expect(store.spec.provider.vault.auth.kubernetes.mountPath).toBe('kubernetes');
+    }
+  });
+
+  test('the synth refuses environments of different clusters that name one mount of one Vault', () => {
+    const shared = ['staging', 'production'].map((env) => {
+      const doc = rawEnvironment(env);
+      doc.providers.vault.auth.mountPath = 'kubernetes';
+      return parseEnvironment(doc, `environments/${env}.yaml`);
+    });
+    let error: unknown;
+    try {
+      renderApp(new VezaApp({ environments: shared, gitops: perEnvironment(['staging', 'production']) }), { header: generatedHeader });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SynthError);
+    expect((error as SynthError).messages).toEqual([
+      '[production/Applied/vault-integration/Resource]: the auth mount kubernetes/ of https://vault.veza.internal:8200 is also the mount of staging/Applied/vault-integration/Resource (cluster staging), but this integration\'s cluster is production: a Kubernetes auth mount reviews the tokens of one cluster (one kubernetes_host, CA and reviewer token); give each cluster its own mount, such as kubernetes-production',
+    ]);
+    // One cluster: sharing the mount is what single-cluster does.
+    expect(() => renderApp(new VezaApp({ environments: shared }), { header: generatedHeader })).not.toThrow();
+  });
+
+  test('VaultKubernetesAuthIntegration: cluster defaults to one for all; different clusters on one mount fail validation, once', () => {
+    const app = Testing.app();
+    const integration = (ns: string, cluster?: string, mountPath?: string) => {
+      const chart = new Chart(app, ns, { namespace: ns });
+      const store = new VaultSecretStore(chart, 'vault-store', { server: 'https://vault.example:8200', path: ns, auth: VaultAuth.kubernetes({ role: ns, mountPath }) });
+      return new VaultKubernetesAuthIntegration(chart, 'integration', { store, cluster });
+    };
+    const a = integration('a', 'one');
+    const b = integration('b', 'two');
+    const c = integration('c', 'three', 'kubernetes-three');
+    const d = integration('d');
+    expect(a.cluster).toBe('one');
+    expect(d.cluster).toBeUndefined();
+    expect(a.node.validate()).toEqual([]);
+    expect(b.node.validate()).toEqual(['the auth mount kubernetes/ of https://vault.example:8200 is also the mount of a/integration (cluster one), but this integration\'s cluster is two: a Kubernetes auth mount reviews the tokens of one cluster (one kubernetes_host, CA and reviewer token); give each cluster its own mount, such as kubernetes-two']);
+    expect(c.node.validate()).toEqual([]);
+    expect(d.node.validate()).toEqual(['the auth mount kubernetes/ of https://vault.example:8200 is also the mount of a/integration (cluster one), but this integration\'s cluster is (default): a Kubernetes auth mount reviews the tokens of one cluster (one kubernetes_host, CA and reviewer token); give each cluster its own mount, such as kubernetes-<cluster>']);
   });
 });

@@ -20,7 +20,8 @@ export interface SecretKeyRefConfig {
 
 /** `providers.vault.auth`: how the Vault store logs in, one variant per `method`. */
 export type VaultAuthConfig =
-  | { readonly method: 'kubernetes'; readonly role: string; readonly mountPath: string; readonly audience: string }
+  /** `mountPath` as written; unset: `kubernetes`, or `kubernetes-<env>` when the environment has a cluster of its own (gitops.yaml). */
+  | { readonly method: 'kubernetes'; readonly role: string; readonly mountPath?: string; readonly audience: string }
   | { readonly method: 'jwt'; readonly role: string; readonly mountPath: string; readonly audience: string }
   | { readonly method: 'approle'; readonly roleId: string; readonly secretId: SecretKeyRefConfig; readonly mountPath: string }
   | { readonly method: 'token'; readonly token: SecretKeyRefConfig };
@@ -254,12 +255,12 @@ function readVault(providers: FieldReader, env: string, production: boolean): Va
     const method = a.required('method', oneOf(['kubernetes', 'jwt', 'approle', 'token'] as const));
     const roleRule = text(`this environment's own role, ${JSON.stringify(`veza-${env}`)} (a role per environment)`, undefined, (v) => v === `veza-${env}`);
     if (method === 'kubernetes' || method === 'jwt') {
-      auth = {
-        method,
-        role: a.optional('role', roleRule, `veza-${env}`),
-        mountPath: a.optional('mountPath', text('a Vault auth mount path such as kubernetes', /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/), method),
-        audience: a.optional('audience', text('a token audience such as vault', /^\S+$/), 'vault'),
-      };
+      const mountRule = text('a Vault auth mount path such as kubernetes', /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/);
+      const role = a.optional('role', roleRule, `veza-${env}`);
+      // Kubernetes: the default mount depends on the cluster the environment runs in (vaultKubernetesMount).
+      const mountPath = method === 'kubernetes' ? a.optional('mountPath', mountRule) : a.optional('mountPath', mountRule, method);
+      const audience = a.optional('audience', text('a token audience such as vault', /^\S+$/), 'vault');
+      auth = method === 'kubernetes' ? { method, role, mountPath, audience } : { method, role, mountPath: mountPath!, audience };
     } else if (method === 'approle') {
       const roleId = a.required('roleId', text('the AppRole role ID (not secret)', /^\S+$/));
       const secretId = readSecretKeyRef(a, 'secretId');

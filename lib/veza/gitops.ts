@@ -6,7 +6,7 @@ import { ExternalSecretsOperator } from '../eso/external-secrets-operator';
 import { toGoDuration } from '../eso/go-duration';
 import { where } from '../eso/names';
 import { ManifestFile, TextFile } from '../output/files';
-import { LAYOUT } from './layout';
+import { EnvironmentCluster, LAYOUT, SHARED_CLUSTER } from './layout';
 import type { RunbookSection } from './runbook';
 import type { VezaCluster } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
@@ -21,6 +21,11 @@ export enum GitOpsTopology {
   SINGLE_CLUSTER = 'single-cluster',
   /** Each environment has its own cluster, with its own operator. */
   CLUSTER_PER_ENVIRONMENT = 'cluster-per-environment',
+}
+
+/** The cluster `env` runs in under `config`'s topology (the shared one without gitops.yaml). */
+export function environmentCluster(config: GitOpsConfig | undefined, env: string): EnvironmentCluster {
+  return config?.topology === GitOpsTopology.CLUSTER_PER_ENVIRONMENT ? { name: env, dedicated: true } : SHARED_CLUSTER;
 }
 
 /**

@@ -31,6 +31,17 @@ export const LAYOUT = {
   kustomizationFile: 'kustomization.yaml',
 } as const;
 
+/** The cluster an environment runs in, as gitops.yaml's topology says (`environmentCluster`); passed to each environment as data. */
+export interface EnvironmentCluster {
+  /** `veza` (the one cluster of single-cluster) or the environment's name (cluster-per-environment). */
+  readonly name: string;
+  /** Whether the environment has the cluster to itself (cluster-per-environment). */
+  readonly dedicated: boolean;
+}
+
+/** One cluster for every environment: the default without gitops.yaml. */
+export const SHARED_CLUSTER: EnvironmentCluster = { name: 'veza', dedicated: false };
+
 /** The store names the seed's commands use (`kubectl describe secretstore vault-store`). */
 export const STORE_NAMES: Record<ProviderName, string> = {
   vault: 'vault-store',

@@ -11,6 +11,7 @@ import { VezaCatalog } from './catalog';
 import { EnvironmentConfig } from './environment';
 import { LAYOUT } from './layout';
 import type { RunbookSection } from './runbook';
+import type { EnvironmentCluster } from './layout';
 
 /** The rotation job's service account (contract name; the rotation manifests create it). */
 export const ROTATION_SERVICE_ACCOUNT = 'secrets-rotation';
@@ -95,7 +96,7 @@ export function databaseRotationSection(store: ISecretStore, externalSecret: Ext
  * under `alternatives/<env>/` otherwise) and `vault/` beside it, with one HCL file per policy and
  * `configure-vault.sh`. See docs/vault-integration.md.
  */
-export function addVaultIntegration(store: VaultSecretStore, config: EnvironmentConfig, catalog: VezaCatalog, labels: Record<string, string>): VaultKubernetesAuthIntegration {
+export function addVaultIntegration(store: VaultSecretStore, config: EnvironmentConfig, catalog: VezaCatalog, labels: Record<string, string>, cluster: EnvironmentCluster): VaultKubernetesAuthIntegration {
   const unit = DeploymentUnit.of(store);
   const folder = LAYOUT.providerFolder(config.name, 'vault', config.provider);
   const file = new ManifestFile(unit, 'vault-integration', { path: `${folder}/${LAYOUT.vaultIntegrationFile}`, namespace: config.namespace, labels });
@@ -103,6 +104,8 @@ export function addVaultIntegration(store: VaultSecretStore, config: Environment
   const db = config.providers.vault.database;
   const integration = new VaultKubernetesAuthIntegration(file, 'Resource', {
     store,
+    // Environments of different clusters must not share an auth mount (the integration checks it).
+    cluster: cluster.name,
     rotation: { serviceAccount: kplus.ServiceAccount.fromServiceAccountName(file, 'RotationServiceAccount', ROTATION_SERVICE_ACCOUNT, { namespaceName: config.namespace }) },
     // The catalog's database-credential class says how often; Vault's database engine does it.
     database: database?.interval && {
