@@ -240,6 +240,8 @@ export class VaultSecretStore extends SecretStoreBase {
   public readonly authMountPath?: string;
   /** The KV engine's version. */
   public readonly kvVersion: 'v1' | 'v2';
+  /** The Secret or ConfigMap the store reads Vault's CA from; `undefined` with `caBundle` or the system roots. */
+  public readonly caProvider?: VaultCaProvider;
   private readonly vaultProvider: SecretStoreSpecProviderVault;
 
   public constructor(scope: Construct, id: string, props: VaultSecretStoreProps) {
@@ -255,6 +257,7 @@ export class VaultSecretStore extends SecretStoreBase {
       throw new Error(`${where(this)}: 'caBundle' must be a PEM certificate bundle ('-----BEGIN CERTIFICATE-----'). The value passed starts with: ${JSON.stringify(props.caBundle.slice(0, 20))}`);
     }
     if (props.caProvider) checkDnsSubdomain(where(this), 'caProvider.name', props.caProvider.name);
+    this.caProvider = props.caProvider;
 
     const auth = (props.auth ?? VaultAuth.kubernetes()).bind(this);
     this.serviceAccount = auth.serviceAccount;

@@ -7,6 +7,7 @@ import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
 import { TextFile } from '../output/files';
 import type { VezaCatalog } from './catalog';
 import { LAYOUT } from './layout';
+import { vaultCaSection } from './vault-integration';
 import { applyCommands, consumersOf, RunbookSection, troubleshootingCommands, verificationCommands } from './runbook';
 import { ESO_DEPLOYMENT, ESO_NAMESPACE } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
@@ -186,6 +187,8 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
     '',
     '## Apply',
     '',
+    // Before any apply: an object the store reads that the folder does not hold (Vault's CA).
+    ...[vaultCaSection(env)].flatMap((section) => (section ? [`### ${section.title}`, '', shell(section), ''] : [])),
     `### ${applyCommands(env).title}`,
     '',
     shell(applyCommands(env)),

@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
@@ -37,13 +38,33 @@ export interface VaultConfig {
   /** How the store logs in. */
   readonly auth: VaultAuthConfig;
   /**
-   * A Secret or ConfigMap holding the CA bundle of Vault's certificate.
+   * A Secret or ConfigMap holding the CA bundle of Vault's certificate: as written (created by hand,
+   * before the store), or ConfigMap `vault-ca` (key `ca.crt`) when `caFile`/`caBundle` give the CA.
    * @default - the system roots
    */
   readonly caProvider?: { readonly type: 'Secret' | 'ConfigMap'; readonly name: string; readonly key: string };
+  /**
+   * The CA certificates themselves (`caFile` or `caBundle`), synthesized into the ConfigMap that
+   * `caProvider` names. The CA is public: it may live in git.
+   * @default - none: the CA, if any, is created outside this project (`caProvider`)
+   */
+  readonly caCertificate?: VaultCaCertificate;
   /** The PostgreSQL database whose app login Vault's database engine rotates (docs/vault-integration.md). */
   readonly database: VaultDatabaseConfig;
 }
+
+/** `providers.vault.caFile` / `caBundle`, read and checked. */
+export interface VaultCaCertificate {
+  /** The PEM certificates, as read. */
+  readonly pem: string;
+  /** Where they come from, for messages: `environments/ca/vault-ca.crt` or `providers.vault.caBundle`. */
+  readonly source: string;
+  /** The certificates' subjects and expiry dates, in file order. */
+  readonly certificates: readonly { readonly subject: string; readonly notAfter: Date }[];
+}
+
+/** The ConfigMap this project synthesizes from `caFile`/`caBundle`: the name the store, the generator and the rotation job read. */
+export const VAULT_CA_CONFIG_MAP = { type: 'ConfigMap', name: 'vault-ca', key: 'ca.crt' } as const;
 
 /** `providers.vault.database`: where Vault's database secrets engine connects, and where the app does. */
 export interface VaultDatabaseConfig {
@@ -172,11 +193,18 @@ const DELETION = oneOf(Object.values(DeletionPolicy));
 /** Reads and checks one environment file; throws a ConfigError listing every problem. */
 export function loadEnvironment(file: string, displayName: string = file): EnvironmentConfig {
   const doc = readYamlFile(file, displayName);
-  return parseEnvironment(doc, displayName);
+  // environments/<name>.yaml: the project is the folder above environments/.
+  return parseEnvironment(doc, displayName, { projectDir: path.dirname(path.dirname(path.resolve(file))) });
+}
+
+/** Options of {@link parseEnvironment}. */
+export interface ParseEnvironmentOptions {
+  /** The project folder: `providers.vault.caFile` is relative to it. @default process.cwd() */
+  readonly projectDir?: string;
 }
 
 /** Checks a parsed environment document. */
-export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig {
+export function parseEnvironment(doc: unknown, file: string, options: ParseEnvironmentOptions = {}): EnvironmentConfig {
   const errors: string[] = [];
   const root = FieldReader.root(file, doc, errors);
   if (!root) throw new ConfigError(errors);
@@ -222,7 +250,7 @@ export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig 
   rotationReader?.finish();
 
   const providers = root.object('providers');
-  const vault = providers && readVault(providers, env, production);
+  const vault = providers && readVault(providers, env, production, options.projectDir ?? process.cwd());
   const aws = providers && readAws(providers, env);
   const gcp = providers && readGcp(providers, env);
   const azure = providers && readAzure(providers, env);
@@ -242,7 +270,7 @@ export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig 
   };
 }
 
-function readVault(providers: FieldReader, env: string, production: boolean): VaultConfig | undefined {
+function readVault(providers: FieldReader, env: string, production: boolean, projectDir: string): VaultConfig | undefined {
   const r = providers.object('vault');
   if (!r) return undefined;
   const server = r.required('server', url(production));
@@ -278,9 +306,56 @@ function readVault(providers: FieldReader, env: string, production: boolean): Va
     key: ca.required('key', text("a data key (letters, digits, '-', '_' and '.')", /^[-._a-zA-Z0-9]+$/))!,
   };
   ca?.finish();
+  const caCertificate = readVaultCa(r, projectDir);
+  if (caCertificate && caProvider) {
+    r.fail(r.has('caFile') ? 'caFile' : 'caBundle', caCertificate.source, `one of caFile, caBundle or caProvider (caFile/caBundle synthesize ConfigMap ${VAULT_CA_CONFIG_MAP.name}; caProvider names one created by hand)`);
+  }
   const database = readVaultDatabase(r, env, server);
   r.finish();
-  return server && auth ? { server, mount, path: vaultPath, auth, caProvider, database } : undefined;
+  return server && auth ? { server, mount, path: vaultPath, auth, caProvider: caProvider ?? (caCertificate && { ...VAULT_CA_CONFIG_MAP }), caCertificate, database } : undefined;
+}
+
+const CA_FILE = text("a path relative to the project folder such as environments/ca/vault-ca.crt (no '..', not absolute)", /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_./-]+$/);
+
+/** `caFile` or `caBundle`: PEM certificates only, each one parsed as X.509. */
+function readVaultCa(vault: FieldReader, projectDir: string): VaultCaCertificate | undefined {
+  const file = vault.optional('caFile', CA_FILE);
+  const bundle = vault.optional('caBundle', text('PEM certificates (-----BEGIN CERTIFICATE----- ...)', undefined, (v) => v.includes('-----BEGIN')));
+  if (file !== undefined && bundle !== undefined) {
+    vault.fail('caBundle', 'a PEM bundle', 'nothing when caFile is set (one of caFile, caBundle)');
+    return undefined;
+  }
+  let pem: string | undefined;
+  const field = file !== undefined ? 'caFile' : 'caBundle';
+  if (file !== undefined) {
+    try {
+      pem = fs.readFileSync(path.join(projectDir, file), 'utf8');
+    } catch (e) {
+      vault.fail('caFile', file, `a readable file of PEM certificates, relative to the project folder (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      return undefined;
+    }
+  } else {
+    pem = bundle;
+  }
+  if (pem === undefined) return undefined;
+  const source = file ?? 'providers.vault.caBundle';
+  const shown = file ?? 'a PEM bundle';
+  const blocks = [...pem.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g)];
+  if (blocks.length === 0 || blocks.some((b) => b[1] !== 'CERTIFICATE')) {
+    vault.fail(field, shown, `PEM certificates only (-----BEGIN CERTIFICATE-----); found ${blocks.length === 0 ? 'none' : blocks.map((b) => b[1]).join(', ')}${blocks.some((b) => /PRIVATE KEY/.test(b[1])) ? ': a private key must never be committed' : ''}`);
+    return undefined;
+  }
+  const certificates: { subject: string; notAfter: Date }[] = [];
+  for (const [i, b] of blocks.entries()) {
+    try {
+      const cert = new crypto.X509Certificate(b[0]);
+      certificates.push({ subject: cert.subject.replace(/\n/g, ', '), notAfter: new Date(cert.validTo) });
+    } catch {
+      vault.fail(field, shown, `PEM certificates that parse as X.509; certificate ${i + 1} does not`);
+      return undefined;
+    }
+  }
+  return { pem: blocks.map((b) => b[0]).join('\n') + '\n', source, certificates };
 }
 
 const PG_IDENTIFIER = text("a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters)", /^[a-z_][a-z0-9_]{0,62}$/);

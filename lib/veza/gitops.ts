@@ -40,7 +40,7 @@ export const SYNC_WAVES = {
   operatorApplication: 0,
   environmentApplication: 1,
   namespace: -4,
-  /** What a store needs before it can log in: Vault's token reviewer (`vault-integration.yaml`). */
+  /** What a store needs before it can log in: Vault's token reviewer (`vault-integration.yaml`) and CA (`vault-ca.yaml`). */
   storePrerequisites: -3,
   store: -2,
   externalSecret: -1,
@@ -335,6 +335,8 @@ export function annotateSyncWaves(env: VezaEnvironment): void {
   if (env.vaultIntegration && DeploymentUnit.of(env.vaultIntegration) === env.applied) {
     setSyncWave(env.vaultIntegration, SYNC_WAVES.storePrerequisites);
   }
+  // Vault's CA, when synthesized: the store, the generator and the rotation job read it.
+  if (env.vaultCa && DeploymentUnit.of(env.vaultCa) === env.applied) setSyncWave(env.vaultCa, SYNC_WAVES.storePrerequisites);
   setSyncWave(env.active.store, SYNC_WAVES.store);
   setSyncWave(env.active.externalSecret, SYNC_WAVES.externalSecret);
 }

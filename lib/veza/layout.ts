@@ -26,6 +26,8 @@ export const LAYOUT = {
   rbacFile: 'rbac.yaml',
   /** The Kubernetes side of Vault's Kubernetes auth method, and the folder of its Vault side. */
   vaultIntegrationFile: 'vault-integration.yaml',
+  /** The ConfigMap of Vault's CA, when the environment file gives the CA (`caFile`/`caBundle`). */
+  vaultCaFile: 'vault-ca.yaml',
   vaultFolder: 'vault',
   vaultScriptFile: 'configure-vault.sh',
   kustomizationFile: 'kustomization.yaml',

@@ -1,3 +1,4 @@
+import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DeploymentUnit, ExternalSecret } from '../eso/external-secret';
@@ -11,6 +12,7 @@ import { VezaCatalog } from './catalog';
 import { EnvironmentConfig } from './environment';
 import { LAYOUT } from './layout';
 import type { RunbookSection } from './runbook';
+import type { VezaEnvironment } from './veza-environment';
 import type { EnvironmentCluster } from './layout';
 
 /** The rotation job's service account (contract name; the rotation manifests create it). */
@@ -88,6 +90,42 @@ export function databaseRotationSection(store: ISecretStore, externalSecret: Ext
       ...consumers.map((c) => ({ why: `Roll ${c} onto the new URL (Stakater Reloader does it where installed)`, command: `kubectl rollout restart deployment/${c} -n ${ns}` })),
     ],
   };
+}
+
+/**
+ * The README's first step when the active Vault store reads its CA from a ConfigMap or Secret
+ * that this project does not synthesize (`caProvider` in the environment file, no `caFile` or
+ * `caBundle`): apply the namespace, then create that object from the CA's PEM file. `undefined`
+ * when the CA is synthesized (`vault-ca.yaml`), absent (system roots) or the store is not Vault's.
+ * Names come from the objects: the namespace's file, the store's `caProvider`, who reads it.
+ */
+export function vaultCaSection(env: VezaEnvironment): RunbookSection | undefined {
+  const store = env.active.store;
+  if (!(store instanceof VaultSecretStore) || !store.caProvider) return undefined;
+  const ca = store.caProvider;
+  if (env.vaultCa && env.vaultCa.name === ca.name && ca.type === 'ConfigMap') return undefined;
+  const ns = env.config.namespace;
+  const readers = [
+    `the SecretStore ${store.storeName}`,
+    ...env.active.externalSecret.generatorSources.map((g) => `the ${g.generatorKind} ${g.generatorName}`),
+    ...(env.rotation ? ['the rotation job (a volume: its pods wait for it)'] : []),
+  ];
+  const namespaceFile = (Chart.of(env.namespace) as ManifestFile).path;
+  const kind = ca.type === 'ConfigMap' ? 'configmap' : 'secret generic';
+  return {
+    title: `First: Vault's CA (${ca.type} ${ca.name})`,
+    commands: [
+      { why: `The namespace first, with its Pod Security labels, so the ${ca.type} has somewhere to go`, command: `kubectl apply -f dist/${namespaceFile}` },
+      {
+        why: `${capitalize(readers.join(', '))} read ${ca.type} ${ca.name} (key ${ca.key}), which this project does not create: create it from vault-ca.crt, the PEM of the CA that signed the certificate of ${store.server} (public; or set providers.vault.caFile to have it synthesized)`,
+        command: `kubectl create ${kind} ${ca.name} --from-file=${ca.key}=vault-ca.crt -n ${ns}`,
+      },
+    ],
+  };
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /**

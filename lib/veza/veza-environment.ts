@@ -79,6 +79,8 @@ export class VezaEnvironment extends Construct {
   public readonly readme: EnvironmentReadme;
   /** The services' accounts, `secrets-reader`, and the typed view workloads consume `veza-secrets` through. */
   public readonly consumers: VezaConsumers;
+  /** The ConfigMap of Vault's CA (`vault-ca.yaml`), when the environment file gives the CA (`caFile`/`caBundle`). */
+  public readonly vaultCa?: kplus.ConfigMap;
   /** Both sides of Vault's Kubernetes auth for the Vault store, when it uses Kubernetes auth. */
   public readonly vaultIntegration?: VaultKubernetesAuthIntegration;
   /** The rotation CronJobs (`<env>/secrets-rotation.yaml`), when the active provider is Vault. */
@@ -107,10 +109,18 @@ export class VezaEnvironment extends Construct {
     });
 
     const ordered = [config.provider, ...PROVIDERS.filter((p) => p !== config.provider)];
+    let vaultCa: kplus.ConfigMap | undefined;
     this.providers = ordered.map((provider) => {
       const active = provider === config.provider;
       const unit = active ? this.applied : new DeploymentUnit(this, `Alternative-${provider}`);
       const folder = LAYOUT.providerFolder(config.name, provider, config.provider);
+      // Vault's CA, given in the environment file: a ConfigMap listed before the store it serves.
+      const ca = config.providers.vault.caCertificate;
+      const caRef = config.providers.vault.caProvider;
+      if (provider === 'vault' && ca && caRef) {
+        const caFile = new ManifestFile(unit, 'vault-ca', { path: `${folder}/${LAYOUT.vaultCaFile}`, namespace: config.namespace, labels });
+        vaultCa = new kplus.ConfigMap(caFile, 'Resource', { metadata: { name: caRef.name }, data: { [caRef.key]: ca.pem } });
+      }
       const storeFile = new ManifestFile(unit, `${provider}-store`, { path: `${folder}/${LAYOUT.storeFile(provider)}`, namespace: config.namespace, labels });
       const store = createStore(storeFile, provider, config, this.cluster);
       const esFile = new ManifestFile(unit, `${provider}-external-secret`, { path: `${folder}/${LAYOUT.externalSecretFile(provider)}`, namespace: config.namespace, labels });
@@ -129,6 +139,7 @@ export class VezaEnvironment extends Construct {
       return { provider, store, externalSecret, active };
     });
 
+    this.vaultCa = vaultCa;
     // Guardrails: what the environment file cannot show on its own.
     for (const { store } of this.providers) {
       if (!new RegExp(`(^|[^a-z0-9])${config.name}([^a-z0-9]|$)`).test(store.location)) {
