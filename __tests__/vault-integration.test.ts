@@ -566,3 +566,14 @@ describe('gitops.yaml topology cluster-per-environment: an auth mount per enviro
     expect(d.node.validate()).toEqual(['the auth mount kubernetes/ of https://vault.example:8200 is also the mount of a/integration (cluster one), but this integration\'s cluster is (default): a Kubernetes auth mount reviews the tokens of one cluster (one kubernetes_host, CA and reviewer token); give each cluster its own mount, such as kubernetes-<cluster>']);
   });
 });
+
+test('nothing claims Vault 1.21 requires a role\'s audience (it logs a warning; the requirement was dropped)', () => {
+  const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? walk(full) : [full];
+  });
+  const texts = [...walk(path.join(root, 'lib')), ...walk(path.join(root, 'environments')), ...walk(path.join(root, 'docs')), path.join(root, 'README.md')]
+    .filter((f) => /\.(ts|ya?ml|md)$/.test(f));
+  const claims = texts.filter((f) => /required (from|by) Vault 1\.21|requires the same audience \(Vault 1\.21/.test(fs.readFileSync(f, 'utf8')));
+  expect(claims.map((f) => path.relative(root, f))).toEqual([]);
+});
