@@ -165,7 +165,7 @@ describe('doctor', () => {
     // The machine decides the kubectl check; the others must pass everywhere.
     const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
     const out = run(['doctor']);
-    expect(out.stdout.split('\n').filter((l) => /^(ok  |FAIL) /.test(l))).toEqual(['ok   node', 'ok   environments', 'ok   dist', hasKubectl ? 'ok   kubectl' : 'FAIL kubectl']);
+    expect(out.stdout.split('\n').filter((l) => /^(ok  |FAIL) /.test(l))).toEqual(['ok   node', 'ok   environments', 'ok   vault-ca', 'ok   dist', hasKubectl ? 'ok   kubectl' : 'FAIL kubectl']);
     expect(out.code).toBe(hasKubectl ? ExitCode.OK : ExitCode.PROBLEMS);
   });
 

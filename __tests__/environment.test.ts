@@ -45,7 +45,7 @@ describe('parseEnvironment: the committed environment files', () => {
     expect(config.externalSecret.refreshInterval.toSeconds()).toBe(refreshSeconds);
     expect(config.externalSecret.creationPolicy).toBe(creationPolicy);
     expect(config.externalSecret.deletionPolicy).toBe(deletionPolicy);
-    expect(config.providers.vault).toMatchObject({ mount: 'secret', path: `veza/${env}`, auth: { method: 'kubernetes', role: `veza-${env}`, mountPath: 'kubernetes', audience: 'vault' } });
+    expect(config.providers.vault).toMatchObject({ mount: 'secret', path: `veza/${env}`, auth: { method: 'kubernetes', role: `veza-${env}`, mountPath: undefined, audience: 'vault' } });
     expect(config.providers.aws).toMatchObject({ region: 'eu-west-3', service: 'SecretsManager', namePrefix: `veza/${env}/`, auth: { method: 'irsa' } });
     expect(config.providers.gcp).toMatchObject({ projectId: `veza-${env}`, namePrefix: 'veza-', auth: { method: 'workload-identity' } });
     expect(config.providers.azure).toMatchObject({ vaultUrl: `https://veza-${env}.vault.azure.net`, namePrefix: 'veza-', tenantId: expect.stringMatching(/^[0-9a-f-]{36}$/), auth: { method: 'workload-identity', clientId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
@@ -65,8 +65,8 @@ describe('loadEnvironment: defaults of a minimal file', () => {
       rotation: { vaultCidrs: undefined, apiServerCidrs: undefined },
       providers: {
         vault: {
-          server: 'http://vault.vault-system.svc:8200', mount: 'secret', path: 'veza/development', auth: { method: 'kubernetes', role: 'veza-development', mountPath: 'kubernetes', audience: 'vault' },
-          database: { host: 'veza-development-postgres.replace-me.invalid', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' },
+          server: 'http://vault.vault-system.svc:8200', mount: 'secret', path: 'veza/development', auth: { method: 'kubernetes', role: 'veza-development', mountPath: undefined, audience: 'vault' },
+          database: { host: 'veza-development-postgres.replace-me.invalid', appHost: 'veza-development-postgres.replace-me.invalid', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' },
         },
         aws: { region: 'eu-west-3', service: 'SecretsManager', namePrefix: 'veza/development/', auth: { method: 'irsa' } },
         gcp: { projectId: 'veza-development', namePrefix: 'veza-', auth: { method: 'workload-identity' } },

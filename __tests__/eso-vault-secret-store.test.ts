@@ -32,7 +32,7 @@ describe('VaultSecretStore', () => {
     expect(vault.namespace).toBeUndefined();
     expect(vault.caBundle).toBeUndefined();
     expect(vault.caProvider).toBeUndefined();
-    // Role named after the namespace, audience 'vault' (required by Vault 1.21+), no namespace on the ref.
+    // Role named after the namespace, audience 'vault' (the Vault role checks it), no namespace on the ref.
     expect(vault.auth).toEqual({
       kubernetes: { mountPath: 'kubernetes', role: 'veza-test', serviceAccountRef: { name: 'vault-store-auth', audiences: ['vault'] } },
     });

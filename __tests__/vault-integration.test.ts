@@ -20,7 +20,11 @@ import {
   VEZA_CATALOG,
   VezaApp,
   VezaCatalog,
+  SynthError,
 } from '../lib';
+import { loadEnvironments } from '../lib/veza/environment';
+import { parseGitOps } from '../lib/veza/gitops';
+import { LAYOUT } from '../lib/veza/layout';
 
 const ENVS = ['development', 'staging', 'production'] as const;
 const root = path.join(__dirname, '..');
@@ -121,7 +125,6 @@ describe('VaultKubernetesAuthIntegration', () => {
     expect(integration.readPolicy.name).toBe('veza-production-read');
     expect(integration.readPolicy.rules.map((r) => [r.path, r.capabilities])).toEqual([
       ['secret/data/veza/production', ['read']],
-      ['secret/metadata/veza/production', ['read']],
     ]);
     expect(integration.roles).toEqual([{
       name: 'veza-production',
@@ -159,7 +162,7 @@ describe('VaultKubernetesAuthIntegration', () => {
     const script = integration.configureScript();
     expect(script).toContain('kubernetes_host=${KUBERNETES_HOST:-https://kubernetes.default.svc}');
     expect(script).toContain("kubectl get secret reviewer-token --namespace veza-production -o jsonpath='{.data.token}'");
-    expect(script).toContain('  ttl=20m');
+    expect(script).toContain('  token_ttl=20m');
   });
 
   test('rotation: defaults to <role>-rotation, the store\'s audience and a 15-minute token', () => {
@@ -204,32 +207,34 @@ describe('VaultKubernetesAuthIntegration', () => {
       staticUsername: 'veza',
       rotationPeriod: Duration.days(180),
       passwordVariable: 'VAULT_DB_PASSWORD',
+      appPasswordVariable: 'VAULT_APP_DB_PASSWORD',
       staticCredentialsPath: 'database/static-creds/veza-production-app',
     });
     // The store reads the static role's current credentials, read only; nothing else of the engine.
     expect(integration.readPolicy.rules.map((r) => [r.path, r.capabilities])).toEqual([
       ['secret/data/veza/production', ['read']],
-      ['secret/metadata/veza/production', ['read']],
       ['database/static-creds/veza-production-app', ['read']],
     ]);
     expect(integration.readPolicy.description).toBe('Read-only access of the SecretStore vault-store (namespace veza-production) to secret/veza/production and database/static-creds/veza-production-app, and nothing else.');
     const script = integration.configureScript();
     expect(script).toContain("connection_url='postgresql://{{username}}:{{password}}@pg.example:5432/veza'");
     expect(script).toContain('rotation_period=4320h');
-    expect(script).toContain(': "${VAULT_DB_PASSWORD:?set VAULT_DB_PASSWORD to the password of the database login vault}"');
+    expect(script).toContain('  : "${VAULT_DB_PASSWORD:?set VAULT_DB_PASSWORD to the password of the database login vault (database/config/veza-production is written: it does not exist yet, or RECONFIGURE_DATABASE=1)}"');
+    expect(script).toContain('printf \'%s\' "$VAULT_APP_DB_PASSWORD" | vault write database/static-roles/veza-production-app \\');
   });
 
   test('database: every option', () => {
     const { integration } = build({}, {
       database: {
         host: 'pg.example', port: 6432, database: 'app', username: 'admin', staticUsername: 'app_user', rotationPeriod: Duration.days(30),
-        connectionName: 'pg', staticRoleName: 'pg-app', mount: 'db', passwordVariable: 'PG_ADMIN_PASSWORD',
+        connectionName: 'pg', staticRoleName: 'pg-app', mount: 'db', passwordVariable: 'PG_ADMIN_PASSWORD', appPasswordVariable: 'PG_APP_PASSWORD',
       },
     });
     const script = integration.configureScript();
-    expect(script).toContain('printf \'%s\' "$PG_ADMIN_PASSWORD" | vault write db/config/pg \\');
+    expect(script).toContain('  printf \'%s\' "$PG_ADMIN_PASSWORD" | vault write db/config/pg \\');
+    expect(script).toContain('  printf \'%s\' "$PG_APP_PASSWORD" | vault write db/static-roles/pg-app \\');
     expect(script).toContain("connection_url='postgresql://{{username}}:{{password}}@pg.example:6432/app'");
-    expect(script).toContain('vault write db/static-roles/pg-app \\\n  db_name=pg \\\n  username=app_user \\\n  rotation_period=720h');
+    expect(script).toContain('  vault write db/static-roles/pg-app \\\n    db_name=pg \\\n    username=app_user \\\n    rotation_period=720h');
     expect(script).toContain('  vault secrets enable -path=db database');
     expect(integration.database!.staticCredentialsPath).toBe('db/static-creds/pg-app');
     expect(integration.readPolicy.rules.map((r) => r.path)).toContain('db/static-creds/pg-app');
@@ -250,18 +255,18 @@ describe('VaultKubernetesAuthIntegration', () => {
   test.each<[string, Partial<VaultSecretStoreProps>, (s: ReturnType<typeof build>) => void]>([
     ['path', { path: 'veza/elsewhere' }, ({ store, integration }) => {
       expect(store.remoteRef('jwt-secret').key).toBe('veza/elsewhere');
-      expect(integration.readPolicy.rules.map((r) => r.path)).toEqual(['secret/data/veza/elsewhere', 'secret/metadata/veza/elsewhere']);
+      expect(integration.readPolicy.rules.map((r) => r.path)).toEqual(['secret/data/veza/elsewhere']);
     }],
     ['mount', { mount: 'kv' }, ({ storeSpec, integration }) => {
       expect(storeSpec.path).toBe('kv');
-      expect(integration.readPolicy.rules.map((r) => r.path)).toEqual(['kv/data/veza/production', 'kv/metadata/veza/production']);
+      expect(integration.readPolicy.rules.map((r) => r.path)).toEqual(['kv/data/veza/production']);
       expect(integration.configureScript()).toContain('  vault secrets enable -path=kv kv-v2');
     }],
     ['role', { auth: VaultAuth.kubernetes({ role: 'veza-prod' }) }, ({ storeSpec, integration }) => {
       expect(storeSpec.auth.kubernetes.role).toBe('veza-prod');
       expect(integration.roles[0].name).toBe('veza-prod');
       expect(integration.readPolicy.name).toBe('veza-prod-read');
-      expect(integration.configureScript()).toContain('vault write auth/kubernetes/role/veza-prod \\\n  bound_service_account_names=vault-store-auth \\\n  bound_service_account_namespaces=veza-production \\\n  audience=vault \\\n  policies=veza-prod-read \\\n  ttl=1h');
+      expect(integration.configureScript()).toContain('vault write auth/kubernetes/role/veza-prod \\\n  bound_service_account_names=vault-store-auth \\\n  bound_service_account_namespaces=veza-production \\\n  audience=vault \\\n  token_policies=veza-prod-read \\\n  token_ttl=1h');
     }],
     ['audience', { auth: VaultAuth.kubernetes({ audience: 'vault.veza.internal' }) }, ({ storeSpec, integration }) => {
       expect(storeSpec.auth.kubernetes.serviceAccountRef.audiences).toEqual(['vault.veza.internal']);
@@ -324,11 +329,19 @@ describe('VaultKubernetesAuthIntegration', () => {
 describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => {
   const files = render(Object.fromEntries(ENVS.map((env) => [env, rawEnvironment(env)])));
 
-  test.each(ENVS)('%s: the read policy names exactly this environment\'s KV path (data and metadata) and static credentials, read only', (env) => {
+  test.each(ENVS)('%s: the read policy grants read on exactly the paths ESO GETs for veza-secrets, nothing of metadata/', (env) => {
     const hcl = file(files, `${env}/vault/veza-${env}-read.hcl`);
+    // What ESO's Vault provider reads: for each data[].remoteRef (no metadataPolicy Fetch, no
+    // dataFrom.find) a GET of <mount>/data/<key> (KV v2); for the VaultDynamicSecret, its path.
+    const docs = yaml.loadAll(file(files, `${env}/external-secrets/veza-secrets.yaml`)) as any[];
+    const es = docs.find((o) => o.kind === 'ExternalSecret');
+    const store = (yaml.loadAll(file(files, `${env}/secret-stores/vault-store.yaml`)) as any[]).find((d) => d.kind === 'SecretStore').spec.provider.vault;
+    expect(es.spec.data.every((d: any) => d.remoteRef.metadataPolicy === undefined)).toBe(true);
+    expect(es.spec.dataFrom.every((d: any) => d.find === undefined && d.extract === undefined)).toBe(true);
+    const reads = [...new Set(es.spec.data.map((d: any) => `${store.path}/data/${d.remoteRef.key}`)), ...docs.filter((o) => o.kind === 'VaultDynamicSecret').map((g) => g.spec.path)];
+    expect(hclRules(hcl)).toEqual(Object.fromEntries(reads.map((p) => [p, ['read']])));
     expect(hclRules(hcl)).toEqual({
       [`secret/data/veza/${env}`]: ['read'],
-      [`secret/metadata/veza/${env}`]: ['read'],
       // The generator of veza-secrets reads the app login's current credentials.
       [`database/static-creds/veza-${env}-app`]: ['read'],
     });
@@ -353,16 +366,16 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
       `  bound_service_account_names=${k8s.serviceAccountRef.name}`,
       `  bound_service_account_namespaces=${store.metadata.namespace}`,
       `  audience=${k8s.serviceAccountRef.audiences[0]}`,
-      `  policies=veza-${env}-read`,
-      '  ttl=1h',
+      `  token_policies=veza-${env}-read`,
+      '  token_ttl=1h',
     ].join(' \\\n'));
     expect(script).toContain([
       `vault write auth/kubernetes/role/veza-${env}-rotation`,
       '  bound_service_account_names=secrets-rotation',
       `  bound_service_account_namespaces=veza-${env}`,
       '  audience=vault',
-      `  policies=veza-${env}-rotation`,
-      '  ttl=15m',
+      `  token_policies=veza-${env}-rotation`,
+      '  token_ttl=15m',
     ].join(' \\\n'));
     expect(script.match(/vault write auth\/kubernetes\/role\//g)).toHaveLength(2);
   });
@@ -390,14 +403,14 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
   });
 
   test('the rotation period comes from the catalog\'s database-engine rotation class', () => {
-    expect(file(files, 'production/vault/configure-vault.sh')).toContain('  rotation_period=4320h\n');
+    expect(file(files, 'production/vault/configure-vault.sh')).toContain('    rotation_period=4320h\n');
     const monthly = SecretCatalog.define({
       services: ['veza-backend-api', 'veza-stream-server'],
       secrets: {
         'database-url': { description: 'd', placeholder: 'p', consumers: ['veza-backend-api'], rotation: { name: 'db', method: RotationMethod.DATABASE_ENGINE, interval: Duration.days(30), description: 'd' } },
       },
     }) as unknown as VezaCatalog;
-    expect(file(render({ production: rawEnvironment('production') }, monthly), 'production/vault/configure-vault.sh')).toContain('  rotation_period=720h\n');
+    expect(file(render({ production: rawEnvironment('production') }, monthly), 'production/vault/configure-vault.sh')).toContain('    rotation_period=720h\n');
     const manualOnly = SecretCatalog.define({
       services: ['veza-backend-api', 'veza-stream-server'],
       secrets: { 'stripe-api-key': { description: 'd', placeholder: 'p', consumers: ['veza-backend-api'], rotation: { name: 'manual', method: RotationMethod.MANUAL, description: 'd' } } },
@@ -427,20 +440,26 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
   });
 
   test('providers.vault.database: placeholder defaults, and every field', () => {
-    const committed = parseEnvironment(rawEnvironment('production'), 'environments/production.yaml');
-    expect(committed.providers.vault.database).toEqual({ host: 'postgres.veza-production.svc.cluster.local', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' });
     const bare = rawEnvironment('production');
     delete bare.providers.vault.database;
     const production = parseEnvironment(bare, 'environments/production.yaml');
-    expect(production.providers.vault.database).toEqual({ host: 'veza-production-postgres.replace-me.invalid', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' });
+    expect(production.providers.vault.database).toEqual({ host: 'veza-production-postgres.replace-me.invalid', appHost: 'veza-production-postgres.replace-me.invalid', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' });
+    const hostOnly = rawEnvironment('production');
+    hostOnly.providers.vault.database = { host: 'pg.veza.internal' };
+    expect(parseEnvironment(hostOnly, 'environments/production.yaml').providers.vault.database.appHost).toBe('pg.veza.internal');
     const doc = rawEnvironment('production');
-    doc.providers.vault.database = { host: 'pg.veza.internal', port: 6432, name: 'veza_prod', username: 'vault_admin', appUsername: 'veza_app' };
+    doc.providers.vault.database = { host: 'pg.veza.internal', appHost: 'pg.veza-production.svc.cluster.local', port: 6432, name: 'veza_prod', username: 'vault_admin', appUsername: 'veza_app' };
     const out = render({ production: doc });
     expect(file(out, 'production/vault/configure-vault.sh')).toContain([
-      "  connection_url='postgresql://{{username}}:{{password}}@pg.veza.internal:6432/veza_prod' \\",
-      '  username=vault_admin \\',
+      "    connection_url='postgresql://{{username}}:{{password}}@pg.veza.internal:6432/veza_prod' \\",
+      '    username=vault_admin \\',
     ].join('\n'));
-    expect(file(out, 'production/vault/configure-vault.sh')).toContain('  username=veza_app \\\n  rotation_period=4320h');
+    expect(file(out, 'production/vault/configure-vault.sh')).toContain('    username=veza_app \\\n    rotation_period=4320h');
+    // Vault connects to host; the pods' database-url names appHost, and neither names the other.
+    const es = file(out, 'production/external-secrets/veza-secrets.yaml');
+    expect(es).toContain('@pg.veza-production.svc.cluster.local:6432/veza_prod?sslmode=require');
+    expect(es).not.toContain('pg.veza.internal');
+    expect(file(out, 'production/vault/configure-vault.sh')).not.toContain('svc.cluster.local');
   });
 
   test.each<[Record<string, unknown>, string]>([
@@ -450,7 +469,11 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
     [{ name: 'Veza' }, "environments/production.yaml: 'providers.vault.database.name' is \"Veza\"; allowed: a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters)"],
     [{ username: 'va-ult' }, "environments/production.yaml: 'providers.vault.database.username' is \"va-ult\"; allowed: a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters)"],
     [{ appUsername: 1 }, "environments/production.yaml: 'providers.vault.database.appUsername' is 1 (a number); allowed: a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters)"],
-    [{ password: 'x' }, "environments/production.yaml: 'providers.vault.database.password' is not a known field; allowed: host, port, name, username, appUsername"],
+    [{ appHost: 'pg_1' }, "environments/production.yaml: 'providers.vault.database.appHost' is \"pg_1\"; allowed: a host name such as postgres.veza-production.svc.cluster.local"],
+    [{ host: 'postgres.veza-production.svc.cluster.local' }, "environments/production.yaml: 'providers.vault.database.host' is \"postgres.veza-production.svc.cluster.local\"; allowed: a host name Vault reaches where it runs (its server https://vault.veza.internal:8200 is outside the cluster, where cluster DNS names do not resolve), such as postgres.production.veza.internal; the in-cluster name goes in appHost"],
+    [{ host: 'postgres.veza-production.svc' }, "environments/production.yaml: 'providers.vault.database.host' is \"postgres.veza-production.svc\"; allowed: a host name Vault reaches where it runs (its server https://vault.veza.internal:8200 is outside the cluster, where cluster DNS names do not resolve), such as postgres.production.veza.internal; the in-cluster name goes in appHost"],
+    [{ host: 'postgres' }, "environments/production.yaml: 'providers.vault.database.host' is \"postgres\"; allowed: a host name Vault reaches where it runs (its server https://vault.veza.internal:8200 is outside the cluster, where cluster DNS names do not resolve), such as postgres.production.veza.internal; the in-cluster name goes in appHost"],
+    [{ password: 'x' }, "environments/production.yaml: 'providers.vault.database.password' is not a known field; allowed: host, appHost, port, name, username, appUsername"],
   ])('rejects providers.vault.database %j', (database, message) => {
     const doc = rawEnvironment('production');
     doc.providers.vault.database = database;
@@ -463,4 +486,94 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).messages).toEqual([message]);
   });
+});
+
+describe('gitops.yaml topology cluster-per-environment: an auth mount per environment', () => {
+  const environments = () => loadEnvironments(path.join(root, 'environments'));
+  const perEnvironment = (names: string[]) => parseGitOps({
+    repoUrl: 'https://git.example.com/veza.git',
+    revision: 'main',
+    topology: 'cluster-per-environment',
+    clusters: Object.fromEntries(names.map((n) => [n, `https://${n}.k8s.example:6443`])),
+  }, names, 'gitops.yaml');
+
+  test('each environment\'s store, script and rotation job use kubernetes-<env>', () => {
+    const envs = environments();
+    const out = renderApp(new VezaApp({ environments: envs, gitops: perEnvironment(envs.map((e) => e.name)) }), { header: generatedHeader });
+    for (const config of envs) {
+      const mount = `kubernetes-${config.name}`;
+      const folder = LAYOUT.providerFolder(config.name, 'vault', config.provider);
+      const store = (yaml.loadAll(file(out, `${folder}/secret-stores/vault-store.yaml`)) as any[]).find((d) => d.kind === 'SecretStore');
+      expect(store.spec.provider.vault.auth.kubernetes.mountPath).toBe(mount);
+      const script = file(out, `${folder}/vault/configure-vault.sh`);
+      expect(script).toContain(`  vault auth enable -path=${mount} kubernetes\n`);
+      expect(script).toContain(`| vault write auth/${mount}/config kubernetes_host=`);
+      expect(script.match(/vault write auth\/[^/]+\/role\//g)).toEqual([`vault write auth/${mount}/role/`, `vault write auth/${mount}/role/`]);
+      expect(script).not.toContain('# The mount ');
+      if (config.provider === 'vault') {
+        const job = (yaml.loadAll(file(out, `${config.name}/secrets-rotation.yaml`)) as any[]).find((d) => d.kind === 'CronJob');
+        const env = job.spec.jobTemplate.spec.template.spec.containers[0].env;
+        expect(env.find((e: any) => e.name === 'ROTATION_VAULT_AUTH_MOUNT').value).toBe(mount);
+      }
+    }
+  });
+
+  test('single-cluster (or no gitops.yaml) keeps the one mount kubernetes', () => {
+    const envs = environments();
+    const out = renderApp(new VezaApp({ environments: envs }), { header: generatedHeader });
+    for (const config of envs) {
+      const store = (yaml.loadAll(file(out, `${LAYOUT.providerFolder(config.name, 'vault', config.provider)}/secret-stores/vault-store.yaml`)) as any[]).find((d) => d.kind === 'SecretStore');
+      expect(store.spec.provider.vault.auth.kubernetes.mountPath).toBe('kubernetes');
+    }
+  });
+
+  test('the synth refuses environments of different clusters that name one mount of one Vault', () => {
+    const shared = ['staging', 'production'].map((env) => {
+      const doc = rawEnvironment(env);
+      doc.providers.vault.auth.mountPath = 'kubernetes';
+      return parseEnvironment(doc, `environments/${env}.yaml`);
+    });
+    let error: unknown;
+    try {
+      renderApp(new VezaApp({ environments: shared, gitops: perEnvironment(['staging', 'production']) }), { header: generatedHeader });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SynthError);
+    expect((error as SynthError).messages).toEqual([
+      '[production/Applied/vault-integration/Resource]: the auth mount kubernetes/ of https://vault.veza.internal:8200 is also the mount of staging/Applied/vault-integration/Resource (cluster staging), but this integration\'s cluster is production: a Kubernetes auth mount reviews the tokens of one cluster (one kubernetes_host, CA and reviewer token); give each cluster its own mount, such as kubernetes-production',
+    ]);
+    // One cluster: sharing the mount is what single-cluster does.
+    expect(() => renderApp(new VezaApp({ environments: shared }), { header: generatedHeader })).not.toThrow();
+  });
+
+  test('VaultKubernetesAuthIntegration: cluster defaults to one for all; different clusters on one mount fail validation, once', () => {
+    const app = Testing.app();
+    const integration = (ns: string, cluster?: string, mountPath?: string) => {
+      const chart = new Chart(app, ns, { namespace: ns });
+      const store = new VaultSecretStore(chart, 'vault-store', { server: 'https://vault.example:8200', path: ns, auth: VaultAuth.kubernetes({ role: ns, mountPath }) });
+      return new VaultKubernetesAuthIntegration(chart, 'integration', { store, cluster });
+    };
+    const a = integration('a', 'one');
+    const b = integration('b', 'two');
+    const c = integration('c', 'three', 'kubernetes-three');
+    const d = integration('d');
+    expect(a.cluster).toBe('one');
+    expect(d.cluster).toBeUndefined();
+    expect(a.node.validate()).toEqual([]);
+    expect(b.node.validate()).toEqual(['the auth mount kubernetes/ of https://vault.example:8200 is also the mount of a/integration (cluster one), but this integration\'s cluster is two: a Kubernetes auth mount reviews the tokens of one cluster (one kubernetes_host, CA and reviewer token); give each cluster its own mount, such as kubernetes-two']);
+    expect(c.node.validate()).toEqual([]);
+    expect(d.node.validate()).toEqual(['the auth mount kubernetes/ of https://vault.example:8200 is also the mount of a/integration (cluster one), but this integration\'s cluster is (default): a Kubernetes auth mount reviews the tokens of one cluster (one kubernetes_host, CA and reviewer token); give each cluster its own mount, such as kubernetes-<cluster>']);
+  });
+});
+
+test('nothing claims Vault 1.21 requires a role\'s audience (it logs a warning; the requirement was dropped)', () => {
+  const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? walk(full) : [full];
+  });
+  const texts = [...walk(path.join(root, 'lib')), ...walk(path.join(root, 'environments')), ...walk(path.join(root, 'docs')), path.join(root, 'README.md')]
+    .filter((f) => /\.(ts|ya?ml|md)$/.test(f));
+  const claims = texts.filter((f) => /required (from|by) Vault 1\.21|requires the same audience \(Vault 1\.21/.test(fs.readFileSync(f, 'utf8')));
+  expect(claims.map((f) => path.relative(root, f))).toEqual([]);
 });

@@ -145,7 +145,7 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
     expect(es.spec.data).toEqual(fromKv.map((key) => ({ secretKey: key, remoteRef: expectedRemoteRef('vault', env, key) })));
     expect(es.spec.dataFrom).toEqual([{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'VaultDynamicSecret', name: 'veza-database-credentials' } } }]);
     expect(es.spec.refreshInterval).toBe({ development: '5m', staging: '15m', production: '1h' }[env]);
-    const host = config.providers.vault.database.host;
+    const host = config.providers.vault.database.appHost; // as the pods reach it
     expect(es.spec.target).toEqual({
       name: 'veza-secrets',
       creationPolicy: config.externalSecret.creationPolicy,

@@ -76,7 +76,7 @@ const COMMANDS: Record<string, Command> = {
     run: migrate,
   },
   doctor: {
-    summary: 'check Node.js, the environment files, dist/ drift and kubectl',
+    summary: 'check Node.js, the environment files, Vault\'s CA, dist/ drift and kubectl',
     usage: `${PROGRAM} doctor [--project <dir>]`,
     details: 'Runs every check and reports each; exit 1 when any fails.',
     options: COMMON,

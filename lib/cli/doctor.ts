@@ -3,10 +3,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from '../config/field-reader';
 import { readDirectory, SynthError } from '../output/synthesize';
-import { loadEnvironments } from '../veza/environment';
+import { Chart } from 'cdk8s';
+import { VaultSecretStore } from '../eso/vault-secret-store';
+import { ManifestFile } from '../output/files';
+import { EnvironmentConfig, loadEnvironments } from '../veza/environment';
+import { vaultCaSection } from '../veza/vault-integration';
 import { GITOPS_FILE } from '../veza/gitops';
 import { LAYOUT } from '../veza/layout';
-import { renderVeza } from '../veza/veza-app';
+import { renderVeza, VezaApp } from '../veza/veza-app';
 import { diffFiles } from './diff';
 import type { CliIo } from './io';
 
@@ -31,6 +35,47 @@ export function requiredNodeMajor(projectDir: string): number {
   }
 }
 
+/**
+ * `vault-ca`: for each environment whose applied folder uses Vault, where the store's CA comes from.
+ * Synthesized (`caFile`/`caBundle`): each certificate's subject and expiry, failing when one has
+ * expired. Created by hand (`caProvider`): the command to run before applying, the README's first
+ * step, from the same objects (no cluster is contacted). `undefined` when the app does not build
+ * (the `dist` check reports why) or no environment uses Vault.
+ */
+export function vaultCaCheck(configs: EnvironmentConfig[], now: Date = new Date()): DoctorCheck | undefined {
+  let app: VezaApp;
+  try {
+    app = new VezaApp({ environments: configs });
+  } catch {
+    return undefined;
+  }
+  const details: string[] = [];
+  let ok = true;
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  for (const env of app.environments) {
+    const store = env.active.store;
+    if (!(store instanceof VaultSecretStore)) continue;
+    const name = env.config.name;
+    const certificate = env.config.providers.vault.caCertificate;
+    if (env.vaultCa && certificate) {
+      const file = (Chart.of(env.vaultCa) as ManifestFile).path;
+      for (const c of certificate.certificates) {
+        const expired = c.notAfter.getTime() <= now.getTime();
+        if (expired) ok = false;
+        details.push(`${name}: ${certificate.source} -> dist/${file}: ${c.subject}, ${expired ? `EXPIRED on ${day(c.notAfter)}: replace it with the CA's current certificate` : `valid until ${day(c.notAfter)}`}`);
+      }
+      continue;
+    }
+    const step = vaultCaSection(env);
+    if (step) {
+      details.push(`${name}: ${store.caProvider!.type} ${store.caProvider!.name} is created by hand, before applying (dist/${name}/README.md, first step): ${step.commands[step.commands.length - 1].command}`);
+    } else {
+      details.push(`${name}: ${store.server.startsWith('https://') ? 'the store trusts the system roots (no caProvider, caFile or caBundle)' : `${store.server} is plain http: no CA`}`);
+    }
+  }
+  return details.length === 0 ? undefined : { name: 'vault-ca', ok, details };
+}
+
 /** Runs every check, in order; never throws for a failed check. */
 export function runDoctor(io: CliIo, nodeVersion: string = process.versions.node): DoctorCheck[] {
   const checks: DoctorCheck[] = [];
@@ -40,12 +85,18 @@ export function runDoctor(io: CliIo, nodeVersion: string = process.versions.node
 
   const envDir = path.join(io.projectDir, 'environments');
   let envNames: string[] = [];
+  let configs: EnvironmentConfig[] = [];
   try {
-    envNames = loadEnvironments(envDir, 'environments').map((e) => e.name);
+    configs = loadEnvironments(envDir, 'environments');
+    envNames = configs.map((e) => e.name);
     checks.push({ name: 'environments', ok: true, details: [`${envNames.join(', ')} load and check`] });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     checks.push({ name: 'environments', ok: false, details: e.messages });
+  }
+  if (configs.length > 0) {
+    const ca = vaultCaCheck(configs);
+    if (ca) checks.push(ca);
   }
 
   if (envNames.length > 0) {

@@ -40,8 +40,20 @@ export interface VaultDatabaseOptions {
   readonly staticRoleName?: string;
   /** Where the engine is mounted. @default 'database' */
   readonly mount?: string;
-  /** The environment variable of the operator's shell holding the password of `username`. @default 'VAULT_DB_PASSWORD' */
+  /**
+   * The environment variable of the operator's shell holding the password of `username`; the
+   * script needs it only to write the connection (first run, or `RECONFIGURE_DATABASE=1`).
+   * @default 'VAULT_DB_PASSWORD'
+   */
   readonly passwordVariable?: string;
+  /**
+   * The environment variable that may hold the current password of `staticUsername`. When set as
+   * the script creates the static role, Vault keeps that password until its first rotation
+   * (`skip_import_rotation=true`, Vault Enterprise 1.18+; the script refuses it on another Vault);
+   * unset, Vault sets a new password at creation.
+   * @default 'VAULT_APP_DB_PASSWORD'
+   */
+  readonly appPasswordVariable?: string;
 }
 
 /** Props of {@link VaultKubernetesAuthIntegration}. */
@@ -62,6 +74,13 @@ export interface VaultKubernetesAuthIntegrationProps {
    * @default - read when the script runs: `$KUBERNETES_HOST`, else the server of the operator's kubectl context
    */
   readonly kubernetesHost?: string;
+  /**
+   * The cluster whose service-account tokens this auth mount reviews. A Kubernetes auth mount holds
+   * one `kubernetes_host`, CA and reviewer token, so integrations of different clusters must not
+   * configure the same mount of one Vault: the synth refuses it.
+   * @default - the same cluster as every other integration
+   */
+  readonly cluster?: string;
   /** A role and write policy for the rotation job. @default - none */
   readonly rotation?: VaultRotationAccessOptions;
   /** The database secrets engine connection and static role. @default - none */
@@ -82,7 +101,12 @@ export interface VaultKubernetesRole {
   readonly serviceAccountName: string;
   /** Its namespace (`bound_service_account_namespaces`). */
   readonly namespace: string;
-  /** The audience the presented token must carry (`audience`, required from Vault 1.21). */
+  /**
+   * The audience the presented token must carry (`audience`): Vault checks the token's `aud` claim
+   * against it. Optional in Vault (1.21 logs a warning for a role without one; it was once announced
+   * as required from 1.21, which did not happen); set here so a token minted for another audience
+   * cannot log in.
+   */
   readonly audience: string;
   /** The policies a login is given (`token_policies`). */
   readonly policies: readonly VaultPolicy[];
@@ -112,6 +136,8 @@ export interface VaultDatabaseConnection {
   readonly rotationPeriod: Duration;
   /** The environment variable of the operator's shell holding the password of `username`. */
   readonly passwordVariable: string;
+  /** The environment variable that may hold the current password of `staticUsername` (`skip_import_rotation`). */
+  readonly appPasswordVariable: string;
   /** Where Vault serves the static role's current credentials: `<mount>/static-creds/<staticRoleName>`. */
   readonly staticCredentialsPath: string;
 }
@@ -150,6 +176,8 @@ export class VaultKubernetesAuthIntegration extends Construct {
   public readonly roles: readonly VaultKubernetesRole[];
   /** The database engine settings, when `database` is set. */
   public readonly database?: VaultDatabaseConnection;
+  /** The cluster whose tokens the auth mount reviews; `undefined`: the same as every other integration's. */
+  public readonly cluster?: string;
   private readonly kubernetesHost?: string;
 
   public constructor(scope: Construct, id: string, props: VaultKubernetesAuthIntegrationProps) {
@@ -174,6 +202,15 @@ export class VaultKubernetesAuthIntegration extends Construct {
     const storeAccount = store.serviceAccount!;
     this.namespace = store.namespace;
     this.authMountPath = store.authMountPath!;
+    this.cluster = props.cluster;
+    // One mount, one cluster: reported once, by the later of two integrations.
+    this.node.addValidation({
+      validate: () => {
+        const earlier = sharingMount(this, { before: true }).find((o) => o.cluster !== this.cluster);
+        if (!earlier) return [];
+        return [`the auth mount ${this.authMountPath}/ of ${store.server} is also the mount of ${earlier.node.path} (cluster ${earlier.cluster ?? '(default)'}), but this integration's cluster is ${this.cluster ?? '(default)'}: a Kubernetes auth mount reviews the tokens of one cluster (one kubernetes_host, CA and reviewer token); give each cluster its own mount, such as ${this.cluster ? `kubernetes-${this.cluster}` : 'kubernetes-<cluster>'}`];
+      },
+    });
     this.kubernetesHost = props.kubernetesHost === undefined ? undefined : checkHost(this, 'kubernetesHost', props.kubernetesHost);
 
     // Kubernetes side.
@@ -206,8 +243,14 @@ export class VaultKubernetesAuthIntegration extends Construct {
         throw new Error(`${where(this)}: 'database.port' must be a whole number from 1 to 65535. The value passed is: ${port}`);
       }
       const passwordVariable = d.passwordVariable ?? 'VAULT_DB_PASSWORD';
-      if (!/^[A-Z_][A-Z0-9_]*$/.test(passwordVariable)) {
-        throw new Error(`${where(this)}: 'database.passwordVariable' must be an environment variable name (upper-case letters, digits and '_'). The value passed is: ${JSON.stringify(passwordVariable)}`);
+      const appPasswordVariable = d.appPasswordVariable ?? 'VAULT_APP_DB_PASSWORD';
+      for (const [field, value] of [['database.passwordVariable', passwordVariable], ['database.appPasswordVariable', appPasswordVariable]] as const) {
+        if (!/^[A-Z_][A-Z0-9_]*$/.test(value)) {
+          throw new Error(`${where(this)}: '${field}' must be an environment variable name (upper-case letters, digits and '_'). The value passed is: ${JSON.stringify(value)}`);
+        }
+      }
+      if (passwordVariable === appPasswordVariable || [passwordVariable, appPasswordVariable].includes(RECONFIGURE_VARIABLE)) {
+        throw new Error(`${where(this)}: 'database.passwordVariable' and 'database.appPasswordVariable' must differ from each other and from ${RECONFIGURE_VARIABLE}. The values passed are: ${JSON.stringify(passwordVariable)}, ${JSON.stringify(appPasswordVariable)}`);
       }
       for (const [field, value] of [['database.database', d.database], ['database.username', d.username], ['database.staticUsername', d.staticUsername]] as const) {
         if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
@@ -230,22 +273,21 @@ export class VaultKubernetesAuthIntegration extends Construct {
         staticUsername: d.staticUsername,
         rotationPeriod: d.rotationPeriod,
         passwordVariable,
+        appPasswordVariable,
         staticCredentialsPath: `${mount}/static-creds/${staticRoleName}`,
       };
     }
 
     // Vault side.
     const dataPath = `${store.mount}/data/${store.path}`;
-    const metadataPath = `${store.mount}/metadata/${store.path}`;
     this.readPolicy = new VaultPolicy({
       name: `${role}-read`,
       description: `Read-only access of the SecretStore ${store.storeName} (namespace ${this.namespace}) to ${store.location}${this.database ? ` and ${this.database.staticCredentialsPath}` : ''}, and nothing else.`,
       rules: [
-        { path: dataPath, capabilities: ['read'], comment: 'The values: ESO reads one property per key of this single KV v2 secret.' },
         {
-          path: metadataPath,
+          path: dataPath,
           capabilities: ['read'],
-          comment: 'Its versions and custom metadata (ESO\'s metadataPolicy Fetch). No "list": the ExternalSecret names\nevery key (no dataFrom.find), and this path has no children to list.',
+          comment: 'The values: ESO reads one property per key of this single KV v2 secret (a GET of this path).\nNothing of metadata/: ESO reads it only for a remoteRef with metadataPolicy Fetch, or to list for\ndataFrom.find; the ExternalSecret uses neither.',
         },
         ...(this.database ? [{
           path: this.database.staticCredentialsPath,
@@ -318,7 +360,12 @@ export class VaultKubernetesAuthIntegration extends Construct {
       '# Needs: `vault` logged in with a token allowed to write sys/policy, sys/mounts, sys/auth and the paths',
       `# below; \`kubectl\` on the cluster of ${this.namespace}, after its vault-integration.yaml is applied.`,
       `# VAULT_ADDR defaults to the store's server; KUBERNETES_HOST to the server of the kubectl context.`,
-      ...(db ? [`# ${db.passwordVariable}: the password of the database login ${db.username} (from your environment; never stored).`] : []),
+      ...(db ? [
+        `# ${db.passwordVariable}: the password of the database login ${db.username}, needed only to write ${db.mount}/config/${db.connectionName}`,
+        `# (it does not exist yet, or ${RECONFIGURE_VARIABLE}=1); after \`vault write -f ${db.mount}/rotate-root/${db.connectionName}\` only Vault knows it.`,
+        `# ${db.appPasswordVariable} (optional, Vault Enterprise 1.18+): the current password of ${db.staticUsername}, kept when the`,
+        '# static role is created (skip_import_rotation); unset, Vault sets a new one then. From your environment; never stored.',
+      ] : []),
       'set -euo pipefail',
       '',
       'here=$(cd -- "$(dirname -- "$0")" && pwd)',
@@ -326,7 +373,8 @@ export class VaultKubernetesAuthIntegration extends Construct {
       'export VAULT_ADDR',
     ];
     if (db) {
-      lines.push(`: "\${${db.passwordVariable}:?set ${db.passwordVariable} to the password of the database login ${db.username}}"`);
+      const config = `${db.mount}/config/${shq(db.connectionName)}`;
+      const role = `${db.mount}/static-roles/${shq(db.staticRoleName)}`;
       lines.push(
         `db_host=${shq(db.host)}`,
         'case "$db_host" in',
@@ -335,6 +383,27 @@ export class VaultKubernetesAuthIntegration extends Construct {
         '    exit 1',
         '    ;;',
         'esac',
+        '',
+        '# Pre-flight, read-only: what exists decides what is written, and which passwords are needed.',
+        `case "\${${RECONFIGURE_VARIABLE}:-0}" in`,
+        '  0|1) ;;',
+        `  *) echo "error: ${RECONFIGURE_VARIABLE} is '$${RECONFIGURE_VARIABLE}'; allowed: 1 (rewrite ${db.mount}/config/${db.connectionName}) or 0" >&2; exit 1 ;;`,
+        'esac',
+        `if [ "\${${RECONFIGURE_VARIABLE}:-0}" = 1 ] || ! vault read ${config} >/dev/null 2>&1; then`,
+        '  write_db_config=1',
+        `  : "\${${db.passwordVariable}:?set ${db.passwordVariable} to the password of the database login ${db.username} (${db.mount}/config/${db.connectionName} is written: it does not exist yet, or ${RECONFIGURE_VARIABLE}=1)}"`,
+        'else',
+        '  write_db_config=0',
+        'fi',
+        `if static_period=$(vault read -field=rotation_period ${role} 2>/dev/null); then`,
+        '  static_role_exists=1',
+        'else',
+        '  static_role_exists=0',
+        `  if [ -n "\${${db.appPasswordVariable}:-}" ] && ! vault status -format=json 2>/dev/null | grep -q '"version": "[^"]*+ent'; then`,
+        `    echo "error: ${db.appPasswordVariable} is set, but skip_import_rotation needs Vault Enterprise 1.18 or later; unset it (Vault then sets a new password for ${db.staticUsername} when it creates the static role)" >&2`,
+        '    exit 1',
+        '  fi',
+        'fi',
       );
     }
     lines.push(
@@ -365,8 +434,8 @@ export class VaultKubernetesAuthIntegration extends Construct {
         `bound_service_account_names=${shq(r.serviceAccountName)}`,
         `bound_service_account_namespaces=${shq(r.namespace)}`,
         `audience=${shq(r.audience)}`,
-        `policies=${shq(r.policies.map((p) => p.name).join(','))}`,
-        `ttl=${toGoDuration(r.tokenTtl)}`,
+        `token_policies=${shq(r.policies.map((p) => p.name).join(','))}`,
+        `token_ttl=${toGoDuration(r.tokenTtl)}`,
       ].join(' \\\n  ')),
     );
     if (db) {
@@ -375,18 +444,30 @@ export class VaultKubernetesAuthIntegration extends Construct {
         '',
         `# 5. The database secrets engine: Vault rotates the password of ${db.staticUsername} every ${toGoDuration(db.rotationPeriod)}, on both sides.`,
         ...enableGuarded('secrets', db.mount, 'database'),
-        `printf '%s' "$${db.passwordVariable}" | vault write ${db.mount}/config/${shq(db.connectionName)} \\`,
-        '  plugin_name=postgresql-database-plugin \\',
-        `  allowed_roles=${shq(db.staticRoleName)} \\`,
-        `  connection_url='${url}' \\`,
-        `  username=${shq(db.username)} \\`,
-        '  password=-',
-        [
-          `vault write ${db.mount}/static-roles/${shq(db.staticRoleName)}`,
-          `db_name=${shq(db.connectionName)}`,
-          `username=${shq(db.staticUsername)}`,
-          `rotation_period=${toGoDuration(db.rotationPeriod)}`,
-        ].join(' \\\n  '),
+        'if [ "$write_db_config" = 1 ]; then',
+        `  printf '%s' "$${db.passwordVariable}" | vault write ${db.mount}/config/${shq(db.connectionName)} \\`,
+        '    plugin_name=postgresql-database-plugin \\',
+        `    allowed_roles=${shq(db.staticRoleName)} \\`,
+        `    connection_url='${url}' \\`,
+        `    username=${shq(db.username)} \\`,
+        '    password=-',
+        'else',
+        `  echo "${db.mount}/config/${db.connectionName} exists: not rewritten (${RECONFIGURE_VARIABLE}=1 rewrites it, with ${db.passwordVariable})"`,
+        'fi',
+        `# The static role: created once; an update never rotates, so a re-run only sets rotation_period.`,
+        'if [ "$static_role_exists" = 1 ]; then',
+        `  if [ "$static_period" = ${db.rotationPeriod.toSeconds()} ]; then`,
+        `    echo "${db.mount}/static-roles/${db.staticRoleName} exists, rotation_period ${toGoDuration(db.rotationPeriod)}: unchanged"`,
+        '  else',
+        `    ${staticRoleWrite(db, '      ')}`,
+        '  fi',
+        `elif [ -n "\${${db.appPasswordVariable}:-}" ]; then`,
+        `  # Vault Enterprise: keep the current password of ${db.staticUsername} (given on stdin) until the first rotation.`,
+        `  printf '%s' "$${db.appPasswordVariable}" | ${staticRoleWrite(db, '    ', ['skip_import_rotation=true', 'password=-'])}`,
+        'else',
+        `  ${staticRoleWrite(db, '    ')}`,
+        `  echo "note: Vault set a new password for ${db.staticUsername} on creating the static role: pods still using the old one are refused new connections until the Secret is re-synced from ${db.staticCredentialsPath} and they restart."`,
+        'fi',
       );
     }
     lines.push('', `echo "Vault configured for ${this.namespace}."`, '');
@@ -409,11 +490,27 @@ export class VaultKubernetesAuthIntegration extends Construct {
   }
 }
 
-/** Integrations of one app that configure the same auth mount of the same Vault. */
-function sharingMount(self: VaultKubernetesAuthIntegration): VaultKubernetesAuthIntegration[] {
-  return self.node.root.node.findAll().filter((c): c is VaultKubernetesAuthIntegration =>
+/** Integrations of one app that configure the same auth mount of the same Vault (those before `self` in the tree, with `before`). */
+function sharingMount(self: VaultKubernetesAuthIntegration, options: { readonly before?: boolean } = {}): VaultKubernetesAuthIntegration[] {
+  const all = self.node.root.node.findAll();
+  const candidates = options.before ? all.slice(0, all.indexOf(self)) : all;
+  return candidates.filter((c): c is VaultKubernetesAuthIntegration =>
     c instanceof VaultKubernetesAuthIntegration && c !== self && c.store.server === self.store.server && c.authMountPath === self.authMountPath);
 }
+
+/** `vault write <mount>/static-roles/<name> ...`, one argument per line. */
+function staticRoleWrite(db: VaultDatabaseConnection, indent: string, extra: string[] = []): string {
+  return [
+    `vault write ${db.mount}/static-roles/${shq(db.staticRoleName)}`,
+    `db_name=${shq(db.connectionName)}`,
+    `username=${shq(db.staticUsername)}`,
+    `rotation_period=${toGoDuration(db.rotationPeriod)}`,
+    ...extra,
+  ].join(` \\\n${indent}`);
+}
+
+/** The variable that makes `configure-vault.sh` rewrite an existing database connection: `RECONFIGURE_DATABASE=1`. */
+export const RECONFIGURE_VARIABLE = 'RECONFIGURE_DATABASE';
 
 /** `vault secrets enable` / `vault auth enable`, skipped when the path is already mounted. */
 function enableGuarded(kind: 'secrets' | 'auth', path: string, type: string): string[] {

@@ -24,7 +24,8 @@ export interface VaultKubernetesAuthOptions {
    */
   readonly serviceAccount?: kplus.IServiceAccount;
   /**
-   * The audience of the token; the Vault role must name the same one (required from Vault 1.21).
+   * The audience of the token; the Vault role names the same one, and Vault then refuses a token
+   * minted for another audience (optional in Vault: 1.21 only logs a warning for a role without one).
    * @default 'vault'
    */
   readonly audience?: string;
@@ -239,6 +240,8 @@ export class VaultSecretStore extends SecretStoreBase {
   public readonly authMountPath?: string;
   /** The KV engine's version. */
   public readonly kvVersion: 'v1' | 'v2';
+  /** The Secret or ConfigMap the store reads Vault's CA from; `undefined` with `caBundle` or the system roots. */
+  public readonly caProvider?: VaultCaProvider;
   private readonly vaultProvider: SecretStoreSpecProviderVault;
 
   public constructor(scope: Construct, id: string, props: VaultSecretStoreProps) {
@@ -254,6 +257,7 @@ export class VaultSecretStore extends SecretStoreBase {
       throw new Error(`${where(this)}: 'caBundle' must be a PEM certificate bundle ('-----BEGIN CERTIFICATE-----'). The value passed starts with: ${JSON.stringify(props.caBundle.slice(0, 20))}`);
     }
     if (props.caProvider) checkDnsSubdomain(where(this), 'caProvider.name', props.caProvider.name);
+    this.caProvider = props.caProvider;
 
     const auth = (props.auth ?? VaultAuth.kubernetes()).bind(this);
     this.serviceAccount = auth.serviceAccount;

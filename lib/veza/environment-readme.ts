@@ -10,6 +10,7 @@ import { manifestFilesOf, TextFile } from '../output/files';
 import { cloudPrerequisites } from './cloud-prerequisites';
 import type { VezaCatalog } from './catalog';
 import { LAYOUT } from './layout';
+import { vaultCaSection } from './vault-integration';
 import { applyCommands, consumersOf, RunbookCommand, RunbookSection, troubleshootingCommands, verificationCommands } from './runbook';
 import { ESO_DEPLOYMENT, ESO_NAMESPACE } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
@@ -269,6 +270,8 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
     '## Apply',
     '',
     ...(prerequisites ? [`### ${prerequisites.title}`, '', shell(prerequisites), ''] : []),
+    // Before any apply: an object the store reads that the folder does not hold (Vault's CA).
+    ...[vaultCaSection(env)].flatMap((section) => (section ? [`### ${section.title}`, '', shell(section), ''] : [])),
     `### ${byHand.title}`,
     '',
     shell(byHand),

@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
@@ -20,7 +21,8 @@ export interface SecretKeyRefConfig {
 
 /** `providers.vault.auth`: how the Vault store logs in, one variant per `method`. */
 export type VaultAuthConfig =
-  | { readonly method: 'kubernetes'; readonly role: string; readonly mountPath: string; readonly audience: string }
+  /** `mountPath` as written; unset: `kubernetes`, or `kubernetes-<env>` when the environment has a cluster of its own (gitops.yaml). */
+  | { readonly method: 'kubernetes'; readonly role: string; readonly mountPath?: string; readonly audience: string }
   | { readonly method: 'jwt'; readonly role: string; readonly mountPath: string; readonly audience: string }
   | { readonly method: 'approle'; readonly roleId: string; readonly secretId: SecretKeyRefConfig; readonly mountPath: string }
   | { readonly method: 'token'; readonly token: SecretKeyRefConfig };
@@ -36,18 +38,43 @@ export interface VaultConfig {
   /** How the store logs in. */
   readonly auth: VaultAuthConfig;
   /**
-   * A Secret or ConfigMap holding the CA bundle of Vault's certificate.
+   * A Secret or ConfigMap holding the CA bundle of Vault's certificate: as written (created by hand,
+   * before the store), or ConfigMap `vault-ca` (key `ca.crt`) when `caFile`/`caBundle` give the CA.
    * @default - the system roots
    */
   readonly caProvider?: { readonly type: 'Secret' | 'ConfigMap'; readonly name: string; readonly key: string };
+  /**
+   * The CA certificates themselves (`caFile` or `caBundle`), synthesized into the ConfigMap that
+   * `caProvider` names. The CA is public: it may live in git.
+   * @default - none: the CA, if any, is created outside this project (`caProvider`)
+   */
+  readonly caCertificate?: VaultCaCertificate;
   /** The PostgreSQL database whose app login Vault's database engine rotates (docs/vault-integration.md). */
   readonly database: VaultDatabaseConfig;
 }
 
-/** `providers.vault.database`: where Vault's database secrets engine connects. */
+/** `providers.vault.caFile` / `caBundle`, read and checked. */
+export interface VaultCaCertificate {
+  /** The PEM certificates, as read. */
+  readonly pem: string;
+  /** Where they come from, for messages: `environments/ca/vault-ca.crt` or `providers.vault.caBundle`. */
+  readonly source: string;
+  /** The certificates' subjects and expiry dates, in file order. */
+  readonly certificates: readonly { readonly subject: string; readonly notAfter: Date }[];
+}
+
+/** The ConfigMap this project synthesizes from `caFile`/`caBundle`: the name the store, the generator and the rotation job read. */
+export const VAULT_CA_CONFIG_MAP = { type: 'ConfigMap', name: 'vault-ca', key: 'ca.crt' } as const;
+
+/** `providers.vault.database`: where Vault's database secrets engine connects, and where the app does. */
 export interface VaultDatabaseConfig {
-  /** @default `veza-<env>-postgres.replace-me.invalid`, a placeholder: `.invalid` never resolves */
+  /**
+   * The host as Vault reaches it (`database/config/...`): outside the cluster when Vault is.
+   * @default `veza-<env>-postgres.replace-me.invalid`, a placeholder: `.invalid` never resolves
+   */
   readonly host: string;
+  /** The host as the app's pods reach it, in `database-url`. @default - `host` */
+  readonly appHost: string;
   /** @default 5432 */
   readonly port: number;
   /** @default 'veza' */
@@ -168,11 +195,18 @@ const DELETION = oneOf(Object.values(DeletionPolicy));
 /** Reads and checks one environment file; throws a ConfigError listing every problem. */
 export function loadEnvironment(file: string, displayName: string = file): EnvironmentConfig {
   const doc = readYamlFile(file, displayName);
-  return parseEnvironment(doc, displayName);
+  // environments/<name>.yaml: the project is the folder above environments/.
+  return parseEnvironment(doc, displayName, { projectDir: path.dirname(path.dirname(path.resolve(file))) });
+}
+
+/** Options of {@link parseEnvironment}. */
+export interface ParseEnvironmentOptions {
+  /** The project folder: `providers.vault.caFile` is relative to it. @default process.cwd() */
+  readonly projectDir?: string;
 }
 
 /** Checks a parsed environment document. */
-export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig {
+export function parseEnvironment(doc: unknown, file: string, options: ParseEnvironmentOptions = {}): EnvironmentConfig {
   const errors: string[] = [];
   const root = FieldReader.root(file, doc, errors);
   if (!root) throw new ConfigError(errors);
@@ -218,7 +252,7 @@ export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig 
   rotationReader?.finish();
 
   const providers = root.object('providers');
-  const vault = providers && readVault(providers, env, production);
+  const vault = providers && readVault(providers, env, production, options.projectDir ?? process.cwd());
   const aws = providers && readAws(providers, env);
   const gcp = providers && readGcp(providers, env);
   const azure = providers && readAzure(providers, env);
@@ -238,7 +272,7 @@ export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig 
   };
 }
 
-function readVault(providers: FieldReader, env: string, production: boolean): VaultConfig | undefined {
+function readVault(providers: FieldReader, env: string, production: boolean, projectDir: string): VaultConfig | undefined {
   const r = providers.object('vault');
   if (!r) return undefined;
   const server = r.required('server', url(production));
@@ -251,12 +285,12 @@ function readVault(providers: FieldReader, env: string, production: boolean): Va
     const method = a.required('method', oneOf(['kubernetes', 'jwt', 'approle', 'token'] as const));
     const roleRule = text(`this environment's own role, ${JSON.stringify(`veza-${env}`)} (a role per environment)`, undefined, (v) => v === `veza-${env}`);
     if (method === 'kubernetes' || method === 'jwt') {
-      auth = {
-        method,
-        role: a.optional('role', roleRule, `veza-${env}`),
-        mountPath: a.optional('mountPath', text('a Vault auth mount path such as kubernetes', /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/), method),
-        audience: a.optional('audience', text('a token audience such as vault', /^\S+$/), 'vault'),
-      };
+      const mountRule = text('a Vault auth mount path such as kubernetes', /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/);
+      const role = a.optional('role', roleRule, `veza-${env}`);
+      // Kubernetes: the default mount depends on the cluster the environment runs in (vaultKubernetesMount).
+      const mountPath = method === 'kubernetes' ? a.optional('mountPath', mountRule) : a.optional('mountPath', mountRule, method);
+      const audience = a.optional('audience', text('a token audience such as vault', /^\S+$/), 'vault');
+      auth = method === 'kubernetes' ? { method, role, mountPath, audience } : { method, role, mountPath: mountPath!, audience };
     } else if (method === 'approle') {
       const roleId = a.required('roleId', text('the AppRole role ID (not secret)', /^\S+$/));
       const secretId = readSecretKeyRef(a, 'secretId');
@@ -274,25 +308,86 @@ function readVault(providers: FieldReader, env: string, production: boolean): Va
     key: ca.required('key', text("a data key (letters, digits, '-', '_' and '.')", /^[-._a-zA-Z0-9]+$/))!,
   };
   ca?.finish();
-  const database = readVaultDatabase(r, env);
+  const caCertificate = readVaultCa(r, projectDir);
+  if (caCertificate && caProvider) {
+    r.fail(r.has('caFile') ? 'caFile' : 'caBundle', caCertificate.source, `one of caFile, caBundle or caProvider (caFile/caBundle synthesize ConfigMap ${VAULT_CA_CONFIG_MAP.name}; caProvider names one created by hand)`);
+  }
+  const database = readVaultDatabase(r, env, server);
   r.finish();
-  return server && auth ? { server, mount, path: vaultPath, auth, caProvider, database } : undefined;
+  return server && auth ? { server, mount, path: vaultPath, auth, caProvider: caProvider ?? (caCertificate && { ...VAULT_CA_CONFIG_MAP }), caCertificate, database } : undefined;
+}
+
+const CA_FILE = text("a path relative to the project folder such as environments/ca/vault-ca.crt (no '..', not absolute)", /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_./-]+$/);
+
+/** `caFile` or `caBundle`: PEM certificates only, each one parsed as X.509. */
+function readVaultCa(vault: FieldReader, projectDir: string): VaultCaCertificate | undefined {
+  const file = vault.optional('caFile', CA_FILE);
+  const bundle = vault.optional('caBundle', text('PEM certificates (-----BEGIN CERTIFICATE----- ...)', undefined, (v) => v.includes('-----BEGIN')));
+  if (file !== undefined && bundle !== undefined) {
+    vault.fail('caBundle', 'a PEM bundle', 'nothing when caFile is set (one of caFile, caBundle)');
+    return undefined;
+  }
+  let pem: string | undefined;
+  const field = file !== undefined ? 'caFile' : 'caBundle';
+  if (file !== undefined) {
+    try {
+      pem = fs.readFileSync(path.join(projectDir, file), 'utf8');
+    } catch (e) {
+      vault.fail('caFile', file, `a readable file of PEM certificates, relative to the project folder (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      return undefined;
+    }
+  } else {
+    pem = bundle;
+  }
+  if (pem === undefined) return undefined;
+  const source = file ?? 'providers.vault.caBundle';
+  const shown = file ?? 'a PEM bundle';
+  const blocks = [...pem.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g)];
+  if (blocks.length === 0 || blocks.some((b) => b[1] !== 'CERTIFICATE')) {
+    vault.fail(field, shown, `PEM certificates only (-----BEGIN CERTIFICATE-----); found ${blocks.length === 0 ? 'none' : blocks.map((b) => b[1]).join(', ')}${blocks.some((b) => /PRIVATE KEY/.test(b[1])) ? ': a private key must never be committed' : ''}`);
+    return undefined;
+  }
+  const certificates: { subject: string; notAfter: Date }[] = [];
+  for (const [i, b] of blocks.entries()) {
+    try {
+      const cert = new crypto.X509Certificate(b[0]);
+      certificates.push({ subject: cert.subject.replace(/\n/g, ', '), notAfter: new Date(cert.validTo) });
+    } catch {
+      vault.fail(field, shown, `PEM certificates that parse as X.509; certificate ${i + 1} does not`);
+      return undefined;
+    }
+  }
+  return { pem: blocks.map((b) => b[0]).join('\n') + '\n', source, certificates };
 }
 
 const PG_IDENTIFIER = text("a PostgreSQL identifier (lower-case letters, digits and '_', at most 63 characters)", /^[a-z_][a-z0-9_]{0,62}$/);
 
-function readVaultDatabase(vault: FieldReader, env: string): VaultDatabaseConfig {
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/;
+
+/** A name only the cluster's DNS resolves: a Service (`x.ns.svc`, `x.ns.svc.cluster.local`) or a bare name. */
+export function isClusterLocalHost(host: string): boolean {
+  return /\.svc(\.cluster\.local)?\.?$/i.test(host) || !host.includes('.');
+}
+
+function readVaultDatabase(vault: FieldReader, env: string, server: string | undefined): VaultDatabaseConfig {
   const d = vault.object('database', { optional: true });
   const host = `veza-${env}-postgres.replace-me.invalid`;
-  if (!d) return { host, port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' };
+  if (!d) return { host, appHost: host, port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' };
+  const vaultHost = d.optional('host', text('a host name such as postgres.veza.internal', HOST_NAME), host);
   const database = {
-    host: d.optional('host', text('a host name such as postgres.veza.internal', /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/), host),
+    host: vaultHost,
+    appHost: d.optional('appHost', text('a host name such as postgres.veza-production.svc.cluster.local', HOST_NAME), vaultHost),
     port: d.optional('port', { allowed: 'a TCP port, a whole number from 1 to 65535', parse: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535 ? v : undefined) }, 5432),
     name: d.optional('name', PG_IDENTIFIER, 'veza'),
     username: d.optional('username', PG_IDENTIFIER, 'vault'),
     appUsername: d.optional('appUsername', PG_IDENTIFIER, 'veza'),
   };
   d.finish();
+  // Vault outside the cluster does not resolve the cluster's DNS names (issue 10.3).
+  const serverHost = server === undefined ? undefined : new URL(server).hostname;
+  if (database.host !== undefined && serverHost !== undefined && !isClusterLocalHost(serverHost) && isClusterLocalHost(database.host)) {
+    d.fail('host', database.host, `a host name Vault reaches where it runs (its server ${server} is outside the cluster, where cluster DNS names do not resolve), such as postgres.${env}.veza.internal; the in-cluster name goes in appHost`);
+  }
   return database;
 }
 

@@ -6,7 +6,7 @@ import { ExternalSecretsOperator } from '../eso/external-secrets-operator';
 import { toGoDuration } from '../eso/go-duration';
 import { where } from '../eso/names';
 import { ManifestFile, TextFile } from '../output/files';
-import { LAYOUT } from './layout';
+import { EnvironmentCluster, LAYOUT, SHARED_CLUSTER } from './layout';
 import type { RunbookSection } from './runbook';
 import type { VezaCluster } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
@@ -23,6 +23,11 @@ export enum GitOpsTopology {
   CLUSTER_PER_ENVIRONMENT = 'cluster-per-environment',
 }
 
+/** The cluster `env` runs in under `config`'s topology (the shared one without gitops.yaml). */
+export function environmentCluster(config: GitOpsConfig | undefined, env: string): EnvironmentCluster {
+  return config?.topology === GitOpsTopology.CLUSTER_PER_ENVIRONMENT ? { name: env, dedicated: true } : SHARED_CLUSTER;
+}
+
 /**
  * Argo CD sync waves (`argocd.argoproj.io/sync-wave`). Applications: the operator and its CRDs
  * before the environments. Inside an environment: the namespace, then what the store needs to log
@@ -35,7 +40,7 @@ export const SYNC_WAVES = {
   operatorApplication: 0,
   environmentApplication: 1,
   namespace: -4,
-  /** What a store needs before it can log in: Vault's token reviewer (`vault-integration.yaml`). */
+  /** What a store needs before it can log in: Vault's token reviewer (`vault-integration.yaml`) and CA (`vault-ca.yaml`). */
   storePrerequisites: -3,
   store: -2,
   externalSecret: -1,
@@ -350,6 +355,8 @@ export function annotateSyncWaves(env: VezaEnvironment): void {
   if (env.vaultIntegration && DeploymentUnit.of(env.vaultIntegration) === env.applied) {
     setSyncWave(env.vaultIntegration, SYNC_WAVES.storePrerequisites);
   }
+  // Vault's CA, when synthesized: the store, the generator and the rotation job read it.
+  if (env.vaultCa && DeploymentUnit.of(env.vaultCa) === env.applied) setSyncWave(env.vaultCa, SYNC_WAVES.storePrerequisites);
   setSyncWave(env.active.store, SYNC_WAVES.store);
   setSyncWave(env.active.externalSecret, SYNC_WAVES.externalSecret);
 }

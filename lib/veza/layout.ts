@@ -26,10 +26,23 @@ export const LAYOUT = {
   rbacFile: 'rbac.yaml',
   /** The Kubernetes side of Vault's Kubernetes auth method, and the folder of its Vault side. */
   vaultIntegrationFile: 'vault-integration.yaml',
+  /** The ConfigMap of Vault's CA, when the environment file gives the CA (`caFile`/`caBundle`). */
+  vaultCaFile: 'vault-ca.yaml',
   vaultFolder: 'vault',
   vaultScriptFile: 'configure-vault.sh',
   kustomizationFile: 'kustomization.yaml',
 } as const;
+
+/** The cluster an environment runs in, as gitops.yaml's topology says (`environmentCluster`); passed to each environment as data. */
+export interface EnvironmentCluster {
+  /** `veza` (the one cluster of single-cluster) or the environment's name (cluster-per-environment). */
+  readonly name: string;
+  /** Whether the environment has the cluster to itself (cluster-per-environment). */
+  readonly dedicated: boolean;
+}
+
+/** One cluster for every environment: the default without gitops.yaml. */
+export const SHARED_CLUSTER: EnvironmentCluster = { name: 'veza', dedicated: false };
 
 /** The store names the seed's commands use (`kubectl describe secretstore vault-store`). */
 export const STORE_NAMES: Record<ProviderName, string> = {

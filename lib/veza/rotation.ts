@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ExternalSecret } from '../eso/external-secret';
 import { generatedRotations, SecretRotation } from '../eso/secret-rotation';
+import { VaultSecretStore } from '../eso/vault-secret-store';
 import { ManifestFile } from '../output/files';
 import { VezaCatalog } from './catalog';
 import { EnvironmentConfig } from './environment';
@@ -29,7 +30,8 @@ export function addVezaRotation(
   const rotation = new SecretRotation(file, 'secrets-rotation', {
     externalSecret,
     vaultRole: `veza-${config.name}-rotation`,
-    vaultAuthMountPath: vault.auth.method === 'kubernetes' ? vault.auth.mountPath : 'kubernetes',
+    // The store's own mount (the file's, or the one its cluster gives it).
+    vaultAuthMountPath: externalSecret.store instanceof VaultSecretStore ? externalSecret.store.authMountPath : undefined,
     vaultAudience: 'vault',
     vaultCa: vault.caProvider,
     vaultCidrs: config.rotation.vaultCidrs,

@@ -1,3 +1,4 @@
+import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DeploymentUnit, ExternalSecret } from '../eso/external-secret';
@@ -11,6 +12,8 @@ import { VezaCatalog } from './catalog';
 import { EnvironmentConfig } from './environment';
 import { LAYOUT } from './layout';
 import type { RunbookSection } from './runbook';
+import type { VezaEnvironment } from './veza-environment';
+import type { EnvironmentCluster } from './layout';
 
 /** The rotation job's service account (contract name; the rotation manifests create it). */
 export const ROTATION_SERVICE_ACCOUNT = 'secrets-rotation';
@@ -59,7 +62,8 @@ export function addDatabaseCredentials(scope: Construct, store: VaultSecretStore
     externalSecret.addTemplatedKey({
       secretKey,
       // urlquery (Go's built-in) percent-encodes what a password policy may put there that a URL reserves.
-      template: `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${db.host}:${db.port}/${db.name}?sslmode=require`,
+      // The host as the pods reach it; Vault's own connection uses `host` (configure-vault.sh).
+      template: `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${db.appHost}:${db.port}/${db.name}?sslmode=require`,
     });
   }
   return generator;
@@ -89,12 +93,48 @@ export function databaseRotationSection(store: ISecretStore, externalSecret: Ext
 }
 
 /**
+ * The README's first step when the active Vault store reads its CA from a ConfigMap or Secret
+ * that this project does not synthesize (`caProvider` in the environment file, no `caFile` or
+ * `caBundle`): apply the namespace, then create that object from the CA's PEM file. `undefined`
+ * when the CA is synthesized (`vault-ca.yaml`), absent (system roots) or the store is not Vault's.
+ * Names come from the objects: the namespace's file, the store's `caProvider`, who reads it.
+ */
+export function vaultCaSection(env: VezaEnvironment): RunbookSection | undefined {
+  const store = env.active.store;
+  if (!(store instanceof VaultSecretStore) || !store.caProvider) return undefined;
+  const ca = store.caProvider;
+  if (env.vaultCa && env.vaultCa.name === ca.name && ca.type === 'ConfigMap') return undefined;
+  const ns = env.config.namespace;
+  const readers = [
+    `the SecretStore ${store.storeName}`,
+    ...env.active.externalSecret.generatorSources.map((g) => `the ${g.generatorKind} ${g.generatorName}`),
+    ...(env.rotation ? ['the rotation job (a volume: its pods wait for it)'] : []),
+  ];
+  const namespaceFile = (Chart.of(env.namespace) as ManifestFile).path;
+  const kind = ca.type === 'ConfigMap' ? 'configmap' : 'secret generic';
+  return {
+    title: `First: Vault's CA (${ca.type} ${ca.name})`,
+    commands: [
+      { why: `The namespace first, with its Pod Security labels, so the ${ca.type} has somewhere to go`, command: `kubectl apply -f dist/${namespaceFile}` },
+      {
+        why: `${capitalize(readers.join(', '))} read ${ca.type} ${ca.name} (key ${ca.key}), which this project does not create: create it from vault-ca.crt, the PEM of the CA that signed the certificate of ${store.server} (public; or set providers.vault.caFile to have it synthesized)`,
+        command: `kubectl create ${kind} ${ca.name} --from-file=${ca.key}=vault-ca.crt -n ${ns}`,
+      },
+    ],
+  };
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
  * Vault's Kubernetes auth method for an environment's Vault store, both sides from the store:
  * `vault-integration.yaml` next to the store (applied with it when Vault is the active provider,
  * under `alternatives/<env>/` otherwise) and `vault/` beside it, with one HCL file per policy and
  * `configure-vault.sh`. See docs/vault-integration.md.
  */
-export function addVaultIntegration(store: VaultSecretStore, config: EnvironmentConfig, catalog: VezaCatalog, labels: Record<string, string>): VaultKubernetesAuthIntegration {
+export function addVaultIntegration(store: VaultSecretStore, config: EnvironmentConfig, catalog: VezaCatalog, labels: Record<string, string>, cluster: EnvironmentCluster): VaultKubernetesAuthIntegration {
   const unit = DeploymentUnit.of(store);
   const folder = LAYOUT.providerFolder(config.name, 'vault', config.provider);
   const file = new ManifestFile(unit, 'vault-integration', { path: `${folder}/${LAYOUT.vaultIntegrationFile}`, namespace: config.namespace, labels });
@@ -102,6 +142,8 @@ export function addVaultIntegration(store: VaultSecretStore, config: Environment
   const db = config.providers.vault.database;
   const integration = new VaultKubernetesAuthIntegration(file, 'Resource', {
     store,
+    // Environments of different clusters must not share an auth mount (the integration checks it).
+    cluster: cluster.name,
     rotation: { serviceAccount: kplus.ServiceAccount.fromServiceAccountName(file, 'RotationServiceAccount', ROTATION_SERVICE_ACCOUNT, { namespaceName: config.namespace }) },
     // The catalog's database-credential class says how often; Vault's database engine does it.
     database: database?.interval && {
@@ -126,7 +168,7 @@ export function addVaultIntegration(store: VaultSecretStore, config: Environment
     path: `${vaultFolder}/${LAYOUT.vaultScriptFile}`,
     executable: true,
     content: () => integration.configureScript({
-      header: `Generated by veza-secrets from environments/${config.name}.yaml: do not edit. Change the source and run \`npm run synth\`.\nRun: ${integration.database ? `${integration.database.passwordVariable}=... ` : ''}dist/${vaultFolder}/${LAYOUT.vaultScriptFile} (docs/vault-integration.md)`,
+      header: `Generated by veza-secrets from environments/${config.name}.yaml: do not edit. Change the source and run \`npm run synth\`.\nRun: dist/${vaultFolder}/${LAYOUT.vaultScriptFile}${integration.database ? ` (first run: ${integration.database.passwordVariable}=... too)` : ''}; docs/vault-integration.md`,
     }),
   });
   return integration;

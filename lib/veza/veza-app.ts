@@ -6,7 +6,7 @@ import { readDirectory, renderApp, RenderedFile, replaceDirectory, SynthError } 
 import { enforcePolicy, formatExemption } from '../policy';
 import { VEZA_CATALOG, VezaCatalog } from './catalog';
 import { EnvironmentConfig, loadEnvironments } from './environment';
-import { GITOPS_FILE, GitOpsConfig, GitOpsWiring, loadGitOps } from './gitops';
+import { environmentCluster, GITOPS_FILE, GitOpsConfig, GitOpsWiring, loadGitOps } from './gitops';
 import { VezaCluster } from './veza-cluster';
 import { VezaEnvironment } from './veza-environment';
 
@@ -35,7 +35,7 @@ export class VezaApp extends App {
     // outdir is unused: files are rendered by renderApp and written by replaceDirectory.
     super({ outdir: 'dist' });
     const catalog = props.catalog ?? VEZA_CATALOG;
-    this.environments = props.environments.map((config) => new VezaEnvironment(this, config.name, { config, catalog }));
+    this.environments = props.environments.map((config) => new VezaEnvironment(this, config.name, { config, catalog, cluster: environmentCluster(props.gitops, config.name) }));
     this.cluster = new VezaCluster(this, 'cluster');
     // "By hand" in each README starts with the operator's install, as this cluster synthesizes it.
     for (const env of this.environments) for (const step of this.cluster.byHandInstallCommands()) env.readme.addClusterStep(step);

@@ -15,7 +15,7 @@ import { VezaCatalog } from './catalog';
 import { EnvironmentReadme } from './environment-readme';
 import { VezaConsumers } from './veza-consumers';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
-import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
+import { EnvironmentCluster, LAYOUT, SHARED_CLUSTER, STORE_NAMES, TARGET_SECRET } from './layout';
 import { addDatabaseCredentials, addVaultIntegration, databaseEngineKeys, databaseRotationSection } from './vault-integration';
 import { addVezaRotation } from './rotation';
 import { SecretRotation } from '../eso/secret-rotation';
@@ -26,6 +26,12 @@ export interface VezaEnvironmentProps {
   readonly config: EnvironmentConfig;
   /** The secrets to materialize. */
   readonly catalog: VezaCatalog;
+  /**
+   * The cluster it runs in (gitops.yaml's topology): with a cluster of its own, its Vault store
+   * logs in at a Kubernetes auth mount of its own, `kubernetes-<env>`, unless the file names one.
+   * @default SHARED_CLUSTER - one cluster for every environment
+   */
+  readonly cluster?: EnvironmentCluster;
 }
 
 /** One provider's store and ExternalSecret for an environment. */
@@ -61,6 +67,8 @@ export function commonLabels(env: string): Record<string, string> {
 export class VezaEnvironment extends Construct {
   /** The environment, as read from `environments/<name>.yaml`. */
   public readonly config: EnvironmentConfig;
+  /** The cluster it runs in. */
+  public readonly cluster: EnvironmentCluster;
   /** The manifests GitOps applies for this environment. */
   public readonly applied: DeploymentUnit;
   /** The namespace `veza-<env>`. */
@@ -71,6 +79,8 @@ export class VezaEnvironment extends Construct {
   public readonly readme: EnvironmentReadme;
   /** The services' accounts, `secrets-reader`, and the typed view workloads consume `veza-secrets` through. */
   public readonly consumers: VezaConsumers;
+  /** The ConfigMap of Vault's CA (`vault-ca.yaml`), when the environment file gives the CA (`caFile`/`caBundle`). */
+  public readonly vaultCa?: kplus.ConfigMap;
   /** Both sides of Vault's Kubernetes auth for the Vault store, when it uses Kubernetes auth. */
   public readonly vaultIntegration?: VaultKubernetesAuthIntegration;
   /** The rotation CronJobs (`<env>/secrets-rotation.yaml`), when the active provider is Vault. */
@@ -80,6 +90,7 @@ export class VezaEnvironment extends Construct {
     super(scope, id);
     const config = props.config;
     this.config = config;
+    this.cluster = props.cluster ?? SHARED_CLUSTER;
     const labels = commonLabels(config.name);
     this.applied = new DeploymentUnit(this, 'Applied');
 
@@ -98,12 +109,20 @@ export class VezaEnvironment extends Construct {
     });
 
     const ordered = [config.provider, ...PROVIDERS.filter((p) => p !== config.provider)];
+    let vaultCa: kplus.ConfigMap | undefined;
     this.providers = ordered.map((provider) => {
       const active = provider === config.provider;
       const unit = active ? this.applied : new DeploymentUnit(this, `Alternative-${provider}`);
       const folder = LAYOUT.providerFolder(config.name, provider, config.provider);
+      // Vault's CA, given in the environment file: a ConfigMap listed before the store it serves.
+      const ca = config.providers.vault.caCertificate;
+      const caRef = config.providers.vault.caProvider;
+      if (provider === 'vault' && ca && caRef) {
+        const caFile = new ManifestFile(unit, 'vault-ca', { path: `${folder}/${LAYOUT.vaultCaFile}`, namespace: config.namespace, labels });
+        vaultCa = new kplus.ConfigMap(caFile, 'Resource', { metadata: { name: caRef.name }, data: { [caRef.key]: ca.pem } });
+      }
       const storeFile = new ManifestFile(unit, `${provider}-store`, { path: `${folder}/${LAYOUT.storeFile(provider)}`, namespace: config.namespace, labels });
-      const store = createStore(storeFile, provider, config);
+      const store = createStore(storeFile, provider, config, this.cluster);
       const esFile = new ManifestFile(unit, `${provider}-external-secret`, { path: `${folder}/${LAYOUT.externalSecretFile(provider)}`, namespace: config.namespace, labels });
       // Keys Vault's database engine rotates are rendered from its credentials, not read from KV.
       const engineKeys = databaseEngineKeys(store, props.catalog);
@@ -120,6 +139,7 @@ export class VezaEnvironment extends Construct {
       return { provider, store, externalSecret, active };
     });
 
+    this.vaultCa = vaultCa;
     // Guardrails: what the environment file cannot show on its own.
     for (const { store } of this.providers) {
       if (!new RegExp(`(^|[^a-z0-9])${config.name}([^a-z0-9]|$)`).test(store.location)) {
@@ -153,7 +173,7 @@ export class VezaEnvironment extends Construct {
     // Vault's side of its Kubernetes auth, from the same store (docs/vault-integration.md).
     const vaultStore = this.providers.find((p) => p.store instanceof VaultSecretStore)?.store;
     if (vaultStore instanceof VaultSecretStore && vaultStore.authMethod === 'kubernetes') {
-      this.vaultIntegration = addVaultIntegration(vaultStore, config, props.catalog, labels);
+      this.vaultIntegration = addVaultIntegration(vaultStore, config, props.catalog, labels, this.cluster);
     }
 
     // docs/rotation.md: the catalog's generated secrets rotate on their class's schedule.
@@ -209,13 +229,23 @@ function ref(config: SecretKeyRefConfig): SecretKeyReference {
   return { name: config.name, key: config.key };
 }
 
-function createStore(scope: Construct, provider: ProviderName, env: EnvironmentConfig): ISecretStore {
+/**
+ * The Kubernetes auth mount of an environment's Vault store: as its file says, else `kubernetes`,
+ * or `kubernetes-<env>` when it has a cluster of its own (a mount reviews the tokens of one cluster).
+ */
+export function vaultKubernetesMount(env: EnvironmentConfig, cluster: EnvironmentCluster): string {
+  const auth = env.providers.vault.auth;
+  const given = auth.method === 'kubernetes' ? auth.mountPath : undefined;
+  return given ?? (cluster.dedicated ? `kubernetes-${env.name}` : 'kubernetes');
+}
+
+function createStore(scope: Construct, provider: ProviderName, env: EnvironmentConfig, cluster: EnvironmentCluster): ISecretStore {
   const name = STORE_NAMES[provider];
   switch (provider) {
     case 'vault': {
       const c = env.providers.vault;
       const auth = c.auth.method === 'kubernetes'
-        ? VaultAuth.kubernetes({ role: c.auth.role, mountPath: c.auth.mountPath, audience: c.auth.audience })
+        ? VaultAuth.kubernetes({ role: c.auth.role, mountPath: vaultKubernetesMount(env, cluster), audience: c.auth.audience })
         : c.auth.method === 'jwt'
           ? VaultAuth.jwt({ role: c.auth.role, path: c.auth.mountPath, audience: c.auth.audience })
           : c.auth.method === 'approle'
