@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { toGoDuration } from '../eso/go-duration';
-import { RotationClass, RotationMethod } from '../eso/secret-catalog';
+import { gracePeriodOf, RotationClass, RotationMethod } from '../eso/secret-catalog';
 import { SecretProvider, SecretStoreKind } from '../eso/secret-store';
 import { where } from '../eso/names';
 import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
@@ -122,9 +122,9 @@ export function rotationSchedule(rotation: RotationClass): string {
   const days = rotation.interval ? `every ${rotation.interval.toDays()} days` : undefined;
   switch (rotation.method) {
     case RotationMethod.GENERATE:
-      return `${days}: CronJob \`secrets-rotation-${rotation.name}\` at \`${rotation.schedule}\``;
+      return `${days} after the last rotation: CronJob \`secrets-rotation-${rotation.name}\` (daily, rotates when due); previous value kept ${toGoDuration(gracePeriodOf(rotation)!)}`;
     case RotationMethod.DATABASE_ENGINE:
-      return `${days} by Vault's database secrets engine`;
+      return `${days} after the last rotation: CronJob \`secrets-rotation-${rotation.name}\` asks Vault's database secrets engine`;
     case RotationMethod.MANUAL:
       return days ? `${days}, by hand` : 'by hand, as the provider recommends';
   }
@@ -139,7 +139,7 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
   const ns = config.namespace;
   const rows = es.keys.map((k) => {
     const entry = catalog.has(k.secretKey) ? catalog.entry(k.secretKey) : undefined;
-    const ref = store.remoteRef(k.remoteName);
+    const ref = k.remoteRef ?? store.remoteRef(k.remoteName);
     const remote = k.template !== undefined
       ? `template over ${es.generatorSources.map((g) => (g instanceof VaultDynamicSecret ? `\`${g.path}\`` : `\`${g.generatorName}\``)).join(', ') || 'the other keys'}`
       : ref.property === undefined ? `\`${ref.key}\`` : `\`${ref.key}\` property \`${ref.property}\``;

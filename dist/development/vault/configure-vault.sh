@@ -31,7 +31,8 @@ fi
 
 # 2. The policies, exactly the files next to this script.
 vault policy write veza-development-read "$here/veza-development-read.hcl"
-vault policy write veza-development-rotation "$here/veza-development-rotation.hcl"
+vault policy write veza-development-rotation-database-credential "$here/veza-development-rotation-database-credential.hcl"
+vault policy write veza-development-rotation-signing-secret "$here/veza-development-rotation-signing-secret.hcl"
 
 # 3. The Kubernetes auth method; Vault reviews tokens with vault-token-reviewer's token, read now, never stored.
 if vault read sys/auth/kubernetes >/dev/null 2>&1; then
@@ -59,10 +60,10 @@ vault write auth/kubernetes/role/veza-development-rotation \
   bound_service_account_names=secrets-rotation \
   bound_service_account_namespaces=veza-development \
   audience=vault \
-  policies=veza-development-rotation \
+  policies=veza-development-rotation-database-credential,veza-development-rotation-signing-secret \
   ttl=15m
 
-# 5. The database secrets engine: Vault rotates the password of veza every 4320h, on both sides.
+# 5. The database secrets engine: Vault rotates the password of veza every 5040h, on both sides.
 if vault read sys/mounts/database >/dev/null 2>&1; then
   echo "database/ is already enabled"
 else
@@ -77,6 +78,6 @@ printf '%s' "$VAULT_DB_PASSWORD" | vault write database/config/veza-development 
 vault write database/static-roles/veza-development-app \
   db_name=veza-development \
   username=veza \
-  rotation_period=4320h
+  rotation_period=5040h
 
 echo "Vault configured for veza-development."

@@ -31,7 +31,8 @@ fi
 
 # 2. The policies, exactly the files next to this script.
 vault policy write veza-production-read "$here/veza-production-read.hcl"
-vault policy write veza-production-rotation "$here/veza-production-rotation.hcl"
+vault policy write veza-production-rotation-database-credential "$here/veza-production-rotation-database-credential.hcl"
+vault policy write veza-production-rotation-signing-secret "$here/veza-production-rotation-signing-secret.hcl"
 
 # 3. The Kubernetes auth method; Vault reviews tokens with vault-token-reviewer's token, read now, never stored.
 # The mount kubernetes/ of this Vault is also configured by the script of veza-staging (reviewer vault-token-reviewer).
@@ -63,10 +64,10 @@ vault write auth/kubernetes/role/veza-production-rotation \
   bound_service_account_names=secrets-rotation \
   bound_service_account_namespaces=veza-production \
   audience=vault \
-  policies=veza-production-rotation \
+  policies=veza-production-rotation-database-credential,veza-production-rotation-signing-secret \
   ttl=15m
 
-# 5. The database secrets engine: Vault rotates the password of veza every 4320h, on both sides.
+# 5. The database secrets engine: Vault rotates the password of veza every 5040h, on both sides.
 if vault read sys/mounts/database >/dev/null 2>&1; then
   echo "database/ is already enabled"
 else
@@ -81,6 +82,6 @@ printf '%s' "$VAULT_DB_PASSWORD" | vault write database/config/veza-production \
 vault write database/static-roles/veza-production-app \
   db_name=veza-production \
   username=veza \
-  rotation_period=4320h
+  rotation_period=5040h
 
 echo "Vault configured for veza-production."

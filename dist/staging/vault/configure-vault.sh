@@ -31,7 +31,8 @@ fi
 
 # 2. The policies, exactly the files next to this script.
 vault policy write veza-staging-read "$here/veza-staging-read.hcl"
-vault policy write veza-staging-rotation "$here/veza-staging-rotation.hcl"
+vault policy write veza-staging-rotation-database-credential "$here/veza-staging-rotation-database-credential.hcl"
+vault policy write veza-staging-rotation-signing-secret "$here/veza-staging-rotation-signing-secret.hcl"
 
 # 3. The Kubernetes auth method; Vault reviews tokens with vault-token-reviewer's token, read now, never stored.
 # The mount kubernetes/ of this Vault is also configured by the script of veza-production (reviewer vault-token-reviewer).
@@ -63,10 +64,10 @@ vault write auth/kubernetes/role/veza-staging-rotation \
   bound_service_account_names=secrets-rotation \
   bound_service_account_namespaces=veza-staging \
   audience=vault \
-  policies=veza-staging-rotation \
+  policies=veza-staging-rotation-database-credential,veza-staging-rotation-signing-secret \
   ttl=15m
 
-# 5. The database secrets engine: Vault rotates the password of veza every 4320h, on both sides.
+# 5. The database secrets engine: Vault rotates the password of veza every 5040h, on both sides.
 if vault read sys/mounts/database >/dev/null 2>&1; then
   echo "database/ is already enabled"
 else
@@ -81,6 +82,6 @@ printf '%s' "$VAULT_DB_PASSWORD" | vault write database/config/veza-staging \
 vault write database/static-roles/veza-staging-app \
   db_name=veza-staging \
   username=veza \
-  rotation_period=4320h
+  rotation_period=5040h
 
 echo "Vault configured for veza-staging."
