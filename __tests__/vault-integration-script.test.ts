@@ -58,7 +58,8 @@ test('configure-vault.sh runs exactly these commands, secrets only on stdin', ()
     ['vault', 'read', 'sys/mounts/secret'],
     ['vault', 'secrets', 'enable', '-path=secret', 'kv-v2'],
     ['vault', 'policy', 'write', 'veza-production-read', expect.stringMatching(/\/vault\/veza-production-read\.hcl$/)],
-    ['vault', 'policy', 'write', 'veza-production-rotation', expect.stringMatching(/\/vault\/veza-production-rotation\.hcl$/)],
+    ['vault', 'policy', 'write', 'veza-production-rotation-database-credential', expect.stringMatching(/\/vault\/veza-production-rotation-database-credential\.hcl$/)],
+    ['vault', 'policy', 'write', 'veza-production-rotation-signing-secret', expect.stringMatching(/\/vault\/veza-production-rotation-signing-secret\.hcl$/)],
     ['vault', 'read', 'sys/auth/kubernetes'],
     ['vault', 'auth', 'enable', '-path=kubernetes', 'kubernetes'],
     ['kubectl', ...reviewerSecret, 'jsonpath={.data.token}'],
@@ -66,17 +67,18 @@ test('configure-vault.sh runs exactly these commands, secrets only on stdin', ()
     ['kubectl', 'config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'],
     ['vault', 'write', 'auth/kubernetes/config', `kubernetes_host=${STUB_KUBERNETES_HOST}`, `kubernetes_ca_cert=${STUB_CA}`, 'token_reviewer_jwt=-'],
     ['vault', 'write', 'auth/kubernetes/role/veza-production', 'bound_service_account_names=vault-store-auth', 'bound_service_account_namespaces=veza-production', 'audience=vault', 'policies=veza-production-read', 'ttl=1h'],
-    ['vault', 'write', 'auth/kubernetes/role/veza-production-rotation', 'bound_service_account_names=secrets-rotation', 'bound_service_account_namespaces=veza-production', 'audience=vault', 'policies=veza-production-rotation', 'ttl=15m'],
+    ['vault', 'write', 'auth/kubernetes/role/veza-production-rotation', 'bound_service_account_names=secrets-rotation', 'bound_service_account_namespaces=veza-production', 'audience=vault', 'policies=veza-production-rotation-database-credential,veza-production-rotation-signing-secret', 'ttl=15m'],
     ['vault', 'read', 'sys/mounts/database'],
     ['vault', 'secrets', 'enable', '-path=database', 'database'],
     ['vault', 'write', 'database/config/veza-production', 'plugin_name=postgresql-database-plugin', 'allowed_roles=veza-production-app', 'connection_url=postgresql://{{username}}:{{password}}@pg.veza.internal:5432/veza', 'username=vault', 'password=-'],
-    ['vault', 'write', 'database/static-roles/veza-production-app', 'db_name=veza-production', 'username=veza', 'rotation_period=4320h'],
+    ['vault', 'write', 'database/static-roles/veza-production-app', 'db_name=veza-production', 'username=veza', 'rotation_period=5040h'],
   ]);
   // The policies written are exactly the generated HCL files.
   const policies = run.calls.filter((c) => c.policy !== undefined).map((c) => [c.argv[2], c.policy]);
   expect(policies).toEqual([
     ['veza-production-read', files['veza-production-read.hcl']],
-    ['veza-production-rotation', files['veza-production-rotation.hcl']],
+    ['veza-production-rotation-database-credential', files['veza-production-rotation-database-credential.hcl']],
+    ['veza-production-rotation-signing-secret', files['veza-production-rotation-signing-secret.hcl']],
   ]);
   // The store's role gets read on the static role the script creates (the generator of database-url reads it).
   expect(files['veza-production-read.hcl']).toContain('path "database/static-creds/veza-production-app" {\n  capabilities = ["read"]\n}\n');

@@ -469,7 +469,7 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
       'alternatives/staging/vault/veza-staging-read.hcl',
     ]);
     // No rotation runs there: Vault grants no rotation role.
-    expect(file(out, 'alternatives/staging/vault/configure-vault.sh')).not.toContain('rotation');
+    expect(file(out, 'alternatives/staging/vault/configure-vault.sh').match(/vault write auth\/kubernetes\/role\/[^ ]+/g)).toEqual(['vault write auth/kubernetes/role/veza-staging']);
     expect(file(out, 'staging/kustomization.yaml')).not.toContain('vault');
   });
 

@@ -701,16 +701,25 @@ function urlPort(server: string): number {
 }
 
 /**
- * Where the package ships the rotation script: `<package>/scripts/rotation/rotate-secrets.sh`,
- * from this module's fixed place in the package (`lib/eso/` when run from the sources, as under
- * jest; `build/lib/eso/` once compiled). No search: a `scripts/` folder of another project is
- * never picked up.
+ * Where the package ships the rotation script: `<package root>/scripts/rotation/rotate-secrets.sh`
+ * (in its `files`). The root is found as Node finds it, by the package's self-reference
+ * (`require.resolve('veza-secrets/package.json')`: this repository, or the installed package);
+ * for a compiled copy outside any package, from this module's fixed place in it (`lib/eso/`, or
+ * `build/lib/eso/` once compiled). No search upward: another project's `scripts/` is never used.
  */
 export function rotationScriptPath(): string {
-  const lib = path.resolve(__dirname, '..');
-  const packageRoot = path.basename(path.dirname(lib)) === 'build' ? path.resolve(lib, '..', '..') : path.resolve(lib, '..');
+  let packageRoot: string;
+  try {
+    packageRoot = path.dirname(require.resolve(`${PACKAGE_NAME}/package.json`));
+  } catch {
+    const lib = path.resolve(__dirname, '..');
+    packageRoot = path.basename(path.dirname(lib)) === 'build' ? path.resolve(lib, '..', '..') : path.resolve(lib, '..');
+  }
   return path.join(packageRoot, ROTATION_SCRIPT_FILE);
 }
+
+/** This package's name, for its self-reference. */
+const PACKAGE_NAME = 'veza-secrets';
 
 /** The rotation script's text ({@link rotationScriptPath}). */
 export function readRotationScript(): string {
