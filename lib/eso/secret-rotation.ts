@@ -616,7 +616,7 @@ export class RotationCronJob extends Construct {
     const ns = this.rotation.namespace;
     const es = this.rotation.externalSecret.name;
     const offset = this.offsetDays > 0 ? ` (the first rotation after the bootstrap: ${this.intervalDays + this.offsetDays} days, this environment's offset of ${this.offsetDays} days added)` : '';
-    const runNow = { why: `Rotate now what is due (the CronJob runs daily at ${this.schedule.expressionString} UTC; a run when nothing is due changes nothing)`, command: `kubectl create job --from=cronjob/${this.name} rotate-now-$(date +%s) -n ${ns}` };
+    const runNow = { why: `Rotate now what is due (the CronJob runs every day, schedule \`${this.schedule.expressionString}\` UTC; a run when nothing is due changes nothing)`, command: `kubectl create job --from=cronjob/${this.name} rotate-now-$(date +%s) -n ${ns}` };
     const lastRun = [
       { why: 'The last runs (kept: 1 succeeded, 3 failed)', command: `kubectl get jobs -n ${ns} -l ${this.selector} --sort-by=.metadata.creationTimestamp` },
       { why: 'What the last runs did, step by step (never a value)', command: `kubectl logs -n ${ns} -l ${this.selector} --tail=-1 --prefix` },
@@ -649,7 +649,7 @@ export class RotationCronJob extends Construct {
       title: `Rotation of ${this.rotationClass.name}: ${this.keys.join(', ')}`,
       commands: [
         {
-          why: `Rule: due ${this.intervalDays} days after Vault's last rotation of the static role (last_vault_rotation), in whole UTC days${offset}; the job asks Vault to rotate, re-syncs and restarts the consumers, and heals consumers not restarted since a rotation Vault made on its own (its rotation_period is a longer backstop). No previous value: a password cannot be accepted twice. When Vault last rotated it`,
+          why: `Rule: due ${this.intervalDays} days after Vault's last rotation of the static role (last_vault_rotation), in whole UTC days${this.offsetDays > 0 ? ` (ROTATION_OFFSET_DAYS=${this.offsetDays} staggers this environment's first rotation)` : ''}; the job asks Vault to rotate, re-syncs and restarts the consumers, and heals consumers not restarted since a rotation Vault made on its own (its rotation_period is a longer backstop). No previous value: a password cannot be accepted twice. When Vault last rotated it`,
           command: `vault read ${role}`,
         },
         runNow,
