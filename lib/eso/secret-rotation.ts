@@ -635,7 +635,7 @@ export class RotationCronJob extends Construct {
             why: `Rule: each key is due ${this.intervalDays} days after its last rotation, in whole UTC days${offset}. Applications sign with the current value and accept the current or the previous one: ${contract}; the value replaced stays in <key>${PREVIOUS_SUFFIX} for ${graceText}, then equals the current one. When it last rotated (custom_metadata rotation-day, grace-until) and the versions`,
             command: `vault kv metadata get -mount=${m} ${p}`,
           },
-          runNow,
+          { ...runNow, why: `${runNow.why}. Also right after the first apply: the first run creates ${m}/${p} (nobody types a generated value), and ${this.rotation.externalSecret.targetName} syncs only once it exists` },
           { why: 'Force a rotation although it is not due: mark it, then rotate now (line above); the run clears the mark', command: `vault kv metadata patch -mount=${m} -custom-metadata=rotation-requested=true ${p}` },
           ...lastRun,
           { why: 'Roll back to the value before the last rotation: the version before it (see the versions above) becomes the current one', command: `vault kv rollback -mount=${m} -version=<n> ${p}` },
