@@ -208,7 +208,7 @@ test('the README follows the active provider and the catalog, not fixed strings'
   expect(chart.nodes.map((n) => n.id)).toEqual(['provider', 'operator', 'store', 'externalsecret', 'secret', 'deploy_veza_stream_server']);
   expect(chart.nodes[0].label).toBe('AWS<br/>aws:SecretsManager:eu-west-3:veza/production/');
   expect(chart.nodes[2].label).toBe('SecretStore aws-store');
-  expect(text).toContain('| `jwt-secret` | aws | `veza/production/jwt-secret` | `veza-secrets` | `veza-stream-server` | 1h | `weekly` | every 7 days after the last rotation: CronJob `secrets-rotation-weekly` (daily, rotates when due); previous value kept 24h |');
+  expect(text).toContain('| `jwt-secret` | aws | `veza/production/jwt-secret` | `veza-secrets` | `veza-stream-server` | 1h | `weekly` | every 7 days, by hand: no rotation job for this provider (docs/rotation.md) |');
   // Not Vault: the previous value is read from the same remote as the key.
   expect(text).toContain('| `jwt-secret-previous` | aws | `veza/production/jwt-secret` | `veza-secrets` |');
   expect(text).toContain('kubectl describe secretstore aws-store -n veza-production\n');

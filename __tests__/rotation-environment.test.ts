@@ -149,3 +149,17 @@ test.each([
   else doc.tier = tier;
   expect(messages(doc)).toEqual([message]);
 });
+
+test('VezaApp refuses environments out of tier order too, whoever loaded them', () => {
+  const staging = parseEnvironment(yaml.load(fs.readFileSync(path.join(root, 'environments/staging.yaml'), 'utf8')), 'environments/staging.yaml');
+  const early = parseEnvironment(production({ offsetDays: staging.rotation.offsetDays - 1 }), FILE);
+  let error: unknown;
+  try {
+    new VezaApp({ environments: [staging, early] });
+  } catch (e) {
+    error = e;
+  }
+  expect((error as ConfigError).messages).toEqual([
+    `${FILE}: 'rotation.offsetDays' is ${staging.rotation.offsetDays - 1} (a number); allowed: at least ${staging.rotation.offsetDays}, the offset of environments/staging.yaml (tier staging), so that production rotates after staging`,
+  ]);
+});

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { toGoDuration } from '../eso/go-duration';
 import { gracePeriodOf, RotationClass, RotationMethod } from '../eso/secret-catalog';
+import type { RotationCronJob } from '../eso/secret-rotation';
 import { SecretProvider, SecretStoreKind } from '../eso/secret-store';
 import { where } from '../eso/names';
 import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
@@ -117,17 +118,17 @@ export function renderMermaid(diagram: FlowDiagram): string {
   return lines.join('\n') + '\n';
 }
 
-/** How a rotation class renews its secrets, in words. */
-export function rotationSchedule(rotation: RotationClass): string {
+/**
+ * How a rotation class renews its secrets, in words; `job` is the rotation CronJob synthesized for
+ * it in this environment, if any (its name is read from it, never rebuilt).
+ */
+export function rotationSchedule(rotation: RotationClass, job?: RotationCronJob): string {
   const days = rotation.interval ? `every ${rotation.interval.toDays()} days` : undefined;
-  switch (rotation.method) {
-    case RotationMethod.GENERATE:
-      return `${days} after the last rotation: CronJob \`secrets-rotation-${rotation.name}\` (daily, rotates when due); previous value kept ${toGoDuration(gracePeriodOf(rotation)!)}`;
-    case RotationMethod.DATABASE_ENGINE:
-      return `${days} after the last rotation: CronJob \`secrets-rotation-${rotation.name}\` asks Vault's database secrets engine`;
-    case RotationMethod.MANUAL:
-      return days ? `${days}, by hand` : 'by hand, as the provider recommends';
-  }
+  if (rotation.method === RotationMethod.MANUAL) return days ? `${days}, by hand` : 'by hand, as the provider recommends';
+  if (!job) return `${days}, by hand: no rotation job for this provider (docs/rotation.md)`;
+  return rotation.method === RotationMethod.GENERATE
+    ? `${days} after the last rotation: CronJob \`${job.name}\` (daily, rotates when due); previous value kept ${toGoDuration(gracePeriodOf(rotation)!)}`
+    : `${days} after the last rotation: CronJob \`${job.name}\` asks Vault's database secrets engine`;
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
@@ -151,7 +152,7 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
       entry ? entry.consumers.map((c) => `\`${c}\``).join(', ') : '-',
       toGoDuration(es.refreshInterval),
       entry ? `\`${entry.rotation.name}\`` : '-',
-      entry ? rotationSchedule(entry.rotation) : '-',
+      entry ? rotationSchedule(entry.rotation, env.rotation?.rotations.find((j) => j.rotationClass.name === entry.rotation.name)) : '-',
     ].map(cell);
   });
   const table = [
