@@ -283,6 +283,15 @@ describe('ServiceSecrets', () => {
     expect(secrets.boundWorkloads()).toHaveLength(2);
   });
 
+  test('contentHash follows where <key>-previous is read: the class\'s own secret or the same remote', () => {
+    const chart = new Chart(new App(), 'team', { namespace: 'team-a' });
+    const store = new VaultSecretStore(chart, 'store', { server: 'https://vault.example:8200', path: 'team/a' });
+    const own = CatalogSecret.create(chart, 'own', { store, catalog: catalog(), targetName: 'app-secrets' });
+    const same = CatalogSecret.create(new Chart(chart.node.root, 'other', { namespace: 'team-a' }), 'same', { store, catalog: catalog(), targetName: 'app-secrets', classSecrets: false });
+    // api reads api-token, whose class keeps a previous value: where that is read is part of its model.
+    expect(own.forService('api').contentHash).not.toBe(same.forService('api').contentHash);
+  });
+
   describe('contentHash changes with the model of what the service reads, and only then', () => {
     const hash = (cat: AnySecretCatalog, service: 'api' | 'worker') => setup(cat as TestCatalog).secrets.forService(service).contentHash;
     const base = { api: hash(catalog(), 'api'), worker: hash(catalog(), 'worker') };
