@@ -2,6 +2,9 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AnySecretCatalog,
+  AwsSecretStore,
+  catalogData,
+  PREVIOUS_SUFFIX,
   CatalogSecret,
   ExternalSecret,
   RotationClass,
@@ -11,7 +14,7 @@ import {
   envName,
 } from '../lib';
 
-const SIGNING: RotationClass = { name: 'signing', method: RotationMethod.GENERATE, interval: Duration.days(30), schedule: '0 3 1 * *', description: 'generated' };
+const SIGNING: RotationClass = { name: 'signing', method: RotationMethod.GENERATE, interval: Duration.days(30), description: 'generated' };
 const MANUAL: RotationClass = { name: 'manual', method: RotationMethod.MANUAL, description: 'by hand' };
 
 function catalog(overrides: { apiTokenRemoteName?: string; apiTokenRotation?: RotationClass; reportKeyRemoteName?: string } = {}) {
@@ -100,9 +103,25 @@ describe('CatalogSecret', () => {
     const { chart } = setup(catalog({ reportKeyRemoteName: 'reports/key' }));
     const [es] = objects(chart, 'ExternalSecret');
     expect(es.metadata.name).toBe('app-secrets');
-    expect(es.spec.data.map((d: any) => [d.secretKey, d.remoteRef.property])).toEqual([
-      ['api-token', 'api-token'], ['db.password', 'db.password'], ['report-key', 'reports/key'],
+    expect(es.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key, d.remoteRef.property])).toEqual([
+      // A key whose class keeps a previous value: both from the class's own KV secret.
+      ['api-token', 'team/a/signing', 'api-token'], [`api-token${PREVIOUS_SUFFIX}`, 'team/a/signing', `api-token${PREVIOUS_SUFFIX}`],
+      ['db.password', 'team/a', 'db.password'], ['report-key', 'team/a', 'reports/key'],
     ]);
+  });
+
+  test('catalogData: on a store that is not Vault (or classSecrets false), <key>-previous is read from the same remote as the key', () => {
+    const chart = new Chart(new App(), 'team', { namespace: 'team-a' });
+    const aws = new AwsSecretStore(chart, 'aws', { region: 'eu-west-3', namePrefix: 'team/' });
+    const vault = new VaultSecretStore(chart, 'vault', { server: 'https://vault.example:8200', path: 'team/a' });
+    for (const [store, options] of [[aws, {}], [vault, { classSecrets: false }]] as const) {
+      const data = catalogData(catalog(), store, options);
+      const ref = (k: string) => data.find((d) => d.secretKey === k)!.remoteRef;
+      expect(data.map((d) => d.secretKey)).toEqual(['api-token', `api-token${PREVIOUS_SUFFIX}`, 'db.password', 'report-key']);
+      expect(ref(`api-token${PREVIOUS_SUFFIX}`)).toEqual(store.remoteRef('api-token'));
+      expect(ref('api-token')).toEqual(store.remoteRef('api-token'));
+    }
+    expect(catalogData(catalog(), vault, { exclude: ['api-token'] }).map((d) => d.secretKey)).toEqual(['db.password', 'report-key']);
   });
 
   test('hashAnnotation defaults to checksum/secret-<Secret name>', () => {
@@ -114,8 +133,11 @@ describe('CatalogSecret', () => {
     ['an ExternalSecret missing a catalog key', (chart: Chart, store: VaultSecretStore) =>
       new CatalogSecret({ catalog: catalog(), externalSecret: new ExternalSecret(chart, 'partial', { store, data: [{ secretKey: 'api-token' }] }) }),
     '[team/partial]: the catalog\'s key "db.password" is not read by this ExternalSecret (it reads api-token); a consumer of it would find no value.'],
+    ['an ExternalSecret missing the previous value of a key whose class keeps one', (chart: Chart, store: VaultSecretStore) =>
+      new CatalogSecret({ catalog: catalog(), externalSecret: new ExternalSecret(chart, 'no-previous', { store, data: [{ secretKey: 'api-token' }, { secretKey: 'db.password' }, { secretKey: 'report-key' }] }) }),
+    '[team/no-previous]: the catalog\'s key "api-token" keeps its previous value (rotation class signing) but this ExternalSecret does not read "api-token-previous"; build its data with catalogData().'],
     ['an ExternalSecret reading a key under another remote name', (chart: Chart, store: VaultSecretStore) =>
-      new CatalogSecret({ catalog: catalog(), externalSecret: new ExternalSecret(chart, 'renamed', { store, data: [{ secretKey: 'api-token', remoteName: 'token' }, { secretKey: 'db.password' }, { secretKey: 'report-key' }] }) }),
+      new CatalogSecret({ catalog: catalog(), externalSecret: new ExternalSecret(chart, 'renamed', { store, data: [{ secretKey: 'api-token', remoteName: 'token' }, { secretKey: 'api-token-previous' }, { secretKey: 'db.password' }, { secretKey: 'report-key' }] }) }),
     '[team/renamed]: the catalog\'s key "api-token" has remoteName "api-token" but this ExternalSecret reads it from "token".'],
     ['a hashAnnotation that is not an annotation key', (chart: Chart, store: VaultSecretStore) =>
       CatalogSecret.create(chart, 'bad', { store, catalog: catalog(), hashAnnotation: 'team.io/secrets hash' }),
@@ -160,12 +182,23 @@ describe('ServiceSecrets', () => {
   test("envFrom and addEnvTo: one variable per key of the service, env-style names, no other service's key", () => {
     const { chart, secrets, container } = workload();
     const api = secrets.forService('api');
-    expect(Object.keys(api.envFrom({ prefix: 'APP_' }))).toEqual(['APP_API_TOKEN', 'APP_DB_PASSWORD']);
-    expect(api.addEnvTo(container)).toEqual(['API_TOKEN', 'DB_PASSWORD']);
+    // A key whose class keeps a previous value comes with it (derived from the catalog: api-token is SIGNING).
+    expect(api.previousKeys).toEqual(api.keys.filter((k) => catalog().entry(k).rotation.method === RotationMethod.GENERATE));
+    expect(Object.keys(api.envFrom({ prefix: 'APP_' }))).toEqual(['APP_API_TOKEN', 'APP_API_TOKEN_PREVIOUS', 'APP_DB_PASSWORD']);
+    expect(api.addEnvTo(container)).toEqual(['API_TOKEN', 'API_TOKEN_PREVIOUS', 'DB_PASSWORD']);
     const [d] = objects(chart, 'Deployment');
     const c = d.spec.template.spec.containers[0];
     expect(c.envFrom).toBeUndefined();
-    expect(c.env.map((e: any) => [e.name, e.valueFrom.secretKeyRef.key])).toEqual([['API_TOKEN', 'api-token'], ['DB_PASSWORD', 'db.password']]);
+    expect(c.env.map((e: any) => [e.name, e.valueFrom.secretKeyRef.key])).toEqual([['API_TOKEN', 'api-token'], ['API_TOKEN_PREVIOUS', 'api-token-previous'], ['DB_PASSWORD', 'db.password']]);
+  });
+
+  test('previousEnvValue: the previous value of a key whose class keeps one', () => {
+    const { chart, secrets, container } = workload();
+    container.env.addVariable('TOKEN_PREVIOUS', secrets.forService('worker').previousEnvValue('api-token'));
+    const [d] = objects(chart, 'Deployment');
+    expect(d.spec.template.spec.containers[0].env).toEqual([{ name: 'TOKEN_PREVIOUS', valueFrom: { secretKeyRef: { name: 'app-secrets', key: 'api-token-previous' } } }]);
+    const untyped = secrets.forService('api') as unknown as { previousEnvValue(k: string): unknown };
+    expect(() => untyped.previousEnvValue('db.password')).toThrow(new Error("[team/app-secrets]: 'key' names \"db.password\", whose rotation class keeps no previous value; allowed: api-token."));
   });
 
   test('envName', () => {
@@ -180,7 +213,7 @@ describe('ServiceSecrets', () => {
     container.mount('/etc/report', worker.volume(deployment, 'one', { keys: ['report-key'], name: 'report', defaultMode: 0o400 }), { readOnly: true });
     const [d] = objects(chart, 'Deployment');
     expect(d.spec.template.spec.volumes).toEqual([
-      { name: 'secret-app-secrets', secret: { secretName: 'app-secrets', defaultMode: 0o440, items: [{ key: 'api-token', path: 'api-token' }, { key: 'report-key', path: 'report-key' }] } },
+      { name: 'secret-app-secrets', secret: { secretName: 'app-secrets', defaultMode: 0o440, items: [{ key: 'api-token', path: 'api-token' }, { key: 'api-token-previous', path: 'api-token-previous' }, { key: 'report-key', path: 'report-key' }] } },
       { name: 'report', secret: { secretName: 'app-secrets', defaultMode: 0o400, items: [{ key: 'report-key', path: 'report-key' }] } },
     ]);
   });
@@ -250,6 +283,15 @@ describe('ServiceSecrets', () => {
     expect(secrets.boundWorkloads()).toHaveLength(2);
   });
 
+  test('contentHash follows where <key>-previous is read: the class\'s own secret or the same remote', () => {
+    const chart = new Chart(new App(), 'team', { namespace: 'team-a' });
+    const store = new VaultSecretStore(chart, 'store', { server: 'https://vault.example:8200', path: 'team/a' });
+    const own = CatalogSecret.create(chart, 'own', { store, catalog: catalog(), targetName: 'app-secrets' });
+    const same = CatalogSecret.create(new Chart(chart.node.root, 'other', { namespace: 'team-a' }), 'same', { store, catalog: catalog(), targetName: 'app-secrets', classSecrets: false });
+    // api reads api-token, whose class keeps a previous value: where that is read is part of its model.
+    expect(own.forService('api').contentHash).not.toBe(same.forService('api').contentHash);
+  });
+
   describe('contentHash changes with the model of what the service reads, and only then', () => {
     const hash = (cat: AnySecretCatalog, service: 'api' | 'worker') => setup(cat as TestCatalog).secrets.forService(service).contentHash;
     const base = { api: hash(catalog(), 'api'), worker: hash(catalog(), 'worker') };
@@ -261,6 +303,7 @@ describe('ServiceSecrets', () => {
     test.each([
       ['a remote name of a key both read', { apiTokenRemoteName: 'token-v2' }, true, true],
       ['a rotation class of a key both read', { apiTokenRotation: { ...SIGNING, interval: Duration.days(60) } }, true, true],
+      ['the grace period of a key both read', { apiTokenRotation: { ...SIGNING, gracePeriod: Duration.hours(2) } }, true, true],
       ['a remote name of a key only the worker reads', { reportKeyRemoteName: 'reports/key' }, false, true],
     ])('changing %s', (_name, overrides, apiChanges, workerChanges) => {
       expect(hash(catalog(overrides), 'api') !== base.api).toBe(apiChanges);

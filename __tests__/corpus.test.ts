@@ -51,7 +51,7 @@ const S = 'environments/staging.yaml';
 const ENVIRONMENT_CASES: [string, string, string, string[]][] = [
   ['missing name', 'production', 'name: ~', [`${P}: 'name' is missing; allowed: the file's own name, "production"`]],
   ['name of another file', 'production', 'name: staging', [`${P}: 'name' is "staging"; allowed: the file's own name, "production"`]],
-  ['unknown top-level field', 'production', 'replicas: 3', [`${P}: 'replicas' is not a known field; allowed: name, namespace, provider, externalSecret, rotation, providers`]],
+  ['unknown top-level field', 'production', 'replicas: 3', [`${P}: 'replicas' is not a known field; allowed: name, namespace, tier, provider, externalSecret, rotation, providers`]],
   ['misspelt nested field', 'production', 'externalSecret: { refreshIntervall: 2h }', [`${P}: 'externalSecret.refreshIntervall' is not a known field; allowed: refreshInterval, creationPolicy, deletionPolicy`]],
   ['unknown provider', 'production', 'provider: hashicorp', [`${P}: 'provider' is "hashicorp"; allowed: vault, aws, gcp, azure`]],
   ['missing provider', 'production', 'provider: ~', [`${P}: 'provider' is missing; allowed: vault, aws, gcp, azure`]],
@@ -232,19 +232,15 @@ const CONSTRUCT_CASES: [string, () => unknown, string[]][] = [
     const long = `${'x'.repeat(36)}`;
     const catalog = SecretCatalog.define({ services: ['veza-backend-api', 'veza-stream-server'], secrets: { 'jwt-secret': { description: 'd', placeholder: 'p', consumers: ['veza-backend-api'], rotation: { ...signing, name: long } } } });
     new VezaEnvironment(new App(), 'production', { catalog: catalog as any, config: envConfig('production', '{}') });
-  }, [`[production]: 'rotation class xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx: CronJob name' must be a CronJob name (a DNS label of at most 52 characters: its Jobs add 11). The value passed is: "secrets-rotation-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" (53 characters)`]],
+  }, [`[production/Applied/SecretsRotation/secrets-rotation/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx]: 'name' must be a CronJob name (a DNS label of at most 52 characters: its Jobs add 11). The value passed is: "secrets-rotation-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" (53 characters)`]],
   ['a catalog key that is not a Secret data key', catalogWith(signing, 'jwt secret'),
     [`SecretCatalog: 'secrets.jwt secret' must be a Secret data key (letters, digits, '-', '_' and '.'). The value passed is: "jwt secret"`]],
   ['two catalog keys with one name in the providers', catalogWith(signing, 'jwt-secret', { 'jwt_secret': { description: 'd', placeholder: 'p', consumers: ['api'], rotation: signing, remoteName: 'jwt-secret' } }),
     [`SecretCatalog: 'secrets.jwt_secret.remoteName' "jwt-secret" is already the remote name of "jwt-secret"; each key needs its own.`]],
-  ['a rotation class with no schedule', catalogWith({ ...signing, schedule: undefined }),
-    [`SecretCatalog: 'secrets.jwt-secret.rotation' (signing-secret) is generated on a schedule but has no 'schedule'.`]],
-  ['a cron expression of six fields', catalogWith({ ...signing, schedule: '0 0 3 1 * *' }),
-    [`SecretCatalog: 'secrets.jwt-secret.rotation.schedule' must be a cron expression of five fields such as '0 3 1 */3 *'. The value passed is: "0 0 3 1 * *"`]],
-  ['a cron hour out of range', catalogWith({ ...signing, schedule: '0 25 1 * *' }),
-    [`SecretCatalog: 'secrets.jwt-secret.rotation.schedule' must be a cron expression of five fields such as '0 3 1 */3 *'. The value passed is: "0 25 1 * *"`]],
-  ['a cron range backwards', catalogWith({ ...signing, schedule: '0 3 1 12-1 *' }),
-    [`SecretCatalog: 'secrets.jwt-secret.rotation.schedule' must be a cron expression of five fields such as '0 3 1 */3 *'. The value passed is: "0 3 1 12-1 *"`]],
+  ['a rotation interval that is not whole days', catalogWith({ ...signing, interval: Duration.hours(60) }),
+    [`SecretCatalog: 'secrets.jwt-secret.rotation.interval' (signing-secret) must be a whole number of days, at least 1 (a daily job rotates what is due). The value passed is: 60h`]],
+  ['a grace period longer than the interval', catalogWith({ ...signing, gracePeriod: Duration.days(365) }),
+    [`SecretCatalog: 'secrets.jwt-secret.rotation.gracePeriod' (signing-secret) must be a whole number of seconds, at least 1s and shorter than 'interval' (${signing.interval!.toHours()}h). The value passed is: 8760h`]],
   ['a rotation class with no interval', catalogWith({ ...signing, method: RotationMethod.DATABASE_ENGINE, interval: undefined }),
     [`SecretCatalog: 'secrets.jwt-secret.rotation' (signing-secret) rotates by database-engine but has no 'interval'.`]],
   ['a rotation class name that is not a DNS label', catalogWith({ ...signing, name: 'Signing Secret' }),

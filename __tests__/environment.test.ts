@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ConfigError, CreationPolicy, DeletionPolicy, EnvironmentConfig, loadEnvironment, loadEnvironments, parseEnvironment } from '../lib';
+import { ConfigError, CreationPolicy, DEFAULT_ROTATION_OFFSET_DAYS, DeletionPolicy, EnvironmentConfig, loadEnvironment, loadEnvironments, parseEnvironment } from '../lib';
 
 const root = path.join(__dirname, '..');
 const fixtures = path.join(__dirname, 'fixtures', 'environments');
@@ -59,10 +59,11 @@ describe('loadEnvironment: defaults of a minimal file', () => {
       file: D,
       name: 'development',
       namespace: 'veza-development',
+      tier: 'development',
       production: false,
       provider: 'aws',
       externalSecret: { refreshInterval: expect.anything(), creationPolicy: CreationPolicy.OWNER, deletionPolicy: DeletionPolicy.RETAIN },
-      rotation: { vaultCidrs: undefined, apiServerCidrs: undefined },
+      rotation: { offsetDays: DEFAULT_ROTATION_OFFSET_DAYS.development, vaultCidrs: undefined, apiServerCidrs: undefined },
       providers: {
         vault: {
           server: 'http://vault.vault-system.svc:8200', mount: 'secret', path: 'veza/development', auth: { method: 'kubernetes', role: 'veza-development', mountPath: undefined, audience: 'vault' },
@@ -129,7 +130,7 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
       `${P}: 'externalSecret.refreshInterval' is missing; allowed: ${DURATION}`,
       `${P}: 'externalSecret.refreshIntervall' is not a known field; allowed: refreshInterval, creationPolicy, deletionPolicy`,
     ]],
-    ['an unknown top-level field', 'production', (d) => { d.replicas = 2; }, [`${P}: 'replicas' is not a known field; allowed: name, namespace, provider, externalSecret, rotation, providers`]],
+    ['an unknown top-level field', 'production', (d) => { d.replicas = 2; }, [`${P}: 'replicas' is not a known field; allowed: name, namespace, tier, provider, externalSecret, rotation, providers`]],
     ['an unknown provider', 'production', (d) => { d.provider = 'hashicorp'; }, [`${P}: 'provider' is "hashicorp"; allowed: vault, aws, gcp, azure`]],
     ['an unknown provider block', 'production', (d) => { d.providers.doppler = { project: 'veza' }; }, [`${P}: 'providers.doppler' is not a known field; allowed: vault, aws, gcp, azure`]],
     ['an unknown auth method', 'production', (d) => { d.providers.aws.auth = { method: 'oidc' }; }, [`${P}: 'providers.aws.auth.method' is "oidc"; allowed: irsa, access-keys`]],

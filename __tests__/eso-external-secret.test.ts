@@ -49,7 +49,7 @@ describe('ExternalSecret', () => {
     expect(es.refreshInterval.toSeconds()).toBe(3600);
     expect(es.creationPolicy).toBe(CreationPolicy.OWNER);
     expect(es.deletionPolicy).toBe(DeletionPolicy.RETAIN);
-    expect(es.keys).toEqual([{ secretKey: 'jwt-secret', remoteName: 'jwt-secret' }]);
+    expect(es.keys).toEqual([{ secretKey: 'jwt-secret', remoteName: 'jwt-secret', remoteRef: { key: 'veza/test', property: 'jwt-secret' } }]);
     expect(es.apiObject.kind).toBe('ExternalSecret');
     expect(resource).toMatchSnapshot();
   });
@@ -120,12 +120,15 @@ describe('ExternalSecret', () => {
     const chart = testChart();
     const es = new ExternalSecret(chart, 'veza-secrets', { store: vaultStore(chart) });
     const key = es.addData({ secretKey: 'redis-url' });
-    expect(key).toEqual({ secretKey: 'redis-url', remoteName: 'redis-url' });
-    expect(es.addData({ secretKey: 'jwt', remoteName: 'jwt-secret' })).toEqual({ secretKey: 'jwt', remoteName: 'jwt-secret' });
-    expect(es.keys.map((k) => k.secretKey)).toEqual(['redis-url', 'jwt']);
+    expect(key).toEqual({ secretKey: 'redis-url', remoteName: 'redis-url', remoteRef: { key: 'veza/test', property: 'redis-url' } });
+    expect(es.addData({ secretKey: 'jwt', remoteName: 'jwt-secret' })).toEqual({ secretKey: 'jwt', remoteName: 'jwt-secret', remoteRef: { key: 'veza/test', property: 'jwt-secret' } });
+    // remoteRef: where exactly, instead of the store's mapping (a property of another KV secret of the store).
+    expect(es.addData({ secretKey: 'signing', remoteRef: { key: 'veza/test/signing', property: 'signing' } }).remoteRef).toEqual({ key: 'veza/test/signing', property: 'signing' });
+    expect(es.keys.map((k) => k.secretKey)).toEqual(['redis-url', 'jwt', 'signing']);
     expect(only(synthValid(chart), 'ExternalSecret').spec.data).toEqual([
       { secretKey: 'redis-url', remoteRef: { key: 'veza/test', property: 'redis-url' } },
       { secretKey: 'jwt', remoteRef: { key: 'veza/test', property: 'jwt-secret' } },
+      { secretKey: 'signing', remoteRef: { key: 'veza/test/signing', property: 'signing' } },
     ]);
   });
 

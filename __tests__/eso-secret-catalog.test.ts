@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
-import { RotationClass, RotationMethod, SecretCatalog, SecretDefinition } from '../lib';
+import { gracePeriodOf, keepsPreviousValue, RotationClass, RotationMethod, SecretCatalog, SecretDefinition } from '../lib';
 
 const GENERATED: RotationClass = {
-  name: 'signing-secret', method: RotationMethod.GENERATE, interval: Duration.days(90), schedule: '0 3 1 1,4,7,10 *', description: 'generated',
+  name: 'signing-secret', method: RotationMethod.GENERATE, interval: Duration.days(90), description: 'generated',
 };
 const ENGINE: RotationClass = { name: 'database-credential', method: RotationMethod.DATABASE_ENGINE, interval: Duration.days(180), description: 'engine' };
 const MANUAL: RotationClass = { name: 'provider-api-key', method: RotationMethod.MANUAL, description: 'by hand' };
@@ -61,8 +61,13 @@ describe('SecretCatalog', () => {
     expect(catalog.has('chat-jwt-secret')).toBe(false);
   });
 
-  test('a MANUAL class needs neither interval nor schedule; a cron macro is a schedule', () => {
-    expect(define({ a: { rotation: MANUAL }, b: { rotation: { ...GENERATED, schedule: '@monthly' } } }).keys).toEqual(['a', 'b']);
+  test('a MANUAL class needs no interval; a GENERATE class\'s grace period defaults to 24 hours', () => {
+    expect(define({ a: { rotation: MANUAL }, b: { rotation: GENERATED } }).keys).toEqual(['a', 'b']);
+    expect(gracePeriodOf(GENERATED)!.toHours()).toBe(24);
+    expect(gracePeriodOf({ ...GENERATED, gracePeriod: Duration.hours(2) })!.toHours()).toBe(2);
+    expect(gracePeriodOf(ENGINE)).toBeUndefined();
+    expect(keepsPreviousValue(GENERATED)).toBe(true);
+    expect([ENGINE, MANUAL].map(keepsPreviousValue)).toEqual([false, false]);
   });
 
   test.each<[string, () => unknown, string]>([
@@ -72,18 +77,18 @@ describe('SecretCatalog', () => {
       "SecretCatalog: 'secrets.jwt-secret.consumers' names \"chat-server\", which is not in 'services' (api, stream)."],
     ['empty consumers', () => define({ 'jwt-secret': { consumers: [] } }),
       "SecretCatalog: 'secrets.jwt-secret.consumers' is empty; a secret nobody reads does not belong in the catalog."],
-    ['GENERATE without schedule', () => define({ 'jwt-secret': { rotation: { ...GENERATED, schedule: undefined } } }),
-      "SecretCatalog: 'secrets.jwt-secret.rotation' (signing-secret) is generated on a schedule but has no 'schedule'."],
     ['GENERATE without interval', () => define({ 'jwt-secret': { rotation: { ...GENERATED, interval: undefined } } }),
       "SecretCatalog: 'secrets.jwt-secret.rotation' (signing-secret) rotates by generate but has no 'interval'."],
     ['DATABASE_ENGINE without interval', () => define({ 'database-url': { rotation: { ...ENGINE, interval: undefined } } }),
       "SecretCatalog: 'secrets.database-url.rotation' (database-credential) rotates by database-engine but has no 'interval'."],
-    ['a bad cron (four fields)', () => define({ 'jwt-secret': { rotation: { ...GENERATED, schedule: '0 3 1 *' } } }),
-      "SecretCatalog: 'secrets.jwt-secret.rotation.schedule' must be a cron expression of five fields such as '0 3 1 */3 *'. The value passed is: \"0 3 1 *\""],
-    ['a bad cron (a duration)', () => define({ 'jwt-secret': { rotation: { ...GENERATED, schedule: 'every 90 days' } } }),
-      "SecretCatalog: 'secrets.jwt-secret.rotation.schedule' must be a cron expression of five fields such as '0 3 1 */3 *'. The value passed is: \"every 90 days\""],
-    ['an unknown cron macro', () => define({ 'jwt-secret': { rotation: { ...GENERATED, schedule: '@quarterly' } } }),
-      "SecretCatalog: 'secrets.jwt-secret.rotation.schedule' must be a cron expression of five fields such as '0 3 1 */3 *'. The value passed is: \"@quarterly\""],
+    ['an interval that is not whole days', () => define({ 'jwt-secret': { rotation: { ...GENERATED, interval: Duration.hours(36) } } }),
+      "SecretCatalog: 'secrets.jwt-secret.rotation.interval' (signing-secret) must be a whole number of days, at least 1 (a daily job rotates what is due). The value passed is: 36h"],
+    ['a grace period as long as the interval', () => define({ 'jwt-secret': { rotation: { ...GENERATED, gracePeriod: Duration.days(90) } } }),
+      "SecretCatalog: 'secrets.jwt-secret.rotation.gracePeriod' (signing-secret) must be a whole number of seconds, at least 1s and shorter than 'interval' (2160h). The value passed is: 2160h"],
+    ['a default grace period not shorter than the interval', () => define({ 'jwt-secret': { rotation: { ...GENERATED, interval: Duration.days(1) } } }),
+      "SecretCatalog: 'secrets.jwt-secret.rotation.gracePeriod' (signing-secret) must be a whole number of seconds, at least 1s and shorter than 'interval' (24h). The value passed is: 24h"],
+    ['a grace period on a class that keeps no previous value', () => define({ 'database-url': { rotation: { ...ENGINE, gracePeriod: Duration.hours(1) } } }),
+      "SecretCatalog: 'secrets.database-url.rotation.gracePeriod' (database-credential) applies to the generate method only (no other method keeps a previous value). The value passed is: 1h"],
     ['a rotation class name that is not a DNS label', () => define({ 'jwt-secret': { rotation: { ...MANUAL, name: 'Provider API key' } } }),
       "SecretCatalog: 'secrets.jwt-secret.rotation.name' must be a DNS label. The value passed is: \"Provider API key\""],
     ['an invalid key', () => define({ 'jwt secret': {} }),

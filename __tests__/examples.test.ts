@@ -4,7 +4,7 @@ import { backendApiChart } from '../examples/backend-api';
 import { BILLING_CATALOG, otherTeamStack } from '../examples/other-team';
 import { checkPinned } from '../examples/restricted';
 import { STREAM_SECRETS_DIR, streamServerChart } from '../examples/stream-server';
-import { envName, loadEnvironments, SecretCatalog, VEZA_CATALOG, VezaApp, VezaCatalog, VezaEnvironment, VezaSecretKey } from '../lib';
+import { envName, keepsPreviousValue, loadEnvironments, PREVIOUS_SUFFIX, SecretCatalog, VEZA_CATALOG, VezaApp, VezaCatalog, VezaEnvironment, VezaSecretKey } from '../lib';
 
 const configs = loadEnvironments(path.join(__dirname, '..', 'environments'));
 
@@ -57,7 +57,9 @@ describe.each(configs.map((c) => c.name))('examples in %s', (envName_) => {
     expect(rbacSubjects(env)).toContain('veza-backend-api');
     const keys = VEZA_CATALOG.keysFor('veza-backend-api');
     expect(pod.containers[0].envFrom).toBeUndefined();
-    expect(pod.containers[0].env).toEqual(keys.map((key) => ({ name: envName(key), valueFrom: { secretKeyRef: { name: 'veza-secrets', key } } })));
+    // Each key, and beside each key whose class keeps a previous value its <key>-previous.
+    const withPrevious = keys.flatMap((key) => (keepsPreviousValue(VEZA_CATALOG.entry(key).rotation) ? [key, `${key}${PREVIOUS_SUFFIX}`] : [key]));
+    expect(pod.containers[0].env).toEqual(withPrevious.map((key) => ({ name: envName(key), valueFrom: { secretKeyRef: { name: 'veza-secrets', key } } })));
     expect(JSON.stringify(d)).not.toContain('stream-server-secret');
     expect(d.spec.template.metadata.annotations).toEqual({
       'veza.io/secrets-hash': env.consumers.secrets.forService('veza-backend-api').contentHash,
@@ -83,7 +85,7 @@ describe.each(configs.map((c) => c.name))('examples in %s', (envName_) => {
     expect(secretVolume.secret).toEqual({
       secretName: 'veza-secrets',
       defaultMode: 0o440,
-      items: [{ key: 'jwt-secret', path: 'jwt-secret' }, { key: 'stream-server-secret', path: 'stream-server-secret' }],
+      items: ['jwt-secret', 'jwt-secret-previous', 'stream-server-secret', 'stream-server-secret-previous'].map((key) => ({ key, path: key })),
     });
     expect(container.volumeMounts).toContainEqual({ name: secretVolume.name, mountPath: STREAM_SECRETS_DIR, readOnly: true });
     expect(pod.securityContext.fsGroup).toBe(container.securityContext.runAsUser);
@@ -188,6 +190,8 @@ describe('other-team: its own catalog, a ClusterSecretStore, its own ExternalSec
     expect(es.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key])).toEqual([
       ['ledger-database-url', 'billing/ledger-database-url'],
       ['invoice-signing-key', 'billing/invoices/signing-key'],
+      // Not Vault: nothing keeps a previous value, so it is read from the same remote as the key.
+      ['invoice-signing-key-previous', 'billing/invoices/signing-key'],
       ['psp-api-key', 'billing/psp-api-key'],
     ]);
   });
@@ -198,7 +202,7 @@ describe('other-team: its own catalog, a ClusterSecretStore, its own ExternalSec
     expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['billing-secrets'], verbs: ['get'] }]);
     expect(team.find((o) => o.kind === 'RoleBinding').subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'billing-worker', namespace: 'billing' }]);
     const d = deploymentOf(team);
-    expect(d.spec.template.spec.containers[0].env.map((e: any) => e.name)).toEqual(['BILLING_LEDGER_DATABASE_URL', 'BILLING_INVOICE_SIGNING_KEY']);
+    expect(d.spec.template.spec.containers[0].env.map((e: any) => e.name)).toEqual(['BILLING_LEDGER_DATABASE_URL', 'BILLING_INVOICE_SIGNING_KEY', 'BILLING_INVOICE_SIGNING_KEY_PREVIOUS']);
     expect(JSON.stringify(d)).not.toContain('psp-api-key');
     expect(d.spec.template.metadata.annotations).toEqual({ 'billing.example.com/secrets-hash': stack.secrets.forService('billing-worker').contentHash });
     expect(BILLING_CATALOG.keysFor('billing-api')).toEqual(['ledger-database-url', 'psp-api-key']);

@@ -78,7 +78,7 @@ test('the packed package holds the compiled library and its types, not the sourc
   expect(paths).toEqual(expect.arrayContaining([
     'package.json', 'README.md', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/external-secrets.io.js',
     'build/imports/generators.external-secrets.io.js', // VaultDynamicSecret
-    // Read at synth by SecretRotation (found upward from build/lib/eso/), and the command line.
+    // Read at synth by SecretRotation (found by the package's self-reference, veza-secrets/package.json), and the command line.
     'scripts/rotation/rotate-secrets.sh', 'bin/veza-secrets.js',
   ]));
   expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);

@@ -48,7 +48,16 @@ describe.each(CASES)('%s with provider %s', (_env, provider, config) => {
     // Each key a CronJob is said to rotate is one its pod is given.
     for (const line of readme.split('\n').filter((l) => l.startsWith('- CronJob `'))) {
       const job = cronJobs.find((c) => line.startsWith(`- CronJob \`${c.metadata.name}\``))!;
-      for (const key of [...line.slice(line.indexOf(':')).matchAll(/`([^`]+)`/g)].map((m) => m[1])) expect(JSON.stringify(job.spec)).toContain(key);
+      const jobEnv = Object.fromEntries((job.spec.jobTemplate.spec.template.spec.containers[0].env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
+      for (const key of [...line.slice(line.indexOf(':')).matchAll(/`([^`]+)`/g)].map((m) => m[1])) {
+        if (jobEnv.ROTATION_METHOD === 'database-engine') {
+          // The job rotates a static role: the key is rendered from that role's credentials.
+          expect(objects.some((o) => o.kind === 'VaultDynamicSecret' && o.spec.path === `${jobEnv.ROTATION_DB_MOUNT}/static-creds/${jobEnv.ROTATION_DB_ROLE}`)).toBe(true);
+          expect(Object.keys(objects.find((o) => o.kind === 'ExternalSecret')!.spec.target.template.data)).toContain(key);
+        } else {
+          expect(jobEnv.ROTATION_KEYS.split(' ')).toContain(key);
+        }
+      }
     }
     for (const m of readme.matchAll(/Vault's database secrets engine \(static role `([^`]+)`\)/g)) {
       expect(objects.some((o) => o.kind === 'VaultDynamicSecret' && o.spec.path.endsWith(`/static-creds/${m[1]}`))).toBe(true);

@@ -66,7 +66,7 @@ const ONE_KEY_CATALOG: VezaCatalog = SecretCatalog.define({
       description: 'JWT',
       placeholder: 'X',
       consumers: ['veza-stream-server'],
-      rotation: { name: 'weekly', method: RotationMethod.GENERATE, interval: Duration.days(7), schedule: '0 1 * * 1', description: 'weekly' },
+      rotation: { name: 'weekly', method: RotationMethod.GENERATE, interval: Duration.days(7), description: 'weekly' },
     },
   },
 }) as unknown as VezaCatalog;
@@ -211,6 +211,8 @@ test('the README follows the active provider and the catalog, not fixed strings'
   // AWS has no rotation CronJob: the README promises none.
   expect(text).toContain('| `jwt-secret` | aws | `veza/production/jwt-secret` | `veza-secrets` | `veza-stream-server` | 1h | `weekly` | **by hand**, every 7 days: nothing in this folder rotates it |');
   expect(text).not.toContain('secrets-rotation');
+  // Not Vault: the previous value is read from the same remote as the key.
+  expect(text).toContain('| `jwt-secret-previous` | aws | `veza/production/jwt-secret` | `veza-secrets` |');
   expect(text).toContain('kubectl describe secretstore aws-store -n veza-production\n');
   expect(text).not.toContain('veza-backend-api');
 });
@@ -224,22 +226,35 @@ test('renderMermaid quotes labels and escapes double quotes; Mermaid rejects wha
   expect(keywordChart.error).toMatch(/^Parse error on line 2/);
 });
 
-test.each(ENVS)('%s: the README has the database rotation runbook, with this environment\'s static role and the consumers of database-url', (env) => {
+test.each(ENVS)('%s: the README has each rotation job\'s runbook (rule, contract, rotate now, last run, roll back), from the job itself', (env) => {
   const text = readme(env);
-  const section = text.slice(text.indexOf('### Database password rotated by Vault'));
-  const commands = section.slice(0, section.indexOf('```\n', section.indexOf('```sh') + 5)).split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('```'));
-  expect(commands).toEqual([
-    `vault read database/static-roles/veza-${env}-app`,
-    `vault write -f database/rotate-role/veza-${env}-app`,
-    `kubectl annotate externalsecret veza-secrets force-sync=$(date +%s) --overwrite -n veza-${env}`,
-    `kubectl rollout restart deployment/veza-backend-api -n veza-${env}`,
-    `kubectl rollout restart deployment/veza-stream-server -n veza-${env}`,
-  ]);
+  const app = new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')).filter((e) => e.name === env) });
+  const jobs = app.environments[0].rotation!.rotations;
+  expect(jobs.length).toBeGreaterThan(0);
+  for (const job of jobs) {
+    const runbook = job.runbook();
+    const section = text.slice(text.indexOf(`### ${runbook.title}\n`));
+    const block = section.slice(0, section.indexOf('```\n', section.indexOf('```sh') + 5));
+    expect(block.split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('```'))).toEqual(runbook.commands.map((c) => c.command));
+    expect(block).toContain(`kubectl create job --from=cronjob/${job.name} rotate-now-$(date +%s) -n veza-${env}`);
+    expect(block).toContain(`-l veza.io/rotation-class=${job.rotationClass.name}`);
+    for (const key of job.keys) expect(block).toContain(key);
+    if (job.rotationClass.method === RotationMethod.GENERATE) {
+      // The application contract and the roll back, with this environment's names.
+      for (const key of job.keys) expect(block).toContain(`accept ${key} or ${key}-previous`);
+      expect(block).toContain(`vault kv rollback -mount=secret -version=<n> veza/${env}/${job.rotationClass.name}`);
+      expect(block).toContain(`${job.intervalDays + job.offsetDays} days`);
+    } else {
+      expect(block).toContain(`vault read database/static-roles/veza-${env}-app`);
+    }
+  }
+  // The database job replaces the hand-run runbook.
+  expect(text).not.toContain('### Database password rotated by Vault');
 });
 
 test('no database rotation runbook where database-url is read from KV (a Vault store without Kubernetes auth)', () => {
   const env = new VezaApp({ environments: [{ ...production, providers: { ...production.providers, vault: { ...production.providers.vault!, auth: { method: 'token', token: { name: 'vault-token', key: 'token' } } } } }] }).environments[0];
-  expect(env.active.externalSecret.keys.find((k) => k.secretKey === 'database-url')).toEqual({ secretKey: 'database-url', remoteName: 'database-url' });
+  expect(env.active.externalSecret.keys.find((k) => k.secretKey === 'database-url')).toMatchObject({ secretKey: 'database-url', remoteName: 'database-url', remoteRef: { key: 'veza/production', property: 'database-url' } });
   expect(databaseRotationSection(env.active.store, env.active.externalSecret, env.config, VEZA_CATALOG)).toBeUndefined();
   expect(env.readme.file.render()).not.toContain('Database password rotated by Vault');
 });
@@ -259,10 +274,10 @@ test('EnvironmentReadme: path defaults to <env>/README.md and can be set', () =>
   expect(defaulted.file.path).toBe('staging/README.md');
   const custom = new EnvironmentReadme(env, 'Other', { environment: env, catalog: VEZA_CATALOG, path: 'docs/staging.md' });
   expect(custom.file.path).toBe('docs/staging.md');
-  // The environment adds the database engine's runbook to its own README.
-  custom.addSection(databaseRotationSection(env.active.store, env.active.externalSecret, env.config, VEZA_CATALOG)!);
   // ...and the app puts the operator's install by hand at the top of "By hand".
   for (const step of defaulted.contributions.clusterSteps ?? []) custom.addClusterStep(step);
+  // The environment adds each rotation job's runbook to its own README.
+  for (const job of env.rotation!.rotations) custom.addSection(job.runbook());
   expect(custom.file.render()).toBe(defaulted.file.render());
   expect(flowDiagram(env, VEZA_CATALOG).nodes.map((n) => n.kind)).toEqual(['Provider', 'Operator', 'SecretStore', 'Generator', 'ExternalSecret', 'Secret', 'Deployment', 'Deployment']);
 });

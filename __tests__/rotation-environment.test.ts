@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ConfigError, generatedHeader, parseEnvironment, renderApp, VezaApp } from '../lib';
+import { ConfigError, DEFAULT_ROTATION_OFFSET_DAYS, generatedHeader, loadEnvironments, parseEnvironment, renderApp, ROTATION_IMAGES, rotationOrderErrors, TIERS, VezaApp } from '../lib';
 
 const root = path.join(__dirname, '..');
 const FILE = 'environments/production.yaml';
@@ -13,6 +13,7 @@ function production(rotation?: unknown): any {
   if (rotation !== undefined) doc.rotation = rotation;
   return doc;
 }
+
 
 function networkPolicy(doc: any): any {
   const files = renderApp(new VezaApp({ environments: [parseEnvironment(doc, FILE)] }), { header: generatedHeader });
@@ -48,20 +49,27 @@ test.each([
   [{ egress: { apiServerCidrs: [] } }, `${FILE}: 'rotation.egress.apiServerCidrs' is the list []; allowed: a non-empty list of CIDRs such as 10.0.0.0/8`],
   [{ egress: { vaultCidrs: '10.0.0.0/8' } }, `${FILE}: 'rotation.egress.vaultCidrs' is "10.0.0.0/8"; allowed: a non-empty list of CIDRs such as 10.0.0.0/8`],
   [{ egress: { vaultCidr: ['10.0.0.0/8'] } }, `${FILE}: 'rotation.egress.vaultCidr' is not a known field; allowed: vaultCidrs, apiServerCidrs`],
-  [{ egres: {} }, `${FILE}: 'rotation.egres' is not a known field; allowed: egress, images`],
+  [{ egres: {} }, `${FILE}: 'rotation.egres' is not a known field; allowed: egress, images, offsetDays`],
 ])('rotation %j: %s', (rotation, message) => {
   expect(messages(production(rotation))).toEqual([message]);
 });
 
 function images(doc: any): string[] {
   const files = renderApp(new VezaApp({ environments: [parseEnvironment(doc, FILE)] }), { header: generatedHeader });
-  const cronJob: any = yaml.loadAll(files.find((f) => f.path === 'production/secrets-rotation.yaml')!.content).find((o: any) => o.kind === 'CronJob');
-  const pod = cronJob.spec.jobTemplate.spec.template.spec;
-  return [...pod.initContainers, ...pod.containers].map((c: any) => c.image);
+  const cronJobs: any[] = yaml.loadAll(files.find((f) => f.path === 'production/secrets-rotation.yaml')!.content).filter((o: any) => o.kind === 'CronJob');
+  const all = cronJobs.map((cronJob) => {
+    const pod = cronJob.spec.jobTemplate.spec.template.spec;
+    return [...pod.initContainers, ...pod.containers].map((c: any) => c.image);
+  });
+  // Every CronJob runs the same images.
+  for (const list of all) expect(list).toEqual(all[0]);
+  return all[0];
 }
 
 test('rotation.images: the pinned defaults, or the mirror the environment names', () => {
-  expect(images(production())).toEqual(['hashicorp/vault:1.21.4', 'alpine/k8s:1.28.15']);
+  expect(images(production())).toEqual([ROTATION_IMAGES.vault, ROTATION_IMAGES.runner]);
+  // issue 10.10: the vault image is pinned by digest by default.
+  expect(ROTATION_IMAGES.vault).toMatch(/^hashicorp\/vault:1\.21\.4@sha256:[a-f0-9]{64}$/);
   const digest = `registry.veza.internal:5000/mirror/k8s@sha256:${'a'.repeat(64)}`;
   expect(images(production({ images: { runner: digest, vault: 'registry.veza.internal/mirror/vault:1.21.4' } })))
     .toEqual(['registry.veza.internal/mirror/vault:1.21.4', digest]);
@@ -75,4 +83,83 @@ test.each([
   [{ images: { kubectl: 'alpine/k8s:1.28.15' } }, `${FILE}: 'rotation.images.kubectl' is not a known field; allowed: runner, vault`],
 ])('rotation %j: %s', (rotation, message) => {
   expect(messages(production(rotation))).toEqual([message]);
+});
+
+// rotation.offsetDays and tier: environments rotate apart, development first, production last.
+function offsetsOf(doc: any): number[] {
+  const files = renderApp(new VezaApp({ environments: [parseEnvironment(doc, FILE)] }), { header: generatedHeader });
+  const cronJobs: any[] = yaml.loadAll(files.find((f) => f.path === 'production/secrets-rotation.yaml')!.content).filter((o: any) => o.kind === 'CronJob');
+  return cronJobs.map((j) => Number(j.spec.jobTemplate.spec.template.spec.containers[0].env.find((e: any) => e.name === 'ROTATION_OFFSET_DAYS').value));
+}
+
+test('rotation.offsetDays: the default of the declared tier, or the value given, passed to every CronJob', () => {
+  const doc = production();
+  delete doc.rotation.offsetDays;
+  for (const tier of TIERS) {
+    const offsets = offsetsOf({ ...doc, tier });
+    expect(offsets.length).toBeGreaterThan(0);
+    expect(new Set(offsets)).toEqual(new Set([DEFAULT_ROTATION_OFFSET_DAYS[tier]]));
+  }
+  expect(new Set(offsetsOf(production({ offsetDays: 21 })))).toEqual(new Set([21]));
+});
+
+test('the committed environments rotate in tier order: every offset at least that of every earlier tier', () => {
+  const envs = loadEnvironments(path.join(root, 'environments'), 'environments');
+  expect(rotationOrderErrors(envs)).toEqual([]);
+  for (const a of envs) {
+    for (const b of envs) if (TIERS.indexOf(a.tier) < TIERS.indexOf(b.tier)) expect(a.rotation.offsetDays).toBeLessThanOrEqual(b.rotation.offsetDays);
+  }
+});
+
+test('the synth refuses production due before staging: one line naming the file, the field, the value', () => {
+  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'offsets-'));
+  try {
+    for (const f of fs.readdirSync(path.join(root, 'environments'))) fs.copyFileSync(path.join(root, 'environments', f), path.join(dir, f));
+    const staging = loadEnvironments(dir, 'environments').find((e) => e.tier === 'staging')!;
+    const file = path.join(dir, 'production.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^  offsetDays: \d+$/m, `  offsetDays: ${staging.rotation.offsetDays - 1}`));
+    let error: unknown;
+    try {
+      loadEnvironments(dir, 'environments');
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).messages).toEqual([
+      `environments/production.yaml: 'rotation.offsetDays' is ${staging.rotation.offsetDays - 1} (a number); allowed: at least ${staging.rotation.offsetDays}, the offset of ${staging.file} (tier staging), so that production rotates after staging`,
+    ]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.each([
+  [{ offsetDays: -1 }, `${FILE}: 'rotation.offsetDays' is -1 (a number); allowed: a whole number of days, 0 or more`],
+  [{ offsetDays: 1.5 }, `${FILE}: 'rotation.offsetDays' is 1.5 (a number); allowed: a whole number of days, 0 or more`],
+  [{ offsetDays: '14' }, `${FILE}: 'rotation.offsetDays' is "14"; allowed: a whole number of days, 0 or more`],
+])('rotation %j: %s', (rotation, message) => {
+  expect(messages(production(rotation))).toEqual([message]);
+});
+
+test.each([
+  [undefined, `${FILE}: 'tier' is missing; allowed: development, staging, production`],
+  ['prod', `${FILE}: 'tier' is "prod"; allowed: development, staging, production`],
+])('tier %j: %s', (tier, message) => {
+  const doc = production();
+  if (tier === undefined) delete doc.tier;
+  else doc.tier = tier;
+  expect(messages(doc)).toEqual([message]);
+});
+
+test('VezaApp refuses environments out of tier order too, whoever loaded them', () => {
+  const staging = parseEnvironment(yaml.load(fs.readFileSync(path.join(root, 'environments/staging.yaml'), 'utf8')), 'environments/staging.yaml');
+  const early = parseEnvironment(production({ offsetDays: staging.rotation.offsetDays - 1 }), FILE);
+  let error: unknown;
+  try {
+    new VezaApp({ environments: [staging, early] });
+  } catch (e) {
+    error = e;
+  }
+  expect((error as ConfigError).messages).toEqual([
+    `${FILE}: 'rotation.offsetDays' is ${staging.rotation.offsetDays - 1} (a number); allowed: at least ${staging.rotation.offsetDays}, the offset of environments/staging.yaml (tier staging), so that production rotates after staging`,
+  ]);
 });

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Testing } from 'cdk8s';
+import { App, Cron, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as yaml from 'js-yaml';
 import {
@@ -21,6 +21,13 @@ import {
   parseEnvironment,
   renderApp,
   VezaApp,
+  VaultKubernetesAuthIntegration,
+  RotationCronJob,
+  generatedRotations as catalogRotations,
+  PREVIOUS_SUFFIX,
+  ROTATION_SCHEDULE,
+  rotationScriptPath,
+  ROTATION_SCRIPT_FILE,
 } from '../lib';
 import { podSpecsOf, restrictedViolations } from './support/pod-security';
 
@@ -34,55 +41,100 @@ function docsOf(file: string): any[] {
   return yaml.loadAll(f.content) as any[];
 }
 
-/** A chart in namespace `ns` with a Vault store and an ExternalSecret reading `jwt-secret` and `api-key`. */
+const dep = SecretRotation.deploymentFromName;
+const SIGNING: RotationClass = { name: 'signing', method: RotationMethod.GENERATE, interval: Duration.days(30), description: 'test' };
+const DB: RotationClass = { name: 'db', method: RotationMethod.DATABASE_ENGINE, interval: Duration.days(60), description: 'test' };
+
+/**
+ * A chart in namespace `ns` with a Vault store, its integration (with a database engine), and an
+ * ExternalSecret reading `jwt-secret` (and its previous value) from the class's own secret
+ * `shop/prod/signing`, `api-key` from the store's, and `db-url` rendered from the engine.
+ */
 function fixture(options: { ns?: string; provider?: 'vault' | 'aws' } = {}) {
   const app = Testing.app();
   const chart = new ManifestFile(app, 'rotation', { path: 'x/secrets-rotation.yaml', namespace: options.ns ?? 'shop-prod' });
-  const store = options.provider === 'aws'
-    ? new AwsSecretStore(chart, 'aws-store', { region: 'eu-west-3', namePrefix: 'shop/' })
-    : new VaultSecretStore(chart, 'vault-store', { server: 'https://vault.example:8200', path: 'shop/prod' });
-  const externalSecret = new ExternalSecret(chart, 'shop-secrets', { store, data: [{ secretKey: 'jwt-secret' }, { secretKey: 'api-key' }] });
-  return { app, chart, externalSecret };
+  const vaultStore = new VaultSecretStore(chart, 'vault-store', { server: 'https://vault.example:8200', path: 'shop/prod' });
+  const vault = new VaultKubernetesAuthIntegration(chart, 'vault-integration', {
+    store: vaultStore,
+    database: { host: 'pg.example', database: 'shop', username: 'vault', staticUsername: 'shop', rotationPeriod: Duration.days(90) },
+  });
+  const store = options.provider === 'aws' ? new AwsSecretStore(chart, 'aws-store', { region: 'eu-west-3', namePrefix: 'shop/' }) : vaultStore;
+  const externalSecret = new ExternalSecret(chart, 'shop-secrets', {
+    store,
+    data: store === vaultStore
+      ? [
+        { secretKey: 'jwt-secret', remoteRef: vaultStore.remoteRefAt('signing', 'jwt-secret') },
+        { secretKey: `jwt-secret${PREVIOUS_SUFFIX}`, remoteRef: vaultStore.remoteRefAt('signing', `jwt-secret${PREVIOUS_SUFFIX}`) },
+        { secretKey: 'api-key' },
+      ]
+      : [{ secretKey: 'jwt-secret' }, { secretKey: 'api-key' }],
+  });
+  externalSecret.addTemplatedKey({ secretKey: 'db-url', template: 'postgresql://{{ index . "api-key" }}@db' });
+  return { app, chart, externalSecret, vault };
 }
-
-const dep = SecretRotation.deploymentFromName;
-const SIGNING: RotationClass = { name: 'signing', method: RotationMethod.GENERATE, interval: Duration.days(30), schedule: '0 2 1 * *', description: 'test' };
 
 function objects(chart: ManifestFile, kind: string): any[] {
   return chart.toJson().filter((o) => o.kind === kind);
 }
 
 describe('SecretRotation defaults', () => {
-  const { chart, externalSecret } = fixture();
-  const rotation = new SecretRotation(chart, 'rotation', { externalSecret });
+  const { chart, externalSecret, vault } = fixture();
+  const rotation = new SecretRotation(chart, 'rotation', { externalSecret, vault });
   const job = rotation.addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [dep('shop-api')] });
+  const env = () => objects(chart, 'CronJob')[0].spec.jobTemplate.spec.template.spec.containers[0].env;
 
   test('names: secrets-rotation for the service account, Role, RoleBinding, NetworkPolicy; <name>-script; <name>-<class>', () => {
-    expect(chart.toJson().map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'ServiceAccount/vault-store-auth', 'SecretStore/vault-store', 'ExternalSecret/shop-secrets',
+    expect(chart.toJson().map((o) => `${o.kind}/${o.metadata.name}`).filter((n) => n.includes('rotation'))).toEqual([
       'ServiceAccount/secrets-rotation', 'Role/secrets-rotation', 'RoleBinding/secrets-rotation',
       'ConfigMap/secrets-rotation-script', 'NetworkPolicy/secrets-rotation', 'CronJob/secrets-rotation-signing',
     ]);
     expect(job.name).toBe('secrets-rotation-signing');
   });
 
-  test('Vault: role <namespace>-rotation, audience vault, auth mount kubernetes, the store\'s mount and path', () => {
-    expect(rotation.vaultRole).toBe('shop-prod-rotation');
-    expect(rotation.vaultAudience).toBe('vault');
-    expect(rotation.vaultAuthMountPath).toBe('kubernetes');
-    const env = objects(chart, 'CronJob')[0].spec.jobTemplate.spec.template.spec.containers[0].env;
-    expect(Object.fromEntries(env.map((e: any) => [e.name, e.value]))).toMatchObject({
-      VAULT_ADDR: 'https://vault.example:8200', ROTATION_KV_MOUNT: 'secret', ROTATION_KV_PATH: 'shop/prod',
-      ROTATION_VAULT_ROLE: 'shop-prod-rotation', ROTATION_VAULT_AUTH_MOUNT: 'kubernetes', ROTATION_KEYS: 'jwt-secret',
-      ROTATION_DEPLOYMENTS: 'shop-api', ROTATION_EXTERNAL_SECRET: 'shop-secrets', ROTATION_NAMESPACE: 'shop-prod',
+  test('Vault by reference: the role, mount and audience grantRotation returned; the class\'s own KV secret', () => {
+    expect(job.grant).toBe(vault.rotationGrants[0]);
+    expect(job.grant.role.serviceAccountName).toBe(rotation.serviceAccount.name);
+    const values = Object.fromEntries(env().map((e: any) => [e.name, e.value]));
+    expect(values).toMatchObject({
+      VAULT_ADDR: 'https://vault.example:8200',
+      ROTATION_KV_MOUNT: job.grant.kvMount, ROTATION_KV_PATH: job.grant.kvPath,
+      ROTATION_VAULT_ROLE: job.grant.role.name, ROTATION_VAULT_AUTH_MOUNT: job.grant.authMountPath,
     });
-    expect(env.map((e: any) => e.name)).not.toContain('VAULT_CACERT');
+    expect(values.ROTATION_KV_PATH).toBe('shop/prod/signing');
+    const token = objects(chart, 'CronJob')[0].spec.jobTemplate.spec.template.spec.volumes.find((v: any) => v.name === 'vault-token');
+    expect(token.projected.sources[0].serviceAccountToken.audience).toBe(job.grant.role.audience);
+    expect(env().map((e: any) => e.name)).not.toContain('VAULT_CACERT');
   });
 
-  test('images: ROTATION_IMAGES', () => {
+  test('the script\'s inputs, exactly the contract\'s (generate)', () => {
+    const values = Object.fromEntries(env().map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(Object.keys(values).filter((n) => n.startsWith('ROTATION_')).sort()).toEqual([
+      'ROTATION_CLASS', 'ROTATION_DEPLOYMENTS', 'ROTATION_EXTERNAL_SECRET', 'ROTATION_GRACE_SECONDS', 'ROTATION_INTERVAL_DAYS',
+      'ROTATION_JOB_UID', 'ROTATION_KEYS', 'ROTATION_KV_MOUNT', 'ROTATION_KV_PATH', 'ROTATION_METHOD', 'ROTATION_NAMESPACE',
+      'ROTATION_OFFSET_DAYS', 'ROTATION_PREVIOUS_SUFFIX', 'ROTATION_VAULT_AUTH_MOUNT', 'ROTATION_VAULT_ROLE', 'ROTATION_VAULT_TOKEN_FILE', 'ROTATION_WORK_DIR',
+    ]);
+    expect(values).toMatchObject({
+      ROTATION_METHOD: 'generate', ROTATION_CLASS: 'signing', ROTATION_KEYS: 'jwt-secret', ROTATION_DEPLOYMENTS: 'shop-api',
+      ROTATION_EXTERNAL_SECRET: 'shop-secrets', ROTATION_NAMESPACE: 'shop-prod', ROTATION_PREVIOUS_SUFFIX: '-previous',
+      ROTATION_INTERVAL_DAYS: String(SIGNING.interval!.toDays()), ROTATION_OFFSET_DAYS: '0', ROTATION_GRACE_SECONDS: String(24 * 3600),
+      ROTATION_JOB_UID: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.labels['batch.kubernetes.io/controller-uid']" } },
+    });
+  });
+
+  test('daily at 03:00 UTC (cdk8s Cron); retries safe (backoffLimit 3); the class label is the generic default', () => {
+    const cronJob = objects(chart, 'CronJob')[0];
+    expect(cronJob.spec.schedule).toBe(ROTATION_SCHEDULE.expressionString);
+    expect(cronJob.spec.schedule).toBe('0 3 * * *');
+    expect(cronJob.spec.jobTemplate.spec.backoffLimit).toBe(3);
+    expect(cronJob.metadata.labels['rotation-class']).toBe('signing');
+    expect(Object.keys(cronJob.metadata.labels).filter((l) => l.startsWith('veza.io/'))).toEqual([]);
+  });
+
+  test('images: ROTATION_IMAGES; the vault-cli copy has room for the binary\'s page cache', () => {
     const pod = objects(chart, 'CronJob')[0].spec.jobTemplate.spec.template.spec;
     expect(pod.initContainers[0].image).toBe(ROTATION_IMAGES.vault);
     expect(pod.containers[0].image).toBe(ROTATION_IMAGES.runner);
+    expect(pod.initContainers[0].resources.limits.memory).toBe('256Mi');
   });
 
   test('NetworkPolicy: no ingress; egress to kube-dns, Vault\'s port and the API server ports, any address', () => {
@@ -94,17 +146,75 @@ describe('SecretRotation defaults', () => {
     expect(np.spec.egress[2].to).toEqual([{ ipBlock: { cidr: '0.0.0.0/0' } }]);
   });
 
-  test('token audience vault; no CA mounted; labels: app.kubernetes.io/name only; the script from the repository', () => {
+  test('no CA mounted; labels: app.kubernetes.io/name only; the script this package ships beside its module', () => {
     const pod = objects(chart, 'CronJob')[0].spec.jobTemplate.spec.template.spec;
-    expect(pod.volumes.find((v: any) => v.name === 'vault-token').projected.sources[0].serviceAccountToken.audience).toBe('vault');
     expect(pod.volumes.map((v: any) => v.name)).toEqual(['script', 'tools', 'work', 'home', 'vault-token', 'kube-api-access']);
     expect(objects(chart, 'Role')[0].metadata.labels).toEqual({ 'app.kubernetes.io/name': 'secrets-rotation' });
-    expect(objects(chart, 'ConfigMap')[0].data['rotate-secrets.sh']).toBe(fs.readFileSync(path.join(root, 'scripts/rotation/rotate-secrets.sh'), 'utf8'));
+    expect(rotationScriptPath()).toBe(path.join(root, ROTATION_SCRIPT_FILE));
+    expect(objects(chart, 'ConfigMap')[0].data['rotate-secrets.sh']).toBe(fs.readFileSync(path.join(root, ROTATION_SCRIPT_FILE), 'utf8'));
   });
 
   test('snapshot', () => {
-    expect(chart.toJson().filter((o) => o.kind !== 'ConfigMap')).toMatchSnapshot();
+    expect(chart.toJson().filter((o) => o.kind !== 'ConfigMap' && o.metadata.labels?.['app.kubernetes.io/name'] === 'secrets-rotation')).toMatchSnapshot();
   });
+});
+
+describe('a DATABASE_ENGINE class: the same daily path, rotating the static role', () => {
+  const { chart, externalSecret, vault } = fixture();
+  const rotation = new SecretRotation(chart, 'rotation', { externalSecret, vault });
+  const job = rotation.addRotation(DB, { keys: ['db-url'], deployments: [dep('shop-api')] });
+
+  test('ROTATION_METHOD database-engine, the engine\'s mount and static role from the grant; no KV inputs', () => {
+    const env = Object.fromEntries(objects(chart, 'CronJob')[0].spec.jobTemplate.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({ ROTATION_METHOD: 'database-engine', ROTATION_CLASS: 'db', ROTATION_DB_MOUNT: job.grant.databaseMount, ROTATION_DB_ROLE: job.grant.staticRoleName, ROTATION_INTERVAL_DAYS: '60' });
+    expect(job.grant.staticRoleName).toBe(vault.database!.staticRoleName);
+    for (const name of ['ROTATION_KEYS', 'ROTATION_KV_MOUNT', 'ROTATION_KV_PATH', 'ROTATION_PREVIOUS_SUFFIX', 'ROTATION_GRACE_SECONDS']) expect(env).not.toHaveProperty(name);
+    expect(job.grant.policy.rules.map((r) => [r.path, r.capabilities])).toEqual([
+      [`database/static-roles/${vault.database!.staticRoleName}`, ['read']],
+      [`database/rotate-role/${vault.database!.staticRoleName}`, ['update']],
+    ]);
+  });
+
+  test('its runbook: the rule, rotate now, last run; no roll back of a password', () => {
+    const commands = job.runbook().commands.map((c) => c.command);
+    expect(commands).toContain(`vault read database/static-roles/${vault.database!.staticRoleName}`);
+    expect(commands).toContain('kubectl create job --from=cronjob/secrets-rotation-db rotate-now-$(date +%s) -n shop-prod');
+    expect(commands.filter((c) => c.includes('rollback'))).toEqual([]);
+  });
+});
+
+test('a RotationCronJob built directly still widens the Role and gets its Vault grant (the invariant lives in the construct)', () => {
+  const { chart, externalSecret, vault } = fixture();
+  const rotation = new SecretRotation(chart, 'rotation', { externalSecret, vault });
+  const job = new RotationCronJob(chart, 'direct', { rotation, rotationClass: SIGNING, keys: ['jwt-secret'], deployments: [dep('shop-api')] });
+  expect(rotation.rotations).toEqual([job]);
+  expect(vault.rotationGrants).toEqual([job.grant]);
+  expect(objects(chart, 'Role')[0].rules.map((r: any) => r.resourceNames[0])).toEqual(['shop-secrets', 'shop-api']);
+});
+
+test('no rotation, no Vault role for one', () => {
+  const { vault } = fixture();
+  expect(vault.roles.map((r) => r.name)).toEqual(['shop-prod']);
+});
+
+test('the generate runbook names this rotation\'s objects', () => {
+  const { chart, externalSecret, vault } = fixture();
+  const job = new SecretRotation(chart, 'rotation', { externalSecret, vault, offsetDays: 7 }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [dep('shop-api')] });
+  const runbook = job.runbook();
+  expect(runbook.title).toBe('Rotation of signing: jwt-secret');
+  expect(runbook.commands[0].why).toContain('due 30 days after its last rotation');
+  expect(runbook.commands[0].why).toContain('37 days');
+  expect(runbook.commands[0].why).toContain('accept jwt-secret or jwt-secret-previous');
+  expect(runbook.commands.map((c) => c.command)).toEqual([
+    'vault kv metadata get -mount=secret shop/prod/signing',
+    'kubectl create job --from=cronjob/secrets-rotation-signing rotate-now-$(date +%s) -n shop-prod',
+    'vault kv metadata patch -mount=secret -custom-metadata=rotation-requested=true shop/prod/signing',
+    'kubectl get jobs -n shop-prod -l rotation-class=signing --sort-by=.metadata.creationTimestamp',
+    'kubectl logs -n shop-prod -l rotation-class=signing --tail=-1 --prefix',
+    'vault kv rollback -mount=secret -version=<n> shop/prod/signing',
+    'kubectl annotate externalsecret shop-secrets force-sync=$(date +%s) --overwrite -n shop-prod',
+    'kubectl rollout restart deployment/shop-api -n shop-prod',
+  ]);
 });
 
 describe('SecretRotation props', () => {
@@ -112,17 +222,17 @@ describe('SecretRotation props', () => {
     ['name', { name: 'rotator' }, (c) => objects(c, 'CronJob')[0].metadata.name, 'rotator-signing'],
     ['scriptConfigMapName', { scriptConfigMapName: 'rotate-sh' }, (c) => objects(c, 'ConfigMap')[0].metadata.name, 'rotate-sh'],
     ['script', { script: '#!/bin/sh\necho hi\n' }, (c) => objects(c, 'ConfigMap')[0].data['rotate-secrets.sh'], '#!/bin/sh\necho hi\n'],
-    ['vaultRole', { vaultRole: 'shop-rotator' }, (c) => env(c).ROTATION_VAULT_ROLE, 'shop-rotator'],
-    ['vaultAuthMountPath', { vaultAuthMountPath: 'k8s-prod' }, (c) => env(c).ROTATION_VAULT_AUTH_MOUNT, 'k8s-prod'],
-    ['vaultAudience', { vaultAudience: 'https://vault.example' }, (c) => pod(c).volumes.find((v: any) => v.name === 'vault-token').projected.sources[0].serviceAccountToken.audience, 'https://vault.example'],
+    ['schedule', { schedule: Cron.schedule({ minute: '30', hour: '1' }) }, (c) => objects(c, 'CronJob')[0].spec.schedule, '30 1 * * *'],
+    ['offsetDays', { offsetDays: 14 }, (c) => env(c).ROTATION_OFFSET_DAYS, '14'],
+    ['rotationClassLabel', { rotationClassLabel: 'example.com/rotation-class' }, (c) => objects(c, 'CronJob')[0].spec.jobTemplate.spec.template.metadata.labels['example.com/rotation-class'], 'signing'],
     ['vaultCa', { vaultCa: { type: 'Secret', name: 'vault-tls', key: 'ca.pem' } }, (c) => [env(c).VAULT_CACERT, pod(c).volumes.find((v: any) => v.name === 'vault-ca').secret], ['/etc/vault-ca/ca.crt', { secretName: 'vault-tls', items: [{ key: 'ca.pem', path: 'ca.crt' }] }]],
     ['images', { images: { runner: 'example/kubectl:1.2.3', vault: `hashicorp/vault@sha256:${'a'.repeat(64)}` } }, (c) => [pod(c).containers[0].image, pod(c).initContainers[0].image], ['example/kubectl:1.2.3', `hashicorp/vault@sha256:${'a'.repeat(64)}`]],
     ['vaultCidrs', { vaultCidrs: ['10.1.0.0/16'] }, (c) => objects(c, 'NetworkPolicy')[0].spec.egress[1].to, [{ ipBlock: { cidr: '10.1.0.0/16' } }]],
     ['apiServerCidrs', { apiServerCidrs: ['172.20.0.1/32'] }, (c) => objects(c, 'NetworkPolicy')[0].spec.egress[2].to, [{ ipBlock: { cidr: '172.20.0.1/32' } }]],
     ['labels', { labels: { team: 'shop' } }, (c) => objects(c, 'Role')[0].metadata.labels, { team: 'shop', 'app.kubernetes.io/name': 'secrets-rotation' }],
   ])('%s', (_prop, props, read, expected) => {
-    const { chart, externalSecret } = fixture();
-    new SecretRotation(chart, 'rotation', { externalSecret, ...props }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [dep('shop-api')] });
+    const { chart, externalSecret, vault } = fixture();
+    new SecretRotation(chart, 'rotation', { externalSecret, vault, ...props }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [dep('shop-api')] });
     expect(read(chart)).toEqual(expected);
   });
 
@@ -135,21 +245,21 @@ describe('SecretRotation props', () => {
 });
 
 test('addRotation widens the Role to the union of the Deployments, each named once, in order', () => {
-  const { chart, externalSecret } = fixture();
-  const rotation = new SecretRotation(chart, 'rotation', { externalSecret });
+  const { chart, externalSecret, vault } = fixture();
+  const rotation = new SecretRotation(chart, 'rotation', { externalSecret, vault });
   rotation.addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [dep('shop-api'), dep('shop-worker')] });
-  rotation.addRotation({ ...SIGNING, name: 'api' }, { keys: ['api-key'], deployments: [dep('shop-worker'), dep('shop-cron')] });
+  rotation.addRotation(DB, { keys: ['db-url'], deployments: [dep('shop-worker'), dep('shop-cron')] });
   expect(objects(chart, 'Role')[0].rules).toEqual([
     { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], resourceNames: ['shop-secrets'], verbs: ['get', 'patch'] },
-    { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['shop-api', 'shop-worker', 'shop-cron'], verbs: ['get', 'patch'] },
+    ...['shop-api', 'shop-worker', 'shop-cron'].map((d) => ({ apiGroups: ['apps'], resources: ['deployments'], resourceNames: [d], verbs: ['get', 'patch'] })),
   ]);
-  expect(rotation.rotations.map((r) => r.name)).toEqual(['secrets-rotation-signing', 'secrets-rotation-api']);
+  expect(rotation.rotations.map((r) => r.name)).toEqual(['secrets-rotation-signing', 'secrets-rotation-db']);
 });
 
 test('a kplus.Deployment is a typed reference addRotation accepts', () => {
-  const { chart, externalSecret } = fixture();
+  const { chart, externalSecret, vault } = fixture();
   const api = new kplus.Deployment(chart, 'api', { metadata: { name: 'shop-api' }, containers: [{ image: 'shop/api:1.0.0' }] });
-  new SecretRotation(chart, 'rotation', { externalSecret }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [api] });
+  new SecretRotation(chart, 'rotation', { externalSecret, vault }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [api] });
   expect(objects(chart, 'Role')[0].rules[1].resourceNames).toEqual(['shop-api']);
   expect(() => SecretRotation.deploymentFromName('Shop')).toThrow(`SecretRotation.deploymentFromName: 'name' must be a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253 characters). The value passed is: "Shop"`);
 });
@@ -157,42 +267,57 @@ test('a kplus.Deployment is a typed reference addRotation accepts', () => {
 describe('errors', () => {
   const P = '[rotation/rotation';
   test.each<[string, (f: ReturnType<typeof fixture>) => void, string]>([
-    ['a store that is not Vault', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: fixture({ provider: 'aws' }).externalSecret }),
+    ['a store that is not Vault', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: fixture({ provider: 'aws' }).externalSecret, vault: f.vault }),
       `${P}]: 'externalSecret' must read from a VaultSecretStore (rotation writes to Vault KV v2; other providers are rotated as docs/rotation.md says). The value passed reads from: aws-store (aws)`],
-    ['an image tagged latest', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, images: { runner: 'alpine/k8s:latest' } }),
+    ['an image tagged latest', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault, images: { runner: 'alpine/k8s:latest' } }),
       `${P}]: 'images.runner' must be an image pinned by a tag other than latest or by a sha256 digest, such as hashicorp/vault:1.21.4. The value passed is: "alpine/k8s:latest"`],
-    ['an untagged image', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, images: { vault: 'registry.example:5000/hashicorp/vault' } }),
+    ['an untagged image', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault, images: { vault: 'registry.example:5000/hashicorp/vault' } }),
       `${P}]: 'images.vault' must be an image pinned by a tag other than latest or by a sha256 digest, such as hashicorp/vault:1.21.4. The value passed is: "registry.example:5000/hashicorp/vault"`],
-    ['a bad CIDR', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vaultCidrs: ['vault.example'] }),
+    ['a bad CIDR', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault, vaultCidrs: ['vault.example'] }),
       `${P}]: 'vaultCidrs' must hold CIDRs such as 10.0.0.0/8. The value passed is: "vault.example"`],
-    ['a name that is not a DNS label', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, name: 'Rotation' }),
+    ['a name that is not a DNS label', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault, name: 'Rotation' }),
       `${P}]: 'name' must be a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit). The value passed is: "Rotation"`],
-    ['a DATABASE_ENGINE class', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(ROTATION_CLASSES.databaseCredential, { keys: ['jwt-secret'], deployments: [dep('shop-api')] }),
-      `${P}/database-credential]: 'rotationClass' database-credential rotates by database-engine; a CronJob rotates only the GENERATE method (database-engine is Vault's job, manual is a person's). The value passed is: "database-engine"`],
-    ['a MANUAL class', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(ROTATION_CLASSES.providerApiKey, { keys: ['api-key'], deployments: [dep('shop-api')] }),
-      `${P}/provider-api-key]: 'rotationClass' provider-api-key rotates by manual; a CronJob rotates only the GENERATE method (database-engine is Vault's job, manual is a person's). The value passed is: "manual"`],
-    ['a key the ExternalSecret does not read', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: ['jwt'], deployments: [dep('shop-api')] }),
-      `${P}/signing]: 'keys' names "jwt", which ExternalSecret shop-secrets does not read; allowed: jwt-secret, api-key.`],
-    ['a key rendered from a template', (f) => {
-      f.externalSecret.addTemplatedKey({ secretKey: 'api-url', template: 'https://{{ index . "api-key" }}@api.example' });
-      new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: ['api-url'], deployments: [dep('shop-api')] });
-    }, `${P}/signing]: key "api-url" is rendered from a template by ExternalSecret shop-secrets, not read from secret/shop/prod; a value the script writes there would never reach the Secret.`],
-    ['no keys', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: [], deployments: [dep('shop-api')] }),
+    ['a DATABASE_ENGINE class on a key read from KV', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault }).addRotation(DB, { keys: ['api-key'], deployments: [dep('shop-api')] }),
+      `${P}/db]: key "api-key" is read from secret/shop/prod, not rendered from the database engine's credentials; a database-engine rotation would not change it.`],
+    ['a MANUAL class', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault }).addRotation(ROTATION_CLASSES.providerApiKey, { keys: ['api-key'], deployments: [dep('shop-api')] }),
+      `${P}/provider-api-key]: 'rotationClass' provider-api-key rotates by manual; a CronJob rotates the generate and database-engine methods only (manual is a person's). The value passed is: "manual"`],
+    ['a key of the store\'s own secret (not the class\'s)', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault }).addRotation(SIGNING, { keys: ['api-key'], deployments: [dep('shop-api')] }),
+      `${P}/signing]: key "api-key" is not a property of secret/shop/prod/signing, the KV secret the script writes (the class's own); read it from there (catalogData does).`],
+    ['a generated key without its previous value', (f) => {
+      const es = new ExternalSecret(f.chart, 'other', { store: f.externalSecret.store, data: [{ secretKey: 'jwt-secret', remoteRef: (f.externalSecret.store as VaultSecretStore).remoteRefAt('signing', 'jwt-secret') }] });
+      new SecretRotation(f.chart, 'rotation', { externalSecret: es, vault: f.vault }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [dep('shop-api')] });
+    }, `${P}/signing]: key "jwt-secret" needs "jwt-secret-previous" read from property jwt-secret-previous of secret/shop/prod/signing (the value a rotation replaced); ExternalSecret other does not read it so.`],
+    ['an integration of another store', (f) => {
+      const other = fixture();
+      new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: other.vault });
+    }, `${P}]: 'vault' must be the integration of the ExternalSecret's store rotation/vault-store. The value passed configures: rotation/vault-store`],
+    ['a negative offset', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault, offsetDays: -1 }),
+      `${P}]: 'offsetDays' must be a whole number of days, 0 or more. The value passed is: -1`],
+    ['the same class twice', (f) => {
+      const r = new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault });
+      r.addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [dep('shop-api')] });
+      new RotationCronJob(f.chart, 'again', { rotation: r, rotationClass: SIGNING, keys: ['jwt-secret'], deployments: [dep('shop-api')] });
+    }, `[rotation/again]: the rotation class signing already has a CronJob in ${P}].`],
+    ['a key the ExternalSecret does not read', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault }).addRotation(SIGNING, { keys: ['jwt'], deployments: [dep('shop-api')] }),
+      `${P}/signing]: 'keys' names "jwt", which ExternalSecret shop-secrets does not read; allowed: jwt-secret, jwt-secret-previous, api-key, db-url.`],
+    ['a key rendered from a template', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault }).addRotation(SIGNING, { keys: ['db-url'], deployments: [dep('shop-api')] }),
+      `${P}/signing]: key "db-url" is rendered from a template by ExternalSecret shop-secrets, not read from secret/shop/prod/signing; a value the script writes there would never reach the Secret.`],
+    ['no keys', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault }).addRotation(SIGNING, { keys: [], deployments: [dep('shop-api')] }),
       `${P}/signing]: 'keys' is empty; allowed: one or more keys of ExternalSecret shop-secrets.`],
-    ['a resource that is not a named Deployment', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [kplus.ApiResource.SECRETS] }),
+    ['a resource that is not a named Deployment', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [kplus.ApiResource.SECRETS] }),
       `${P}/signing]: 'deployments' must hold named Deployments (apps/deployments); allowed: a kplus.Deployment or SecretRotation.deploymentFromName(name). The value passed is: {"apiGroup":"","resourceType":"secrets"}`],
-    ['no deployments', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [] }),
+    ['no deployments', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [] }),
       `${P}/signing]: 'deployments' is empty; allowed: the Deployments that read jwt-secret.`],
-    ['a CronJob name over 52 characters', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret }).addRotation({ ...SIGNING, name: 'a-very-long-rotation-class-name-indeed' }, { keys: ['jwt-secret'], deployments: [dep('shop-api')] }),
-      `${P}/a-very-long-rotation-class-name-indeed]: the CronJob name "secrets-rotation-a-very-long-rotation-class-name-indeed" is 55 characters; allowed: at most 52 (Kubernetes appends 11 to name its Jobs).`],
+    ['a CronJob name over 52 characters', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault }).addRotation({ ...SIGNING, name: 'a-very-long-rotation-class-name-indeed' }, { keys: ['jwt-secret'], deployments: [dep('shop-api')] }),
+      `${P}/a-very-long-rotation-class-name-indeed]: 'name' must be a CronJob name (a DNS label of at most 52 characters: its Jobs add 11). The value passed is: "secrets-rotation-a-very-long-rotation-class-name-indeed" (55 characters)`],
   ])('%s', (_what, build, message) => {
     const f = fixture();
     expect(() => build(f)).toThrow(message);
   });
 
   test('a SecretRotation without any rotation does not validate', () => {
-    const { app, chart, externalSecret } = fixture();
-    new SecretRotation(chart, 'rotation', { externalSecret });
+    const { app, chart, externalSecret, vault } = fixture();
+    new SecretRotation(chart, 'rotation', { externalSecret, vault });
     expect(validateTree(app as App)).toEqual([`${P}]: a SecretRotation needs at least one rotation (a Role without rules is useless); call addRotation().`]);
   });
 });
@@ -206,49 +331,75 @@ describe.each(ENVS)('dist/%s/secrets-rotation.yaml', (env) => {
     expect((yaml.load(rendered.find((f) => f.path === `${env}/kustomization.yaml`)!.content) as any).resources).toContain('secrets-rotation.yaml');
   });
 
-  test('signing-secret (GENERATE): one CronJob on the class\'s schedule, for jwt-secret and stream-server-secret, restarting their consumers', () => {
-    expect(cronJobs.map((j) => j.metadata.name)).toEqual(['secrets-rotation-signing-secret']);
-    const job = cronJobs[0];
-    expect(job.spec.schedule).toBe('0 3 1 1,4,7,10 *');
-    expect(job.spec.schedule).toBe(ROTATION_CLASSES.signingSecret.schedule);
-    expect(job.spec.timeZone).toBe('Etc/UTC');
-    expect(podEnv(job)).toMatchObject({
-      ROTATION_KEYS: 'jwt-secret stream-server-secret',
-      ROTATION_DEPLOYMENTS: 'veza-backend-api veza-stream-server',
-      ROTATION_NAMESPACE: `veza-${env}`,
-      ROTATION_EXTERNAL_SECRET: 'veza-secrets',
-      ROTATION_KV_MOUNT: 'secret',
-      ROTATION_KV_PATH: `veza/${env}`,
-      ROTATION_VAULT_ROLE: `veza-${env}-rotation`,
-    });
+  const automatic = catalogRotations(VEZA_CATALOG, [RotationMethod.GENERATE, RotationMethod.DATABASE_ENGINE]);
+  const jobOf = (cls: string) => cronJobs.find((j) => j.metadata.name === `secrets-rotation-${cls}`);
+
+  test('one daily CronJob per GENERATE and DATABASE_ENGINE class of the catalog, restarting the class\'s consumers', () => {
+    expect(cronJobs.map((j) => j.metadata.name).sort()).toEqual(automatic.map((r) => `secrets-rotation-${r.rotationClass.name}`).sort());
+    for (const r of automatic) {
+      const job = jobOf(r.rotationClass.name);
+      expect(job.spec.schedule).toBe(ROTATION_SCHEDULE.expressionString);
+      expect(job.spec.timeZone).toBe('Etc/UTC');
+      expect(job.metadata.labels['veza.io/rotation-class']).toBe(r.rotationClass.name);
+      expect(podEnv(job)).toMatchObject({
+        ROTATION_METHOD: r.rotationClass.method,
+        ROTATION_CLASS: r.rotationClass.name,
+        ROTATION_DEPLOYMENTS: r.consumers.join(' '),
+        ROTATION_NAMESPACE: `veza-${env}`,
+        ROTATION_EXTERNAL_SECRET: 'veza-secrets',
+        ROTATION_INTERVAL_DAYS: String(r.rotationClass.interval!.toDays()),
+        ROTATION_VAULT_ROLE: `veza-${env}-rotation`,
+      });
+    }
   });
 
-  test.each([
-    ['database-credential (DATABASE_ENGINE)', ['database-url', 'redis-url']],
-    ['provider-api-key (MANUAL)', ['stripe-api-key', 'stripe-webhook-secret', 'smtp-password', 's3-access-key', 's3-secret-key']],
-  ])('%s: no CronJob, no schedule, no command and no permission touches its keys', (_cls, keys) => {
-    const rotated = cronJobs.flatMap((j) => podEnv(j).ROTATION_KEYS.split(' '));
-    for (const key of keys) expect(rotated).not.toContain(key);
-    expect(cronJobs.map((j) => j.metadata.name).filter((n) => !n.endsWith('signing-secret'))).toEqual([]);
+  test('GENERATE: the keys, written to the class\'s own KV secret, whose <key>-previous the ExternalSecret reads beside each key', () => {
+    const es = docsOf(`${env}/external-secrets/veza-secrets.yaml`).find((d) => d.kind === 'ExternalSecret');
+    for (const r of automatic.filter((x) => x.rotationClass.method === RotationMethod.GENERATE)) {
+      const job = jobOf(r.rotationClass.name);
+      expect(podEnv(job)).toMatchObject({ ROTATION_KEYS: r.keys.join(' '), ROTATION_KV_MOUNT: 'secret', ROTATION_KV_PATH: `veza/${env}/${r.rotationClass.name}`, ROTATION_PREVIOUS_SUFFIX: PREVIOUS_SUFFIX });
+      for (const key of r.keys) {
+        for (const k of [key, `${key}${PREVIOUS_SUFFIX}`]) {
+          expect(es.spec.data.find((d: any) => d.secretKey === k).remoteRef).toEqual({ key: `veza/${env}/${r.rotationClass.name}`, property: k });
+        }
+      }
+    }
   });
 
-  test('the Role names exactly veza-secrets and the two consumers, get and patch; bound to secrets-rotation only', () => {
+  test('DATABASE_ENGINE: the static role of the store\'s database engine', () => {
+    for (const r of automatic.filter((x) => x.rotationClass.method === RotationMethod.DATABASE_ENGINE)) {
+      expect(podEnv(jobOf(r.rotationClass.name))).toMatchObject({ ROTATION_DB_MOUNT: 'database', ROTATION_DB_ROLE: `veza-${env}-app` });
+    }
+  });
+
+  test('MANUAL classes: no CronJob, no command and no permission touches their keys', () => {
+    const rotated = cronJobs.flatMap((j) => (podEnv(j).ROTATION_KEYS ?? '').split(' '));
+    for (const entry of VEZA_CATALOG.all.filter((e) => e.rotation.method === RotationMethod.MANUAL)) {
+      expect(rotated).not.toContain(entry.key);
+      expect(jobOf(entry.rotation.name)).toBeUndefined();
+    }
+  });
+
+  test('the Role names exactly veza-secrets and the consumers, get and patch; bound to secrets-rotation only', () => {
+    const consumers = VEZA_CATALOG.services.filter((s) => automatic.some((r) => r.consumers.includes(s)));
     expect(docs.find((d) => d.kind === 'Role').rules).toEqual([
       { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], resourceNames: ['veza-secrets'], verbs: ['get', 'patch'] },
-      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['veza-backend-api', 'veza-stream-server'], verbs: ['get', 'patch'] },
+      ...consumers.map((d) => ({ apiGroups: ['apps'], resources: ['deployments'], resourceNames: [d], verbs: ['get', 'patch'] })),
     ]);
     const binding = docs.find((d) => d.kind === 'RoleBinding');
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'secrets-rotation' });
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'secrets-rotation', namespace: `veza-${env}` }]);
+    expect(binding.subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'secrets-rotation', namespace: `veza-${env}` }]);
     expect(docs.find((d) => d.kind === 'ServiceAccount')).toMatchObject({ metadata: { name: 'secrets-rotation' }, automountServiceAccountToken: false });
   });
 
-  test('the CronJob is safe: Forbid, bounded deadlines and retries, failed runs kept, never restarted in place', () => {
-    const spec = cronJobs[0].spec;
+  test.each(automatic.map((r) => r.rotationClass.name))('CronJob %s is safe: Forbid, bounded deadlines and retries, failed runs kept, never restarted in place', (cls) => {
+    const spec = jobOf(cls).spec;
     expect(spec).toMatchObject({ concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 3600, successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 3 });
-    expect(spec.jobTemplate.spec).toMatchObject({ backoffLimit: 2, activeDeadlineSeconds: 900 });
+    expect(spec.jobTemplate.spec).toMatchObject({ backoffLimit: 3, activeDeadlineSeconds: 3600 });
     expect(spec.jobTemplate.spec.ttlSecondsAfterFinished).toBeUndefined();
     expect(spec.jobTemplate.spec.template.spec.restartPolicy).toBe('Never');
+    expect(spec.jobTemplate.spec.template.spec.containers[0].env.find((e: any) => e.name === 'ROTATION_JOB_UID').valueFrom)
+      .toEqual({ fieldRef: { apiVersion: 'v1', fieldPath: "metadata.labels['batch.kubernetes.io/controller-uid']" } });
   });
 
   test("the pod passes Pod Security 'restricted', read-only root, pinned images, requests and limits, projected tokens only", () => {
@@ -270,10 +421,13 @@ describe.each(ENVS)('dist/%s/secrets-rotation.yaml', (env) => {
   });
 });
 
-test('generatedRotations: the GENERATE classes of the Veza catalog with their keys and consumers', () => {
-  expect(generatedRotations(VEZA_CATALOG).map((r) => ({ name: r.rotationClass.name, keys: r.keys, consumers: r.consumers }))).toEqual([
-    { name: 'signing-secret', keys: ['jwt-secret', 'stream-server-secret'], consumers: ['veza-backend-api', 'veza-stream-server'] },
-  ]);
+test('generatedRotations: the classes of the given methods, each with its catalog keys and their consumers', () => {
+  for (const r of generatedRotations(VEZA_CATALOG)) {
+    expect(r.rotationClass.method).toBe(RotationMethod.GENERATE);
+    expect(r.keys).toEqual(VEZA_CATALOG.all.filter((e) => e.rotation.name === r.rotationClass.name).map((e) => e.key));
+    expect(r.consumers).toEqual(VEZA_CATALOG.services.filter((s) => r.keys.some((k) => (VEZA_CATALOG.entry(k).consumers as readonly string[]).includes(s))));
+  }
+  expect(generatedRotations(VEZA_CATALOG).map((r) => r.rotationClass.name)).toEqual(VEZA_CATALOG.rotationClasses.filter((c) => c.method === RotationMethod.GENERATE).map((c) => c.name));
 });
 
 describe('the Pod Security checker catches what it looks for', () => {
@@ -299,7 +453,8 @@ test('an environment whose active provider is not Vault gets no secrets-rotation
   const doc = yaml.load(fs.readFileSync(path.join(root, 'environments', 'production.yaml'), 'utf8')) as Record<string, unknown>;
   const vaultApp = new VezaApp({ environments: [parseEnvironment(doc, 'environments/production.yaml')] });
   const awsApp = new VezaApp({ environments: [parseEnvironment({ ...doc, provider: 'aws' }, 'environments/production.yaml')] });
-  expect(vaultApp.environments[0].rotation?.rotations.map((r) => r.name)).toEqual(['secrets-rotation-signing-secret']);
+  expect(vaultApp.environments[0].rotation?.rotations.map((r) => r.rotationClass.name).sort())
+    .toEqual(VEZA_CATALOG.rotationClasses.filter((c) => c.method !== RotationMethod.MANUAL).map((c) => c.name).sort());
   expect(awsApp.environments[0].rotation).toBeUndefined();
   const paths = renderApp(awsApp).map((f) => f.path);
   expect(paths.filter((p) => p.includes('secrets-rotation'))).toEqual([]);
@@ -312,7 +467,7 @@ test.each([
   `ghcr.io/example/kubectl@sha256:${'b'.repeat(64)}`,
   `example/kubectl:1.28.15@sha256:${'b'.repeat(64)}`,
 ])('images: %s is pinned and accepted', (image) => {
-  const { chart, externalSecret } = fixture();
-  const rotation = new SecretRotation(chart, 'rotation', { externalSecret, images: { runner: image, vault: image } });
+  const { chart, externalSecret, vault } = fixture();
+  const rotation = new SecretRotation(chart, 'rotation', { externalSecret, vault, images: { runner: image, vault: image } });
   expect(rotation.images).toEqual({ runner: image, vault: image });
 });

@@ -2,7 +2,7 @@
 // `@ts-expect-error` below must meet an error, or the build fails ("Unused '@ts-expect-error'
 // directive"), so a consumer naming a key its service does not hold fails to compile.
 import * as path from 'path';
-import { KeysOf, loadEnvironments, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib';
+import { KeysOf, loadEnvironments, PreviousKeysOf, RotationMethod, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib';
 
 const app = new VezaApp({ environments: loadEnvironments(path.join(__dirname, '..', 'environments')) });
 const secrets = app.environments[0].consumers.secrets;
@@ -17,7 +17,18 @@ const exact = <A, B>(value: Equal<A, B>) => value;
 exact<KeysOf<VezaCatalog, 'veza-stream-server'>, 'database-url' | 'redis-url' | 'jwt-secret' | 'stream-server-secret'>(true);
 exact<KeysOf<VezaCatalog, 'veza-backend-api'>, 'database-url' | 'redis-url' | 'jwt-secret' | 'stripe-api-key' | 'stripe-webhook-secret' | 'smtp-password' | 's3-access-key' | 's3-secret-key'>(true);
 
+// The keys whose previous value each service may name are among its keys (the exact list is
+// checked at run time below, derived from the catalog).
+exact<PreviousKeysOf<VezaCatalog, 'veza-stream-server'> extends KeysOf<VezaCatalog, 'veza-stream-server'> ? true : false, true>(true);
+exact<PreviousKeysOf<VezaCatalog, 'veza-backend-api'> extends KeysOf<VezaCatalog, 'veza-backend-api'> ? true : false, true>(true);
+
 function refusedAtCompileTime(): void {
+  // @ts-expect-error: stripe-api-key is rotated by hand: no previous value to name.
+  backend.previousEnvValue('stripe-api-key');
+  // @ts-expect-error: database-url follows the database engine: no previous value.
+  stream.previousEnvValue('database-url');
+  // @ts-expect-error: the stream server does not hold the backend's keys, previous or not.
+  stream.previousEnvValue('smtp-password');
   // @ts-expect-error: the stream server does not hold the Stripe key.
   stream.envValue('stripe-api-key');
   // @ts-expect-error: a key of no service (a typo).
@@ -30,6 +41,18 @@ function refusedAtCompileTime(): void {
   secrets.forService('veza-web');
 }
 
+test('previousEnvValue compiles exactly for the keys whose class keeps a previous value (derived from the catalog)', () => {
+  for (const view of [stream, backend] as unknown as { keys: readonly string[]; previousKeys: readonly string[]; previousEnvValue(k: string): unknown }[]) {
+    const expected = view.keys.filter((k) => VEZA_CATALOG.entry(k as never).rotation.method === RotationMethod.GENERATE);
+    expect(view.previousKeys).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(0);
+    for (const key of view.previousKeys) expect(() => view.previousEnvValue(key)).not.toThrow();
+  }
+  // Typed: each of these compiles.
+  stream.previousEnvValue('stream-server-secret');
+  backend.previousEnvValue('jwt-secret');
+});
+
 test('the same mistakes, forced past the type checker, are refused at run time', () => {
   expect(typeof refusedAtCompileTime).toBe('function');
   const untyped = stream as unknown as { envValue(key: string): unknown };
@@ -38,4 +61,8 @@ test('the same mistakes, forced past the type checker, are refused at run time',
   );
   expect(() => untyped.envValue('jwt-secrett')).toThrow("'key' names \"jwt-secrett\", not a key of veza-stream-server");
   expect(stream.keys).toEqual(VEZA_CATALOG.keysFor('veza-stream-server'));
+  const untypedPrevious = backend as unknown as { previousEnvValue(key: string): unknown };
+  expect(() => untypedPrevious.previousEnvValue('stripe-api-key')).toThrow(
+    "[development/Applied/vault-external-secret/veza-secrets]: 'key' names \"stripe-api-key\", whose rotation class keeps no previous value; allowed: jwt-secret.",
+  );
 });

@@ -66,7 +66,8 @@ test('configure-vault.sh runs exactly these commands on a fresh Vault, secrets o
     ['vault', 'read', 'sys/mounts/secret'],
     ['vault', 'secrets', 'enable', '-path=secret', 'kv-v2'],
     ['vault', 'policy', 'write', 'veza-production-read', expect.stringMatching(/\/vault\/veza-production-read\.hcl$/)],
-    ['vault', 'policy', 'write', 'veza-production-rotation', expect.stringMatching(/\/vault\/veza-production-rotation\.hcl$/)],
+    ['vault', 'policy', 'write', 'veza-production-rotation-database-credential', expect.stringMatching(/\/vault\/veza-production-rotation-database-credential\.hcl$/)],
+    ['vault', 'policy', 'write', 'veza-production-rotation-signing-secret', expect.stringMatching(/\/vault\/veza-production-rotation-signing-secret\.hcl$/)],
     ['vault', 'read', 'sys/auth/kubernetes'],
     ['vault', 'auth', 'enable', '-path=kubernetes', 'kubernetes'],
     ['kubectl', ...reviewerSecret, 'jsonpath={.data.token}'],
@@ -74,16 +75,17 @@ test('configure-vault.sh runs exactly these commands on a fresh Vault, secrets o
     ['kubectl', 'config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'],
     ['vault', 'write', 'auth/kubernetes/config', `kubernetes_host=${CONFIGURE_STUB_KUBERNETES_HOST}`, `kubernetes_ca_cert=${CONFIGURE_STUB_CA}`, 'token_reviewer_jwt=-'],
     ['vault', 'write', 'auth/kubernetes/role/veza-production', 'bound_service_account_names=vault-store-auth', 'bound_service_account_namespaces=veza-production', 'audience=vault', 'token_policies=veza-production-read', 'token_ttl=1h'],
-    ['vault', 'write', 'auth/kubernetes/role/veza-production-rotation', 'bound_service_account_names=secrets-rotation', 'bound_service_account_namespaces=veza-production', 'audience=vault', 'token_policies=veza-production-rotation', 'token_ttl=15m'],
+    ['vault', 'write', 'auth/kubernetes/role/veza-production-rotation', 'bound_service_account_names=secrets-rotation', 'bound_service_account_namespaces=veza-production', 'audience=vault', 'token_policies=veza-production-rotation-database-credential,veza-production-rotation-signing-secret', 'token_ttl=15m'],
     ['vault', 'read', 'sys/mounts/database'],
     ['vault', 'secrets', 'enable', '-path=database', 'database'],
     ['vault', 'write', 'database/config/veza-production', 'plugin_name=postgresql-database-plugin', 'allowed_roles=veza-production-app', 'connection_url=postgresql://{{username}}:{{password}}@pg.veza.internal:5432/veza', 'username=vault', 'password=-'],
-    ['vault', 'write', 'database/static-roles/veza-production-app', 'db_name=veza-production', 'username=veza', 'rotation_period=4320h'],
+    ['vault', 'write', 'database/static-roles/veza-production-app', 'db_name=veza-production', 'username=veza', 'rotation_period=5040h'],
   ]);
   // The policies written are exactly the generated HCL files.
   expect(run.state.policies).toEqual({
     'veza-production-read': files['veza-production-read.hcl'],
-    'veza-production-rotation': files['veza-production-rotation.hcl'],
+    'veza-production-rotation-database-credential': files['veza-production-rotation-database-credential.hcl'],
+    'veza-production-rotation-signing-secret': files['veza-production-rotation-signing-secret.hcl'],
   });
   // The store's role gets read on the static role the script creates (the generator of database-url reads it).
   expect(files['veza-production-read.hcl']).toContain('path "database/static-creds/veza-production-app" {\n  capabilities = ["read"]\n}\n');
@@ -118,7 +120,7 @@ test('a second run leaves the same state: it enables nothing, writes no database
   expect(again.stdout).toContain('secret/ is already enabled\nkubernetes/ is already enabled\n');
   expect(again.stdout).toContain('database/ is already enabled\n'
     + 'database/config/veza-production exists: not rewritten (RECONFIGURE_DATABASE=1 rewrites it, with VAULT_DB_PASSWORD)\n'
-    + 'database/static-roles/veza-production-app exists, rotation_period 4320h: unchanged\n');
+    + 'database/static-roles/veza-production-app exists, rotation_period 5040h: unchanged\n');
 });
 
 test('after database/rotate-root (only Vault knows the password of vault) the script still runs', () => {
@@ -164,15 +166,15 @@ test('a new rotation_period from the caller updates the static role without rota
   const store = new VaultSecretStore(chart, 'vault-store', { server: 'https://vault.veza.internal:8200', path: 'veza/production', auth: VaultAuth.kubernetes({ role: 'veza-production' }) });
   const integration = new VaultKubernetesAuthIntegration(chart, 'integration', {
     store,
-    database: { host: 'pg.veza.internal', database: 'veza', username: 'vault', staticUsername: 'veza', rotationPeriod: Duration.days(210), staticRoleName: 'veza-production-app' },
+    database: { host: 'pg.veza.internal', database: 'veza', username: 'vault', staticUsername: 'veza', rotationPeriod: Duration.days(240), staticRoleName: 'veza-production-app' },
   });
   const files = Object.fromEntries([...integration.policies.map((p) => [p.fileName, p.toHcl()]), ['configure-vault.sh', integration.configureScript()]]);
   const run = runConfigure(files, first.state);
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   expect(run.calls.filter((c) => c.argv[1] === 'database/static-roles/veza-production-app' && c.argv[0] === 'write').map((c) => c.argv))
-    .toEqual([['write', 'database/static-roles/veza-production-app', 'db_name=veza-production', 'username=veza', 'rotation_period=5040h']]);
-  expect(run.state.data['database/static-roles/veza-production-app'].rotation_period).toBe('5040h');
+    .toEqual([['write', 'database/static-roles/veza-production-app', 'db_name=veza-production', 'username=veza', 'rotation_period=5760h']]);
+  expect(run.state.data['database/static-roles/veza-production-app'].rotation_period).toBe('5760h');
   expect(run.state.rotations).toEqual({ 'database/static-roles/veza-production-app': 1 });
 });
 
@@ -182,7 +184,7 @@ describe('VAULT_APP_DB_PASSWORD: the static role keeps the current password (ski
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const create = run.calls.find((c) => c.argv[0] === 'write' && c.argv[1] === 'database/static-roles/veza-production-app')!;
-    expect(create.argv).toEqual(['write', 'database/static-roles/veza-production-app', 'db_name=veza-production', 'username=veza', 'rotation_period=4320h', 'skip_import_rotation=true', 'password=-']);
+    expect(create.argv).toEqual(['write', 'database/static-roles/veza-production-app', 'db_name=veza-production', 'username=veza', 'rotation_period=5040h', 'skip_import_rotation=true', 'password=-']);
     expect(create.stdin).toBe('APP-PASSWORD');
     expect(JSON.stringify(run.calls.map((c) => c.argv))).not.toContain('APP-PASSWORD');
     expect(run.state.rotations).toEqual({});
@@ -208,7 +210,7 @@ test('a failure half way stops the script; the re-run completes and ends in the 
   const files = vaultFolder(productionWithDatabase(), 'production');
   const broken = runConfigure(files, freshVault(), { env: { VAULT_DB_PASSWORD: PASSWORD }, failOn: ['write auth/kubernetes/role/veza-production-rotation'] });
   expect(broken.status).toBe(2);
-  expect(broken.stderr).toBe('stub: failing on demand: write auth/kubernetes/role/veza-production-rotation bound_service_account_names=secrets-rotation bound_service_account_namespaces=veza-production audience=vault token_policies=veza-production-rotation token_ttl=15m\n');
+  expect(broken.stderr).toBe('stub: failing on demand: write auth/kubernetes/role/veza-production-rotation bound_service_account_names=secrets-rotation bound_service_account_namespaces=veza-production audience=vault token_policies=veza-production-rotation-database-credential,veza-production-rotation-signing-secret token_ttl=15m\n');
   expect(Object.keys(broken.state.data).filter((p) => p.startsWith('database/'))).toEqual([]);
   const resumed = runConfigure(files, broken.state, { env: { VAULT_DB_PASSWORD: PASSWORD } });
   expect(resumed.status).toBe(0);

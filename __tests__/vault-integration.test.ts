@@ -134,7 +134,8 @@ describe('VaultKubernetesAuthIntegration', () => {
       policies: [integration.readPolicy],
       tokenTtl: Duration.hours(1),
     }]);
-    expect(integration.rotationPolicy).toBeUndefined();
+    // No rotation granted: no Vault role for one.
+    expect(integration.rotationGrants).toEqual([]);
     expect(integration.database).toBeUndefined();
     expect(integration.policies).toEqual([integration.readPolicy]);
     const script = integration.configureScript();
@@ -165,33 +166,75 @@ describe('VaultKubernetesAuthIntegration', () => {
     expect(script).toContain('  token_ttl=20m');
   });
 
-  test('rotation: defaults to <role>-rotation, the store\'s audience and a 15-minute token', () => {
-    const { chart, store } = build();
+  const DATABASE = { host: 'pg.example', database: 'veza', username: 'vault', staticUsername: 'veza', rotationPeriod: Duration.days(210) };
+
+  test('grantRotation (generate): role <role>-rotation, the store\'s audience, a 15-minute token, a policy of exactly the class\'s own KV secret', () => {
+    const { chart, integration } = build();
     const sa = kplus.ServiceAccount.fromServiceAccountName(chart, 'rotation-sa', 'secrets-rotation', { namespaceName: 'veza-production' });
-    const integration = new VaultKubernetesAuthIntegration(chart, 'with-rotation', { store, reviewerName: 'other', rotation: { serviceAccount: sa } });
-    expect(integration.rotationPolicy!.name).toBe('veza-production-rotation');
-    expect(integration.rotationPolicy!.rules.map((r) => [r.path, r.capabilities])).toEqual([['secret/data/veza/production', ['read', 'update', 'patch']]]);
-    expect(integration.roles[1]).toEqual({
+    const grant = integration.grantRotation(sa, { method: RotationMethod.GENERATE, name: 'signing-secret' });
+    expect(grant.policy.name).toBe('veza-production-rotation-signing-secret');
+    expect(grant.policy.rules.map((r) => [r.path, r.capabilities])).toEqual([
+      ['secret/data/veza/production/signing-secret', ['create', 'read', 'update']],
+      ['secret/metadata/veza/production/signing-secret', ['read', 'patch']],
+    ]);
+    expect(grant).toMatchObject({ authMountPath: 'kubernetes', kvMount: 'secret', kvPath: 'veza/production/signing-secret' });
+    expect(grant.role).toEqual({
       name: 'veza-production-rotation',
       serviceAccountName: 'secrets-rotation',
       namespace: 'veza-production',
       audience: 'vault',
-      policies: [integration.rotationPolicy],
+      policies: [grant.policy],
       tokenTtl: Duration.minutes(15),
     });
-    expect(integration.policies.map((p) => p.name)).toEqual(['veza-production-read', 'veza-production-rotation']);
+    expect(integration.roles[1]).toBe(grant.role);
+    // The store reads the class's own secret too (the ExternalSecret does), read only.
+    expect(integration.readPolicy.rules.map((r) => [r.path, r.capabilities])).toContainEqual(['secret/data/veza/production/signing-secret', ['read']]);
+    expect(integration.policies.map((p) => p.name)).toEqual(['veza-production-read', 'veza-production-rotation-signing-secret']);
+    // Nothing of the store's own secret, where the other keys live.
+    expect(grant.policy.rules.map((r) => r.path).filter((p) => p.endsWith('/veza/production'))).toEqual([]);
   });
 
-  test('rotation: role, policyName, audience and tokenTtl', () => {
-    const { chart, store } = build();
+  test('grantRotation (database-engine): read the static role, update rotate-role; a second grant adds a policy to the same role', () => {
+    const { chart, integration } = build({}, { database: DATABASE });
+    const sa = kplus.ServiceAccount.fromServiceAccountName(chart, 'rotation-sa', 'secrets-rotation', { namespaceName: 'veza-production' });
+    const signing = integration.grantRotation(sa, { method: RotationMethod.GENERATE, name: 'signing-secret' });
+    const db = integration.grantRotation(sa, { method: RotationMethod.DATABASE_ENGINE, name: 'database-credential' });
+    expect(db.policy.rules.map((r) => [r.path, r.capabilities])).toEqual([
+      ['database/static-roles/veza-production-app', ['read']],
+      ['database/rotate-role/veza-production-app', ['update']],
+    ]);
+    expect(db).toMatchObject({ databaseMount: 'database', staticRoleName: 'veza-production-app' });
+    expect(db.role).toBe(signing.role);
+    expect(db.role.policies).toEqual([signing.policy, db.policy]);
+    expect(integration.roles).toHaveLength(2);
+    expect(integration.configureScript()).toContain('token_policies=veza-production-rotation-signing-secret,veza-production-rotation-database-credential');
+  });
+
+  test('grantRotation: role, audience and tokenTtl', () => {
+    const { chart, integration } = build();
     const sa = new kplus.ServiceAccount(chart, 'rotation-sa', { metadata: { name: 'rotator' } });
-    const integration = new VaultKubernetesAuthIntegration(chart, 'with-rotation', {
-      store,
-      reviewerName: 'other',
-      rotation: { serviceAccount: sa, role: 'rotator', policyName: 'rotator-write', audience: 'rotation', tokenTtl: Duration.minutes(5) },
-    });
+    const grant = integration.grantRotation(sa, { method: RotationMethod.GENERATE, name: 'signing', role: 'rotator', audience: 'rotation', tokenTtl: Duration.minutes(5) });
     expect(integration.roles[1]).toMatchObject({ name: 'rotator', serviceAccountName: 'rotator', namespace: 'veza-production', audience: 'rotation', tokenTtl: Duration.minutes(5) });
-    expect(integration.rotationPolicy!.name).toBe('rotator-write');
+    expect(grant.policy.name).toBe('rotator-signing');
+  });
+
+  test.each<[string, (i: VaultKubernetesAuthIntegration, c: Chart) => unknown, string]>([
+    ['an account of another namespace', (i, c) => i.grantRotation(kplus.ServiceAccount.fromServiceAccountName(c, 'r', 'r', { namespaceName: 'other' }), { method: RotationMethod.GENERATE, name: 'signing' }),
+      "[veza-production/vault-integration]: 'serviceAccount' of grantRotation must be in the store's namespace \"veza-production\". The value passed is in: \"other\""],
+    ['a role equal to the store\'s', (i, c) => i.grantRotation(kplus.ServiceAccount.fromServiceAccountName(c, 'r', 'r', { namespaceName: 'veza-production' }), { method: RotationMethod.GENERATE, name: 'signing', role: 'veza-production' }),
+      "[veza-production/vault-integration]: the Vault role \"veza-production\" is already taken; 'role' of grantRotation must differ."],
+    ['the same rotation twice', (i, c) => {
+      const sa = kplus.ServiceAccount.fromServiceAccountName(c, 'r', 'r', { namespaceName: 'veza-production' });
+      i.grantRotation(sa, { method: RotationMethod.GENERATE, name: 'signing' });
+      i.grantRotation(sa, { method: RotationMethod.GENERATE, name: 'signing' });
+    }, '[veza-production/vault-integration]: the rotation "signing" is already granted (policy veza-production-rotation-signing).'],
+    ['a database rotation without database', (i, c) => i.grantRotation(kplus.ServiceAccount.fromServiceAccountName(c, 'r', 'r', { namespaceName: 'veza-production' }), { method: RotationMethod.DATABASE_ENGINE, name: 'db' }),
+      "[veza-production/vault-integration]: grantRotation of db (database-engine) needs 'database' set on the integration."],
+    ['a name that is not one path segment', (i, c) => i.grantRotation(kplus.ServiceAccount.fromServiceAccountName(c, 'r', 'r', { namespaceName: 'veza-production' }), { method: RotationMethod.GENERATE, name: 'a/b' }),
+      "[veza-production/vault-integration]: 'name' must be one Vault path segment (letters, digits, '_', '.' and '-'). The value passed is: \"a/b\""],
+  ])('grantRotation rejects %s', (_what, grant, message) => {
+    const { chart, integration } = build();
+    expect(() => grant(integration, chart)).toThrow(new Error(message));
   });
 
   test('database: defaults', () => {
@@ -301,10 +344,6 @@ describe('VaultKubernetesAuthIntegration', () => {
       "[ns/integration]: 'reviewerName' must be a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit). The value passed is: \"Reviewer\""],
     ['an http kubernetesHost', (c) => ({ store: new VaultSecretStore(c, 's', { server: 'https://v.example', path: 'p' }), kubernetesHost: 'http://k8s' }),
       "[ns/integration]: 'kubernetesHost' must be an https:// URL such as https://kubernetes.default.svc. The value passed is: \"http://k8s\""],
-    ['a rotation account of another namespace', (c) => ({ store: new VaultSecretStore(c, 's', { server: 'https://v.example', path: 'p' }), rotation: { serviceAccount: kplus.ServiceAccount.fromServiceAccountName(c, 'r', 'r', { namespaceName: 'other' }) } }),
-      "[ns/integration]: 'rotation.serviceAccount' must be in the store's namespace \"ns\". The value passed is in: \"other\""],
-    ['a rotation role equal to the store\'s', (c) => ({ store: new VaultSecretStore(c, 's', { server: 'https://v.example', path: 'p' }), rotation: { serviceAccount: kplus.ServiceAccount.fromServiceAccountName(c, 'r', 'r', { namespaceName: 'ns' }), role: 'ns' } }),
-      "[ns/integration]: the store and the rotation job would share the Vault role \"ns\"; 'rotation.role' must differ."],
   ])('rejects %s', (_name, props, message) => {
     const app = Testing.app();
     const chart = new Chart(app, 'ns', { namespace: 'ns' });
@@ -344,11 +383,24 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
       [`secret/data/veza/${env}`]: ['read'],
       // The generator of veza-secrets reads the app login's current credentials.
       [`database/static-creds/veza-${env}-app`]: ['read'],
+      // The generated keys and their previous values, in their class's own secret.
+      [`secret/data/veza/${env}/signing-secret`]: ['read'],
     });
     const generator = (yaml.loadAll(file(files, `${env}/external-secrets/veza-secrets.yaml`)) as any[]).find((o) => o.kind === 'VaultDynamicSecret');
     expect(generator.spec.path).toBe(`database/static-creds/veza-${env}-app`);
     expect(file(files, `${env}/vault/configure-vault.sh`)).toContain(`vault write database/static-roles/veza-${env}-app \\\n`);
-    expect(hclRules(file(files, `${env}/vault/veza-${env}-rotation.hcl`))).toEqual({ [`secret/data/veza/${env}`]: ['read', 'update', 'patch'] });
+    // issue 10.9: the rotation policies never read the environment's secret, where Stripe, SMTP and S3 live.
+    const rotation = Object.fromEntries(files.filter((f) => f.path.startsWith(`${env}/vault/veza-${env}-rotation-`)).map((f) => [f.path, hclRules(f.content)]));
+    expect(rotation).toEqual({
+      [`${env}/vault/veza-${env}-rotation-signing-secret.hcl`]: {
+        [`secret/data/veza/${env}/signing-secret`]: ['create', 'read', 'update'],
+        [`secret/metadata/veza/${env}/signing-secret`]: ['read', 'patch'],
+      },
+      [`${env}/vault/veza-${env}-rotation-database-credential.hcl`]: {
+        [`database/static-roles/veza-${env}-app`]: ['read'],
+        [`database/rotate-role/veza-${env}-app`]: ['update'],
+      },
+    });
     for (const f of files.filter((x) => x.path.startsWith(`${env}/vault/`) || x.path === `${env}/vault-integration.yaml`)) {
       // Comments may name the environments sharing the auth mount; nothing else may.
       const code = f.content.split('\n').filter((line) => !line.startsWith('#')).join('\n');
@@ -374,7 +426,7 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
       '  bound_service_account_names=secrets-rotation',
       `  bound_service_account_namespaces=veza-${env}`,
       '  audience=vault',
-      `  token_policies=veza-${env}-rotation`,
+      `  token_policies=veza-${env}-rotation-database-credential,veza-${env}-rotation-signing-secret`,
       '  token_ttl=15m',
     ].join(' \\\n'));
     expect(script.match(/vault write auth\/kubernetes\/role\//g)).toHaveLength(2);
@@ -402,15 +454,15 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
     expect(file(separate, 'production/secret-stores/vault-store.yaml')).toContain('mountPath: kubernetes-production\n');
   });
 
-  test('the rotation period comes from the catalog\'s database-engine rotation class', () => {
-    expect(file(files, 'production/vault/configure-vault.sh')).toContain('    rotation_period=4320h\n');
+  test('Vault\'s rotation period is a backstop: the catalog\'s database-engine interval plus 30 days', () => {
+    expect(file(files, 'production/vault/configure-vault.sh')).toContain('    rotation_period=5040h\n');
     const monthly = SecretCatalog.define({
       services: ['veza-backend-api', 'veza-stream-server'],
       secrets: {
         'database-url': { description: 'd', placeholder: 'p', consumers: ['veza-backend-api'], rotation: { name: 'db', method: RotationMethod.DATABASE_ENGINE, interval: Duration.days(30), description: 'd' } },
       },
     }) as unknown as VezaCatalog;
-    expect(file(render({ production: rawEnvironment('production') }, monthly), 'production/vault/configure-vault.sh')).toContain('    rotation_period=720h\n');
+    expect(file(render({ production: rawEnvironment('production') }, monthly), 'production/vault/configure-vault.sh')).toContain('    rotation_period=1440h\n');
     const manualOnly = SecretCatalog.define({
       services: ['veza-backend-api', 'veza-stream-server'],
       secrets: { 'stripe-api-key': { description: 'd', placeholder: 'p', consumers: ['veza-backend-api'], rotation: { name: 'manual', method: RotationMethod.MANUAL, description: 'd' } } },
@@ -428,8 +480,9 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
       'alternatives/staging/vault-integration.yaml',
       'alternatives/staging/vault/configure-vault.sh',
       'alternatives/staging/vault/veza-staging-read.hcl',
-      'alternatives/staging/vault/veza-staging-rotation.hcl',
     ]);
+    // No rotation runs there: Vault grants no rotation role.
+    expect(file(out, 'alternatives/staging/vault/configure-vault.sh').match(/vault write auth\/kubernetes\/role\/[^ ]+/g)).toEqual(['vault write auth/kubernetes/role/veza-staging']);
     expect(file(out, 'staging/kustomization.yaml')).not.toContain('vault');
   });
 
@@ -454,7 +507,7 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
       "    connection_url='postgresql://{{username}}:{{password}}@pg.veza.internal:6432/veza_prod' \\",
       '    username=vault_admin \\',
     ].join('\n'));
-    expect(file(out, 'production/vault/configure-vault.sh')).toContain('    username=veza_app \\\n    rotation_period=4320h');
+    expect(file(out, 'production/vault/configure-vault.sh')).toContain('    username=veza_app \\\n    rotation_period=5040h');
     // Vault connects to host; the pods' database-url names appHost, and neither names the other.
     const es = file(out, 'production/external-secrets/veza-secrets.yaml');
     expect(es).toContain('@pg.veza-production.svc.cluster.local:6432/veza_prod?sslmode=require');

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { loadEnvironments, ManifestFile, renderApp, RenderedFile, renderVeza, VEZA_CATALOG, VezaApp } from '../lib';
+import { keepsPreviousValue, loadEnvironments, ManifestFile, PREVIOUS_SUFFIX, renderApp, RenderedFile, renderVeza, VEZA_CATALOG, VezaApp } from '../lib';
 import { objectsOf, validateManifestText } from './support/schema';
 import type { Manifest } from './support/charts';
 
@@ -29,12 +29,25 @@ const ES_FILE: Record<Provider, string> = {
 };
 
 /** The seed's remote name of `key` in `env` for each provider (the store's remoteRef in the ExternalSecret). */
-function expectedRemoteRef(provider: Provider, env: string, key: string): Record<string, string> {
+/** The keys of veza-secrets: each catalog key, then `<key>-previous` after each key whose class keeps a previous value (issue 11). */
+function withPrevious(keys: string[]): string[] {
+  return keys.flatMap((k) => (keepsPreviousValue(VEZA_CATALOG.entry(k as never).rotation) ? [k, `${k}${PREVIOUS_SUFFIX}`] : [k]));
+}
+
+/**
+ * Where a key is read. `<key>-previous` is read from the same remote as its key, except on the
+ * active Vault store (`classSecrets`): there both live in the class's own KV secret, written by its rotation job.
+ */
+function expectedRemoteRef(provider: Provider, env: string, key: string, classSecrets = false): Record<string, string> {
+  const base = key.endsWith(PREVIOUS_SUFFIX) && VEZA_CATALOG.has(key.slice(0, -PREVIOUS_SUFFIX.length)) ? key.slice(0, -PREVIOUS_SUFFIX.length) : key;
+  const rotation = VEZA_CATALOG.entry(base as never).rotation;
   switch (provider) {
-    case 'vault': return { key: `veza/${env}`, property: key }; // secret/veza/<env>, one property per key
-    case 'aws': return { key: `veza/${env}/${key}` };
-    case 'gcp': return { key: `veza-${key}` }; // in project veza-<env>
-    case 'azure': return { key: `veza-${key}` }; // in vault https://veza-<env>.vault.azure.net
+    case 'vault': return classSecrets && keepsPreviousValue(rotation)
+      ? { key: `veza/${env}/${rotation.name}`, property: key } // secret/veza/<env>/<class>, the rotation job's own
+      : { key: `veza/${env}`, property: base }; // secret/veza/<env>, one property per key
+    case 'aws': return { key: `veza/${env}/${base}` };
+    case 'gcp': return { key: `veza-${base}` }; // in project veza-<env>
+    case 'azure': return { key: `veza-${base}` }; // in vault https://veza-<env>.vault.azure.net
   }
 }
 
@@ -141,8 +154,8 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
     const es = one(objects, 'ExternalSecret', 'veza-secrets');
     expect(es.metadata).toMatchObject({ name: 'veza-secrets', namespace, labels: commonLabels(env) });
     expect(es.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'vault-store' });
-    const fromKv = KEYS.filter((k) => k !== 'database-url');
-    expect(es.spec.data).toEqual(fromKv.map((key) => ({ secretKey: key, remoteRef: expectedRemoteRef('vault', env, key) })));
+    const fromKv = withPrevious(KEYS.filter((k) => k !== 'database-url'));
+    expect(es.spec.data).toEqual(fromKv.map((key) => ({ secretKey: key, remoteRef: expectedRemoteRef('vault', env, key, true) })));
     expect(es.spec.dataFrom).toEqual([{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'VaultDynamicSecret', name: 'veza-database-credentials' } } }]);
     expect(es.spec.refreshInterval).toBe({ development: '5m', staging: '15m', production: '1h' }[env]);
     const host = config.providers.vault.database.appHost; // as the pods reach it
@@ -161,7 +174,7 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
         },
       },
     });
-    expect(Object.keys(es.spec.target.template.data).sort()).toEqual([...KEYS].sort());
+    expect(Object.keys(es.spec.target.template.data).sort()).toEqual(withPrevious(KEYS).sort());
 
     // The generator reads the static role's credentials as the store logs in: same server, CA and auth.
     const store = one(readObjects(path.join(applied, STORE_FILE.vault)), 'SecretStore', 'vault-store');
@@ -182,7 +195,7 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
     expect(es.metadata.namespace).toBe(namespace);
     expect(es.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: `${provider}-store` });
     expect(es.spec.target.name).toBe('veza-secrets');
-    expect(es.spec.data).toEqual(KEYS.map((key) => ({ secretKey: key, remoteRef: expectedRemoteRef(provider, env, key) })));
+    expect(es.spec.data).toEqual(withPrevious(KEYS).map((key) => ({ secretKey: key, remoteRef: expectedRemoteRef(provider, env, key) })));
     if (provider === 'aws') expect(store.spec.provider.aws).toMatchObject({ service: 'SecretsManager', region: 'eu-west-3' });
     if (provider === 'gcp') expect(store.spec.provider.gcpsm.projectID).toBe(`veza-${env}`);
     if (provider === 'azure') expect(store.spec.provider.azurekv.vaultUrl).toBe(`https://veza-${env}.vault.azure.net`);
@@ -248,7 +261,7 @@ describe('every provider can be the applied one, in every environment', () => {
 
     const es = one(objectsOf(content(`${env}/${ES_FILE[provider]}`)), 'ExternalSecret', 'veza-secrets');
     expect(es.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: `${provider}-store` });
-    expect(es.spec.data).toEqual(KEYS.map((key) => ({ secretKey: key, remoteRef: expectedRemoteRef(provider, env, key) })));
+    expect(es.spec.data).toEqual(withPrevious(KEYS).map((key) => ({ secretKey: key, remoteRef: expectedRemoteRef(provider, env, key) })));
     const vaultEs = one(objectsOf(content(`alternatives/${env}/${ES_FILE.vault}`)), 'ExternalSecret', 'veza-secrets');
     expect(vaultEs.spec.data[0].remoteRef).toEqual({ key: `veza/${env}`, property: 'redis-url' });
     expect(vaultEs.spec.target.template.data['database-url']).toMatch(/^postgresql:\/\/\{\{ \.username \| urlquery \}\}:\{\{ \.password \| urlquery \}\}@/);
@@ -299,7 +312,7 @@ describe('VezaApp', () => {
       expect(env.providers.map((p) => [p.provider, p.active])).toEqual([['vault', true], ['aws', false], ['gcp', false], ['azure', false]]);
       expect(env.providers.map((p) => p.store.storeName)).toEqual(['vault-store', 'aws-store', 'gcp-store', 'azure-store']);
       // The templated key comes after the keys read from the store.
-      expect(env.active.externalSecret.keys.map((k) => k.secretKey)).toEqual([...KEYS.filter((k) => k !== 'database-url'), 'database-url']);
+      expect(env.active.externalSecret.keys.map((k) => k.secretKey)).toEqual([...withPrevious(KEYS.filter((k) => k !== 'database-url')), 'database-url']);
       expect(env.namespace.name).toBe(`veza-${env.config.name}`);
     }
   });

@@ -20,7 +20,7 @@ export const BILLING_CATALOG = SecretCatalog.define({
       description: 'Signs invoice PDFs',
       placeholder: 'RANDOM-64-CHARACTERS',
       consumers: ['billing-worker'],
-      rotation: { name: 'signing-key', method: RotationMethod.GENERATE, interval: Duration.days(30), schedule: '0 2 1 * *', description: 'Generated monthly.' },
+      rotation: { name: 'signing-key', method: RotationMethod.GENERATE, interval: Duration.days(30), description: 'Generated monthly.' },
       remoteName: 'invoices/signing-key',
     },
     'psp-api-key': {

@@ -2,9 +2,11 @@ import { createHash } from 'crypto';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ExternalSecret, ExternalSecretProps, GrantReadOptions, SecretReadGrant } from './external-secret';
+import { ExternalSecret, ExternalSecretDataOptions, ExternalSecretProps, GrantReadOptions, SecretReadGrant } from './external-secret';
 import { where } from './names';
-import { KeysOf, SecretCatalog } from './secret-catalog';
+import { gracePeriodOf, keepsPreviousValue, KeysOf, PREVIOUS_SUFFIX, PreviousKeysOf, SecretCatalog } from './secret-catalog';
+import { ISecretStore } from './secret-store';
+import { VaultSecretStore } from './vault-secret-store';
 
 /** Any catalog, whatever its keys and services. */
 export type AnySecretCatalog = SecretCatalog<any, any, any>;
@@ -17,6 +19,47 @@ export type CatalogKey<C> = C extends SecretCatalog<infer K, infer _S, infer _D>
 
 /** The Stakater Reloader annotation: the controller rolls the workload when a listed Secret's data changes. */
 export const RELOADER_ANNOTATION = 'secret.reloader.stakater.com/reload';
+
+/** Options of {@link catalogData}. */
+export interface CatalogDataOptions {
+  /** Keys to leave out (rendered otherwise, e.g. from a generator). @default - none */
+  readonly exclude?: readonly string[];
+  /**
+   * Whether the keys of a class that keeps a previous value are read from the class's own KV
+   * secret `<store path>/<class name>` (where a rotation job writes them). Only a Vault store has one.
+   * @default - true for a VaultSecretStore
+   */
+  readonly classSecrets?: boolean;
+}
+
+/** The key holding the value a rotation of `key` replaced: `jwt-secret-previous`. */
+export function previousKey(key: string): string {
+  return `${key}${PREVIOUS_SUFFIX}`;
+}
+
+/**
+ * The ExternalSecret data of a catalog: each key under its `remoteName`; for each key whose
+ * class keeps a previous value (GENERATE), also `<key>-previous`. On a Vault store both are read
+ * from the class's own KV secret `<path>/<class>`, which its rotation job writes (the job then
+ * never touches the other keys); on any other store `<key>-previous` is read from the same remote
+ * as the key (nothing keeps a previous value there, so it equals the key and "accept the current
+ * or the previous value" still holds). One rule for every ExternalSecret built from a catalog.
+ */
+export function catalogData(catalog: AnySecretCatalog, store: ISecretStore, options: CatalogDataOptions = {}): ExternalSecretDataOptions[] {
+  const classSecrets = (options.classSecrets ?? true) && store instanceof VaultSecretStore;
+  const data: ExternalSecretDataOptions[] = [];
+  for (const entry of catalog.all) {
+    if (options.exclude?.includes(entry.key)) continue;
+    if (!keepsPreviousValue(entry.rotation)) {
+      data.push({ secretKey: entry.key, remoteName: entry.remoteName });
+      continue;
+    }
+    const at = (name: string) => (classSecrets ? (store as VaultSecretStore).remoteRefAt(entry.rotation.name, name) : store.remoteRef(entry.remoteName));
+    data.push({ secretKey: entry.key, remoteName: entry.remoteName, remoteRef: at(entry.remoteName) });
+    data.push({ secretKey: previousKey(entry.key), remoteName: previousKey(entry.remoteName), remoteRef: at(previousKey(entry.remoteName)) });
+  }
+  return data;
+}
 
 /** Props of {@link CatalogSecret}. */
 export interface CatalogSecretProps<C extends AnySecretCatalog> {
@@ -38,6 +81,8 @@ export interface CatalogExternalSecretProps<C extends AnySecretCatalog> extends 
   readonly catalog: C;
   /** @default - `checksum/secret-<target Secret name>` */
   readonly hashAnnotation?: string;
+  /** See {@link CatalogDataOptions.classSecrets}. @default - true for a VaultSecretStore */
+  readonly classSecrets?: boolean;
 }
 
 /** Options of {@link ServiceSecrets.envFrom} and {@link ServiceSecrets.addEnvTo}. */
@@ -94,10 +139,10 @@ export interface BoundWorkload {
 export class CatalogSecret<C extends AnySecretCatalog> {
   /** Creates the ExternalSecret from the catalog (one key per entry, under its `remoteName`) and returns its consumer view. */
   public static create<C extends AnySecretCatalog>(scope: Construct, id: string, props: CatalogExternalSecretProps<C>): CatalogSecret<C> {
-    const { catalog, hashAnnotation, ...rest } = props;
+    const { catalog, hashAnnotation, classSecrets, ...rest } = props;
     const externalSecret = new ExternalSecret(scope, id, {
       ...rest,
-      data: catalog.all.map((entry) => ({ secretKey: entry.key, remoteName: entry.remoteName })),
+      data: catalogData(catalog, rest.store, { classSecrets }),
     });
     return new CatalogSecret({ catalog, externalSecret, hashAnnotation });
   }
@@ -127,6 +172,11 @@ export class CatalogSecret<C extends AnySecretCatalog> {
         throw new Error(`${where(es)}: the catalog's key ${JSON.stringify(entry.key)} has remoteName ${JSON.stringify(entry.remoteName)} but this ExternalSecret reads it from ${JSON.stringify(remoteName)}.`);
       }
     }
+    for (const entry of props.catalog.all) {
+      if (keepsPreviousValue(entry.rotation) && !read.has(previousKey(entry.key))) {
+        throw new Error(`${where(es)}: the catalog's key ${JSON.stringify(entry.key)} keeps its previous value (rotation class ${entry.rotation.name}) but this ExternalSecret does not read ${JSON.stringify(previousKey(entry.key))}; build its data with catalogData().`);
+      }
+    }
   }
 
   /** The target Secret's name. */
@@ -135,9 +185,9 @@ export class CatalogSecret<C extends AnySecretCatalog> {
   }
 
   /** The view of one service: only its keys, checked by the type checker. */
-  public forService<S extends CatalogService<C>>(service: S): ServiceSecrets<KeysOf<C, S>> {
+  public forService<S extends CatalogService<C>>(service: S): ServiceSecrets<KeysOf<C, S>, PreviousKeysOf<C, S>> {
     const keys = this.catalog.keysFor(service) as KeysOf<C, S>[];
-    return new ServiceSecrets<KeysOf<C, S>>(this, service, keys, (workload, keyList) => {
+    return new ServiceSecrets<KeysOf<C, S>, PreviousKeysOf<C, S>>(this, service, keys, (workload, keyList) => {
       this.bound.push({ service, workload, keys: keyList });
     });
   }
@@ -159,11 +209,13 @@ export class CatalogSecret<C extends AnySecretCatalog> {
  * @see https://kubernetes.io/docs/tasks/inject-data-application/distribute-credentials-secure/
  * @see https://github.com/stakater/Reloader#how-to-use-reloader
  */
-export class ServiceSecrets<Key extends string> {
+export class ServiceSecrets<Key extends string, PreviousKey extends Key = never> {
   /** The service, by its Kubernetes name. */
   public readonly service: string;
   /** The keys it reads, in catalog order. */
   public readonly keys: readonly Key[];
+  /** Its keys whose class keeps a previous value (`<key>-previous` in the Secret), in catalog order. */
+  public readonly previousKeys: readonly PreviousKey[];
   private readonly source: CatalogSecret<AnySecretCatalog>;
   private readonly onBind: (workload: kplus.AbstractPod, keys: readonly string[]) => void;
 
@@ -177,6 +229,7 @@ export class ServiceSecrets<Key extends string> {
     this.source = source;
     this.service = service;
     this.keys = [...keys];
+    this.previousKeys = keys.filter((k) => keepsPreviousValue(source.catalog.entry(k).rotation)) as PreviousKey[];
     this.onBind = onBind;
   }
 
@@ -192,8 +245,20 @@ export class ServiceSecrets<Key extends string> {
   }
 
   /**
-   * The service's keys as env vars, one `secretKeyRef` each, named like `JWT_SECRET`. Not
-   * Kubernetes' `envFrom`, which would expose every key of the Secret, other services' too.
+   * The value a rotation of `key` replaced (`<key>-previous`), as an env var value: during the
+   * class's grace period after a rotation it differs from `envValue(key)`, otherwise it equals
+   * it. Sign with `envValue(key)`, accept either. Only keys whose class keeps a previous value
+   * (GENERATE) compile.
+   */
+  public previousEnvValue(key: PreviousKey, options?: kplus.EnvValueFromSecretOptions): kplus.EnvValue {
+    this.checkPrevious('key', [key]);
+    return kplus.EnvValue.fromSecretValue({ secret: this.secret, key: previousKey(key) }, options);
+  }
+
+  /**
+   * The service's keys as env vars, one `secretKeyRef` each, named like `JWT_SECRET`, and for
+   * each key that keeps a previous value its `JWT_SECRET_PREVIOUS`. Not Kubernetes' `envFrom`,
+   * which would expose every key of the Secret, other services' too.
    */
   public envFrom(options: ServiceEnvOptions<Key> = {}): Record<string, kplus.EnvValue> {
     const keys = options.keys ?? this.keys;
@@ -201,7 +266,8 @@ export class ServiceSecrets<Key extends string> {
     const prefix = options.prefix ?? '';
     const variables: Record<string, kplus.EnvValue> = {};
     const from = new Map<string, string>();
-    for (const key of keys) {
+    const withPrevious = keys.flatMap((k) => ((this.previousKeys as readonly string[]).includes(k) ? [k, previousKey(k)] : [k]));
+    for (const key of withPrevious) {
       const name = prefix + envName(key);
       const clash = from.get(name);
       if (clash !== undefined) {
@@ -220,12 +286,18 @@ export class ServiceSecrets<Key extends string> {
     return Object.keys(variables);
   }
 
-  /** A volume of the service's keys (or `options.keys`), one file per key named after it; mount it read-only. */
+  /**
+   * A volume of the service's keys (or `options.keys`), one file per key named after it, and
+   * `<key>-previous` beside each key that keeps a previous value; mount it read-only.
+   */
   public volume(scope: Construct, id: string, options: ServiceVolumeOptions<Key> = {}): kplus.Volume {
     const keys = options.keys ?? this.keys;
     this.check('keys', keys);
     const items: Record<string, kplus.PathMapping> = {};
-    for (const key of keys) items[key] = { path: key };
+    for (const key of keys) {
+      items[key] = { path: key };
+      if ((this.previousKeys as readonly string[]).includes(key)) items[previousKey(key)] = { path: previousKey(key) };
+    }
     return kplus.Volume.fromSecret(scope, id, this.secret, {
       name: options.name,
       items,
@@ -246,19 +318,25 @@ export class ServiceSecrets<Key extends string> {
   public get contentHash(): string {
     const es = this.source.externalSecret;
     const read = new Map(es.keys.map((k) => [k.secretKey, k]));
+    const remote = (secretKey: string) => {
+      const k = read.get(secretKey)!;
+      // A templated key: its template (the database host, ...) and the generators it reads.
+      return k.template === undefined
+        ? k.remoteRef ?? es.store.remoteRef(k.remoteName)
+        : { template: k.template, generators: es.generatorSources.map((g) => `${g.generatorKind}/${g.generatorName}`) };
+    };
     const model = {
       secret: es.targetName,
       namespace: es.namespace ?? null,
       store: { kind: es.store.kind, name: es.store.storeName, provider: es.store.provider, location: es.store.location },
       keys: this.keys.map((key) => {
         const rotation = this.source.catalog.entry(key).rotation;
+        const keepsPrevious = (this.previousKeys as readonly string[]).includes(key);
         return {
           key,
-          // A templated key: its template (the database host, ...) and the generators it reads.
-          remoteRef: read.get(key)!.template === undefined
-            ? es.store.remoteRef(read.get(key)!.remoteName)
-            : { template: read.get(key)!.template, generators: es.generatorSources.map((g) => `${g.generatorKind}/${g.generatorName}`) },
-          rotation: { name: rotation.name, method: rotation.method, interval: seconds(rotation.interval), schedule: rotation.schedule ?? null },
+          remoteRef: remote(key),
+          ...(keepsPrevious ? { previous: { key: previousKey(key), remoteRef: remote(previousKey(key)) } } : {}),
+          rotation: { name: rotation.name, method: rotation.method, interval: seconds(rotation.interval), gracePeriod: seconds(gracePeriodOf(rotation)) },
         };
       }),
     };
@@ -290,6 +368,14 @@ export class ServiceSecrets<Key extends string> {
     }
     this.onBind(workload, this.keys);
     return annotations;
+  }
+
+  private checkPrevious(field: string, keys: readonly string[]): void {
+    this.check(field, keys);
+    const without = keys.filter((k) => !(this.previousKeys as readonly string[]).includes(k));
+    if (without.length > 0) {
+      throw new Error(`${where(this.source.externalSecret)}: '${field}' names ${without.map((k) => JSON.stringify(k)).join(', ')}, whose rotation class keeps no previous value; allowed: ${this.previousKeys.join(', ') || 'none of the keys of ' + this.service}.`);
+    }
   }
 
   private check(field: string, keys: readonly string[]): void {

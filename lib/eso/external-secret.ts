@@ -14,7 +14,7 @@ import {
 } from '../../imports/external-secrets.io';
 import { toGoDuration } from './go-duration';
 import { checkDnsSubdomain, checkLabels, checkSecretDataKey, where } from './names';
-import { ISecretStore, SecretStoreKind } from './secret-store';
+import { ISecretStore, RemoteRef, SecretStoreKind } from './secret-store';
 import { IGenerator } from './vault-dynamic-secret';
 
 /**
@@ -53,6 +53,12 @@ export interface ExternalSecretDataOptions {
   readonly secretKey: string;
   /** The name of the value in the store, mapped by the store (`ISecretStore.remoteRef`). @default - `secretKey` */
   readonly remoteName?: string;
+  /**
+   * Where exactly the value is read, instead of the store's mapping of `remoteName`: e.g. a
+   * property of another KV secret of the same store (`VaultSecretStore.remoteRefAt`).
+   * @default - `store.remoteRef(remoteName)`
+   */
+  readonly remoteRef?: RemoteRef;
 }
 
 /** A key of the target Secret rendered from a template over the values the ExternalSecret fetched. */
@@ -103,6 +109,8 @@ export interface ExternalSecretKey {
   readonly remoteName: string;
   /** The template it is rendered from, for a key added with `addTemplatedKey`. @default - read from the store */
   readonly template?: string;
+  /** Where the value is read (ESO's `remoteRef`). @default - none: a templated key is read from nowhere */
+  readonly remoteRef?: RemoteRef;
 }
 
 /** Options of {@link ExternalSecret.grantRead}; they apply to the first grant, which creates the Role. */
@@ -229,9 +237,9 @@ export class ExternalSecret extends Construct {
     if (output) {
       throw new Error(`${where(this)}: 'secretKey' ${JSON.stringify(secretKey)} is also an output of ${output.generatorKind} ${output.generatorName}; a template could not tell them apart.`);
     }
-    const ref = this.store.remoteRef(remoteName);
+    const ref = options.remoteRef ?? this.store.remoteRef(remoteName);
     this.data.push({ secretKey, remoteRef: { key: ref.key, property: ref.property } });
-    const key = { secretKey, remoteName };
+    const key = { secretKey, remoteName, remoteRef: { ...ref } };
     this.keyList.push(key);
     return key;
   }

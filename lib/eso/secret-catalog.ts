@@ -1,13 +1,17 @@
 import { Duration } from 'cdk8s';
-import { isCronExpression } from './cron';
+import { toGoDuration } from './go-duration';
 import { checkSecretDataKey } from './names';
 
 /** How a value is renewed. */
 export enum RotationMethod {
-  /** We generate the value ourselves (random bytes) and write it to the provider on a schedule. */
+  /**
+   * We generate the value ourselves (random bytes) and write it to the provider when due, keeping
+   * the value replaced as `<key>-previous` for the class's grace period.
+   */
   GENERATE = 'generate',
   /**
-   * Vault's database secrets engine rotates the credential (`rotation_period`): no CronJob. The
+   * Vault's database secrets engine changes the credential on both sides; a daily job asks it to
+   * (`rotate-role`) when due, Vault's own `rotation_period` being a longer backstop. The
    * ExternalSecret follows by rendering the key from the engine's credentials (a
    * `VaultDynamicSecret` source and a templated key), not from a KV copy.
    */
@@ -26,14 +30,18 @@ export interface RotationClass {
   readonly name: string;
   /** How the value is renewed. */
   readonly method: RotationMethod;
-  /** How often. @default - not rotated automatically (required unless the method is MANUAL) */
+  /**
+   * How often: a whole number of days after the last rotation (a daily job rotates what is due).
+   * @default - not rotated automatically (required unless the method is MANUAL)
+   */
   readonly interval?: Duration;
   /**
-   * When the rotation job runs, a cron expression that approximates `interval`
-   * (cron has no "every 90 days"). Required for the GENERATE method.
-   * @default - none
+   * GENERATE only: how long after a rotation the value replaced stays readable as
+   * `<key>-previous`, so what was signed with it is still accepted (the longest token lifetime).
+   * Shorter than `interval`.
+   * @default Duration.hours(24) for the GENERATE method
    */
-  readonly schedule?: string;
+  readonly gracePeriod?: Duration;
   /** One sentence for the docs: why this class and its period. */
   readonly description: string;
 }
@@ -170,6 +178,36 @@ export class SecretCatalog<
   }
 }
 
+/** The suffix of the key holding the value a rotation replaced: `jwt-secret-previous`. */
+export const PREVIOUS_SUFFIX = '-previous';
+
+/** The default grace period of a GENERATE class: the longest token lifetime. */
+export const DEFAULT_GRACE_PERIOD = Duration.hours(24);
+
+/** Whether keys of `rotation` keep the value they replace as `<key>-previous` (the GENERATE method). */
+export function keepsPreviousValue(rotation: RotationClass): boolean {
+  return rotation.method === RotationMethod.GENERATE;
+}
+
+/** The grace period of a class that keeps a previous value (`gracePeriod`, or 24 h); undefined for the others. */
+export function gracePeriodOf(rotation: RotationClass): Duration | undefined {
+  return keepsPreviousValue(rotation) ? rotation.gracePeriod ?? DEFAULT_GRACE_PERIOD : undefined;
+}
+
+/** The interval of a rotating class in whole days; undefined when it has none. */
+export function intervalDays(rotation: RotationClass): number | undefined {
+  return rotation.interval?.toDays({ integral: false });
+}
+
+/** The keys of catalog `C` that service `S` consumes and whose class keeps a previous value. */
+export type PreviousKeysOf<C, S extends string> = C extends SecretCatalog<infer K, infer _S, infer D>
+  ? {
+    [P in K]: D[P] extends { readonly consumers: readonly (infer U)[]; readonly rotation: { readonly method: infer M } }
+      ? (S extends U ? (M extends RotationMethod.GENERATE ? (RotationMethod.GENERATE extends M ? P : never) : never) : never)
+      : never
+  }[K]
+  : never;
+
 function checkRotationClass(field: string, rotation: RotationClass): void {
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rotation.name)) {
     throw new Error(`SecretCatalog: '${field}.name' must be a DNS label. The value passed is: ${JSON.stringify(rotation.name)}`);
@@ -177,10 +215,18 @@ function checkRotationClass(field: string, rotation: RotationClass): void {
   if (rotation.method !== RotationMethod.MANUAL && rotation.interval === undefined) {
     throw new Error(`SecretCatalog: '${field}' (${rotation.name}) rotates by ${rotation.method} but has no 'interval'.`);
   }
-  if (rotation.method === RotationMethod.GENERATE && rotation.schedule === undefined) {
-    throw new Error(`SecretCatalog: '${field}' (${rotation.name}) is generated on a schedule but has no 'schedule'.`);
+  const days = intervalDays(rotation);
+  if (days !== undefined && (!Number.isInteger(days) || days < 1)) {
+    throw new Error(`SecretCatalog: '${field}.interval' (${rotation.name}) must be a whole number of days, at least 1 (a daily job rotates what is due). The value passed is: ${toGoDuration(rotation.interval!)}`);
   }
-  if (rotation.schedule !== undefined && !isCronExpression(rotation.schedule)) {
-    throw new Error(`SecretCatalog: '${field}.schedule' must be a cron expression of five fields such as '0 3 1 */3 *'. The value passed is: ${JSON.stringify(rotation.schedule)}`);
+  if (rotation.gracePeriod !== undefined && !keepsPreviousValue(rotation)) {
+    throw new Error(`SecretCatalog: '${field}.gracePeriod' (${rotation.name}) applies to the generate method only (no other method keeps a previous value). The value passed is: ${toGoDuration(rotation.gracePeriod)}`);
+  }
+  const grace = gracePeriodOf(rotation);
+  if (grace !== undefined && rotation.interval !== undefined) {
+    const seconds = grace.toSeconds({ integral: false });
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds >= rotation.interval.toSeconds()) {
+      throw new Error(`SecretCatalog: '${field}.gracePeriod' (${rotation.name}) must be a whole number of seconds, at least 1s and shorter than 'interval' (${toGoDuration(rotation.interval)}). The value passed is: ${toGoDuration(grace)}`);
+    }
   }
 }

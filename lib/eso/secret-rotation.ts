@@ -1,15 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { toGoDuration } from './go-duration';
 import { ExternalSecret } from './external-secret';
-import { checkDnsLabel, checkDnsSubdomain, where } from './names';
-import { RotationClass, RotationMethod, SecretCatalog } from './secret-catalog';
+import { checkCronJobName, checkDnsLabel, checkDnsSubdomain, where } from './names';
+import { gracePeriodOf, intervalDays, PREVIOUS_SUFFIX, RotationClass, RotationMethod, SecretCatalog } from './secret-catalog';
+import { VaultKubernetesAuthIntegration, VaultRotationGrant } from './vault-kubernetes-auth-integration';
 import { VaultCaProvider, VaultSecretStore } from './vault-secret-store';
 
-/** The script every rotation CronJob runs, as a path from the repository's root. */
+/** The script every rotation CronJob runs, as a path from the package's root (shipped in its `files`). */
 export const ROTATION_SCRIPT_FILE = 'scripts/rotation/rotate-secrets.sh';
 
 /** The images a rotation pod runs, pinned by tag or digest. */
@@ -27,11 +29,24 @@ export interface RotationImages {
   readonly vault?: string;
 }
 
-/** The default images: pinned tags (`latest` is refused). */
+/**
+ * The default images. `hashicorp/vault:1.21.4` is pinned by the digest public repositories
+ * pin it by (the multi-architecture index). `alpine/k8s` tags are rebuilt from `alpine:edge`, so
+ * a tag alone can change under you; no public source of its digest was available when this was
+ * written, so it is pinned by tag: pin it by digest in the environment file (`rotation.images.runner`)
+ * after `crane digest alpine/k8s:1.28.15` or `docker buildx imagetools inspect alpine/k8s:1.28.15`
+ * (README, "Rotation").
+ */
 export const ROTATION_IMAGES = {
   runner: 'alpine/k8s:1.28.15',
-  vault: 'hashicorp/vault:1.21.4',
+  vault: 'hashicorp/vault:1.21.4@sha256:4e33b126a59c0c333b76fb4e894722462659a6bec7c48c9ee8cea56fccfd2569',
 } as const;
+
+/** When the daily rotation job runs by default: 03:00 UTC; each run rotates only what is due. */
+export const ROTATION_SCHEDULE = Cron.schedule({ minute: '0', hour: '3' });
+
+/** The Pod label holding the Job's UID (set by the Job controller), passed to the script as ROTATION_JOB_UID. */
+export const JOB_UID_LABEL = 'batch.kubernetes.io/controller-uid';
 
 /** The user and group the rotation pod runs as (no image user is trusted). */
 export const ROTATION_UID = 65532;
@@ -49,8 +64,13 @@ export const ROTATION_PATHS = {
 
 /** Props of {@link SecretRotation}. */
 export interface SecretRotationProps {
-  /** The ExternalSecret whose keys are rotated; its store must be a {@link VaultSecretStore} (KV v2). */
+  /** The ExternalSecret whose keys are rotated; its store must be the Vault store of `vault`. */
   readonly externalSecret: ExternalSecret;
+  /**
+   * The Vault integration of that store: each rotation is granted its Vault role and policy by
+   * `vault.grantRotation(...)`, and the job logs in with exactly what that returns.
+   */
+  readonly vault: VaultKubernetesAuthIntegration;
   /**
    * The name of the service account, Role, RoleBinding and NetworkPolicy, and the prefix of the
    * CronJobs (`<name>-<rotation class>`): a contract.
@@ -59,18 +79,26 @@ export interface SecretRotationProps {
   readonly name?: string;
   /** The ConfigMap holding the script. @default `<name>-script` */
   readonly scriptConfigMapName?: string;
-  /** The script's text. @default - the file `scripts/rotation/rotate-secrets.sh` of this repository */
+  /** The script's text. @default - the file `scripts/rotation/rotate-secrets.sh` this package ships ({@link readRotationScript}) */
   readonly script?: string;
-  /** The Vault role the job logs in as (Kubernetes auth). @default `<namespace>-rotation` */
-  readonly vaultRole?: string;
-  /** Where Vault's Kubernetes auth method is mounted. @default 'kubernetes' */
-  readonly vaultAuthMountPath?: string;
-  /** The audience of the token presented to Vault; the Vault role requires the same. @default 'vault' */
-  readonly vaultAudience?: string;
   /** The CA that signed Vault's certificate, mounted for `VAULT_CACERT`. @default - the image's system roots */
   readonly vaultCa?: VaultCaProvider;
   /** The images. @default ROTATION_IMAGES */
   readonly images?: RotationImages;
+  /**
+   * When the jobs run. Each run rotates only what is due, so this is a polling period, not the
+   * cadence: keep it daily.
+   * @default ROTATION_SCHEDULE (03:00 UTC every day)
+   */
+  readonly schedule?: Cron;
+  /**
+   * Whole days added to each class's interval before the first rotation after the bootstrap: the
+   * environments' offsets (development 0, staging 7, production 14) keep their rotations apart.
+   * @default 0
+   */
+  readonly offsetDays?: number;
+  /** The label key carrying the rotation class's name on each CronJob, Job and pod. @default 'rotation-class' */
+  readonly rotationClassLabel?: string;
   /**
    * CIDRs where Vault runs: the NetworkPolicy allows egress to them on Vault's port only.
    * @default ['0.0.0.0/0'] (any address, Vault's port only)
@@ -87,7 +115,11 @@ export interface SecretRotationProps {
 
 /** Options of {@link SecretRotation.addRotation}. */
 export interface RotationOptions {
-  /** The keys of the target Secret to regenerate: keys of the ExternalSecret. */
+  /**
+   * The keys of the target Secret it renews. GENERATE: keys read from the class's own KV
+   * secret `<store path>/<class>`, each with its `<key>-previous` beside it (`catalogData`
+   * builds them so). DATABASE_ENGINE: the keys rendered from the engine's credentials.
+   */
   readonly keys: string[];
   /**
    * The Deployments that read them, restarted after the re-sync, in the same namespace: a
@@ -96,9 +128,9 @@ export interface RotationOptions {
   readonly deployments: kplus.IApiResource[];
 }
 
-/** What one GENERATE rotation class of a catalog rotates. */
-export interface GeneratedRotation<Key extends string, Service extends string> {
-  /** The rotation class, whose method is GENERATE. */
+/** What one automatically rotated class of a catalog rotates. */
+export interface CatalogRotation<Key extends string, Service extends string> {
+  /** The rotation class, whose method is GENERATE or DATABASE_ENGINE. */
   readonly rotationClass: RotationClass;
   /** The catalog keys of that class, in catalog order. */
   readonly keys: Key[];
@@ -106,10 +138,16 @@ export interface GeneratedRotation<Key extends string, Service extends string> {
   readonly consumers: Service[];
 }
 
-/** The catalog's GENERATE rotation classes, each with its keys and their consumers. */
-export function generatedRotations<K extends string, S extends string>(catalog: SecretCatalog<K, S, any>): GeneratedRotation<K, S>[] {
+/** @deprecated use {@link CatalogRotation} */
+export type GeneratedRotation<Key extends string, Service extends string> = CatalogRotation<Key, Service>;
+
+/** The catalog's classes of `methods` (GENERATE by default), each with its keys and their consumers. */
+export function generatedRotations<K extends string, S extends string>(
+  catalog: SecretCatalog<K, S, any>,
+  methods: readonly RotationMethod[] = [RotationMethod.GENERATE],
+): CatalogRotation<K, S>[] {
   return catalog.rotationClasses
-    .filter((c) => c.method === RotationMethod.GENERATE)
+    .filter((c) => methods.includes(c.method))
     .map((rotationClass) => {
       const entries = catalog.all.filter((e) => e.rotation.name === rotationClass.name);
       const consumers = catalog.services.filter((s) => entries.some((e) => e.consumers.includes(s)));
@@ -117,42 +155,66 @@ export function generatedRotations<K extends string, S extends string>(catalog: 
     });
 }
 
+/** One command of a runbook, with the sentence that says why it is run. */
+export interface RotationRunbookCommand {
+  /** Why it is run. */
+  readonly why: string;
+  /** The shell command, with this rotation's names. */
+  readonly command: string;
+}
+
+/** A titled list of commands about one rotation (the shape of a README runbook section). */
+export interface RotationRunbook {
+  /** The heading. */
+  readonly title: string;
+  /** The commands, in the order to run them. */
+  readonly commands: RotationRunbookCommand[];
+}
+
 /**
- * Rotates generated secrets on a schedule: a CronJob per rotation class that writes new random
- * values to Vault KV v2, forces the ExternalSecret to re-sync (`force-sync`) and restarts the
- * Deployments that read them. Creates the service account, the Role naming exactly that
- * ExternalSecret and those Deployments, its RoleBinding, the script's ConfigMap and a
- * NetworkPolicy (egress to DNS, Vault and the API server only).
+ * Rotates secrets without downtime: a daily CronJob per rotation class that renews what is due
+ * (N days after its last rotation), forces the ExternalSecret to re-sync (`force-sync`) and
+ * restarts the Deployments that read it. GENERATE classes write new random values to their own
+ * Vault KV v2 secret and keep the value replaced as `<key>-previous` for the class's grace
+ * period; DATABASE_ENGINE classes ask Vault's database engine to rotate the static role. Creates
+ * the service account, the Role naming exactly that ExternalSecret and those Deployments, its
+ * RoleBinding, the script's ConfigMap and a NetworkPolicy (egress to DNS, Vault and the API
+ * server only); each rotation's Vault role and policy come from `vault.grantRotation`.
  *
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
  * @see https://external-secrets.io/latest/introduction/faq/#how-do-i-force-a-refresh-of-an-externalsecret
  * @see https://developer.hashicorp.com/vault/docs/auth/kubernetes
+ * @see docs/rotation.md
  */
 export class SecretRotation extends Construct {
   public readonly name: string;
   /** The chart's namespace, where the jobs run. */
   public readonly namespace: string;
   public readonly externalSecret: ExternalSecret;
-  /** The Vault store the ExternalSecret reads: the jobs write to its KV path. */
+  /** The Vault store the ExternalSecret reads. */
   public readonly store: VaultSecretStore;
+  /** The Vault integration that grants each rotation its role and policy. */
+  public readonly vault: VaultKubernetesAuthIntegration;
   /** The jobs' service account, named like the rotation (`secrets-rotation` by default), with no token mounted. */
   public readonly serviceAccount: kplus.ServiceAccount;
-  /** The Role: annotate exactly the ExternalSecret, restart exactly the Deployments the jobs name. */
-  public readonly role: ApiObject;
+  /** The Role: get and patch exactly the ExternalSecret and the Deployments the jobs name (widened by each rotation). */
+  public readonly role: kplus.Role;
   /** Binds the Role to the service account. */
-  public readonly roleBinding: ApiObject;
+  public readonly roleBinding: kplus.RoleBinding;
   /** The ConfigMap holding the rotation script. */
   public readonly scriptConfigMap: ApiObject;
   /** Egress to DNS, Vault and the API server only; no ingress. */
   public readonly networkPolicy: ApiObject;
-  public readonly vaultRole: string;
-  public readonly vaultAudience: string;
   public readonly images: Required<RotationImages>;
+  /** When the jobs run (daily). */
+  public readonly schedule: Cron;
+  /** Days added to each interval before the first rotation after the bootstrap. */
+  public readonly offsetDays: number;
+  /** The label key carrying the rotation class's name. */
+  public readonly rotationClassLabel: string;
   private readonly props: SecretRotationProps;
   private readonly labels: Record<string, string>;
   private readonly cronJobs: RotationCronJob[] = [];
-  // Rendered by reference: filled by addRotation, so the Role names exactly what the jobs touch.
-  private readonly rules: k8s.PolicyRule[] = [];
   private readonly deploymentNames: string[] = [];
 
   public constructor(scope: Construct, id: string, props: SecretRotationProps) {
@@ -170,25 +232,31 @@ export class SecretRotation extends Construct {
     if (props.externalSecret.namespace !== namespace) {
       throw new Error(`${where(this)}: 'externalSecret' must be in the namespace ${JSON.stringify(namespace)}. The value passed is in: ${JSON.stringify(props.externalSecret.namespace)}`);
     }
+    if (props.vault.store !== store) {
+      throw new Error(`${where(this)}: 'vault' must be the integration of the ExternalSecret's store ${store.node.path}. The value passed configures: ${props.vault.store.node.path}`);
+    }
     this.store = store;
-    this.vaultRole = props.vaultRole ?? `${namespace}-rotation`;
-    this.vaultAudience = props.vaultAudience ?? 'vault';
+    this.vault = props.vault;
     this.images = {
       runner: checkPinnedImage(this, 'images.runner', props.images?.runner ?? ROTATION_IMAGES.runner),
       vault: checkPinnedImage(this, 'images.vault', props.images?.vault ?? ROTATION_IMAGES.vault),
     };
+    this.schedule = props.schedule ?? ROTATION_SCHEDULE;
+    this.offsetDays = props.offsetDays ?? 0;
+    if (!Number.isInteger(this.offsetDays) || this.offsetDays < 0) {
+      throw new Error(`${where(this)}: 'offsetDays' must be a whole number of days, 0 or more. The value passed is: ${this.offsetDays}`);
+    }
+    this.rotationClassLabel = props.rotationClassLabel ?? 'rotation-class';
     this.labels = { ...props.labels, 'app.kubernetes.io/name': this.name };
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels: this.labels },
+      // The namespace explicitly: the RoleBinding's subject and the Vault role name it.
+      metadata: { name: this.name, namespace, labels: this.labels },
       automountToken: false,
     });
-    this.role = new k8s.KubeRole(this, 'Role', { metadata: { name: this.name, labels: this.labels }, rules: this.rules });
-    this.roleBinding = new k8s.KubeRoleBinding(this, 'RoleBinding', {
-      metadata: { name: this.name, labels: this.labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
-      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace }],
-    });
+    this.role = new kplus.Role(this, 'Role', { metadata: { name: this.name, labels: this.labels } });
+    this.roleBinding = new kplus.RoleBinding(this, 'RoleBinding', { metadata: { name: this.name, labels: this.labels }, role: this.role });
+    this.roleBinding.addSubjects(this.serviceAccount);
     const scriptName = checkDnsSubdomain(where(this), 'scriptConfigMapName', props.scriptConfigMapName ?? `${this.name}-script`);
     this.scriptConfigMap = new k8s.KubeConfigMap(this, 'Script', {
       metadata: { name: scriptName, labels: this.labels },
@@ -234,31 +302,49 @@ export class SecretRotation extends Construct {
   }
 
   /**
-   * Adds the CronJob `<name>-<rotation class>` that regenerates `keys` on the class's schedule
-   * and restarts `deployments`; the Role is widened to exactly those Deployments.
+   * Adds the CronJob `<name>-<rotation class>` that renews `keys` when due and restarts
+   * `deployments`: the Role is widened to exactly those Deployments and Vault grants the job
+   * exactly this rotation (`vault.grantRotation`).
    */
   public addRotation(rotationClass: RotationClass, options: RotationOptions): RotationCronJob {
-    const job = new RotationCronJob(this, rotationClass.name, { rotation: this, rotationClass, ...options });
-    this.cronJobs.push(job);
-    if (this.rules.length === 0) {
-      this.rules.push(
-        { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], resourceNames: [this.externalSecret.name], verbs: ['get', 'patch'] },
-        { apiGroups: ['apps'], resources: ['deployments'], resourceNames: this.deploymentNames, verbs: ['get', 'patch'] },
-      );
-    }
-    for (const d of job.deployments) if (!this.deploymentNames.includes(d)) this.deploymentNames.push(d);
-    return job;
+    return new RotationCronJob(this, rotationClass.name, { rotation: this, rotationClass, ...options });
   }
 
-  /** The pod's volumes and the runner's mounts and environment, shared by every CronJob. */
-  public podParts(): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[]; env: k8s.EnvVar[] } {
+  /**
+   * Called by each RotationCronJob's constructor, wherever it is built: the Role is widened to
+   * what it touches and Vault grants it its rotation, so no job exists without both.
+   * @internal
+   */
+  public _register(job: RotationCronJob): VaultRotationGrant {
+    if (job.rotation !== this) throw new Error(`${where(job)}: registered with a SecretRotation it does not belong to.`);
+    if (this.cronJobs.some((j) => j.rotationClass.name === job.rotationClass.name)) {
+      throw new Error(`${where(job)}: the rotation class ${job.rotationClass.name} already has a CronJob in ${where(this)}.`);
+    }
+    const grant = this.vault.grantRotation(this.serviceAccount, {
+      method: job.rotationClass.method as RotationMethod.GENERATE | RotationMethod.DATABASE_ENGINE,
+      name: job.rotationClass.name,
+    });
+    if (this.cronJobs.length === 0) {
+      this.role.allow(['get', 'patch'], { apiGroup: 'external-secrets.io', resourceType: 'externalsecrets', resourceName: this.externalSecret.name });
+    }
+    for (const d of job.deployments) {
+      if (this.deploymentNames.includes(d)) continue;
+      this.deploymentNames.push(d);
+      this.role.allow(['get', 'patch'], SecretRotation.deploymentFromName(d));
+    }
+    this.cronJobs.push(job);
+    return grant;
+  }
+
+  /** The pod's volumes and the runner's mounts and environment, shared by every CronJob. @internal */
+  public _podParts(audience: string): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[]; env: k8s.EnvVar[] } {
     const ca = this.props.vaultCa;
     const volumes: k8s.Volume[] = [
       { name: 'script', configMap: { name: this.scriptConfigMap.name, defaultMode: 0o555 } },
       { name: 'tools', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
       { name: 'work', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
       { name: 'home', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
-      { name: 'vault-token', projected: { sources: [{ serviceAccountToken: { audience: this.vaultAudience, expirationSeconds: 600, path: 'token' } }] } },
+      { name: 'vault-token', projected: { sources: [{ serviceAccountToken: { audience, expirationSeconds: 600, path: 'token' } }] } },
       {
         name: 'kube-api-access',
         projected: {
@@ -299,59 +385,76 @@ export class SecretRotation extends Construct {
   public get objectLabels(): Record<string, string> {
     return { ...this.labels };
   }
-
-  /** Where Vault's Kubernetes auth is mounted. */
-  public get vaultAuthMountPath(): string {
-    return this.props.vaultAuthMountPath ?? 'kubernetes';
-  }
 }
 
 /** Props of {@link RotationCronJob}. */
 export interface RotationCronJobProps extends RotationOptions {
-  /** The rotation it belongs to: its service account, script, Vault role and images. */
+  /** The rotation it belongs to: its service account, Role, script, Vault integration and images. */
   readonly rotation: SecretRotation;
-  /** A rotation class whose method is GENERATE. */
+  /** A rotation class whose method is GENERATE or DATABASE_ENGINE. */
   readonly rotationClass: RotationClass;
 }
 
 /**
- * One rotation class's CronJob: safe by construction (concurrencyPolicy Forbid, bounded
- * deadlines and retries, failed runs kept, pinned images, requests and limits, a pod that passes
- * Pod Security 'restricted' with a read-only root filesystem). Created by
- * {@link SecretRotation.addRotation}.
+ * One rotation class's daily CronJob: safe by construction (concurrencyPolicy Forbid, bounded
+ * deadlines, retries that never rotate twice, failed runs kept, pinned images, requests and
+ * limits, a pod that passes Pod Security 'restricted' with a read-only root filesystem).
+ * Building one widens its SecretRotation's Role and asks Vault for its grant: there is no
+ * CronJob without both. Usually created by {@link SecretRotation.addRotation}.
+ *
+ * The CronJob is the generated `KubeCronJob`, not `kplus.CronJob`: the pod needs a projected
+ * service-account token with an audience (Vault's) and a downward-API env var from a label,
+ * which cdk8s-plus-28 does not model.
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
 export class RotationCronJob extends Construct {
   /** `<rotation name>-<class name>`, at most 52 characters. */
   public readonly name: string;
+  /** The SecretRotation it belongs to. */
+  public readonly rotation: SecretRotation;
   public readonly rotationClass: RotationClass;
-  /** The cron schedule, the rotation class's. */
-  public readonly schedule: string;
-  /** The target Secret's keys regenerated. */
+  /** GENERATE or DATABASE_ENGINE (`ROTATION_METHOD`). */
+  public readonly method: RotationMethod.GENERATE | RotationMethod.DATABASE_ENGINE;
+  /** When it runs: the rotation's daily schedule. */
+  public readonly schedule: Cron;
+  /** The class's interval, in whole days. */
+  public readonly intervalDays: number;
+  /** Days added before the first rotation after the bootstrap. */
+  public readonly offsetDays: number;
+  /** GENERATE: how long `<key>-previous` keeps the value replaced. @default - none for DATABASE_ENGINE */
+  public readonly gracePeriodSeconds?: number;
+  /** The target Secret's keys renewed. */
   public readonly keys: string[];
-  /** The Vault KV properties written (the store's names of `keys`). */
+  /** GENERATE: the Vault KV properties written (the store's names of `keys`); empty for DATABASE_ENGINE. */
   public readonly properties: string[];
   /** The Deployments restarted after the values change. */
   public readonly deployments: string[];
+  /** What Vault granted the job: its role, policy, and the paths it touches. */
+  public readonly grant: VaultRotationGrant;
   /** The generated CronJob, for escape hatches. */
   public readonly apiObject: ApiObject;
 
   public constructor(scope: Construct, id: string, props: RotationCronJobProps) {
     super(scope, id);
     const rotation = props.rotation;
+    this.rotation = rotation;
     const c = props.rotationClass;
-    if (c.method !== RotationMethod.GENERATE) {
-      throw new Error(`${where(this)}: 'rotationClass' ${c.name} rotates by ${c.method}; a CronJob rotates only the GENERATE method (database-engine is Vault's job, manual is a person's). The value passed is: ${JSON.stringify(c.method)}`);
+    if (c.method !== RotationMethod.GENERATE && c.method !== RotationMethod.DATABASE_ENGINE) {
+      throw new Error(`${where(this)}: 'rotationClass' ${c.name} rotates by ${c.method}; a CronJob rotates the generate and database-engine methods only (manual is a person's). The value passed is: ${JSON.stringify(c.method)}`);
     }
-    if (c.schedule === undefined) throw new Error(`${where(this)}: 'rotationClass' ${c.name} has no 'schedule'.`);
-    this.name = `${rotation.name}-${c.name}`;
-    if (this.name.length > 52) {
-      throw new Error(`${where(this)}: the CronJob name ${JSON.stringify(this.name)} is ${this.name.length} characters; allowed: at most 52 (Kubernetes appends 11 to name its Jobs).`);
-    }
-    checkDnsLabel(where(this), 'name', this.name);
+    this.method = c.method;
+    this.name = checkCronJobName(where(this), 'name', `${rotation.name}-${c.name}`);
     this.rotationClass = c;
-    this.schedule = c.schedule;
+    this.schedule = rotation.schedule;
+    const days = intervalDays(c);
+    if (days === undefined || !Number.isInteger(days) || days < 1) {
+      throw new Error(`${where(this)}: 'rotationClass' ${c.name} needs an 'interval' of whole days. The value passed is: ${c.interval === undefined ? 'none' : toGoDuration(c.interval)}`);
+    }
+    this.intervalDays = days;
+    this.offsetDays = rotation.offsetDays;
+    const grace = gracePeriodOf(c);
+    this.gracePeriodSeconds = c.method === RotationMethod.GENERATE && grace ? grace.toSeconds() : undefined;
     if (props.keys.length === 0) throw new Error(`${where(this)}: 'keys' is empty; allowed: one or more keys of ExternalSecret ${rotation.externalSecret.name}.`);
     if (props.deployments.length === 0) throw new Error(`${where(this)}: 'deployments' is empty; allowed: the Deployments that read ${props.keys.join(', ')}.`);
     const names = props.deployments.map((d) => {
@@ -360,21 +463,36 @@ export class RotationCronJob extends Construct {
       }
       return d.resourceName;
     });
-    const known = rotation.externalSecret.keys;
+    const es = rotation.externalSecret;
+    const store = rotation.store;
+    const known = es.keys;
+    const classSecret = `${store.path}/${c.name}`;
     this.keys = [];
     this.properties = [];
     for (const key of props.keys) {
       const entry = known.find((k) => k.secretKey === key);
       if (!entry) {
-        throw new Error(`${where(this)}: 'keys' names ${JSON.stringify(key)}, which ExternalSecret ${rotation.externalSecret.name} does not read; allowed: ${known.map((k) => k.secretKey).join(', ')}.`);
+        throw new Error(`${where(this)}: 'keys' names ${JSON.stringify(key)}, which ExternalSecret ${es.name} does not read; allowed: ${known.map((k) => k.secretKey).join(', ')}.`);
       }
       if (this.keys.includes(key)) throw new Error(`${where(this)}: 'keys' names ${JSON.stringify(key)} twice.`);
-      if (entry.template !== undefined) {
-        throw new Error(`${where(this)}: key ${JSON.stringify(key)} is rendered from a template by ExternalSecret ${rotation.externalSecret.name}, not read from ${rotation.store.location}; a value the script writes there would never reach the Secret.`);
+      if (c.method === RotationMethod.DATABASE_ENGINE) {
+        if (entry.template === undefined) {
+          throw new Error(`${where(this)}: key ${JSON.stringify(key)} is read from ${store.location}, not rendered from the database engine's credentials; a database-engine rotation would not change it.`);
+        }
+        this.keys.push(key);
+        continue;
       }
-      const ref = rotation.store.remoteRef(entry.remoteName);
-      if (ref.key !== rotation.store.path || ref.property === undefined) {
-        throw new Error(`${where(this)}: key ${JSON.stringify(key)} is not a property of ${rotation.store.location}; the script writes only there.`);
+      if (entry.template !== undefined) {
+        throw new Error(`${where(this)}: key ${JSON.stringify(key)} is rendered from a template by ExternalSecret ${es.name}, not read from ${store.mount}/${classSecret}; a value the script writes there would never reach the Secret.`);
+      }
+      const ref = entry.remoteRef ?? store.remoteRef(entry.remoteName);
+      if (ref.key !== classSecret || ref.property === undefined) {
+        throw new Error(`${where(this)}: key ${JSON.stringify(key)} is not a property of ${store.mount}/${classSecret}, the KV secret the script writes (the class's own); read it from there (catalogData does).`);
+      }
+      const previous = known.find((k) => k.secretKey === `${key}${PREVIOUS_SUFFIX}`);
+      const previousRef = previous?.remoteRef;
+      if (!previousRef || previousRef.key !== classSecret || previousRef.property !== `${ref.property}${PREVIOUS_SUFFIX}`) {
+        throw new Error(`${where(this)}: key ${JSON.stringify(key)} needs ${JSON.stringify(`${key}${PREVIOUS_SUFFIX}`)} read from property ${ref.property}${PREVIOUS_SUFFIX} of ${store.mount}/${classSecret} (the value a rotation replaced); ExternalSecret ${es.name} does not read it so.`);
       }
       this.keys.push(key);
       this.properties.push(ref.property);
@@ -386,8 +504,11 @@ export class RotationCronJob extends Construct {
       this.deployments.push(d);
     }
 
-    const { volumes, mounts, env } = rotation.podParts();
-    const labels = { ...rotation.objectLabels, 'veza.io/rotation-class': c.name };
+    // The invariant: Role widened and Vault grant made here, whoever builds the job.
+    this.grant = rotation._register(this);
+
+    const { volumes, mounts, env } = rotation._podParts(this.grant.role.audience);
+    const labels = { ...rotation.objectLabels, [rotation.rotationClassLabel]: c.name };
     const containerSecurity: k8s.SecurityContext = {
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
@@ -396,10 +517,22 @@ export class RotationCronJob extends Construct {
       seccompProfile: { type: 'RuntimeDefault' },
     };
     const scriptPath = `${ROTATION_PATHS.script}/${path.basename(ROTATION_SCRIPT_FILE)}`;
+    const methodEnv: k8s.EnvVar[] = this.method === RotationMethod.GENERATE
+      ? [
+        { name: 'ROTATION_KEYS', value: this.properties.join(' ') },
+        { name: 'ROTATION_PREVIOUS_SUFFIX', value: PREVIOUS_SUFFIX },
+        { name: 'ROTATION_GRACE_SECONDS', value: String(this.gracePeriodSeconds) },
+        { name: 'ROTATION_KV_MOUNT', value: this.grant.kvMount! },
+        { name: 'ROTATION_KV_PATH', value: this.grant.kvPath! },
+      ]
+      : [
+        { name: 'ROTATION_DB_MOUNT', value: this.grant.databaseMount! },
+        { name: 'ROTATION_DB_ROLE', value: this.grant.staticRoleName! },
+      ];
     this.apiObject = new k8s.KubeCronJob(this, 'Resource', {
       metadata: { name: this.name, labels },
       spec: {
-        schedule: this.schedule,
+        schedule: this.schedule.expressionString,
         timeZone: 'Etc/UTC',
         concurrencyPolicy: 'Forbid',
         startingDeadlineSeconds: 3600,
@@ -408,8 +541,10 @@ export class RotationCronJob extends Construct {
         jobTemplate: {
           metadata: { labels },
           spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: 900,
+            // Retries are safe: the script records the version it writes and resumes, never rotating twice.
+            backoffLimit: 3,
+            // All attempts together: a run waits for the re-sync and each rollout (ROTATION_ROLLOUT_TIMEOUT, 600s by default).
+            activeDeadlineSeconds: 3600,
             template: {
               metadata: { labels },
               spec: {
@@ -428,7 +563,11 @@ export class RotationCronJob extends Construct {
                   image: rotation.images.vault,
                   command: ['/bin/cp', '/bin/vault', `${ROTATION_PATHS.tools}/vault`],
                   securityContext: containerSecurity,
-                  resources: resources('50m', '32Mi', '200m', '64Mi'),
+                  // Copying the ~400 MB binary fills the page cache, which the kernel charges to this
+                  // container's memory cgroup (dirty pages until written back to the emptyDir). At a
+                  // 64Mi limit the copy runs under constant reclaim and, on cgroup v1, can be OOM-killed;
+                  // 256Mi leaves the writeback room. Not measured here: raise it if your nodes kill it.
+                  resources: resources('50m', '64Mi', '500m', '256Mi'),
                   volumeMounts: [{ name: 'tools', mountPath: ROTATION_PATHS.tools }],
                 }],
                 containers: [{
@@ -437,16 +576,19 @@ export class RotationCronJob extends Construct {
                   command: ['/bin/sh', scriptPath],
                   env: [
                     ...env,
+                    { name: 'ROTATION_METHOD', value: this.method },
+                    { name: 'ROTATION_CLASS', value: c.name },
                     { name: 'ROTATION_NAMESPACE', value: rotation.namespace },
-                    { name: 'ROTATION_EXTERNAL_SECRET', value: rotation.externalSecret.name },
-                    { name: 'ROTATION_KEYS', value: this.properties.join(' ') },
+                    { name: 'ROTATION_EXTERNAL_SECRET', value: es.name },
                     { name: 'ROTATION_DEPLOYMENTS', value: this.deployments.join(' ') },
-                    { name: 'ROTATION_KV_MOUNT', value: rotation.store.mount },
-                    { name: 'ROTATION_KV_PATH', value: rotation.store.path },
-                    { name: 'ROTATION_VAULT_AUTH_MOUNT', value: rotation.vaultAuthMountPath },
-                    { name: 'ROTATION_VAULT_ROLE', value: rotation.vaultRole },
+                    { name: 'ROTATION_VAULT_AUTH_MOUNT', value: this.grant.authMountPath },
+                    { name: 'ROTATION_VAULT_ROLE', value: this.grant.role.name },
                     { name: 'ROTATION_VAULT_TOKEN_FILE', value: `${ROTATION_PATHS.vaultToken}/token` },
                     { name: 'ROTATION_WORK_DIR', value: ROTATION_PATHS.work },
+                    { name: 'ROTATION_INTERVAL_DAYS', value: String(this.intervalDays) },
+                    { name: 'ROTATION_OFFSET_DAYS', value: String(this.offsetDays) },
+                    { name: 'ROTATION_JOB_UID', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: `metadata.labels['${JOB_UID_LABEL}']` } } },
+                    ...methodEnv,
                   ],
                   securityContext: containerSecurity,
                   resources: resources('50m', '64Mi', '500m', '256Mi'),
@@ -459,6 +601,62 @@ export class RotationCronJob extends Construct {
         },
       },
     });
+  }
+
+  /** The label selector of this job's Jobs and pods: `<label>=<class>`. */
+  public get selector(): string {
+    return `${this.rotation.rotationClassLabel}=${this.rotationClass.name}`;
+  }
+
+  /**
+   * The on-call runbook of this rotation, with its names: the rule (when it is next due), the
+   * application contract, rotate now, force, check the last run, roll back.
+   */
+  public runbook(): RotationRunbook {
+    const ns = this.rotation.namespace;
+    const es = this.rotation.externalSecret.name;
+    const offset = this.offsetDays > 0 ? ` (the first rotation after the bootstrap: ${this.intervalDays + this.offsetDays} days, this environment's offset of ${this.offsetDays} days added)` : '';
+    const runNow = { why: `Rotate now what is due (the CronJob runs every day, schedule \`${this.schedule.expressionString}\` UTC; a run when nothing is due changes nothing)`, command: `kubectl create job --from=cronjob/${this.name} rotate-now-$(date +%s) -n ${ns}` };
+    const lastRun = [
+      { why: 'The last runs (kept: 1 succeeded, 3 failed)', command: `kubectl get jobs -n ${ns} -l ${this.selector} --sort-by=.metadata.creationTimestamp` },
+      { why: 'What the last runs did, step by step (never a value)', command: `kubectl logs -n ${ns} -l ${this.selector} --tail=-1 --prefix` },
+    ];
+    const restarts = this.deployments.map((d) => ({ why: `Restart ${d} onto the values`, command: `kubectl rollout restart deployment/${d} -n ${ns}` }));
+    const sync = { why: `Re-read the values into ${this.rotation.externalSecret.targetName} now`, command: `kubectl annotate externalsecret ${es} force-sync=$(date +%s) --overwrite -n ${ns}` };
+    if (this.method === RotationMethod.GENERATE) {
+      const m = this.grant.kvMount!;
+      const p = this.grant.kvPath!;
+      const graceText = toGoDuration(Duration.seconds(this.gracePeriodSeconds!));
+      const contract = this.keys.map((k) => `${k} (accept ${k} or ${k}${PREVIOUS_SUFFIX})`).join(', ');
+      return {
+        title: `Rotation of ${this.rotationClass.name}: ${this.keys.join(', ')}`,
+        commands: [
+          {
+            why: `Rule: each key is due ${this.intervalDays} days after its last rotation, in whole UTC days${offset}. Applications sign with the current value and accept the current or the previous one: ${contract}; the value replaced stays in <key>${PREVIOUS_SUFFIX} for ${graceText}, then equals the current one. When it last rotated (custom_metadata rotation-day, grace-until) and the versions`,
+            command: `vault kv metadata get -mount=${m} ${p}`,
+          },
+          { ...runNow, why: `${runNow.why}. Also right after the first apply: the first run creates ${m}/${p} (nobody types a generated value), and ${this.rotation.externalSecret.targetName} syncs only once it exists` },
+          { why: 'Force a rotation although it is not due: mark it, then rotate now (line above); the run clears the mark', command: `vault kv metadata patch -mount=${m} -custom-metadata=rotation-requested=true ${p}` },
+          ...lastRun,
+          { why: 'Roll back to the value before the last rotation: the version before it (see the versions above) becomes the current one', command: `vault kv rollback -mount=${m} -version=<n> ${p}` },
+          sync,
+          ...restarts,
+        ],
+      };
+    }
+    const role = `${this.grant.databaseMount}/static-roles/${this.grant.staticRoleName}`;
+    return {
+      title: `Rotation of ${this.rotationClass.name}: ${this.keys.join(', ')}`,
+      commands: [
+        {
+          why: `Rule: due ${this.intervalDays} days after Vault's last rotation of the static role (last_vault_rotation), in whole UTC days${this.offsetDays > 0 ? ` (ROTATION_OFFSET_DAYS=${this.offsetDays} staggers this environment's first rotation)` : ''}; the job asks Vault to rotate, re-syncs and restarts the consumers, and heals consumers not restarted since a rotation Vault made on its own (its rotation_period is a longer backstop). No previous value: a password cannot be accepted twice. When Vault last rotated it`,
+          command: `vault read ${role}`,
+        },
+        runNow,
+        ...lastRun,
+        { why: 'No roll back: the old password is gone once Vault rotated it; rotate again (line above) if the new one misbehaves, then re-sync and restart', command: `kubectl create job --from=cronjob/${this.name} rotate-again-$(date +%s) -n ${ns}` },
+      ],
+    };
   }
 }
 
@@ -503,16 +701,29 @@ function urlPort(server: string): number {
 }
 
 /**
- * The rotation script's text, read from the repository (found upward from this module, which
- * runs from `lib/eso/` under jest and from `build/lib/eso/` once compiled).
+ * Where the package ships the rotation script: `<package root>/scripts/rotation/rotate-secrets.sh`
+ * (in its `files`). The root is found as Node finds it, by the package's self-reference
+ * (`require.resolve('veza-secrets/package.json')`: this repository, or the installed package);
+ * for a compiled copy outside any package, from this module's fixed place in it (`lib/eso/`, or
+ * `build/lib/eso/` once compiled). No search upward: another project's `scripts/` is never used.
  */
-export function readRotationScript(): string {
-  let dir = __dirname;
-  for (;;) {
-    const candidate = path.join(dir, ROTATION_SCRIPT_FILE);
-    if (fs.existsSync(candidate)) return fs.readFileSync(candidate, 'utf8');
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`SecretRotation: ${ROTATION_SCRIPT_FILE} was not found above ${__dirname}.`);
-    dir = parent;
+export function rotationScriptPath(): string {
+  let packageRoot: string;
+  try {
+    packageRoot = path.dirname(require.resolve(`${PACKAGE_NAME}/package.json`));
+  } catch {
+    const lib = path.resolve(__dirname, '..');
+    packageRoot = path.basename(path.dirname(lib)) === 'build' ? path.resolve(lib, '..', '..') : path.resolve(lib, '..');
   }
+  return path.join(packageRoot, ROTATION_SCRIPT_FILE);
+}
+
+/** This package's name, for its self-reference. */
+const PACKAGE_NAME = 'veza-secrets';
+
+/** The rotation script's text ({@link rotationScriptPath}). */
+export function readRotationScript(): string {
+  const file = rotationScriptPath();
+  if (!fs.existsSync(file)) throw new Error(`SecretRotation: the rotation script ${file} is missing; this package ships it as ${ROTATION_SCRIPT_FILE}.`);
+  return fs.readFileSync(file, 'utf8');
 }

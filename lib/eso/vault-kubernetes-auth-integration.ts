@@ -3,21 +3,47 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { toGoDuration } from './go-duration';
 import { checkDnsLabel, checkDnsSubdomain, where } from './names';
+import { RotationMethod } from './secret-catalog';
 import { VaultPolicy } from './vault-policy';
 import { VaultSecretStore } from './vault-secret-store';
 
-/** What the rotation job may do in Vault: a role of its own, bound to its service account. */
-export interface VaultRotationAccessOptions {
-  /** The rotation job's service account; it must live in the store's namespace. */
-  readonly serviceAccount: kplus.IServiceAccount;
-  /** The Kubernetes-auth role it logs in as. @default - `<store role>-rotation` */
+/** The two rotations Vault grants: a generated KV secret, or the database engine's static role. */
+export type VaultRotationMethod = RotationMethod.GENERATE | RotationMethod.DATABASE_ENGINE;
+
+/** Options of {@link VaultKubernetesAuthIntegration.grantRotation}. */
+export interface VaultRotationGrantOptions {
+  /**
+   * What the rotation does: GENERATE writes the KV v2 secret `<store path>/<name>` (its own, so
+   * the job never reads the store's other keys); DATABASE_ENGINE asks the database engine to
+   * rotate the static role (`database` must be set).
+   */
+  readonly method: VaultRotationMethod;
+  /** The rotation's name (its rotation class): the policy `<role>-<name>`, and for GENERATE the KV secret `<store path>/<name>`. */
+  readonly name: string;
+  /** The Kubernetes-auth role the job logs in as; every grant to one service account shares it. @default - `<store role>-rotation` */
   readonly role?: string;
-  /** Its write policy. @default - `<store role>-rotation` */
-  readonly policyName?: string;
   /** The audience its token must carry. @default - the store's audience */
   readonly audience?: string;
   /** The lifetime of the Vault token it gets: one run lasts minutes. @default Duration.minutes(15) */
   readonly tokenTtl?: Duration;
+}
+
+/** What {@link VaultKubernetesAuthIntegration.grantRotation} created: read the names from here, never rebuild them. */
+export interface VaultRotationGrant {
+  /** The Kubernetes-auth role the job logs in as (shared by every grant to the same service account). */
+  readonly role: VaultKubernetesRole;
+  /** The policy of exactly this rotation, attached to `role`. */
+  readonly policy: VaultPolicy;
+  /** Where the Kubernetes auth method is mounted (`auth/<authMountPath>/login`). */
+  readonly authMountPath: string;
+  /** GENERATE: the KV v2 mount. @default - none for DATABASE_ENGINE */
+  readonly kvMount?: string;
+  /** GENERATE: the KV secret the job writes, `<store path>/<name>`. @default - none for DATABASE_ENGINE */
+  readonly kvPath?: string;
+  /** DATABASE_ENGINE: the engine's mount. @default - none for GENERATE */
+  readonly databaseMount?: string;
+  /** DATABASE_ENGINE: the static role the job rotates. @default - none for GENERATE */
+  readonly staticRoleName?: string;
 }
 
 /** Vault's database secrets engine, which rotates a database login's password on both sides. */
@@ -81,8 +107,6 @@ export interface VaultKubernetesAuthIntegrationProps {
    * @default - the same cluster as every other integration
    */
   readonly cluster?: string;
-  /** A role and write policy for the rotation job. @default - none */
-  readonly rotation?: VaultRotationAccessOptions;
   /** The database secrets engine connection and static role. @default - none */
   readonly database?: VaultDatabaseOptions;
 }
@@ -108,7 +132,7 @@ export interface VaultKubernetesRole {
    * cannot log in.
    */
   readonly audience: string;
-  /** The policies a login is given (`token_policies`). */
+  /** The policies a login is given (`token_policies`); a rotation role gains one per `grantRotation`. */
   readonly policies: readonly VaultPolicy[];
   /** How long a login's token lives (`token_ttl`). */
   readonly tokenTtl: Duration;
@@ -170,15 +194,14 @@ export class VaultKubernetesAuthIntegration extends Construct {
   public readonly authMountPath: string;
   /** The store's read-only policy. */
   public readonly readPolicy: VaultPolicy;
-  /** The rotation job's write policy, when `rotation` is set. */
-  public readonly rotationPolicy?: VaultPolicy;
-  /** The store's role, then the rotation job's. */
-  public readonly roles: readonly VaultKubernetesRole[];
   /** The database engine settings, when `database` is set. */
   public readonly database?: VaultDatabaseConnection;
   /** The cluster whose tokens the auth mount reviews; `undefined`: the same as every other integration's. */
   public readonly cluster?: string;
   private readonly kubernetesHost?: string;
+  private readonly storeRole: VaultKubernetesRole;
+  // Filled by grantRotation: a Vault role only for a rotation that exists.
+  private readonly rotationRoles: { role: VaultKubernetesRole & { policies: VaultPolicy[] }; grants: VaultRotationGrant[] }[] = [];
 
   public constructor(scope: Construct, id: string, props: VaultKubernetesAuthIntegrationProps) {
     super(scope, id);
@@ -296,49 +319,115 @@ export class VaultKubernetesAuthIntegration extends Construct {
         }] : []),
       ],
     });
-    const roles: VaultKubernetesRole[] = [{
+    this.storeRole = {
       name: role,
       serviceAccountName: storeAccount.name,
       namespace: subjectNamespace(storeAccount) ?? this.namespace,
       audience,
       policies: [this.readPolicy],
       tokenTtl: props.tokenTtl ?? Duration.hours(1),
-    }];
-    if (props.rotation) {
-      const r = props.rotation;
-      const rotationNamespace = subjectNamespace(r.serviceAccount) ?? this.namespace;
-      if (rotationNamespace !== this.namespace) {
-        throw new Error(`${where(this)}: 'rotation.serviceAccount' must be in the store's namespace ${JSON.stringify(this.namespace)}. The value passed is in: ${JSON.stringify(rotationNamespace)}`);
+    };
+  }
+
+  /** The store's role, then one per service account granted a rotation, in the order granted. */
+  public get roles(): VaultKubernetesRole[] {
+    return [this.storeRole, ...this.rotationRoles.map((r) => r.role)];
+  }
+
+  /** Every grant made by {@link grantRotation}, in order. */
+  public get rotationGrants(): VaultRotationGrant[] {
+    return this.rotationRoles.flatMap((r) => r.grants);
+  }
+
+  /**
+   * Lets `serviceAccount` run one rotation: creates (on its first grant) the Kubernetes-auth role
+   * it logs in as, and a policy of exactly what that rotation does, and returns both with the
+   * mount to log in at. GENERATE (`name` = the rotation class): `create`, `read`, `update` on
+   * `<mount>/data/<store path>/<name>` and `read`, `patch` on its `metadata/` (custom metadata
+   * is the job's state), nothing else; the store's read policy gains `read` on that secret,
+   * which the ExternalSecret reads. DATABASE_ENGINE: `read` on the static role (its last
+   * rotation) and `update` on `rotate-role/<role>`.
+   */
+  public grantRotation(serviceAccount: kplus.IServiceAccount, options: VaultRotationGrantOptions): VaultRotationGrant {
+    const store = this.store;
+    const namespace = subjectNamespace(serviceAccount) ?? this.namespace;
+    if (namespace !== this.namespace) {
+      throw new Error(`${where(this)}: 'serviceAccount' of grantRotation must be in the store's namespace ${JSON.stringify(this.namespace)}. The value passed is in: ${JSON.stringify(namespace)}`);
+    }
+    const name = checkVaultSegment(this, 'name', options.name);
+    let entry = this.rotationRoles.find((r) => r.role.serviceAccountName === serviceAccount.name);
+    const roleName = options.role ?? entry?.role.name ?? `${this.storeRole.name}-rotation`;
+    if (entry && roleName !== entry.role.name) {
+      throw new Error(`${where(this)}: 'role' of grantRotation differs from the first grant to ${serviceAccount.name} (${entry.role.name}); one role per service account. The value passed is: ${JSON.stringify(roleName)}`);
+    }
+    if (!entry) {
+      if (this.roles.some((r) => r.name === roleName)) {
+        throw new Error(`${where(this)}: the Vault role ${JSON.stringify(roleName)} is already taken; 'role' of grantRotation must differ.`);
       }
-      this.rotationPolicy = new VaultPolicy({
-        name: r.policyName ?? `${role}-rotation`,
-        description: `What the rotation job of ${this.namespace} may do: rewrite properties of ${store.location}, and nothing else.`,
-        rules: [{
-          path: dataPath,
-          capabilities: ['read', 'update', 'patch'],
-          comment: '"patch" for `vault kv patch` (one property, the others kept); "read" and "update" for its\nread-modify-write fallback. No "create" (the secret exists before rotation), no "delete".',
-        }],
-      });
-      roles.push({
-        name: r.role ?? `${role}-rotation`,
-        serviceAccountName: r.serviceAccount.name,
-        namespace: rotationNamespace,
-        audience: r.audience ?? audience,
-        policies: [this.rotationPolicy],
-        tokenTtl: r.tokenTtl ?? Duration.minutes(15),
-      });
+      entry = {
+        role: {
+          name: roleName,
+          serviceAccountName: serviceAccount.name,
+          namespace,
+          audience: options.audience ?? this.storeRole.audience,
+          policies: [],
+          tokenTtl: options.tokenTtl ?? Duration.minutes(15),
+        },
+        grants: [],
+      };
+      this.rotationRoles.push(entry);
     }
-    const names = new Set<string>();
-    for (const r of roles) {
-      if (names.has(r.name)) throw new Error(`${where(this)}: the store and the rotation job would share the Vault role ${JSON.stringify(r.name)}; 'rotation.role' must differ.`);
-      names.add(r.name);
+    const policyName = `${roleName}-${name}`;
+    if (this.policies.some((p) => p.name === policyName)) {
+      throw new Error(`${where(this)}: the rotation ${JSON.stringify(name)} is already granted (policy ${policyName}).`);
     }
-    this.roles = roles;
+    let grant: VaultRotationGrant;
+    if (options.method === RotationMethod.GENERATE) {
+      const kvPath = `${store.path}/${name}`;
+      const location = `${store.mount}/${kvPath}`;
+      const policy = new VaultPolicy({
+        name: policyName,
+        description: `What the rotation ${name} of ${this.namespace} may do: create and rewrite ${location} (its generated keys and their\nprevious values) and its custom metadata, and nothing else: not ${store.location}, where the other keys live.`,
+        rules: [
+          {
+            path: `${store.mount}/data/${kvPath}`,
+            capabilities: ['create', 'read', 'update'],
+            comment: '"read": the current value becomes <key>-previous; "create" for the first run (bootstrap, check-and-set 0);\n"update" for `vault kv put -cas=<n>` afterwards. No "delete", no "list".',
+          },
+          {
+            path: `${store.mount}/metadata/${kvPath}`,
+            capabilities: ['read', 'patch'],
+            comment: '"read": current_version and custom_metadata (when it last rotated, a run in progress);\n"patch": `vault kv metadata patch`, which records the run before the write.',
+          },
+        ],
+      });
+      this.readPolicy.addRule({
+        path: `${store.mount}/data/${kvPath}`,
+        capabilities: ['read'],
+        comment: `The keys of the rotation ${name} and their previous values, which its job writes there.`,
+      });
+      grant = { role: entry.role, policy, authMountPath: this.authMountPath, kvMount: store.mount, kvPath };
+    } else {
+      const db = this.database;
+      if (!db) throw new Error(`${where(this)}: grantRotation of ${name} (database-engine) needs 'database' set on the integration.`);
+      const policy = new VaultPolicy({
+        name: policyName,
+        description: `What the rotation ${name} of ${this.namespace} may do: read when the static role ${db.staticRoleName} last rotated and rotate it,\nand nothing else (never its credentials).`,
+        rules: [
+          { path: `${db.mount}/static-roles/${db.staticRoleName}`, capabilities: ['read'], comment: 'last_vault_rotation: whether the rotation is due, and whether the consumers were restarted since.' },
+          { path: `${db.mount}/rotate-role/${db.staticRoleName}`, capabilities: ['update'], comment: '`vault write -f rotate-role/<role>`: Vault changes the password on both sides.' },
+        ],
+      });
+      grant = { role: entry.role, policy, authMountPath: this.authMountPath, databaseMount: db.mount, staticRoleName: db.staticRoleName };
+    }
+    entry.role.policies.push(grant.policy);
+    entry.grants.push(grant);
+    return grant;
   }
 
   /** Every policy, in the order the script writes them. */
   public get policies(): VaultPolicy[] {
-    return this.rotationPolicy ? [this.readPolicy, this.rotationPolicy] : [this.readPolicy];
+    return [this.readPolicy, ...this.rotationRoles.flatMap((r) => r.role.policies)];
   }
 
   /**

@@ -33,25 +33,33 @@ const POLICY_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 export class VaultPolicy {
   public readonly name: string;
   public readonly description?: string;
-  public readonly rules: readonly VaultPolicyRule[];
+  private readonly ruleList: VaultPolicyRule[] = [];
 
   public constructor(props: VaultPolicyProps) {
     if (!POLICY_NAME.test(props.name)) {
       throw new Error(`VaultPolicy: 'name' must be lower-case letters, digits, '-' and '_'. The value passed is: ${JSON.stringify(props.name)}`);
     }
     if (props.rules.length === 0) throw new Error(`VaultPolicy ${props.name}: 'rules' is empty; a policy must grant something.`);
-    const seen = new Set<string>();
-    for (const rule of props.rules) {
-      if (!POLICY_PATH.test(rule.path)) {
-        throw new Error(`VaultPolicy ${props.name}: 'rules[].path' must be an exact Vault path (segments of letters, digits, '_', '.' and '-'; no globs). The value passed is: ${JSON.stringify(rule.path)}`);
-      }
-      if (seen.has(rule.path)) throw new Error(`VaultPolicy ${props.name}: the path ${JSON.stringify(rule.path)} appears twice in 'rules'.`);
-      seen.add(rule.path);
-      if (rule.capabilities.length === 0) throw new Error(`VaultPolicy ${props.name}: 'rules[].capabilities' of ${JSON.stringify(rule.path)} is empty.`);
-    }
     this.name = props.name;
     this.description = props.description;
-    this.rules = props.rules.map((r) => ({ ...r, capabilities: [...r.capabilities] }));
+    for (const rule of props.rules) this.addRule(rule);
+  }
+
+  /** The rules, in the order they are written. */
+  public get rules(): readonly VaultPolicyRule[] {
+    return [...this.ruleList];
+  }
+
+  /** Adds a rule (a path granted after construction, e.g. by a rotation); returns it. */
+  public addRule(rule: VaultPolicyRule): VaultPolicyRule {
+    if (!POLICY_PATH.test(rule.path)) {
+      throw new Error(`VaultPolicy ${this.name}: 'rules[].path' must be an exact Vault path (segments of letters, digits, '_', '.' and '-'; no globs). The value passed is: ${JSON.stringify(rule.path)}`);
+    }
+    if (this.ruleList.some((r) => r.path === rule.path)) throw new Error(`VaultPolicy ${this.name}: the path ${JSON.stringify(rule.path)} appears twice in 'rules'.`);
+    if (rule.capabilities.length === 0) throw new Error(`VaultPolicy ${this.name}: 'rules[].capabilities' of ${JSON.stringify(rule.path)} is empty.`);
+    const copy = { ...rule, capabilities: [...rule.capabilities] };
+    this.ruleList.push(copy);
+    return copy;
   }
 
   /** The file name the policy is written to: `<name>.hcl`. */

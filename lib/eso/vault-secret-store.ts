@@ -299,6 +299,14 @@ export class VaultSecretStore extends SecretStoreBase {
   public remoteRef(remoteName: string): RemoteRef {
     return { key: this.path, property: remoteName };
   }
+
+  /**
+   * One property of the KV secret `<path>/<secret>` beside the store's own (the secret a
+   * rotation class keeps its generated keys in): `{ key: 'veza/production/signing-secret', property: 'jwt-secret' }`.
+   */
+  public remoteRefAt(secret: string, remoteName: string): RemoteRef {
+    return { key: `${this.path}/${checkVaultPath(this, 'secret', secret)}`, property: remoteName };
+  }
 }
 
 function checkUrl(scope: Construct, field: string, value: string): string {

@@ -3,25 +3,24 @@ import { RotationClass, RotationMethod, SecretCatalog } from '../eso/secret-cata
 
 /**
  * The rotation classes of the seed's "Rotate secrets regularly": JWT secrets every 90 days,
- * database passwords every 180 days (PostgreSQL's by Vault, Redis's by a person), API keys as the
- * provider recommends. Cron has no
- * "every 90 days": the schedules run on the first day of every third (sixth) month, 90 to 92
- * (181 to 184) days apart.
+ * database passwords every 180 days (PostgreSQL's by Vault's engine, Redis's by a person), API
+ * keys as the provider recommends. "Every N days" is N days after the last rotation: a daily
+ * job rotates what is due (docs/rotation.md).
  */
 export const ROTATION_CLASSES = {
   signingSecret: {
     name: 'signing-secret',
     method: RotationMethod.GENERATE,
     interval: Duration.days(90),
-    schedule: '0 3 1 1,4,7,10 *',
-    description: 'A signing key only Veza uses: generated from random bytes every 90 days.',
+    // The longest lifetime of a token signed with it: what was signed before a rotation is still accepted.
+    gracePeriod: Duration.hours(24),
+    description: 'A signing key only Veza uses: generated from random bytes every 90 days; the value replaced stays accepted as <key>-previous for 24 hours.',
   },
   databaseCredential: {
     name: 'database-credential',
     method: RotationMethod.DATABASE_ENGINE,
     interval: Duration.days(180),
-    schedule: '0 4 1 1,7 *',
-    description: 'A password the database must learn too: rotated every 180 days by Vault\'s database secrets engine, which changes both sides; veza-secrets renders the URL from the engine\'s current credentials.',
+    description: 'A password the database must learn too: rotated every 180 days by Vault\'s database secrets engine (asked by a daily job when due), which changes both sides; veza-secrets renders the URL from the engine\'s current credentials.',
   },
   cacheCredential: {
     name: 'cache-credential',

@@ -1,8 +1,8 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DeploymentUnit } from '../eso/external-secret';
 import { toGoDuration } from '../eso/go-duration';
-import { RotationClass, RotationMethod } from '../eso/secret-catalog';
+import { PREVIOUS_SUFFIX, RotationClass, RotationMethod } from '../eso/secret-catalog';
 import { SecretProvider, SecretStoreKind } from '../eso/secret-store';
 import { where } from '../eso/names';
 import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
@@ -125,8 +125,10 @@ export function renderMermaid(diagram: FlowDiagram): string {
 export interface AutomaticRotation {
   /** The object doing it, as a person would name it: `CronJob secrets-rotation-signing-secret`. */
   readonly by: string;
-  /** When, in words: `every 90 days (the CronJob runs 0 3 * * *)`. */
+  /** When, in words: `every 90 days after the last rotation (...)`. */
   readonly when: string;
+  /** How long the value replaced stays in `<key>-previous`, in words (`24h`). @default - no previous value is kept */
+  readonly grace?: string;
 }
 
 /**
@@ -140,15 +142,19 @@ export function automaticRotations(env: VezaEnvironment): Map<string, AutomaticR
   const add = (key: string, r: AutomaticRotation) => out.set(key, [...(out.get(key) ?? []), r]);
   const applied = (c: Construct) => DeploymentUnit.of(c) === env.applied;
   for (const job of env.rotation && applied(env.rotation) ? env.rotation.rotations : []) {
-    const days = job.rotationClass.interval ? `every ${job.rotationClass.interval.toDays()} days` : 'on its schedule';
-    for (const key of job.keys) add(key, { by: `CronJob \`${job.name}\``, when: `${days} (the CronJob runs \`${job.schedule}\`)` });
+    const days = `every ${job.intervalDays} days after the last rotation`;
+    const when = job.method === RotationMethod.GENERATE
+      ? `${days} (runs daily, rotates when due; the previous value stays accepted ${toGoDuration(Duration.seconds(job.gracePeriodSeconds ?? 0))})`
+      : `${days} (runs daily, asks Vault's database secrets engine when due, then re-syncs and restarts the consumers)`;
+    const grace = job.method === RotationMethod.GENERATE ? toGoDuration(Duration.seconds(job.gracePeriodSeconds ?? 0)) : undefined;
+    for (const key of job.keys) add(key, { by: `CronJob \`${job.name}\``, when, grace });
   }
   const db = env.vaultIntegration && applied(env.vaultIntegration) ? env.vaultIntegration.database : undefined;
   const es = env.active.externalSecret;
   if (db && es.generatorSources.some((g) => g instanceof VaultDynamicSecret && g.path === db.staticCredentialsPath)) {
     for (const k of es.keys.filter((key) => key.template !== undefined)) {
       const days = db.rotationPeriod.toDays({ integral: false });
-      add(k.secretKey, { by: `Vault's database secrets engine (static role \`${db.staticRoleName}\`)`, when: `${Number.isInteger(days) ? `every ${days} days` : `every ${toGoDuration(db.rotationPeriod)}`} (rotation_period ${toGoDuration(db.rotationPeriod)})` });
+      add(k.secretKey, { by: `Vault's database secrets engine (static role \`${db.staticRoleName}\`)`, when: `${Number.isInteger(days) ? `every ${days} days` : `every ${toGoDuration(db.rotationPeriod)}`} at the latest (rotation_period ${toGoDuration(db.rotationPeriod)}: a backstop when a rotation job exists)` });
     }
   }
   return out;
@@ -171,6 +177,14 @@ export function droppedRotationWarning(env: VezaEnvironment, catalog: VezaCatalo
   const dropped = droppedRotations(env, catalog);
   if (dropped.length === 0) return undefined;
   return `${env.config.file}: provider ${env.active.store.provider} rotates nothing automatically: ${dropped.map((d) => `${d.key} (${d.rotationClass.name})`).join(', ')} must be rotated by hand (dist/${LAYOUT.appliedFolder(env.config.name)}/${README_FILE}, "Rotation")`;
+}
+
+/** The rotation cell of `<key>-previous`: the value its key had before the last rotation, or its key's value. */
+function previousCell(key: string, automatic: Map<string, AutomaticRotation[]>): string {
+  const kept = automatic.get(key)?.find((r) => r.grace !== undefined);
+  return kept
+    ? `the value \`${key}\` had before its last rotation, for ${kept.grace} after it; otherwise equal to \`${key}\``
+    : `equal to \`${key}\` (read from the same remote: nothing here keeps a previous value)`;
 }
 
 /** The rotation cell of a key: the objects that rotate it, or who must. */
@@ -216,8 +230,11 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
   const ns = config.namespace;
   const automatic = automaticRotations(env);
   const rows = es.keys.map((k) => {
-    const entry = catalog.has(k.secretKey) ? catalog.entry(k.secretKey) : undefined;
-    const ref = store.remoteRef(k.remoteName);
+    // `<key>-previous` belongs to its key: same consumers and class; what it holds depends on the rotation.
+    const base = k.secretKey.endsWith(PREVIOUS_SUFFIX) ? k.secretKey.slice(0, -PREVIOUS_SUFFIX.length) : undefined;
+    const previousOf = base !== undefined && catalog.has(base) ? base : undefined;
+    const entry = catalog.has(k.secretKey) ? catalog.entry(k.secretKey) : previousOf ? catalog.entry(previousOf as never) : undefined;
+    const ref = k.remoteRef ?? store.remoteRef(k.remoteName);
     const remote = k.template !== undefined
       ? `template over ${es.generatorSources.map((g) => (g instanceof VaultDynamicSecret ? `\`${g.path}\`` : `\`${g.generatorName}\``)).join(', ') || 'the other keys'}`
       : ref.property === undefined ? `\`${ref.key}\`` : `\`${ref.key}\` property \`${ref.property}\``;
@@ -229,7 +246,7 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
       entry ? entry.consumers.map((c) => `\`${c}\``).join(', ') : '-',
       toGoDuration(es.refreshInterval),
       entry ? `\`${entry.rotation.name}\`` : '-',
-      rotationCell(k.secretKey, entry?.rotation as RotationClass | undefined, automatic),
+      previousOf ? previousCell(previousOf, automatic) : rotationCell(k.secretKey, entry?.rotation as RotationClass | undefined, automatic),
     ].map(cell);
   });
   const table = [

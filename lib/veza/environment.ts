@@ -6,6 +6,23 @@ import { ConfigError, dnsLabel, dnsSubdomain, FieldReader, goDuration, oneOf, re
 import { CreationPolicy, DeletionPolicy } from '../eso/external-secret';
 import { isPinnedImage } from '../eso/secret-rotation';
 
+/** The tiers an environment declares (`tier`), in the order a change reaches them. */
+export const TIERS = ['development', 'staging', 'production'] as const;
+/** One of {@link TIERS}. */
+export type Tier = (typeof TIERS)[number];
+
+/**
+ * The default `rotation.offsetDays` of each tier: development rotates first, production last,
+ * a week apart, so a bad rotation shows in development a week before staging.
+ */
+export const DEFAULT_ROTATION_OFFSET_DAYS: Readonly<Record<Tier, number>> = { development: 0, staging: 7, production: 14 };
+
+/** Whole days, 0 or more. */
+const WHOLE_DAYS = {
+  allowed: 'a whole number of days, 0 or more',
+  parse: (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 3650 ? v : undefined),
+};
+
 /** The providers an environment can use, as written in environment files. */
 export const PROVIDERS = ['vault', 'aws', 'gcp', 'azure'] as const;
 /** One of {@link PROVIDERS}: `vault`, `aws`, `gcp`, `azure`. */
@@ -147,7 +164,9 @@ export interface EnvironmentConfig {
   readonly name: string;
   /** `veza-<name>`. */
   readonly namespace: string;
-  /** Whether Vault may be reached over plain http (development only). */
+  /** `tier`: development, staging or production, declared by the file. */
+  readonly tier: Tier;
+  /** Whether the stricter rules apply (https Vault, Orphan/Retain): every tier but development. */
   readonly production: boolean;
   /** The provider the applied folder uses. */
   readonly provider: ProviderName;
@@ -170,6 +189,12 @@ export interface EnvironmentConfig {
     readonly runnerImage?: string;
     /** `rotation.images.vault`: the image the `vault` binary is copied from. @default ROTATION_IMAGES.vault */
     readonly vaultImage?: string;
+    /**
+     * `rotation.offsetDays`: whole days added to each interval before the first rotation after
+     * the bootstrap, so the environments rotate apart; never smaller than an earlier tier's.
+     * @default DEFAULT_ROTATION_OFFSET_DAYS of the tier (0, 7, 14)
+     */
+    readonly offsetDays: number;
   };
   /** `providers`: every provider's settings; the active one is applied, the others are alternatives. */
   readonly providers: {
@@ -217,7 +242,8 @@ export function parseEnvironment(doc: unknown, file: string, options: ParseEnvir
   if (namespace && !new RegExp(`(^|-)${env}(-|$)`).test(namespace)) {
     root.fail('namespace', namespace, `a namespace of this environment, holding ${JSON.stringify(env)} such as ${JSON.stringify(`veza-${env}`)}`);
   }
-  const production = env !== 'development';
+  const tier = root.required('tier', oneOf(TIERS));
+  const production = (tier ?? 'production') !== 'development';
   const provider = root.required('provider', oneOf(PROVIDERS));
 
   const es = root.object('externalSecret');
@@ -242,6 +268,7 @@ export function parseEnvironment(doc: unknown, file: string, options: ParseEnvir
   const egress = rotationReader?.object('egress', { optional: true });
   const images = rotationReader?.object('images', { optional: true });
   const rotation = {
+    offsetDays: rotationReader?.optional('offsetDays', WHOLE_DAYS) ?? DEFAULT_ROTATION_OFFSET_DAYS[tier ?? 'production'],
     vaultCidrs: egress?.optional('vaultCidrs', listOf(cidr)),
     apiServerCidrs: egress?.optional('apiServerCidrs', listOf(cidr)),
     runnerImage: images?.optional('runner', PINNED_IMAGE),
@@ -264,6 +291,7 @@ export function parseEnvironment(doc: unknown, file: string, options: ParseEnvir
     file,
     name: env,
     namespace: namespace!,
+    tier: tier!,
     production,
     provider: provider!,
     externalSecret: externalSecret as EnvironmentConfig['externalSecret'],
@@ -502,6 +530,22 @@ export function loadEnvironments(dir: string, displayDir: string = dir): Environ
     if (other) errors.push(`${env.file}: 'namespace' is ${JSON.stringify(env.namespace)}, already the namespace of ${other}; allowed: a namespace of this environment's own`);
     byNamespace.set(env.namespace, env.file);
   }
+  errors.push(...rotationOrderErrors(envs));
   if (errors.length > 0) throw new ConfigError(errors);
   return envs;
+}
+
+/**
+ * An environment's rotation offset must not be smaller than that of any environment of an
+ * earlier tier: production is never due before staging, staging never before development.
+ */
+export function rotationOrderErrors(envs: readonly EnvironmentConfig[]): string[] {
+  const errors: string[] = [];
+  for (const env of envs) {
+    const earlier = envs.filter((o) => TIERS.indexOf(o.tier) < TIERS.indexOf(env.tier) && o.rotation.offsetDays > env.rotation.offsetDays);
+    if (earlier.length === 0) continue;
+    const max = earlier.reduce((a, b) => (b.rotation.offsetDays > a.rotation.offsetDays ? b : a));
+    errors.push(`${env.file}: 'rotation.offsetDays' is ${env.rotation.offsetDays} (a number); allowed: at least ${max.rotation.offsetDays}, the offset of ${max.file} (tier ${max.tier}), so that ${env.tier} rotates after ${max.tier}`);
+  }
+  return errors;
 }

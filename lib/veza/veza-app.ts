@@ -5,7 +5,7 @@ import { ConfigError } from '../config/field-reader';
 import { readDirectory, renderApp, RenderedFile, replaceDirectory, SynthError } from '../output/synthesize';
 import { enforcePolicy, formatExemption } from '../policy';
 import { VEZA_CATALOG, VezaCatalog } from './catalog';
-import { EnvironmentConfig, loadEnvironments } from './environment';
+import { EnvironmentConfig, loadEnvironments, rotationOrderErrors } from './environment';
 import { environmentCluster, GITOPS_FILE, GitOpsConfig, GitOpsWiring, loadGitOps } from './gitops';
 import { VezaCluster } from './veza-cluster';
 import { VezaEnvironment } from './veza-environment';
@@ -35,6 +35,9 @@ export class VezaApp extends App {
     // outdir is unused: files are rendered by renderApp and written by replaceDirectory.
     super({ outdir: 'dist' });
     const catalog = props.catalog ?? VEZA_CATALOG;
+    // Production is never due before staging, whoever loaded the environments.
+    const order = rotationOrderErrors(props.environments);
+    if (order.length > 0) throw new ConfigError(order);
     this.environments = props.environments.map((config) => new VezaEnvironment(this, config.name, { config, catalog, cluster: environmentCluster(props.gitops, config.name) }));
     this.cluster = new VezaCluster(this, 'cluster');
     // "By hand" in each README starts with the operator's install, as this cluster synthesizes it.

@@ -8,7 +8,9 @@ import { ISecretStore, SecretKeyReference } from '../eso/secret-store';
 import { SecretTemplateFile } from '../eso/secret-template-file';
 import { VaultKubernetesAuthIntegration } from '../eso/vault-kubernetes-auth-integration';
 import { VaultAuth, VaultSecretStore } from '../eso/vault-secret-store';
-import { checkCronJobName, where } from '../eso/names';
+import { where } from '../eso/names';
+import { catalogData } from '../eso/catalog-secret';
+import { RotationMethod } from '../eso/secret-catalog';
 import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
 import { toYaml } from '../output/synthesize';
 import { VezaCatalog } from './catalog';
@@ -16,7 +18,7 @@ import { EnvironmentReadme } from './environment-readme';
 import { VezaConsumers } from './veza-consumers';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { EnvironmentCluster, LAYOUT, SHARED_CLUSTER, STORE_NAMES, TARGET_SECRET } from './layout';
-import { addDatabaseCredentials, addVaultIntegration, databaseEngineKeys, databaseRotationSection } from './vault-integration';
+import { addDatabaseCredentials, addVaultIntegration, addVaultPolicyFiles, databaseEngineKeys, databaseRotationSection } from './vault-integration';
 import { addVezaRotation } from './rotation';
 import { SecretRotation } from '../eso/secret-rotation';
 
@@ -132,7 +134,12 @@ export class VezaEnvironment extends Construct {
         refreshInterval: config.externalSecret.refreshInterval,
         creationPolicy: config.externalSecret.creationPolicy,
         deletionPolicy: config.externalSecret.deletionPolicy,
-        data: props.catalog.all.filter((entry) => !engineKeys.includes(entry.key)).map((entry) => ({ secretKey: entry.key, remoteName: entry.remoteName })),
+        // Generated keys and their <key>-previous: from the class's own KV secret where its rotation
+        // job writes them (the active Vault store with Kubernetes auth), else beside the other keys.
+        data: catalogData(props.catalog, store, {
+          exclude: engineKeys,
+          classSecrets: active && store instanceof VaultSecretStore && store.authMethod === 'kubernetes',
+        }),
         targetLabels: labels,
       });
       if (store instanceof VaultSecretStore) addDatabaseCredentials(esFile, store, externalSecret, config, props.catalog, labels);
@@ -148,9 +155,6 @@ export class VezaEnvironment extends Construct {
       if (config.production && store instanceof VaultSecretStore && !store.server.startsWith('https://')) {
         throw new Error(`${where(store)}: 'server' is ${JSON.stringify(store.server)}; allowed: an https:// URL (TLS is required outside development)`);
       }
-    }
-    for (const rotation of props.catalog.rotationClasses.filter((r) => r.schedule !== undefined)) {
-      checkCronJobName(where(this), `rotation class ${rotation.name}: CronJob name`, `secrets-rotation-${rotation.name}`);
     }
 
     this.consumers = new VezaConsumers(this.applied, 'Consumers', {
@@ -176,8 +180,16 @@ export class VezaEnvironment extends Construct {
       this.vaultIntegration = addVaultIntegration(vaultStore, config, props.catalog, labels, this.cluster);
     }
 
-    // docs/rotation.md: the catalog's generated secrets rotate on their class's schedule.
-    this.rotation = addVezaRotation(this.applied, config, props.catalog, this.active.externalSecret, labels);
+    // docs/rotation.md: a daily job per automatically rotated class, granted by the Vault integration.
+    this.rotation = addVezaRotation(this.applied, {
+      config,
+      catalog: props.catalog,
+      externalSecret: this.active.externalSecret,
+      vault: this.vaultIntegration,
+      labels,
+    });
+    // Vault's policies as files, once the rotation jobs were granted theirs.
+    if (this.vaultIntegration) addVaultPolicyFiles(this.vaultIntegration, config);
 
     // Kustomize (and Argo CD, Flux) apply exactly the files listed here, in this order.
     new TextFile(this, 'Kustomization', {
@@ -188,8 +200,11 @@ export class VezaEnvironment extends Construct {
 
     // dist/<env>/README.md: inventory, flow diagram and runbooks, rendered from the constructs above.
     this.readme = new EnvironmentReadme(this, 'Readme', { environment: this, catalog: props.catalog });
-    // docs/rotation.md, "Database credential": the runbook when Vault rotates the database password.
-    const databaseRotation = databaseRotationSection(this.active.store, this.active.externalSecret, config, props.catalog);
+    // docs/rotation.md: each rotation job's runbook (rule, contract, rotate now, last run, roll back).
+    for (const job of this.rotation?.rotations ?? []) this.readme.addSection(job.runbook());
+    // Without a database rotation job: the runbook when Vault rotates the database password on its own.
+    const databaseJob = this.rotation?.rotations.some((j) => j.rotationClass.method === RotationMethod.DATABASE_ENGINE);
+    const databaseRotation = databaseJob ? undefined : databaseRotationSection(this.active.store, this.active.externalSecret, config, props.catalog);
     if (databaseRotation) this.readme.addSection(databaseRotation);
   }
 

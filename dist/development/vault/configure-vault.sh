@@ -54,7 +54,8 @@ fi
 
 # 2. The policies, exactly the files next to this script.
 vault policy write veza-development-read "$here/veza-development-read.hcl"
-vault policy write veza-development-rotation "$here/veza-development-rotation.hcl"
+vault policy write veza-development-rotation-database-credential "$here/veza-development-rotation-database-credential.hcl"
+vault policy write veza-development-rotation-signing-secret "$here/veza-development-rotation-signing-secret.hcl"
 
 # 3. The Kubernetes auth method; Vault reviews tokens with vault-token-reviewer's token, read now, never stored.
 if vault read sys/auth/kubernetes >/dev/null 2>&1; then
@@ -82,10 +83,10 @@ vault write auth/kubernetes/role/veza-development-rotation \
   bound_service_account_names=secrets-rotation \
   bound_service_account_namespaces=veza-development \
   audience=vault \
-  token_policies=veza-development-rotation \
+  token_policies=veza-development-rotation-database-credential,veza-development-rotation-signing-secret \
   token_ttl=15m
 
-# 5. The database secrets engine: Vault rotates the password of veza every 4320h, on both sides.
+# 5. The database secrets engine: Vault rotates the password of veza every 5040h, on both sides.
 if vault read sys/mounts/database >/dev/null 2>&1; then
   echo "database/ is already enabled"
 else
@@ -103,27 +104,27 @@ else
 fi
 # The static role: created once; an update never rotates, so a re-run only sets rotation_period.
 if [ "$static_role_exists" = 1 ]; then
-  if [ "$static_period" = 15552000 ]; then
-    echo "database/static-roles/veza-development-app exists, rotation_period 4320h: unchanged"
+  if [ "$static_period" = 18144000 ]; then
+    echo "database/static-roles/veza-development-app exists, rotation_period 5040h: unchanged"
   else
     vault write database/static-roles/veza-development-app \
       db_name=veza-development \
       username=veza \
-      rotation_period=4320h
+      rotation_period=5040h
   fi
 elif [ -n "${VAULT_APP_DB_PASSWORD:-}" ]; then
   # Vault Enterprise: keep the current password of veza (given on stdin) until the first rotation.
   printf '%s' "$VAULT_APP_DB_PASSWORD" | vault write database/static-roles/veza-development-app \
     db_name=veza-development \
     username=veza \
-    rotation_period=4320h \
+    rotation_period=5040h \
     skip_import_rotation=true \
     password=-
 else
   vault write database/static-roles/veza-development-app \
     db_name=veza-development \
     username=veza \
-    rotation_period=4320h
+    rotation_period=5040h
   echo "note: Vault set a new password for veza on creating the static role: pods still using the old one are refused new connections until the Secret is re-synced from database/static-creds/veza-development-app and they restart."
 fi
 

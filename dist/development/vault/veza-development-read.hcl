@@ -9,7 +9,12 @@ path "secret/data/veza/development" {
 }
 
 # The app login's current credentials (username, password), which the database engine rotates every
-# 4320h: ESO's VaultDynamicSecret generator reads them (GET) at every refresh. Nothing else of the engine.
+# 5040h: ESO's VaultDynamicSecret generator reads them (GET) at every refresh. Nothing else of the engine.
 path "database/static-creds/veza-development-app" {
+  capabilities = ["read"]
+}
+
+# The keys of the rotation signing-secret and their previous values, which its job writes there.
+path "secret/data/veza/development/signing-secret" {
   capabilities = ["read"]
 }
