@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Chart, Testing } from 'cdk8s';
 import { generatedHeader, parseEnvironment, renderApp, RenderedFile, VaultAuth, VaultKubernetesAuthIntegration, VaultSecretStore, VezaApp } from '../lib';
+import { testWith, toolPath } from './support/tools';
 import { runConfigureScript, STUB_CA, STUB_KUBERNETES_HOST, StubCall } from './vault-stub';
 
 const root = path.join(__dirname, '..');
@@ -39,11 +40,10 @@ function productionWithDatabase(): RenderedFile[] {
 
 const PASSWORD = 'DB-PASSWORD-FROM-ENV';
 
-test('shellcheck passes on every committed configure-vault.sh', () => {
+testWith('shellcheck')('shellcheck passes on every committed configure-vault.sh', () => {
   const scripts = distScripts();
   expect(scripts.map((s) => path.relative(dist, s))).toEqual(expect.arrayContaining(['development/vault/configure-vault.sh', 'staging/vault/configure-vault.sh', 'production/vault/configure-vault.sh']));
-  const result = spawnSync('shellcheck', ['--shell=bash', '--severity=style', ...scripts], { encoding: 'utf8' });
-  if (result.error) throw new Error(`shellcheck is not installed (apt-get install -y shellcheck; .ci/run installs it): ${result.error.message}`);
+  const result = spawnSync(toolPath('shellcheck'), ['--shell=bash', '--severity=style', ...scripts], { encoding: 'utf8' });
   expect(result.stdout + result.stderr).toBe('');
   expect(result.status).toBe(0);
 });

@@ -10,6 +10,7 @@ import * as yaml from 'js-yaml';
 import { loadEnvironments, ManifestFile, renderApp, RenderedFile, renderVeza, VEZA_CATALOG, VezaApp } from '../lib';
 import { objectsOf, validateManifestText } from './support/schema';
 import type { Manifest } from './support/charts';
+import { testWith, toolPath } from './support/tools';
 
 const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -60,7 +61,7 @@ function kustomizeResources(dir: string): string[] {
 
 /** `kubectl kustomize <dir>`: the objects Argo CD / Flux would apply. */
 function kustomize(dir: string): Manifest[] {
-  return objectsOf(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  return objectsOf(execFileSync(toolPath('kubectl'), ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 const commonLabels = (env: string) => ({ 'app.kubernetes.io/part-of': 'veza', 'app.kubernetes.io/managed-by': 'veza-secrets', 'veza.io/environment': env });
@@ -196,7 +197,7 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
     expect(fs.existsSync(path.join(dist, 'alternatives', env, 'kustomization.yaml'))).toBe(false);
   });
 
-  test('kubectl kustomize builds it: exactly the objects of the listed files, one ExternalSecret owning veza-secrets', () => {
+  testWith('kubectl')('kubectl kustomize builds it: exactly the objects of the listed files, one ExternalSecret owning veza-secrets', () => {
     const built = kustomize(applied);
     const listed = kustomizeResources(applied).flatMap((f) => readObjects(path.join(applied, f)));
     expect(built.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(listed.map((o) => `${o.kind}/${o.metadata.name}`).sort());
@@ -234,7 +235,7 @@ describe('every provider can be the applied one, in every environment', () => {
   }
 
   const cases = ENVS.flatMap((env) => PROVIDERS.filter((p) => p !== 'vault').map((p) => [env, p] as [string, Provider]));
-  test.each(cases)('%s with provider %s', (env, provider) => {
+  testWith('kubectl').each(cases)('%s with provider %s', (env, provider) => {
     const files = renderWith(env, provider);
     const paths = files.map((f) => f.path);
     const content = (p: string) => files.find((f) => f.path === p)!.content;
