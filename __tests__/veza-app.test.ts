@@ -14,12 +14,15 @@ import { testWith, toolPath } from './support/tools';
 
 const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
-const ENVS = ['development', 'staging', 'production'] as const;
+/** The environments of environments/, as a user may add one: every expectation below derives from them. */
+const ENVS = loadEnvironments(path.join(root, 'environments')).map((e) => e.name);
 const PROVIDERS = ['vault', 'aws', 'gcp', 'azure'] as const;
 type Provider = (typeof PROVIDERS)[number];
 
-/** The 9 keys of the seed's "Secret Structure", in catalog order. */
-const KEYS = ['database-url', 'redis-url', 'jwt-secret', 'stripe-api-key', 'stripe-webhook-secret', 'smtp-password', 's3-access-key', 's3-secret-key', 'stream-server-secret'];
+/** The 9 keys of the seed's "Secret Structure", in catalog order (a user may add more). */
+const SEED_KEYS = ['database-url', 'redis-url', 'jwt-secret', 'stripe-api-key', 'stripe-webhook-secret', 'smtp-password', 's3-access-key', 's3-secret-key', 'stream-server-secret'];
+/** The catalog's keys, in catalog order: what every ExternalSecret writes. */
+const KEYS: readonly string[] = VEZA_CATALOG.keys;
 
 /** The seed's file names per provider. */
 const STORE_FILE: Record<Provider, string> = {
@@ -68,10 +71,14 @@ const commonLabels = (env: string) => ({ 'app.kubernetes.io/part-of': 'veza', 'a
 
 describe('the catalog', () => {
   test('holds the seed\'s 9 keys for veza-backend-api and veza-stream-server (no front end)', () => {
-    expect(VEZA_CATALOG.keys).toEqual(KEYS);
+    expect(KEYS.filter((k) => SEED_KEYS.includes(k))).toEqual(SEED_KEYS);
     expect(VEZA_CATALOG.services).toEqual(['veza-backend-api', 'veza-stream-server']);
-    expect(VEZA_CATALOG.keysFor('veza-backend-api')).toEqual(KEYS.filter((k) => k !== 'stream-server-secret'));
-    expect(VEZA_CATALOG.keysFor('veza-stream-server')).toEqual(['database-url', 'redis-url', 'jwt-secret', 'stream-server-secret']);
+    expect(VEZA_CATALOG.keysFor('veza-backend-api')).toEqual(expect.arrayContaining(SEED_KEYS.filter((k) => k !== 'stream-server-secret')));
+    expect(VEZA_CATALOG.keysFor('veza-backend-api')).not.toContain('stream-server-secret');
+    expect(VEZA_CATALOG.keysFor('veza-stream-server').filter((k) => SEED_KEYS.includes(k))).toEqual(['database-url', 'redis-url', 'jwt-secret', 'stream-server-secret']);
+    for (const service of VEZA_CATALOG.services) {
+      expect(VEZA_CATALOG.keysFor(service)).toEqual(VEZA_CATALOG.all.filter((e) => (e.consumers as readonly string[]).includes(service)).map((e) => e.key));
+    }
     expect(VEZA_CATALOG.all.every((e) => e.remoteName === e.key)).toBe(true);
   });
 
@@ -137,7 +144,7 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
     }
   });
 
-  test('the ExternalSecret veza-secrets writes all 9 keys: 8 read from secret/veza/<env>, database-url from the database engine', () => {
+  test('the ExternalSecret veza-secrets writes every catalog key: database-url from the database engine, the others from secret/veza/<env>', () => {
     const objects = readObjects(path.join(applied, ES_FILE.vault));
     const es = one(objects, 'ExternalSecret', 'veza-secrets');
     expect(es.metadata).toMatchObject({ name: 'veza-secrets', namespace, labels: commonLabels(env) });
@@ -145,7 +152,11 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
     const fromKv = KEYS.filter((k) => k !== 'database-url');
     expect(es.spec.data).toEqual(fromKv.map((key) => ({ secretKey: key, remoteRef: expectedRemoteRef('vault', env, key) })));
     expect(es.spec.dataFrom).toEqual([{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'VaultDynamicSecret', name: 'veza-database-credentials' } } }]);
-    expect(es.spec.refreshInterval).toBe({ development: '5m', staging: '15m', production: '1h' }[env]);
+    // As written in environments/<env>.yaml (the seed's 5m, 15m and 1h for its three environments).
+    const file = yaml.load(fs.readFileSync(path.join(root, 'environments', `${env}.yaml`), 'utf8')) as { externalSecret: { refreshInterval: string } };
+    expect(es.spec.refreshInterval).toBe(file.externalSecret.refreshInterval);
+    const seed: Record<string, string> = { development: '5m', staging: '15m', production: '1h' };
+    if (env in seed) expect(es.spec.refreshInterval).toBe(seed[env]);
     const host = config.providers.vault.database.host;
     expect(es.spec.target).toEqual({
       name: 'veza-secrets',
@@ -153,7 +164,7 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
       deletionPolicy: config.externalSecret.deletionPolicy,
       template: {
         engineVersion: 'v2',
-        // Replace: the Secret holds exactly the 9 templated keys, never the generator's username or password.
+        // Replace: the Secret holds exactly the catalog's templated keys, never the generator's username or password.
         mergePolicy: 'Replace',
         metadata: { labels: commonLabels(env) },
         data: {
@@ -293,7 +304,8 @@ describe('VezaApp', () => {
 
   test('one VezaEnvironment per environment, the active provider first', () => {
     const app = new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')) });
-    expect(app.environments.map((e) => e.config.name)).toEqual(['development', 'production', 'staging']);
+    const files = fs.readdirSync(path.join(root, 'environments')).filter((f) => f.endsWith('.yaml')).sort();
+    expect(app.environments.map((e) => `${e.config.name}.yaml`)).toEqual(files);
     for (const env of app.environments) {
       expect(env.active.provider).toBe('vault');
       expect(env.active.active).toBe(true);
