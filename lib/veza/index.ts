@@ -11,3 +11,4 @@ export * from './rotation';
 export * from './environment-readme';
 export * from './runbook';
 export * from './gitops';
+export * from './veza-policy';
