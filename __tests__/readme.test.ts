@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Duration } from 'cdk8s';
-import { lookup, testWith } from './support/tools';
+import { lookup, testWith, toolPath, UNDER_CI } from './support/tools';
 import { databaseRotationSection, EnvironmentReadme, flowDiagram, loadEnvironments, renderApp, renderMermaid, renderVeza, SecretCatalog, RotationMethod, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib';
 
 interface ParsedFlowchart {
@@ -17,7 +17,10 @@ const withMermaid = testWith('mermaid');
 
 /** Parses diagrams with Mermaid's own parser (an ES module, so run by node: support/parse-mermaid.mjs); without mermaid, nothing. */
 function parseMermaid(texts: string[]): ParsedFlowchart[] {
-  if (!lookup('mermaid').found) return texts.map(() => ({ type: '', nodes: [], edges: [], error: 'mermaid is not installed' }));
+  if (!lookup('mermaid').found) {
+    if (UNDER_CI) toolPath('mermaid'); // throws: under CI the whole file fails with the reason
+    return texts.map(() => ({ type: '', nodes: [], edges: [], error: 'mermaid is not installed' }));
+  }
   const out = execFileSync(process.execPath, [path.join(__dirname, 'support', 'parse-mermaid.mjs')], { input: JSON.stringify(texts) });
   return JSON.parse(out.toString());
 }
