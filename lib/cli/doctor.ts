@@ -79,7 +79,7 @@ export function runDoctor(io: CliIo, nodeVersion: string = process.versions.node
 
   const kubectl = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { env: { ...io.env }, encoding: 'utf8' });
   if (kubectl.error || kubectl.status !== 0) {
-    checks.push({ name: 'kubectl', ok: false, details: ['kubectl is not on PATH (or does not run): the README commands and `kubectl apply -k` need it'] });
+    checks.push({ name: 'kubectl', ok: false, details: ['kubectl is not on PATH (or does not run): applying dist/ (`kubectl apply -k`) and the runbooks need it; npm test does not need it'] });
   } else {
     let version = 'unknown version';
     try {
