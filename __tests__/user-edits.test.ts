@@ -11,7 +11,7 @@ import { ROOT, run, tempDir } from './support/project';
 const ENTRIES = ['environments', 'lib', 'imports', 'scripts', 'examples', '__tests__', 'main.ts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'cdk8s.yaml', 'gitops.yaml', 'dist'];
 
 /** The whole-app tests: each derives what it expects from environments/ and the catalog. */
-const TEST_FILES = ['veza-app', 'environment', 'gitops', 'migrate', 'types', 'readme', 'secrets-example', 'veza-consumers', 'schema', 'dist-drift'];
+const TEST_FILES = ['veza-app', 'environment', 'gitops', 'migrate', 'types', 'readme', 'secrets-example', 'veza-consumers', 'dist-drift'];
 
 /** The README's "Add a secret", step 1: one entry in the catalog. */
 const SENTRY_ENTRY = `    'sentry-dsn': {
