@@ -60,7 +60,7 @@ describe('help and usage', () => {
     [[], 'Usage: veza-secrets <command> [options]'],
     [['deploy'], 'veza-secrets: unknown command "deploy"'],
     [['help', 'deploy'], 'veza-secrets: unknown command "deploy"'],
-    [['diff', '--colour'], "veza-secrets: Unknown option '--colour'"],
+    [['diff', '--colour'], 'veza-secrets: unknown option "--colour"; allowed: -h, --help, --project <dir>, --stat\n'],
     [['diff', 'extra'], 'veza-secrets: diff takes no arguments; got "extra"'],
     [['doctor', 'now'], 'veza-secrets: doctor takes no arguments; got "now"'],
     [['constructor'], 'veza-secrets: unknown command "constructor"'],
@@ -69,6 +69,55 @@ describe('help and usage', () => {
     expect(out.code).toBe(ExitCode.USAGE);
     expect(out.stdout).toBe('');
     expect(out.stderr.startsWith(first)).toBe(true);
+  });
+
+  test.each([
+    [['diff', '--colour'], 'unknown option "--colour"; allowed: -h, --help, --project <dir>, --stat', 'diff'],
+    [['migrate', 'x.env', '--envv', 'production'], 'unknown option "--envv"; allowed: -h, --help, --project <dir>, --env <environment>, --format <format>', 'migrate'],
+    [['diff', '--project'], '--project needs a value: --project <dir>', 'diff'],
+    [['diff', '--stat=yes'], '--stat takes no value', 'diff'],
+    [['--colour', 'diff'], 'unknown option "--colour"; allowed: --project <dir>, --version, -h, --help', undefined],
+    [['--project'], '--project needs a folder: --project <dir>', undefined],
+    [['--project', '--stat', 'diff'], '--project needs a folder: --project <dir>', undefined],
+  ])('%j: one line in this program\'s words, with what is allowed', (argv, message, command) => {
+    const out = run(argv);
+    expect(out.code).toBe(ExitCode.USAGE);
+    expect(out.stderr.split('\n')).toEqual([
+      `veza-secrets: ${message}`,
+      ...(command ? [commandHelp(command).split('\n')[0]] : []),
+      `Run \`veza-secrets ${command ? `${command} ` : ''}--help\` for help.`,
+      '',
+    ]);
+  });
+
+  test('--version prints the package version, exit 0', () => {
+    const out = run(['--version']);
+    expect(out).toMatchObject({ code: ExitCode.OK, stderr: '', stdout: `veza-secrets ${JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version}\n` });
+  });
+
+  test('--project works before the command as after it', () => {
+    for (const argv of [['--project', root, 'diff', '--stat'], [`--project=${root}`, 'diff', '--stat'], ['diff', '--stat', '--project', root]]) {
+      const out = run(argv, { projectDir: tmp });
+      expect([out.code, out.stderr]).toEqual([ExitCode.OK, '']);
+      expect(out.stdout).toMatch(/^dist\/ is up to date \(\d+ files\)\n$/);
+    }
+    // The command's own --project wins over the leading one.
+    expect(run(['--project', tmp, 'diff', '--stat', '--project', root]).code).toBe(ExitCode.OK);
+  });
+});
+
+describe('doctor outside a project', () => {
+  test('a folder without environments/ and dist/ fails both checks, saying so, exit 1', () => {
+    const empty = fs.mkdtempSync(path.join(tmp, 'empty-'));
+    const out = run(['doctor', '--project', empty]);
+    expect(out.code).toBe(ExitCode.PROBLEMS);
+    const lines = out.stdout.split('\n');
+    expect(lines.slice(lines.indexOf('FAIL environments'), lines.indexOf('FAIL environments') + 4)).toEqual([
+      'FAIL environments',
+      `     ${empty} has no environments/ folder: is it the project folder (--project <dir>, the one holding environments/ and dist/)?`,
+      'FAIL dist',
+      `     ${empty} has no dist/ folder, and no environment loaded to synthesize one from`,
+    ]);
   });
 });
 

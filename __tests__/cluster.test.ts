@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
+import { testWith, toolPath } from './support/tools';
 import {
   CLUSTER_LAYOUT,
   ESO_DEPLOYMENT,
@@ -91,11 +92,11 @@ describe('dist/cluster', () => {
     expect((yaml.load(file(CLUSTER_LAYOUT.auditPolicyFile)) as any).kind).toBe('Policy');
   });
 
-  test('`kubectl kustomize` builds dist/cluster', () => {
+  testWith('kubectl')('`kubectl kustomize` builds dist/cluster', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-cluster-'));
     try {
       replaceDirectory(path.join(dir, 'dist'), files);
-      const out = execFileSync('kubectl', ['kustomize', path.join(dir, 'dist', 'cluster')], { encoding: 'utf8' });
+      const out = execFileSync(toolPath('kubectl'), ['kustomize', path.join(dir, 'dist', 'cluster')], { encoding: 'utf8' });
       const built = (yaml.loadAll(out) as any[]).map((d) => `${d.kind}/${d.metadata.name}`);
       expect(built.sort()).toEqual(['HelmRelease/external-secrets', 'HelmRepository/external-secrets', 'Namespace/external-secrets-system']);
     } finally {

@@ -286,8 +286,9 @@ describe('loadEnvironment and loadEnvironments: files and folders', () => {
   });
 
   test('the committed folder loads, sorted by file name', () => {
-    expect(loadEnvironments(path.join(root, 'environments'), 'environments').map((e) => e.file))
-      .toEqual(['environments/development.yaml', 'environments/production.yaml', 'environments/staging.yaml']);
+    const files = fs.readdirSync(path.join(root, 'environments')).filter((f) => f.endsWith('.yaml')).sort();
+    expect(files).toEqual(expect.arrayContaining(['development.yaml', 'production.yaml', 'staging.yaml']));
+    expect(loadEnvironments(path.join(root, 'environments'), 'environments').map((e) => e.file)).toEqual(files.map((f) => `environments/${f}`));
   });
 
   test('a folder that does not exist', () => {

@@ -1,10 +1,13 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Testing } from 'cdk8s';
+import { App, Chart, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { backendApiChart } from '../examples/backend-api';
-import { BILLING_CATALOG, otherTeamStack } from '../examples/other-team';
+import { BILLING_CATALOG, otherTeamStack, synthOtherTeam } from '../examples/other-team';
 import { checkPinned } from '../examples/restricted';
 import { STREAM_SECRETS_DIR, streamServerChart } from '../examples/stream-server';
-import { envName, keepsPreviousValue, loadEnvironments, PREVIOUS_SUFFIX, SecretCatalog, VEZA_CATALOG, VezaApp, VezaCatalog, VezaEnvironment, VezaSecretKey } from '../lib';
+import { enforcePolicy, envName, keepsPreviousValue, loadEnvironments, PolicyError, PREVIOUS_SUFFIX, SecretCatalog, VEZA_CATALOG, VezaApp, VezaCatalog, VezaEnvironment, VezaSecretKey } from '../lib';
 
 const configs = loadEnvironments(path.join(__dirname, '..', 'environments'));
 
@@ -224,4 +227,40 @@ test.each([
   const act = () => checkPinned('image', image);
   if (throws) expect(act).toThrow(`'image' must be pinned by a tag other than latest or by a digest (registry/name:1.2.3 or registry/name@sha256:...). The value passed is: ${JSON.stringify(image)}`);
   else expect(act()).toBe(image);
+});
+
+describe('other-team: the generic guardrails on another team\'s cdk8s app', () => {
+  test('enforcePolicy(app) passes its charts (creationPolicy Owner, namespace billing are its own business), and app.synth() writes them', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-other-team-'));
+    try {
+      const report = synthOtherTeam(outdir);
+      expect(report).toEqual({ violations: [], exemptions: [] });
+      expect(fs.readdirSync(outdir).sort()).toEqual(['billing-cluster.k8s.yaml', 'billing.k8s.yaml']);
+      expect(fs.readFileSync(path.join(outdir, 'billing.k8s.yaml'), 'utf8')).toContain('creationPolicy: Owner');
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('a workload that breaks the generic rules is refused with one line per violation, naming the chart\'s file', () => {
+    const app = new App();
+    const { team } = otherTeamStack(app);
+    new kplus.Deployment(team, 'Web', { metadata: { name: 'web' }, containers: [{ name: 'web', image: 'nginx', portNumber: 8080, securityContext: { ensureNonRoot: true } }] });
+    let messages: string[] = [];
+    try {
+      enforcePolicy(app);
+    } catch (e) {
+      expect(e).toBeInstanceOf(PolicyError);
+      messages = (e as PolicyError).messages;
+    }
+    expect(messages).toContain('policy pinned-images: dist/billing.k8s.yaml: Deployment billing/web: \'spec.template.spec.containers["web"].image\' is "nginx"; allowed: an image with a tag other than latest, or a digest (name@sha256:...)');
+    expect(messages.filter((m) => !m.includes(': dist/billing.k8s.yaml: Deployment billing/web: '))).toEqual([]);
+  });
+
+  test('enforcePolicy on a plain chart, and a wrong argument, say what they need instead of crashing', () => {
+    const chart = new Chart(new App(), 'plain', { namespace: 'shop' });
+    new kplus.ConfigMap(chart, 'Settings', { data: { mode: 'fast' } });
+    expect(enforcePolicy(chart)).toEqual({ violations: [], exemptions: [] });
+    expect(() => enforcePolicy(Testing.synth(chart) as never)).toThrow(/^enforcePolicy: files\[0\] is \{"apiVersion":"v1","kind":"ConfigMap".*; allowed: a rendered file \{ path, content \} \(renderApp\(app\)\), or pass the App or Chart itself$/);
+  });
 });

@@ -5,7 +5,8 @@ import { ConfigError, GitOpsTopology, GitOpsWiring, IN_CLUSTER, loadEnvironments
 
 const root = path.join(__dirname, '..');
 const files = renderVeza(path.join(root, 'environments'));
-const ENVS = ['development', 'production', 'staging'];
+/** The environments of environments/ (a user may add one). */
+const ENVS = loadEnvironments(path.join(root, 'environments')).map((e) => e.name);
 
 interface Doc {
   apiVersion: string;
@@ -42,17 +43,13 @@ test('every Argo CD and Flux object validates against its schema, and the schema
   ]);
   expect(gitopsDocs.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual([
     'Application/veza-secrets',
-    'Application/veza-secrets-development',
+    ...ENVS.map((env) => `Application/veza-secrets-${env}`),
     'Application/veza-secrets-operator',
-    'Application/veza-secrets-production',
-    'Application/veza-secrets-staging',
     'GitRepository/veza-secrets',
-    'Kustomization/veza-secrets-development',
+    ...ENVS.map((env) => `Kustomization/veza-secrets-${env}`),
     'Kustomization/veza-secrets-gitops',
     'Kustomization/veza-secrets-operator',
-    'Kustomization/veza-secrets-production',
-    'Kustomization/veza-secrets-staging',
-  ]);
+  ].sort());
 });
 
 test('Argo CD: the operator Application syncs in an earlier wave than every environment', () => {
@@ -112,9 +109,11 @@ test('Flux: every environment depends on the operator, pruned and waited for', (
 });
 
 const CONFIG = { repoUrl: 'https://git.example.com/veza.git', revision: 'main' };
+/** parseGitOps's input in the tests of the reader itself: three environments, whatever environments/ holds. */
+const THREE = ['development', 'production', 'staging'];
 
 test('parseGitOps: defaults', () => {
-  const c = parseGitOps(CONFIG, ENVS, 'gitops.yaml');
+  const c = parseGitOps(CONFIG, THREE, 'gitops.yaml');
   expect(c.topology).toBe(GitOpsTopology.SINGLE_CLUSTER);
   expect(c.distPath).toBe('dist');
   expect(c.argocd).toEqual({ namespace: 'argocd', project: 'default' });
@@ -130,7 +129,7 @@ test.each([
   [{ ...CONFIG, topology: 'cluster-per-environment', clusters: { development: 'https://d', staging: 'http://s' } },
     "gitops.yaml: 'clusters.production' is missing; allowed: an https:// URL (TLS is required outside development)\n" +
     "gitops.yaml: 'clusters.staging' is \"http://s\"; allowed: an https:// URL (TLS is required outside development)"],
-  [{ ...CONFIG, topology: 'cluster-per-environment' }, ENVS.map((e) => `gitops.yaml: 'clusters.${e}' is missing; allowed: an https:// URL (cluster-per-environment needs a destination server per environment)`).join('\n')],
+  [{ ...CONFIG, topology: 'cluster-per-environment' }, THREE.map((e) => `gitops.yaml: 'clusters.${e}' is missing; allowed: an https:// URL (cluster-per-environment needs a destination server per environment)`).join('\n')],
   [{ ...CONFIG, clusters: { production: 'https://p' } }, "gitops.yaml: 'clusters' is \"a mapping\"; allowed: nothing with topology single-cluster (every environment runs in-cluster); set topology: cluster-per-environment to use it"],
   [{ ...CONFIG, distPath: '../dist' }, "gitops.yaml: 'distPath' is \"../dist\"; allowed: a relative folder of the repository such as dist or deploy/dist (no '.', '..' or leading '/')"],
   [{ ...CONFIG, flux: { interval: '0s' } }, "gitops.yaml: 'flux.interval' is \"0s\"; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m"],
@@ -139,7 +138,7 @@ test.each([
 ])('parseGitOps rejects %j', (doc, message) => {
   let error: unknown;
   try {
-    parseGitOps(doc, ENVS, 'gitops.yaml');
+    parseGitOps(doc, THREE, 'gitops.yaml');
   } catch (e) {
     error = e;
   }
@@ -154,7 +153,7 @@ test('cluster-per-environment: one operator per cluster, each environment after 
     revision: 'refs/tags/v1.2.0',
     distPath: 'deploy/dist',
     topology: 'cluster-per-environment',
-    clusters: { development: 'https://dev:6443', staging: 'https://staging:6443', production: 'https://prod:6443' },
+    clusters: Object.fromEntries(ENVS.map((env) => [env, `https://${env}:6443`])),
   }, ENVS, 'gitops.yaml');
   const app = new VezaApp({ environments, gitops: config });
   const wiring = app.node.findChild('GitOps') as GitOpsWiring;
@@ -217,7 +216,7 @@ describe('GitOpsWiring props', () => {
     ['no environment', (app: VezaApp) => new GitOpsWiring(app, 'Wiring', { config: parseGitOps(CONFIG, ENVS, 'gitops.yaml'), environments: [], cluster: app.cluster }),
       "[Wiring]: 'environments' is empty; the wiring deploys at least one environment."],
     ['a cluster missing', (app: VezaApp) => new GitOpsWiring(app, 'Wiring', {
-      config: { ...parseGitOps({ ...CONFIG, topology: 'cluster-per-environment', clusters: { development: 'https://d', production: 'https://p', staging: 'https://s' } }, ENVS, 'gitops.yaml'), clusters: { development: 'https://d' } },
+      config: { ...parseGitOps({ ...CONFIG, topology: 'cluster-per-environment', clusters: Object.fromEntries(ENVS.map((env) => [env, `https://${env}`])) }, ENVS, 'gitops.yaml'), clusters: { development: 'https://d' } },
       environments: app.environments,
       cluster: app.cluster,
     }), "[Wiring]: 'config.clusters' has no destination server for environment \"production\"; cluster-per-environment needs one per environment. It has: [\"development\"]"],

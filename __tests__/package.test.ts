@@ -104,3 +104,23 @@ test('the package types resolve in a TypeScript project', () => {
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   expect(execFileSync(process.execPath, [tsc, '-p', path.join(work, 'consumer')], { encoding: 'utf8' })).toBe('');
 });
+
+test('a git dependency builds on install: npm runs `prepare` in its clone before packing, so build/ is in what it installs', () => {
+  // What npm does for `npm install git+https://...`: clone, install the devDependencies, pack
+  // (running `prepare`), install the tarball. Here: a copy of the repository without build/, with
+  // node_modules linked, packed. (Checked by hand end to end: `npm install git+file://<clone>`.)
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  expect(pkg.scripts.prepare).toBe('tsc -b tsconfig.build.json');
+  const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-git-'));
+  try {
+    for (const entry of ['lib', 'imports', 'scripts', 'bin', 'main.ts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md']) {
+      fs.cpSync(path.join(root, entry), path.join(clone, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(clone, 'node_modules'), 'dir');
+    const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', clone], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    const paths: string[] = packed[0].files.map((f: { path: string }) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/cli/index.js', 'bin/veza-secrets.js']));
+  } finally {
+    fs.rmSync(clone, { recursive: true, force: true });
+  }
+});

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  checkPolicy, containerResources, cronJobNameLength, enforcePolicy, environmentIsolation, esoHygiene, formatViolation,
+  checkPolicy, containerResources, vezaEsoHygiene, cronJobNameLength, enforcePolicy, environmentIsolation, esoHygiene, formatViolation,
   KubeObject, noSecretMaterial, pinnedImages, podSecurityRestricted, POLICY_RULES, PolicyError, PolicyRule, rbacLeastPrivilege,
   exemptFromPolicy, formatExemption, policyContext, generatedHeader, loadEnvironments, ManifestFile, readDirectory, renderApp, RenderedFile, toYaml, VezaApp,
 } from '../lib';
@@ -256,7 +256,12 @@ describe('eso-hygiene', () => {
     ['production deletes the live Secret', { target: { name: 'veza-secrets', creationPolicy: 'Orphan', deletionPolicy: 'Delete' } }, `${E}: 'spec.target.deletionPolicy' is "Delete"; allowed: Retain outside development (a missing provider entry must not drop the live Secret)`],
     ['production owns the live Secret', { target: { name: 'veza-secrets', creationPolicy: 'Owner', deletionPolicy: 'Retain' } }, `${E}: 'spec.target.creationPolicy' is "Owner"; allowed: Orphan outside development (deleting the ExternalSecret must not delete the live Secret)`],
   ])('%s', (_case, spec, expected) => {
-    expect(violations(esoHygiene, store, file('production/external-secrets/veza-secrets.yaml', es(spec)))).toEqual([expected]);
+    expect(violations(vezaEsoHygiene, store, file('production/external-secrets/veza-secrets.yaml', es(spec)))).toEqual([expected]);
+  });
+  test('the generic rule checks references and intervals, not Veza\'s keep-the-live-Secret rule', () => {
+    const owner = es({ target: { name: 'veza-secrets', creationPolicy: 'Owner', deletionPolicy: 'Delete' } });
+    expect(violations(esoHygiene, store, file('production/external-secrets/veza-secrets.yaml', owner))).toEqual([]);
+    expect(violations(vezaEsoHygiene, store, file('production/external-secrets/veza-secrets.yaml', owner))).toHaveLength(2);
   });
   test('a generatorRef must resolve to a generator applied with the ExternalSecret', () => {
     const dataFrom = [{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'VaultDynamicSecret', name: 'veza-database-credentials' } } }];

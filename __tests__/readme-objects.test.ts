@@ -55,7 +55,7 @@ describe.each(CASES)('%s with provider %s', (_env, provider, config) => {
           expect(objects.some((o) => o.kind === 'VaultDynamicSecret' && o.spec.path === `${jobEnv.ROTATION_DB_MOUNT}/static-creds/${jobEnv.ROTATION_DB_ROLE}`)).toBe(true);
           expect(Object.keys(objects.find((o) => o.kind === 'ExternalSecret')!.spec.target.template.data)).toContain(key);
         } else {
-          expect(jobEnv.ROTATION_KEYS.split(' ')).toContain(key);
+          expect((jobEnv.ROTATION_KEYS ?? '').split(' ')).toContain(key);
         }
       }
     }

@@ -35,3 +35,23 @@ test('the README snippet type-checks against the library, and a key of another s
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the README snippet runs and writes its chart with app.synth()', () => {
+  const dir = fs.mkdtempSync(path.join(root, 'build', 'readme-snippet-run-'));
+  try {
+    // Against the compiled library (build/lib, as the package ships it), compiled and run in dir.
+    const code = snippet().replace(`from 'veza-secrets'`, `from ${JSON.stringify(path.join(root, 'build', 'lib'))}`);
+    fs.writeFileSync(path.join(dir, 'snippet.ts'), code);
+    const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
+    execFileSync(tsc, ['--ignoreConfig', '--strict', '--skipLibCheck', '--esModuleInterop', '--target', 'ES2022', '--module', 'commonjs', '--types', 'node', '--outDir', path.join(dir, 'out'), path.join(dir, 'snippet.ts')], { cwd: root, encoding: 'utf8' });
+    const env = { ...process.env };
+    delete env.CDK8S_OUTDIR; // App's default outdir, dist/
+    execFileSync(process.execPath, [path.join(dir, 'out', 'snippet.js')], { cwd: dir, encoding: 'utf8', env });
+    expect(fs.readdirSync(path.join(dir, 'dist'))).toEqual(['backend.k8s.yaml']);
+    const yaml = fs.readFileSync(path.join(dir, 'dist', 'backend.k8s.yaml'), 'utf8');
+    expect(yaml).toContain('kind: ExternalSecret\n');
+    expect(yaml).toMatch(/- name: JWT_SECRET\n\s+valueFrom:\n\s+secretKeyRef:\n\s+key: jwt-secret\n\s+name: veza-secrets\n/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

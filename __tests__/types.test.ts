@@ -2,7 +2,7 @@
 // `@ts-expect-error` below must meet an error, or the build fails ("Unused '@ts-expect-error'
 // directive"), so a consumer naming a key its service does not hold fails to compile.
 import * as path from 'path';
-import { KeysOf, loadEnvironments, PreviousKeysOf, RotationMethod, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib';
+import { KeysOf, loadEnvironments, PreviousKeysOf, RotationMethod, VEZA_CATALOG, VezaApp, VezaCatalog, VezaSecretKey } from '../lib';
 
 const app = new VezaApp({ environments: loadEnvironments(path.join(__dirname, '..', 'environments')) });
 const secrets = app.environments[0].consumers.secrets;
@@ -13,9 +13,14 @@ const backend = secrets.forService('veza-backend-api');
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 const exact = <A, B>(value: Equal<A, B>) => value;
 
-// The keys each service may name, exactly.
-exact<KeysOf<VezaCatalog, 'veza-stream-server'>, 'database-url' | 'redis-url' | 'jwt-secret' | 'stream-server-secret'>(true);
-exact<KeysOf<VezaCatalog, 'veza-backend-api'>, 'database-url' | 'redis-url' | 'jwt-secret' | 'stripe-api-key' | 'stripe-webhook-secret' | 'smtp-password' | 's3-access-key' | 's3-secret-key'>(true);
+// The seed's keys each service may name: each element compiles only if KeysOf allows it. Exactly
+// these and no more as long as the catalog holds only the seed's keys; a key a user adds is checked
+// for every service at run time below (keysFor and envValue follow each entry's consumers).
+const backendSeedKeys: KeysOf<VezaCatalog, 'veza-backend-api'>[] = ['database-url', 'redis-url', 'jwt-secret', 'stripe-api-key', 'stripe-webhook-secret', 'smtp-password', 's3-access-key', 's3-secret-key'];
+const streamSeedKeys: KeysOf<VezaCatalog, 'veza-stream-server'>[] = ['database-url', 'redis-url', 'jwt-secret', 'stream-server-secret'];
+// Whatever KeysOf allows is a key of the catalog.
+exact<Extract<KeysOf<VezaCatalog, 'veza-backend-api'>, VezaSecretKey>, KeysOf<VezaCatalog, 'veza-backend-api'>>(true);
+exact<Extract<KeysOf<VezaCatalog, 'veza-stream-server'>, VezaSecretKey>, KeysOf<VezaCatalog, 'veza-stream-server'>>(true);
 
 // The keys whose previous value each service may name are among its keys (the exact list is
 // checked at run time below, derived from the catalog).
@@ -65,4 +70,18 @@ test('the same mistakes, forced past the type checker, are refused at run time',
   expect(() => untypedPrevious.previousEnvValue('stripe-api-key')).toThrow(
     "[development/Applied/vault-external-secret/veza-secrets]: 'key' names \"stripe-api-key\", whose rotation class keeps no previous value; allowed: jwt-secret.",
   );
+});
+
+test('each service may name exactly the catalog keys it consumes, the seed\'s among them', () => {
+  expect(backend.keys).toEqual(expect.arrayContaining(backendSeedKeys));
+  expect(stream.keys).toEqual(expect.arrayContaining(streamSeedKeys));
+  for (const service of VEZA_CATALOG.services) {
+    const helper = secrets.forService(service) as unknown as { keys: readonly string[]; envValue(key: string): unknown };
+    for (const entry of VEZA_CATALOG.all) {
+      const consumes = (entry.consumers as readonly string[]).includes(service);
+      expect([service, entry.key, helper.keys.includes(entry.key)]).toEqual([service, entry.key, consumes]);
+      if (consumes) expect(() => helper.envValue(entry.key)).not.toThrow();
+      else expect(() => helper.envValue(entry.key)).toThrow(`'key' names "${entry.key}", not a key of ${service}`);
+    }
+  }
 });

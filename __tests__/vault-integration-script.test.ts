@@ -7,6 +7,7 @@ import { generatedHeader, parseEnvironment, renderApp, RenderedFile, VaultAuth, 
 import { loadEnvironments } from '../lib/veza/environment';
 import { LAYOUT } from '../lib/veza/layout';
 import { CONFIGURE_STUB_CA, CONFIGURE_STUB_KUBERNETES_HOST, ConfigureCall, freshVault, runConfigure } from './configure-vault-stub';
+import { testWith, toolPath } from './support/tools';
 
 const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -41,11 +42,10 @@ function productionWithDatabase(): RenderedFile[] {
 
 const PASSWORD = 'DB-PASSWORD-FROM-ENV';
 
-test('shellcheck passes on every committed configure-vault.sh', () => {
+testWith('shellcheck')('shellcheck passes on every committed configure-vault.sh', () => {
   const scripts = distScripts();
   expect(scripts.map((s) => path.relative(dist, s))).toEqual(expect.arrayContaining(['development/vault/configure-vault.sh', 'staging/vault/configure-vault.sh', 'production/vault/configure-vault.sh']));
-  const result = spawnSync('shellcheck', ['--shell=bash', '--severity=style', ...scripts], { encoding: 'utf8' });
-  if (result.error) throw new Error(`shellcheck is not installed (apt-get install -y shellcheck; .ci/run installs it): ${result.error.message}`);
+  const result = spawnSync(toolPath('shellcheck'), ['--shell=bash', '--severity=style', ...scripts], { encoding: 'utf8' });
   expect(result.stdout + result.stderr).toBe('');
   expect(result.status).toBe(0);
 });

@@ -10,15 +10,19 @@ import * as yaml from 'js-yaml';
 import { keepsPreviousValue, loadEnvironments, ManifestFile, PREVIOUS_SUFFIX, renderApp, RenderedFile, renderVeza, VEZA_CATALOG, VezaApp } from '../lib';
 import { objectsOf, validateManifestText } from './support/schema';
 import type { Manifest } from './support/charts';
+import { testWith, toolPath } from './support/tools';
 
 const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
-const ENVS = ['development', 'staging', 'production'] as const;
+/** The environments of environments/, as a user may add one: every expectation below derives from them. */
+const ENVS = loadEnvironments(path.join(root, 'environments')).map((e) => e.name);
 const PROVIDERS = ['vault', 'aws', 'gcp', 'azure'] as const;
 type Provider = (typeof PROVIDERS)[number];
 
-/** The 9 keys of the seed's "Secret Structure", in catalog order. */
-const KEYS = ['database-url', 'redis-url', 'jwt-secret', 'stripe-api-key', 'stripe-webhook-secret', 'smtp-password', 's3-access-key', 's3-secret-key', 'stream-server-secret'];
+/** The 9 keys of the seed's "Secret Structure", in catalog order (a user may add more). */
+const SEED_KEYS = ['database-url', 'redis-url', 'jwt-secret', 'stripe-api-key', 'stripe-webhook-secret', 'smtp-password', 's3-access-key', 's3-secret-key', 'stream-server-secret'];
+/** The catalog's keys, in catalog order: what every ExternalSecret writes. */
+const KEYS: readonly string[] = VEZA_CATALOG.keys;
 
 /** The seed's file names per provider. */
 const STORE_FILE: Record<Provider, string> = {
@@ -30,7 +34,7 @@ const ES_FILE: Record<Provider, string> = {
 
 /** The seed's remote name of `key` in `env` for each provider (the store's remoteRef in the ExternalSecret). */
 /** The keys of veza-secrets: each catalog key, then `<key>-previous` after each key whose class keeps a previous value (issue 11). */
-function withPrevious(keys: string[]): string[] {
+function withPrevious(keys: readonly string[]): string[] {
   return keys.flatMap((k) => (keepsPreviousValue(VEZA_CATALOG.entry(k as never).rotation) ? [k, `${k}${PREVIOUS_SUFFIX}`] : [k]));
 }
 
@@ -73,17 +77,21 @@ function kustomizeResources(dir: string): string[] {
 
 /** `kubectl kustomize <dir>`: the objects Argo CD / Flux would apply. */
 function kustomize(dir: string): Manifest[] {
-  return objectsOf(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  return objectsOf(execFileSync(toolPath('kubectl'), ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 const commonLabels = (env: string) => ({ 'app.kubernetes.io/part-of': 'veza', 'app.kubernetes.io/managed-by': 'veza-secrets', 'veza.io/environment': env });
 
 describe('the catalog', () => {
   test('holds the seed\'s 9 keys for veza-backend-api and veza-stream-server (no front end)', () => {
-    expect(VEZA_CATALOG.keys).toEqual(KEYS);
+    expect(KEYS.filter((k) => SEED_KEYS.includes(k))).toEqual(SEED_KEYS);
     expect(VEZA_CATALOG.services).toEqual(['veza-backend-api', 'veza-stream-server']);
-    expect(VEZA_CATALOG.keysFor('veza-backend-api')).toEqual(KEYS.filter((k) => k !== 'stream-server-secret'));
-    expect(VEZA_CATALOG.keysFor('veza-stream-server')).toEqual(['database-url', 'redis-url', 'jwt-secret', 'stream-server-secret']);
+    expect(VEZA_CATALOG.keysFor('veza-backend-api')).toEqual(expect.arrayContaining(SEED_KEYS.filter((k) => k !== 'stream-server-secret')));
+    expect(VEZA_CATALOG.keysFor('veza-backend-api')).not.toContain('stream-server-secret');
+    expect(VEZA_CATALOG.keysFor('veza-stream-server').filter((k) => SEED_KEYS.includes(k))).toEqual(['database-url', 'redis-url', 'jwt-secret', 'stream-server-secret']);
+    for (const service of VEZA_CATALOG.services) {
+      expect(VEZA_CATALOG.keysFor(service)).toEqual(VEZA_CATALOG.all.filter((e) => (e.consumers as readonly string[]).includes(service)).map((e) => e.key));
+    }
     expect(VEZA_CATALOG.all.every((e) => e.remoteName === e.key)).toBe(true);
   });
 
@@ -149,7 +157,7 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
     }
   });
 
-  test('the ExternalSecret veza-secrets writes all 9 keys: 8 read from secret/veza/<env>, database-url from the database engine', () => {
+  test('the ExternalSecret veza-secrets writes every catalog key: database-url from the database engine, the others from secret/veza/<env>', () => {
     const objects = readObjects(path.join(applied, ES_FILE.vault));
     const es = one(objects, 'ExternalSecret', 'veza-secrets');
     expect(es.metadata).toMatchObject({ name: 'veza-secrets', namespace, labels: commonLabels(env) });
@@ -157,7 +165,11 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
     const fromKv = withPrevious(KEYS.filter((k) => k !== 'database-url'));
     expect(es.spec.data).toEqual(fromKv.map((key) => ({ secretKey: key, remoteRef: expectedRemoteRef('vault', env, key, true) })));
     expect(es.spec.dataFrom).toEqual([{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'VaultDynamicSecret', name: 'veza-database-credentials' } } }]);
-    expect(es.spec.refreshInterval).toBe({ development: '5m', staging: '15m', production: '1h' }[env]);
+    // As written in environments/<env>.yaml (the seed's 5m, 15m and 1h for its three environments).
+    const file = yaml.load(fs.readFileSync(path.join(root, 'environments', `${env}.yaml`), 'utf8')) as { externalSecret: { refreshInterval: string } };
+    expect(es.spec.refreshInterval).toBe(file.externalSecret.refreshInterval);
+    const seed: Record<string, string> = { development: '5m', staging: '15m', production: '1h' };
+    if (env in seed) expect(es.spec.refreshInterval).toBe(seed[env]);
     const host = config.providers.vault.database.appHost; // as the pods reach it
     expect(es.spec.target).toEqual({
       name: 'veza-secrets',
@@ -165,7 +177,7 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
       deletionPolicy: config.externalSecret.deletionPolicy,
       template: {
         engineVersion: 'v2',
-        // Replace: the Secret holds exactly the 9 templated keys, never the generator's username or password.
+        // Replace: the Secret holds exactly the catalog's templated keys, never the generator's username or password.
         mergePolicy: 'Replace',
         metadata: { labels: commonLabels(env) },
         data: {
@@ -209,7 +221,7 @@ describe.each(ENVS)('dist/%s (the committed app)', (env) => {
     expect(fs.existsSync(path.join(dist, 'alternatives', env, 'kustomization.yaml'))).toBe(false);
   });
 
-  test('kubectl kustomize builds it: exactly the objects of the listed files, one ExternalSecret owning veza-secrets', () => {
+  testWith('kubectl')('kubectl kustomize builds it: exactly the objects of the listed files, one ExternalSecret owning veza-secrets', () => {
     const built = kustomize(applied);
     const listed = kustomizeResources(applied).flatMap((f) => readObjects(path.join(applied, f)));
     expect(built.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(listed.map((o) => `${o.kind}/${o.metadata.name}`).sort());
@@ -247,7 +259,7 @@ describe('every provider can be the applied one, in every environment', () => {
   }
 
   const cases = ENVS.flatMap((env) => PROVIDERS.filter((p) => p !== 'vault').map((p) => [env, p] as [string, Provider]));
-  test.each(cases)('%s with provider %s', (env, provider) => {
+  testWith('kubectl').each(cases)('%s with provider %s', (env, provider) => {
     const files = renderWith(env, provider);
     const paths = files.map((f) => f.path);
     const content = (p: string) => files.find((f) => f.path === p)!.content;
@@ -305,7 +317,8 @@ describe('VezaApp', () => {
 
   test('one VezaEnvironment per environment, the active provider first', () => {
     const app = new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')) });
-    expect(app.environments.map((e) => e.config.name)).toEqual(['development', 'production', 'staging']);
+    const files = fs.readdirSync(path.join(root, 'environments')).filter((f) => f.endsWith('.yaml')).sort();
+    expect(app.environments.map((e) => `${e.config.name}.yaml`)).toEqual(files);
     for (const env of app.environments) {
       expect(env.active.provider).toBe('vault');
       expect(env.active.active).toBe(true);

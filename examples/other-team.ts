@@ -1,9 +1,9 @@
 // A second team on the generic layer: its own catalog, a ClusterSecretStore that only its
 // namespace may use, its own ExternalSecret, and a workload consuming it. Nothing of Veza's.
-import { Chart, Duration } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AwsAuth, AwsSecretStore, CatalogSecret, RotationMethod, SecretCatalog } from '../lib';
+import { AwsAuth, AwsSecretStore, CatalogSecret, enforcePolicy, PolicyReport, RotationMethod, SecretCatalog } from '../lib';
 import { checkPinned, RESOURCES, RESTRICTED_CONTAINER, RESTRICTED_POD } from './restricted';
 
 /** The billing team's secrets. */
@@ -89,4 +89,19 @@ export function otherTeamStack(scope: Construct, props: OtherTeamProps = {}): Ot
   container.mount('/tmp', kplus.Volume.fromEmptyDir(team, 'Tmp', 'tmp'));
   worker.bindRestart(deployment);
   return { cluster, team, secrets };
+}
+
+/**
+ * The billing team's app, checked by the generic guardrails before anything is written:
+ * `enforcePolicy(app)` runs Pod Security 'restricted', resources, pinned images, RBAC least
+ * privilege, no secret material and ESO hygiene over every chart, and throws a `PolicyError`
+ * listing every violation; then `app.synth()` writes `billing-cluster.k8s.yaml` and
+ * `billing.k8s.yaml` into `outdir`. None of Veza's rules (its namespaces, its environments) apply.
+ */
+export function synthOtherTeam(outdir: string, props: OtherTeamProps = {}): PolicyReport {
+  const app = new App({ outdir });
+  otherTeamStack(app, props);
+  const report = enforcePolicy(app);
+  app.synth();
+  return report;
 }

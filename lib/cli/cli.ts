@@ -111,7 +111,9 @@ export function mainHelp(): string {
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
     'Options:',
-    '  --project <dir>  the project folder holding environments/ and dist/ (default: the current folder)',
+    '  --project <dir>  the project folder holding environments/ and dist/ (default: the current folder);',
+    '                   before or after the command',
+    '  --version        print the version',
     '  -h, --help       show help; `<command> --help` for a command',
     '',
     EXIT_CODES,
@@ -130,7 +132,22 @@ export function commandHelp(name: string): string {
  * Never calls process.exit: the caller sets `process.exitCode`.
  */
 export function runCli(argv: readonly string[], io: CliIo): ExitCode {
-  const [name, ...rest] = argv;
+  // Options before the command: --project <dir> (for every command), --version.
+  let args = [...argv];
+  let leadingProject: string | undefined;
+  while (args.length > 0 && args[0].startsWith('-') && args[0] !== '-h' && args[0] !== '--help') {
+    const [option, inline] = splitOption(args[0]);
+    if (option === '--version' && inline === undefined) {
+      io.stdout(`${PROGRAM} ${packageVersion()}\n`);
+      return ExitCode.OK;
+    }
+    if (option !== '--project') return usage(io, unknownOption(option, ['--project <dir>', '--version', '-h, --help']));
+    const value = inline ?? args[1];
+    if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) return usage(io, '--project needs a folder: --project <dir>');
+    leadingProject = value;
+    args = args.slice(inline === undefined ? 2 : 1);
+  }
+  const [name, ...rest] = args;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
     if (topic !== undefined && !(topic in COMMANDS)) return usage(io, `unknown command ${JSON.stringify(topic)}`);
@@ -147,13 +164,14 @@ export function runCli(argv: readonly string[], io: CliIo): ExitCode {
   try {
     parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true }) as typeof parsed;
   } catch (e) {
-    return usage(io, (e as Error).message, name);
+    return usage(io, parseArgsMessage(e as Error & { code?: string }, command), name);
   }
   if (parsed.values.help) {
     io.stdout(commandHelp(name));
     return ExitCode.OK;
   }
-  const project = typeof parsed.values.project === 'string' ? path.resolve(io.projectDir, parsed.values.project) : io.projectDir;
+  const projectOption = typeof parsed.values.project === 'string' ? parsed.values.project : leadingProject;
+  const project = projectOption !== undefined ? path.resolve(io.projectDir, projectOption) : io.projectDir;
   const scoped: CliIo = { ...io, projectDir: project };
   try {
     return command.run(scoped, parsed.positionals, parsed.values);
@@ -164,6 +182,47 @@ export function runCli(argv: readonly string[], io: CliIo): ExitCode {
       return ExitCode.PROBLEMS;
     }
     throw e;
+  }
+}
+
+/** `--name=value` as ['--name', 'value']; `--name` as ['--name', undefined]. */
+function splitOption(arg: string): [string, string | undefined] {
+  const eq = arg.indexOf('=');
+  return eq < 0 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
+}
+
+function unknownOption(option: string, allowed: string[]): string {
+  return `unknown option ${JSON.stringify(option)}; allowed: ${allowed.join(', ')}`;
+}
+
+/** The options a command takes, as its help writes them. */
+function optionList(command: Command): string[] {
+  const value: Record<string, string> = { project: '<dir>', env: '<environment>', format: '<format>' };
+  return Object.entries(command.options).map(([n, o]) => `${o.short ? `-${o.short}, ` : ''}--${n}${o.type === 'string' ? ` ${value[n] ?? '<value>'}` : ''}`);
+}
+
+/** parseArgs's errors in this program's words (its own text has an unbalanced quote). */
+function parseArgsMessage(e: Error & { code?: string }, command: Command): string {
+  const named = /'(-[^' ]+)/.exec(e.message)?.[1] ?? '';
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return unknownOption(named, optionList(command));
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const option = named.replace(/^(-\w), /, '');
+    return command.options[option.replace(/^--?/, '')]?.type === 'boolean' || /does not take/.test(e.message)
+      ? `${option} takes no value`
+      : `${option} needs a value: ${optionList(command).find((o) => o.startsWith(`${option} `)) ?? `${option} <value>`}`;
+  }
+  return e.message;
+}
+
+/** The version in package.json, found upward from this module (lib/cli or build/lib/cli). */
+export function packageVersion(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === PROGRAM && pkg.version) return pkg.version;
+    }
+    if (path.dirname(dir) === dir) return 'unknown';
   }
 }
 

@@ -84,22 +84,33 @@ export function runDoctor(io: CliIo, nodeVersion: string = process.versions.node
   checks.push({ name: 'node', ok: major >= need, details: [`Node.js ${nodeVersion}; package.json requires >= ${need}`] });
 
   const envDir = path.join(io.projectDir, 'environments');
+  const distDir = path.join(io.projectDir, 'dist');
   let envNames: string[] = [];
   let configs: EnvironmentConfig[] = [];
-  try {
-    configs = loadEnvironments(envDir, 'environments');
-    envNames = configs.map((e) => e.name);
-    checks.push({ name: 'environments', ok: true, details: [`${envNames.join(', ')} load and check`] });
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    checks.push({ name: 'environments', ok: false, details: e.messages });
+  if (!fs.existsSync(envDir)) {
+    checks.push({ name: 'environments', ok: false, details: [`${io.projectDir} has no environments/ folder: is it the project folder (--project <dir>, the one holding environments/ and dist/)?`] });
+  } else {
+    try {
+      configs = loadEnvironments(envDir, 'environments');
+      envNames = configs.map((e) => e.name);
+      checks.push({ name: 'environments', ok: true, details: [`${envNames.join(', ')} load and check`] });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      checks.push({ name: 'environments', ok: false, details: e.messages });
+    }
   }
   if (configs.length > 0) {
     const ca = vaultCaCheck(configs);
     if (ca) checks.push(ca);
   }
 
-  if (envNames.length > 0) {
+  if (envNames.length === 0) {
+    checks.push({
+      name: 'dist',
+      ok: false,
+      details: [fs.existsSync(distDir) ? 'not compared: no environment loaded, so there is nothing to synthesize it from' : `${io.projectDir} has no dist/ folder, and no environment loaded to synthesize one from`],
+    });
+  } else {
     try {
       const expected = renderVeza(envDir);
       const changes = diffFiles(readDirectory(path.join(io.projectDir, 'dist')), expected);
@@ -119,7 +130,7 @@ export function runDoctor(io: CliIo, nodeVersion: string = process.versions.node
 
   const kubectl = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { env: { ...io.env }, encoding: 'utf8' });
   if (kubectl.error || kubectl.status !== 0) {
-    checks.push({ name: 'kubectl', ok: false, details: ['kubectl is not on PATH (or does not run): the README commands and `kubectl apply -k` need it'] });
+    checks.push({ name: 'kubectl', ok: false, details: ['kubectl is not on PATH (or does not run): applying dist/ (`kubectl apply -k`) and the runbooks need it; npm test does not need it'] });
   } else {
     let version = 'unknown version';
     try {
@@ -135,7 +146,7 @@ export function runDoctor(io: CliIo, nodeVersion: string = process.versions.node
       name: 'kubectl',
       ok: broken.length === 0,
       details: broken.length === 0
-        ? [`kubectl ${version}; \`kubectl kustomize\` builds ${envNames.map((e) => `dist/${e}`).join(', ')}`]
+        ? [envNames.length === 0 ? `kubectl ${version}; no dist/<env> to build` : `kubectl ${version}; \`kubectl kustomize\` builds ${envNames.map((e) => `dist/${e}`).join(', ')}`]
         : broken.map((env) => `\`kubectl kustomize dist/${env}\` fails`),
     });
   }

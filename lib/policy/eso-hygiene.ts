@@ -1,18 +1,16 @@
 import { parseGoDuration } from '../eso/go-duration';
-import { storeOf } from './environment-isolation';
-import { PolicyRule } from './policy';
+import { PolicyRule, storeOf } from './policy';
 
 /**
- * ExternalSecrets that keep working and keep the live Secret: a refresh interval above 0 (with 0
- * `force-sync` does nothing), keys to read, a store and generators that exist where it is applied, and outside
- * development `deletionPolicy: Retain` with `creationPolicy: Orphan`, so neither a missing
- * provider entry nor deleting the ExternalSecret (an Argo CD prune, a provider switch) removes the
- * Secret running pods read.
- * @see https://external-secrets.io/latest/guides/ownership-deletion-policy/
+ * ExternalSecrets that keep working: a refresh interval above 0 (with 0 `force-sync` does
+ * nothing), keys to read, and a store and generators that exist where it is applied. Generic: any
+ * cdk8s app using ESO. (Veza's rule of the same name adds that outside development the live
+ * Secret is kept: `vezaEsoHygiene`.)
+ * @see https://external-secrets.io/latest/api/externalsecret/
  */
 export const esoHygiene: PolicyRule = {
   name: 'eso-hygiene',
-  description: "Every ExternalSecret has a refreshInterval above 0 and data, its secretStoreRef and generatorRefs resolve in the same folder (or to a ClusterSecretStore, a ClusterGenerator), and outside development it uses deletionPolicy Retain and creationPolicy Orphan.",
+  description: "Every ExternalSecret has a refreshInterval above 0 and data, and its secretStoreRef and generatorRefs resolve in the same folder (or to a ClusterSecretStore, a ClusterGenerator).",
   check: (object, context) => {
     const { doc } = object;
     if (doc.kind !== 'ExternalSecret') return [];
@@ -38,14 +36,6 @@ export const esoHygiene: PolicyRule = {
         problems.push(`'spec.dataFrom[${i}].sourceRef.generatorRef' is ${generator.kind ?? ''} ${JSON.stringify(generator.name ?? '')}, which is not written ${generator.kind === 'ClusterGenerator' ? 'anywhere' : `in dist/${object.unit}/ in namespace ${JSON.stringify(doc.metadata?.namespace ?? '')}`}; allowed: a generator applied with it`);
       }
     });
-    const env = context.environments.find((e) => e.name === object.environment);
-    if (env?.production) {
-      const target = spec.target ?? {};
-      const deletion = target.deletionPolicy ?? 'Retain';
-      const creation = target.creationPolicy ?? 'Owner';
-      if (deletion !== 'Retain') problems.push(`'spec.target.deletionPolicy' is ${JSON.stringify(deletion)}; allowed: Retain outside development (a missing provider entry must not drop the live Secret)`);
-      if (creation !== 'Orphan') problems.push(`'spec.target.creationPolicy' is ${JSON.stringify(creation)}; allowed: Orphan outside development (deleting the ExternalSecret must not delete the live Secret)`);
-    }
     return problems;
   },
 };

@@ -32,11 +32,11 @@ export interface KubeObject {
   readonly [k: string]: unknown;
 }
 
-/** What the policy knows of one environment. */
+/** What the policy knows of one environment: a top-level folder of the output (`production/`). */
 export interface PolicyEnvironment {
-  /** `development`, `staging`, `production`. */
+  /** The folder's name: `development`, `staging`, `production`. */
   readonly name: string;
-  /** Its namespace, `veza-<name>`. */
+  /** Its namespace. */
   readonly namespace: string;
   /** Outside development: the live Secret must be kept (Retain, Orphan). */
   readonly production: boolean;
@@ -48,7 +48,7 @@ export interface PolicyContext {
   readonly objects: PolicyObject[];
   /** Every non-YAML file (READMEs, scripts, HCL), for the secret-material scan. */
   readonly textFiles: RenderedFile[];
-  /** The environments of the app. */
+  /** The environments of the app, as given to the pass (none unless given: rules that need them do nothing). */
   readonly environments: PolicyEnvironment[];
 }
 
@@ -160,10 +160,7 @@ export function policyContext(files: RenderedFile[], environments?: PolicyEnviro
       objects.push({ file: file.path, doc: obj, ...place });
     }
   }
-  const envs = environments ?? [...new Set(objects.map((o) => o.environment).filter((e): e is string => e !== undefined))]
-    .sort()
-    .map((name) => ({ name, namespace: `veza-${name}`, production: name !== 'development' }));
-  return { objects, textFiles, environments: envs };
+  return { objects, textFiles, environments: environments ?? [] };
 }
 
 /**
@@ -207,6 +204,19 @@ function exemptionsOf(doc: KubeObject): { rules: string[]; reason?: string } {
   const rules = (annotations[POLICY_EXEMPT_ANNOTATION] ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
   const reason = annotations[POLICY_EXEMPT_REASON_ANNOTATION]?.trim();
   return { rules, reason: reason ? reason : undefined };
+}
+
+/** The store an ExternalSecret reads, looked up where it is applied: its own folder, or a ClusterSecretStore anywhere. */
+export function storeOf(es: PolicyObject, context: PolicyContext): PolicyObject | undefined {
+  const ref = ((es.doc.spec as any)?.secretStoreRef ?? {}) as { kind?: string; name?: string };
+  const kind = ref.kind ?? 'SecretStore';
+  return context.objects.find((o) => o.doc.kind === kind && o.doc.metadata?.name === ref.name &&
+    (kind === 'ClusterSecretStore' || (o.unit === es.unit && o.doc.metadata?.namespace === es.doc.metadata?.namespace)));
+}
+
+/** The provider block's name of a store: `vault`, `aws`, `gcpsm`, `azurekv`, ... */
+export function providerOf(store: KubeObject): string | undefined {
+  return Object.keys(((store.spec as any)?.provider ?? {}) as object)[0];
 }
 
 /** Every value of `doc` that is a string, with its dotted path. */

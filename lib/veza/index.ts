@@ -12,3 +12,4 @@ export * from './environment-readme';
 export * from './runbook';
 export * from './gitops';
 export * from './cloud-prerequisites';
+export * from './veza-policy';

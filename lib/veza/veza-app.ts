@@ -4,6 +4,7 @@ import { App } from 'cdk8s';
 import { ConfigError } from '../config/field-reader';
 import { readDirectory, renderApp, RenderedFile, replaceDirectory, SynthError } from '../output/synthesize';
 import { enforcePolicy, formatExemption } from '../policy';
+import { POLICY_RULES } from './veza-policy';
 import { VEZA_CATALOG, VezaCatalog } from './catalog';
 import { EnvironmentConfig, loadEnvironments, rotationOrderErrors } from './environment';
 import { environmentCluster, GITOPS_FILE, GitOpsConfig, GitOpsWiring, loadGitOps } from './gitops';
@@ -65,7 +66,7 @@ export function renderVeza(environmentsDir: string, displayDir = 'environments',
   const gitops = fs.existsSync(gitopsFile) ? loadGitOps(gitopsFile, environments.map((e) => e.name), GITOPS_FILE) : undefined;
   const app = new VezaApp({ environments, gitops });
   const files = renderApp(app, { header: generatedHeader });
-  const report = enforcePolicy(files, environments.map((e) => ({ name: e.name, namespace: e.namespace, production: e.production })));
+  const report = enforcePolicy(files, { rules: POLICY_RULES, environments: environments.map((e) => ({ name: e.name, namespace: e.namespace, production: e.production })) });
   for (const exemption of report.exemptions) onExemption?.(formatExemption(exemption));
   for (const env of app.environments) for (const warning of env.readme.warnings()) onWarning?.(warning);
   return files;

@@ -91,7 +91,17 @@ function objectsIn(dir) {
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const results = {};
 
-process.stdout.write(`# veza-secrets benchmark\n${machine()}\n`);
+/** The commit measured (with "+ changes" when the tree differs from it) and the machine's load now. */
+function commitAndLoad() {
+  const git = (args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']).stdout.trim() !== '';
+  const commit = head.status === 0 ? `commit ${head.stdout.trim()}${dirty ? ' + uncommitted changes' : ''}` : 'not a git checkout';
+  return `${commit}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min)`;
+}
+
+process.stdout.write(`# veza-secrets benchmark\n${machine()}\nat start: ${commitAndLoad()}\n`);
+process.on('exit', () => process.stdout.write(`\nat end: ${commitAndLoad()}\n`));
 process.stdout.write('Times are medians with (min, max); peak = the largest resident set of the process tree.\n');
 runOnce(npm, ['run', '--silent', 'build']);
 

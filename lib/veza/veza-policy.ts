@@ -1,4 +1,6 @@
-import { KubeObject, PolicyContext, PolicyEnvironment, PolicyObject, PolicyRule, stringsOf } from './policy';
+// Veza's policy rules on top of the generic ones: environments never touch each other, and outside
+// development the live Secret is kept. They know Veza's layout (`dist/<env>/`, `veza-<env>`).
+import { esoHygiene, GENERIC_POLICY_RULES, PolicyContext, PolicyEnvironment, PolicyObject, PolicyRule, providerOf, storeOf, stringsOf } from '../policy';
 
 /** Kinds without a namespace; in an environment's folder only its Namespace and objects named after it may be one. */
 export const CLUSTER_SCOPED_KINDS = [
@@ -7,24 +9,23 @@ export const CLUSTER_SCOPED_KINDS = [
   'PriorityClass', 'StorageClass', 'PersistentVolume', 'APIService',
 ];
 
+/**
+ * The environments the pass was given, or else Veza's: each top-level folder of the output
+ * (`dist/<env>/`, `alternatives/<env>/`) is an environment in namespace `veza-<env>`, production
+ * outside development.
+ */
+export function vezaEnvironments(context: PolicyContext): PolicyEnvironment[] {
+  if (context.environments.length > 0) return context.environments;
+  return [...new Set(context.objects.map((o) => o.environment).filter((e): e is string => e !== undefined))]
+    .sort()
+    .map((name) => ({ name, namespace: `veza-${name}`, production: name !== 'development' }));
+}
+
 /** A mention of another environment's namespace, Vault path, AWS prefix, GCP project or Key Vault. */
 function otherEnvironmentIn(value: string, self: PolicyEnvironment, context: PolicyContext): PolicyEnvironment | undefined {
-  return context.environments.find((other) => other.name !== self.name && (
+  return vezaEnvironments(context).find((other) => other.name !== self.name && (
     new RegExp(`(^|[^a-z0-9])veza[-/.]${other.name}([^a-z0-9]|$)`).test(value) ||
     (other.namespace !== `veza-${other.name}` && new RegExp(`(^|[^a-z0-9-])${other.namespace}([^a-z0-9-]|$)`).test(value))));
-}
-
-/** The store an ExternalSecret reads, looked up where it is applied: its own folder, or a ClusterSecretStore anywhere. */
-export function storeOf(es: PolicyObject, context: PolicyContext): PolicyObject | undefined {
-  const ref = ((es.doc.spec as any)?.secretStoreRef ?? {}) as { kind?: string; name?: string };
-  const kind = ref.kind ?? 'SecretStore';
-  return context.objects.find((o) => o.doc.kind === kind && o.doc.metadata?.name === ref.name &&
-    (kind === 'ClusterSecretStore' || (o.unit === es.unit && o.doc.metadata?.namespace === es.doc.metadata?.namespace)));
-}
-
-/** The provider block's name of a store: `vault`, `aws`, `gcpsm`, `azurekv`, ... */
-export function providerOf(store: KubeObject): string | undefined {
-  return Object.keys(((store.spec as any)?.provider ?? {}) as object)[0];
 }
 
 /** Where a store of each provider names the environment itself (the others name it in every remote key). */
@@ -43,7 +44,7 @@ export const environmentIsolation: PolicyRule = {
   name: 'environment-isolation',
   description: "Every object of an environment's folder is in its namespace, reads its own store location (and its generators their own Vault paths), and names no other environment's namespace, Vault path, AWS prefix, GCP project or Key Vault.",
   check: (object, context) => {
-    const env = context.environments.find((e) => e.name === object.environment);
+    const env = vezaEnvironments(context).find((e) => e.name === object.environment);
     if (!env) return [];
     const { doc } = object;
     const problems: string[] = [];
@@ -88,7 +89,7 @@ export const environmentIsolation: PolicyRule = {
   // mention another environment, as configure-vault.sh does for a shared auth mount.
   checkText: (file, context) => {
     const parts = file.path.split('/');
-    const env = context.environments.find((e) => e.name === (parts[0] === 'alternatives' ? parts[1] : parts[0]));
+    const env = vezaEnvironments(context).find((e) => e.name === (parts[0] === 'alternatives' ? parts[1] : parts[0]));
     if (!env || file.path.endsWith('.md')) return [];
     const problems: string[] = [];
     file.content.split('\n').forEach((line, i) => {
@@ -99,3 +100,36 @@ export const environmentIsolation: PolicyRule = {
     return problems;
   },
 };
+
+/** The live Secret outlives what feeds it outside development: Retain and Orphan. */
+function keepsLiveSecret(object: PolicyObject, context: PolicyContext): string[] {
+  if (object.doc.kind !== 'ExternalSecret') return [];
+  const env = vezaEnvironments(context).find((e) => e.name === object.environment);
+  if (!env?.production) return [];
+  const target = ((object.doc.spec as any)?.target ?? {}) as { deletionPolicy?: string; creationPolicy?: string };
+  const deletion = target.deletionPolicy ?? 'Retain';
+  const creation = target.creationPolicy ?? 'Owner';
+  const problems: string[] = [];
+  if (deletion !== 'Retain') problems.push(`'spec.target.deletionPolicy' is ${JSON.stringify(deletion)}; allowed: Retain outside development (a missing provider entry must not drop the live Secret)`);
+  if (creation !== 'Orphan') problems.push(`'spec.target.creationPolicy' is ${JSON.stringify(creation)}; allowed: Orphan outside development (deleting the ExternalSecret must not delete the live Secret)`);
+  return problems;
+}
+
+/**
+ * The generic `eso-hygiene`, and outside development `deletionPolicy: Retain` with
+ * `creationPolicy: Orphan`, so neither a missing provider entry nor deleting the ExternalSecret
+ * (an Argo CD prune, a provider switch) removes the Secret running pods read.
+ * @see https://external-secrets.io/latest/guides/ownership-deletion-policy/
+ */
+export const vezaEsoHygiene: PolicyRule = {
+  name: esoHygiene.name,
+  description: `${esoHygiene.description.replace(/\.$/, '')}, and outside development it uses deletionPolicy Retain and creationPolicy Orphan.`,
+  check: (object, context) => [...esoHygiene.check(object, context), ...keepsLiveSecret(object, context)],
+};
+
+/** Every rule Veza's synth enforces, in the order violations are listed: the generic ones, with Veza's eso-hygiene and environment isolation. */
+export const POLICY_RULES: readonly PolicyRule[] = [
+  ...GENERIC_POLICY_RULES.filter((r) => r !== esoHygiene),
+  environmentIsolation,
+  vezaEsoHygiene,
+];
