@@ -251,7 +251,7 @@ test('addRotation widens the Role to the union of the Deployments, each named on
   rotation.addRotation(DB, { keys: ['db-url'], deployments: [dep('shop-worker'), dep('shop-cron')] });
   expect(objects(chart, 'Role')[0].rules).toEqual([
     { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], resourceNames: ['shop-secrets'], verbs: ['get', 'patch'] },
-    ...['shop-api', 'shop-worker', 'shop-cron'].map((d) => ({ apiGroups: ['apps'], resources: ['deployments'], resourceNames: [d], verbs: ['get', 'patch'] })),
+    ...['shop-api', 'shop-worker', 'shop-cron'].map((d) => ({ apiGroups: ['apps'], resources: ['deployments'], resourceNames: [d], verbs: ['get', 'patch', 'list', 'watch'] })),
   ]);
   expect(rotation.rotations.map((r) => r.name)).toEqual(['secrets-rotation-signing', 'secrets-rotation-db']);
 });
@@ -380,11 +380,11 @@ describe.each(ENVS)('dist/%s/secrets-rotation.yaml', (env) => {
     }
   });
 
-  test('the Role names exactly veza-secrets and the consumers, get and patch; bound to secrets-rotation only', () => {
+  test('the Role names exactly veza-secrets and the consumers, get and patch (and list and watch of the Deployments, for rollout status); bound to secrets-rotation only', () => {
     const consumers = VEZA_CATALOG.services.filter((s) => automatic.some((r) => r.consumers.includes(s)));
     expect(docs.find((d) => d.kind === 'Role').rules).toEqual([
       { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], resourceNames: ['veza-secrets'], verbs: ['get', 'patch'] },
-      ...consumers.map((d) => ({ apiGroups: ['apps'], resources: ['deployments'], resourceNames: [d], verbs: ['get', 'patch'] })),
+      ...consumers.map((d) => ({ apiGroups: ['apps'], resources: ['deployments'], resourceNames: [d], verbs: ['get', 'patch', 'list', 'watch'] })),
     ]);
     const binding = docs.find((d) => d.kind === 'RoleBinding');
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'secrets-rotation' });

@@ -75,7 +75,7 @@ test('configure-vault.sh runs exactly these commands on a fresh Vault, secrets o
     ['kubectl', 'config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'],
     ['vault', 'write', 'auth/kubernetes/config', `kubernetes_host=${CONFIGURE_STUB_KUBERNETES_HOST}`, `kubernetes_ca_cert=${CONFIGURE_STUB_CA}`, 'token_reviewer_jwt=-'],
     ['vault', 'write', 'auth/kubernetes/role/veza-production', 'bound_service_account_names=vault-store-auth', 'bound_service_account_namespaces=veza-production', 'audience=vault', 'token_policies=veza-production-read', 'token_ttl=1h'],
-    ['vault', 'write', 'auth/kubernetes/role/veza-production-rotation', 'bound_service_account_names=secrets-rotation', 'bound_service_account_namespaces=veza-production', 'audience=vault', 'token_policies=veza-production-rotation-database-credential,veza-production-rotation-signing-secret', 'token_ttl=15m'],
+    ['vault', 'write', 'auth/kubernetes/role/veza-production-rotation', 'bound_service_account_names=secrets-rotation', 'bound_service_account_namespaces=veza-production', 'audience=vault', 'token_policies=veza-production-rotation-database-credential,veza-production-rotation-signing-secret', 'token_ttl=1h'],
     ['vault', 'read', 'sys/mounts/database'],
     ['vault', 'secrets', 'enable', '-path=database', 'database'],
     ['vault', 'write', 'database/config/veza-production', 'plugin_name=postgresql-database-plugin', 'allowed_roles=veza-production-app', 'connection_url=postgresql://{{username}}:{{password}}@pg.veza.internal:5432/veza', 'username=vault', 'password=-'],
@@ -210,7 +210,7 @@ test('a failure half way stops the script; the re-run completes and ends in the 
   const files = vaultFolder(productionWithDatabase(), 'production');
   const broken = runConfigure(files, freshVault(), { env: { VAULT_DB_PASSWORD: PASSWORD }, failOn: ['write auth/kubernetes/role/veza-production-rotation'] });
   expect(broken.status).toBe(2);
-  expect(broken.stderr).toBe('stub: failing on demand: write auth/kubernetes/role/veza-production-rotation bound_service_account_names=secrets-rotation bound_service_account_namespaces=veza-production audience=vault token_policies=veza-production-rotation-database-credential,veza-production-rotation-signing-secret token_ttl=15m\n');
+  expect(broken.stderr).toBe('stub: failing on demand: write auth/kubernetes/role/veza-production-rotation bound_service_account_names=secrets-rotation bound_service_account_namespaces=veza-production audience=vault token_policies=veza-production-rotation-database-credential,veza-production-rotation-signing-secret token_ttl=1h\n');
   expect(Object.keys(broken.state.data).filter((p) => p.startsWith('database/'))).toEqual([]);
   const resumed = runConfigure(files, broken.state, { env: { VAULT_DB_PASSWORD: PASSWORD } });
   expect(resumed.status).toBe(0);

@@ -427,7 +427,7 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
       `  bound_service_account_namespaces=veza-${env}`,
       '  audience=vault',
       `  token_policies=veza-${env}-rotation-database-credential,veza-${env}-rotation-signing-secret`,
-      '  token_ttl=15m',
+      '  token_ttl=1h',
     ].join(' \\\n'));
     expect(script.match(/vault write auth\/kubernetes\/role\//g)).toHaveLength(2);
   });

@@ -23,7 +23,9 @@ export interface RotationImages {
   readonly runner?: string;
   /**
    * Where the `vault` CLI is copied from (`/bin/vault`, by an init container running `/bin/cp`):
-   * the copy drops the file capability (`cap_ipc_lock`) that a pod without capabilities cannot exec.
+   * the runner image has no `vault`. The init container's `command` bypasses the image's entrypoint,
+   * which would `setcap cap_ipc_lock` on the binary at start, so the copy carries no file capability
+   * (a pod that drops ALL capabilities could not exec one that did).
    * @default ROTATION_IMAGES.vault
    */
   readonly vault?: string;
@@ -44,6 +46,9 @@ export const ROTATION_IMAGES = {
 
 /** When the daily rotation job runs by default: 03:00 UTC; each run rotates only what is due. */
 export const ROTATION_SCHEDULE = Cron.schedule({ minute: '0', hour: '3' });
+
+/** How long one run may take (the Job's activeDeadlineSeconds), and so the lifetime of its Vault token. */
+export const ROTATION_ACTIVE_DEADLINE_SECONDS = 3600;
 
 /** The Pod label holding the Job's UID (set by the Job controller), passed to the script as ROTATION_JOB_UID. */
 export const JOB_UID_LABEL = 'batch.kubernetes.io/controller-uid';
@@ -323,6 +328,8 @@ export class SecretRotation extends Construct {
     const grant = this.vault.grantRotation(this.serviceAccount, {
       method: job.rotationClass.method as RotationMethod.GENERATE | RotationMethod.DATABASE_ENGINE,
       name: job.rotationClass.name,
+      // The token must outlive the longest run: its last write (the grace mark) comes after the rollouts.
+      tokenTtl: Duration.seconds(ROTATION_ACTIVE_DEADLINE_SECONDS),
     });
     if (this.cronJobs.length === 0) {
       this.role.allow(['get', 'patch'], { apiGroup: 'external-secrets.io', resourceType: 'externalsecrets', resourceName: this.externalSecret.name });
@@ -330,7 +337,9 @@ export class SecretRotation extends Construct {
     for (const d of job.deployments) {
       if (this.deploymentNames.includes(d)) continue;
       this.deploymentNames.push(d);
-      this.role.allow(['get', 'patch'], SecretRotation.deploymentFromName(d));
+      // rollout restart: get + patch; rollout status: list + watch with a metadata.name field selector,
+      // which the API server authorizes against resourceNames (k8s.io/apiserver requestinfo).
+      this.role.allow(['get', 'patch', 'list', 'watch'], SecretRotation.deploymentFromName(d));
     }
     this.cronJobs.push(job);
     return grant;
@@ -544,7 +553,7 @@ export class RotationCronJob extends Construct {
             // Retries are safe: the script records the version it writes and resumes, never rotating twice.
             backoffLimit: 3,
             // All attempts together: a run waits for the re-sync and each rollout (ROTATION_ROLLOUT_TIMEOUT, 600s by default).
-            activeDeadlineSeconds: 3600,
+            activeDeadlineSeconds: ROTATION_ACTIVE_DEADLINE_SECONDS,
             template: {
               metadata: { labels },
               spec: {
@@ -654,7 +663,8 @@ export class RotationCronJob extends Construct {
         },
         runNow,
         ...lastRun,
-        { why: 'No roll back: the old password is gone once Vault rotated it; rotate again (line above) if the new one misbehaves, then re-sync and restart', command: `kubectl create job --from=cronjob/${this.name} rotate-again-$(date +%s) -n ${ns}` },
+        { why: 'Rotate although it is not due (or again, if the new password misbehaves: the old one is gone once Vault rotated it, so there is no roll back): Vault rotates the static role now', command: `vault write -f ${this.grant.databaseMount}/rotate-role/${this.grant.staticRoleName}` },
+        { why: 'Then run the job: it finds the consumers restarted before that rotation, re-syncs and restarts them', command: `kubectl create job --from=cronjob/${this.name} rotate-heal-$(date +%s) -n ${ns}` },
       ],
     };
   }

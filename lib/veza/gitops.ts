@@ -31,9 +31,9 @@ export function environmentCluster(config: GitOpsConfig | undefined, env: string
 /**
  * Argo CD sync waves (`argocd.argoproj.io/sync-wave`). Applications: the operator and its CRDs
  * before the environments. Inside an environment: the namespace, then what the store needs to log
- * in (Vault's token reviewer), then the store (and the service account it logs in as), then the
- * ExternalSecret; everything else (workloads, RBAC, rotation) stays
- * in the default wave 0, after the Secret exists. Negative waves so nobody else's objects move.
+ * in (Vault's token reviewer and CA), then the store (and the service account it logs in as); the
+ * ExternalSecret and everything else (workloads, RBAC, rotation) in the default, last wave 0.
+ * Negative waves so nobody else's objects move.
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/
  */
 export const SYNC_WAVES = {
@@ -43,7 +43,13 @@ export const SYNC_WAVES = {
   /** What a store needs before it can log in: Vault's token reviewer (`vault-integration.yaml`) and CA (`vault-ca.yaml`). */
   storePrerequisites: -3,
   store: -2,
-  externalSecret: -1,
+  /**
+   * The last wave, with the rotation jobs: Argo CD stops a sync at a wave whose objects are
+   * Degraded, but finishes the last wave whatever their health. The ExternalSecret reads what the
+   * first rotation run creates (the generated keys' own secret), so it is not Ready before the
+   * CronJob exists: in an earlier wave it would block the very sync that creates the CronJob.
+   */
+  externalSecret: 0,
 } as const;
 
 /** The annotation Argo CD orders by. */
@@ -175,7 +181,7 @@ export class GitOpsWiring extends Construct {
 
     for (const env of props.environments) {
       annotateSyncWaves(env);
-      protectNamespace(env);
+      protectNamespace(env.namespace);
       env.readme.addSection(gitopsCommands(env, config));
     }
 
@@ -228,6 +234,10 @@ export class GitOpsWiring extends Construct {
     // HelmRelease in dist/cluster), sent to each cluster's own server, its namespace created by Argo CD
     // with the same Pod Security labels. The only Argo CD Application installing ESO: one per cluster.
     const operator = props.cluster.operator;
+    // Removing or renaming the operator's Application or Kustomization must not delete its namespace
+    // (and ESO with it): pruned objects would be, with Flux's prune: true or Argo CD's finalizer.
+    // The by-hand install's namespace file stays the same object as the applied one.
+    for (const o of [operator, props.cluster.operatorByHand]) if (o.namespace) protectNamespace(o.namespace);
     const operatorSource = {
       repoURL: operator.chartRepository.replace(/^oci:\/\//, ''),
       chart: ExternalSecretsOperator.CHART_NAME,
@@ -333,9 +343,9 @@ export const PROTECTED_NAMESPACE_ANNOTATIONS: Readonly<Record<string, string>> =
   'kustomize.toolkit.fluxcd.io/prune': 'disabled',
 };
 
-/** Puts {@link PROTECTED_NAMESPACE_ANNOTATIONS} on an environment's namespace. */
-export function protectNamespace(env: VezaEnvironment): void {
-  for (const [key, value] of Object.entries(PROTECTED_NAMESPACE_ANNOTATIONS)) env.namespace.metadata.addAnnotation(key, value);
+/** Puts {@link PROTECTED_NAMESPACE_ANNOTATIONS} on a namespace: an environment's, or the operator's. */
+export function protectNamespace(namespace: { readonly metadata: ApiObject['metadata'] }): void {
+  for (const [key, value] of Object.entries(PROTECTED_NAMESPACE_ANNOTATIONS)) namespace.metadata.addAnnotation(key, value);
 }
 
 /** Flux's `ref` for a revision: a commit, a full ref, or a branch. */

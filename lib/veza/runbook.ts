@@ -1,4 +1,7 @@
+import { DeploymentUnit } from '../eso/external-secret';
+import { PREVIOUS_SUFFIX, RotationMethod } from '../eso/secret-catalog';
 import { SecretStoreKind } from '../eso/secret-store';
+import { VaultSecretStore } from '../eso/vault-secret-store';
 import type { VezaCatalog, VezaService } from './catalog';
 import { LAYOUT } from './layout';
 import { requiredCrds } from './environment-readme';
@@ -115,8 +118,49 @@ export function applyCommands(env: VezaEnvironment, contributions?: { readonly c
       }] : []),
       ...(given.applySteps ?? []),
       { why: `Apply ${env.config.name}: namespace, store, ExternalSecret and the rest of dist/${folder}`, command: `kubectl apply -k dist/${folder}` },
+      ...afterApplySteps(env),
     ],
   };
+}
+
+/**
+ * What the store and the ExternalSecret wait for after the apply, from the objects of the applied
+ * folder: Vault configured (its script reads the reviewer token the apply created), the values
+ * people manage written to the store's path, and the generated keys created by a first rotation run.
+ */
+function afterApplySteps(env: VezaEnvironment): RunbookCommand[] {
+  const steps: RunbookCommand[] = [];
+  const folder = LAYOUT.appliedFolder(env.config.name);
+  const integration = env.vaultIntegration && DeploymentUnit.of(env.vaultIntegration) === env.applied ? env.vaultIntegration : undefined;
+  const store = env.active.store;
+  if (integration) {
+    const db = integration.database;
+    steps.push({
+      why: `A Vault operator configures Vault for this store (policies, Kubernetes auth, roles${db ? ', the database engine' : ''}); it reads the token reviewer's token the apply created. Safe to re-run${db ? `; ${db.passwordVariable} (the password of ${db.username}) is needed only while database/config/${db.connectionName} does not exist` : ''} (docs/vault-integration.md)`,
+      command: `${db ? `${db.passwordVariable}=... ` : ''}dist/${folder}/${LAYOUT.vaultFolder}/${LAYOUT.vaultScriptFile}`,
+    });
+  }
+  if (store instanceof VaultSecretStore) {
+    const managed = env.active.externalSecret.keys
+      .filter((k) => k.template === undefined)
+      .map((k) => k.remoteRef ?? store.remoteRef(k.remoteName))
+      .filter((ref) => ref.key === store.path && ref.property !== undefined)
+      .map((ref) => ref.property!);
+    if (managed.length > 0) {
+      steps.push({
+        why: `Write the values people manage to ${store.location}, each from a file (never on the command line, never in git); rotation writes the generated keys elsewhere`,
+        command: `vault kv put -mount=${store.mount} ${store.path} ${managed.map((p) => `${p}=@${p}.txt`).join(' ')}`,
+      });
+    }
+  }
+  for (const job of env.rotation && DeploymentUnit.of(env.rotation) === env.applied ? env.rotation.rotations : []) {
+    if (job.method !== RotationMethod.GENERATE) continue;
+    steps.push({
+      why: `Create the generated keys now instead of at the next daily run: the first run of ${job.name} writes ${job.grant.kvMount}/${job.grant.kvPath} (${job.keys.join(', ')}, each with its ${PREVIOUS_SUFFIX}), which ${env.active.externalSecret.name} reads`,
+      command: `kubectl create job --from=cronjob/${job.name} bootstrap-$(date +%s) -n ${env.config.namespace}`,
+    });
+  }
+  return steps;
 }
 
 /** A section as plain text: one `# why` comment line above each command. */

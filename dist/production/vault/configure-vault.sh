@@ -88,7 +88,7 @@ vault write auth/kubernetes/role/veza-production-rotation \
   bound_service_account_namespaces=veza-production \
   audience=vault \
   token_policies=veza-production-rotation-database-credential,veza-production-rotation-signing-secret \
-  token_ttl=15m
+  token_ttl=1h
 
 # 5. The database secrets engine: Vault rotates the password of veza every 5040h, on both sides.
 if vault read sys/mounts/database >/dev/null 2>&1; then

@@ -88,7 +88,7 @@ vault write auth/kubernetes/role/veza-staging-rotation \
   bound_service_account_namespaces=veza-staging \
   audience=vault \
   token_policies=veza-staging-rotation-database-credential,veza-staging-rotation-signing-secret \
-  token_ttl=15m
+  token_ttl=1h
 
 # 5. The database secrets engine: Vault rotates the password of veza every 5040h, on both sides.
 if vault read sys/mounts/database >/dev/null 2>&1; then
