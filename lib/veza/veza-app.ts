@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { ConfigError } from '../config/field-reader';
-import { readDirectory, renderApp, RenderedFile, replaceDirectory, SynthError } from '../output/synthesize';
+import { readDirectory, replaceDirectory, SwapStep, withOutputLock } from '../output/swap';
+import { renderApp, RenderedFile, SynthError } from '../output/synthesize';
 import { enforcePolicy, formatExemption } from '../policy';
 import { VEZA_CATALOG, VezaCatalog } from './catalog';
 import { EnvironmentConfig, loadEnvironments } from './environment';
@@ -72,36 +73,54 @@ export interface SynthOptions {
   readonly outdir?: string;
   /** A second folder to copy the output to (what `cdk8s synth` passes as CDK8S_OUTDIR). @default - none */
   readonly mirrorDir?: string;
+  /**
+   * Called after each step of the swap into the output folder (tests stop the process there).
+   * @default - none
+   */
+  readonly onSwapStep?: (step: SwapStep) => void;
 }
 
 /**
- * The synth command: renders everything in memory, and only when every file rendered and
- * checked, replaces `dist/` in one swap. A failure leaves `dist/` byte for byte as it was.
- * Returns the process exit code; messages go to stderr, one per line.
+ * The synth command: holding the output folder's lock (a second run waits), repairs what a
+ * stopped run left, renders everything in memory, and only when every file rendered and checked,
+ * replaces `dist/` in one swap. A failure leaves `dist/` byte for byte as it was.
+ * Returns the process exit code; messages go to stderr, one line each, never a stack trace.
  */
 export function synthVeza(options: SynthOptions = {}): number {
   const projectDir = options.projectDir ?? process.cwd();
   const outdir = options.outdir ?? path.join(projectDir, 'dist');
-  let files: RenderedFile[];
+  const shown = path.relative(projectDir, outdir) || outdir;
+  const notice = (line: string) => process.stderr.write(`note: ${line}\n`);
   try {
-    files = renderVeza(path.join(projectDir, 'environments'), 'environments', (line) => process.stdout.write(`${line}\n`));
-  } catch (e) {
-    if (e instanceof ConfigError || e instanceof SynthError) {
-      for (const message of e.messages) process.stderr.write(`error: ${message}\n`);
-      process.stderr.write(`synth failed: ${e.messages.length} problem(s); ${path.relative(projectDir, outdir) || outdir} was left unchanged.\n`);
-      return 1;
+    const { files, changed } = withOutputLock(outdir, () => {
+      const rendered = renderVeza(path.join(projectDir, 'environments'), 'environments', (line) => process.stdout.write(`${line}\n`));
+      const count = countChanges(readDirectory(outdir), rendered);
+      // A re-run that changes nothing leaves dist/ untouched: no rewrite, no swap.
+      if (count > 0) replaceDirectory(outdir, rendered, { onStep: options.onSwapStep, onNotice: notice });
+      return { files: rendered, changed: count };
+    }, { onStep: options.onSwapStep, onNotice: notice });
+    if (options.mirrorDir && path.resolve(options.mirrorDir) !== path.resolve(outdir)) {
+      replaceDirectory(options.mirrorDir, files, { onNotice: notice });
     }
-    throw e;
+    process.stdout.write(`synthesized ${files.length} files into ${shown} (${changed} changed)\n`);
+    return 0;
+  } catch (e) {
+    const messages = e instanceof ConfigError || e instanceof SynthError ? e.messages : [oneLine(e)];
+    for (const message of messages) process.stderr.write(`error: ${message}\n`);
+    process.stderr.write(`synth failed: ${messages.length} problem(s); ${shown} was left unchanged.\n`);
+    if (process.env.VEZA_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    return 1;
   }
-  const before = readDirectory(outdir);
-  const changed = countChanges(before, files);
-  // A re-run that changes nothing leaves dist/ untouched: no rewrite, no swap.
-  if (changed > 0) replaceDirectory(outdir, files);
-  if (options.mirrorDir && path.resolve(options.mirrorDir) !== path.resolve(outdir)) {
-    replaceDirectory(options.mirrorDir, files);
-  }
-  process.stdout.write(`synthesized ${files.length} files into ${path.relative(projectDir, outdir) || outdir} (${changed} changed)\n`);
-  return 0;
+}
+
+/**
+ * An unexpected error (a construct's check, a catalog rule) as one line: its message's first
+ * line, cut to 500 characters; `VEZA_DEBUG=1` prints the stack trace too.
+ */
+export function oneLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const first = text.split('\n')[0];
+  return first.length > 500 ? `${first.slice(0, 500)}... (${first.length} characters)` : first;
 }
 
 function countChanges(before: RenderedFile[], after: RenderedFile[]): number {
