@@ -1,13 +1,12 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { ConfigError } from '../config/field-reader';
+import { clipLine, ConfigError, readInputFile } from '../config/field-reader';
 import { readDirectory } from '../output/swap';
 import { SynthError } from '../output/synthesize';
 import { VEZA_CATALOG } from '../veza/catalog';
 import { loadEnvironments } from '../veza/environment';
 import { applyCommands, sectionAsShell, verificationCommands } from '../veza/runbook';
-import { renderVeza, synthVeza, VezaApp } from '../veza/veza-app';
+import { oneLine, renderVeza, synthVeza, VezaApp } from '../veza/veza-app';
 import { diffFiles, formatChange } from './diff';
 import { runDoctor } from './doctor';
 import { CliIo, ExitCode, styleFor, UsageError } from './io';
@@ -161,10 +160,12 @@ export function runCli(argv: readonly string[], io: CliIo): ExitCode {
   } catch (e) {
     if (e instanceof UsageError) return usage(io, e.message, name);
     if (e instanceof ConfigError || e instanceof SynthError) {
-      for (const message of e.messages) io.stderr(`${styleFor(io).red('error')}: ${message}\n`);
+      for (const message of e.messages) io.stderr(`${styleFor(io).red('error')}: ${clipLine(message)}\n`);
       return ExitCode.PROBLEMS;
     }
-    throw e;
+    // Anything else (a construct's check, a catalog rule): its message only, never a stack trace.
+    io.stderr(`${styleFor(io).red('error')}: ${oneLine(e)}\n`);
+    return ExitCode.PROBLEMS;
   }
 }
 
@@ -187,9 +188,10 @@ function migrate(io: CliIo, positionals: string[], values: Record<string, string
   if (!config) throw new UsageError(`--env is ${JSON.stringify(envName)}; allowed: ${environments.map((e) => e.name).join(', ')}`);
   let content: string;
   try {
-    content = fs.readFileSync(path.resolve(file), 'utf8');
+    content = readInputFile(path.resolve(file), file);
   } catch (e) {
-    throw new UsageError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    if (e instanceof ConfigError) throw new UsageError(e.messages[0]);
+    throw e;
   }
   // Only the key names go on: the content is not used past this line.
   const source = readKeyNames(file, content, format as KeySourceFormat | undefined);

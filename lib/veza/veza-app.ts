@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { ConfigError } from '../config/field-reader';
+import { clipLine, ConfigError } from '../config/field-reader';
 import { readDirectory, replaceDirectory, SwapStep, withOutputLock } from '../output/swap';
 import { renderApp, RenderedFile, SynthError } from '../output/synthesize';
 import { enforcePolicy, formatExemption } from '../policy';
@@ -106,7 +106,7 @@ export function synthVeza(options: SynthOptions = {}): number {
     return 0;
   } catch (e) {
     const messages = e instanceof ConfigError || e instanceof SynthError ? e.messages : [oneLine(e)];
-    for (const message of messages) process.stderr.write(`error: ${message}\n`);
+    for (const message of messages) process.stderr.write(`error: ${clipLine(message)}\n`);
     process.stderr.write(`synth failed: ${messages.length} problem(s); ${shown} was left unchanged.\n`);
     if (process.env.VEZA_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     return 1;
@@ -115,12 +115,11 @@ export function synthVeza(options: SynthOptions = {}): number {
 
 /**
  * An unexpected error (a construct's check, a catalog rule) as one line: its message's first
- * line, cut to 500 characters; `VEZA_DEBUG=1` prints the stack trace too.
+ * line, cut to 600 characters; `VEZA_DEBUG=1` prints the stack trace too.
  */
 export function oneLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  const first = text.split('\n')[0];
-  return first.length > 500 ? `${first.slice(0, 500)}... (${first.length} characters)` : first;
+  return clipLine(text.split('\n')[0]);
 }
 
 function countChanges(before: RenderedFile[], after: RenderedFile[]): number {
