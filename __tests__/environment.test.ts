@@ -150,7 +150,7 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
     ['a duration in words', 'production', (d) => { d.externalSecret.refreshInterval = '1 hour'; }, [`${P}: 'externalSecret.refreshInterval' is "1 hour"; allowed: ${DURATION}`]],
     ['a duration in days', 'production', (d) => { d.externalSecret.refreshInterval = '1d'; }, [`${P}: 'externalSecret.refreshInterval' is "1d"; allowed: ${DURATION}`]],
     ['a zero duration', 'production', (d) => { d.externalSecret.refreshInterval = '0s'; }, [`${P}: 'externalSecret.refreshInterval' is "0s"; allowed: ${DURATION}`]],
-    ['an unknown creationPolicy', 'production', (d) => { d.externalSecret.creationPolicy = 'owner'; }, [`${P}: 'externalSecret.creationPolicy' is "owner"; allowed: Owner, Orphan, Merge, CreateOrMerge, None`]],
+    ['an unknown creationPolicy', 'production', (d) => { d.externalSecret.creationPolicy = 'owner'; }, [`${P}: 'externalSecret.creationPolicy' is "owner"; allowed: Owner, Orphan`]],
     ['an http Vault URL in production', 'production', (d) => { d.providers.vault.server = 'http://vault.veza.internal:8200'; }, [
       `${P}: 'providers.vault.server' is "http://vault.veza.internal:8200"; allowed: an https:// URL (TLS is required outside development)`,
     ]],
@@ -176,7 +176,7 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
       `${P}: 'externalSecret.deletionPolicy' is "Delete"; allowed: Retain outside development (the live Secret must never be dropped because a provider entry went missing)`,
     ]],
     ['deletionPolicy Merge in staging', 'staging', (d) => { d.externalSecret.deletionPolicy = 'Merge'; }, [
-      `${S}: 'externalSecret.deletionPolicy' is "Merge"; allowed: Retain outside development (the live Secret must never be dropped because a provider entry went missing)`,
+      `${S}: 'externalSecret.deletionPolicy' is "Merge"; allowed: Retain, Delete`,
     ]],
     ['creationPolicy Owner in production', 'production', (d) => { d.externalSecret.creationPolicy = 'Owner'; }, [
       `${P}: 'externalSecret.creationPolicy' is "Owner"; allowed: Orphan outside development (deleting the ExternalSecret, by a prune or a provider switch, must not delete the live Secret)`,
@@ -196,8 +196,8 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
     ['a database port out of range', 'production', (d) => { d.providers.vault.database = { port: 70000 }; }, [
       `${P}: 'providers.vault.database.port' is 70000 (a number); allowed: a TCP port, a whole number from 1 to 65535`,
     ]],
-    ['deletionPolicy Delete with creationPolicy Merge in development', 'development', (d) => { d.externalSecret.creationPolicy = 'Merge'; }, [
-      `${D}: 'externalSecret.creationPolicy' is "Merge"; allowed: Owner or Orphan with deletionPolicy Delete (ESO rejects the others)`,
+    ['creationPolicy Merge in development', 'development', (d) => { d.externalSecret.creationPolicy = 'Merge'; }, [
+      `${D}: 'externalSecret.creationPolicy' is "Merge"; allowed: Owner, Orphan`,
     ]],
     ['the file name and name differ', 'production', (d) => { d.name = 'staging'; }, [`${P}: 'name' is "staging"; allowed: the file's own name, "production"`]],
     ['an AWS region in capitals', 'production', (d) => { d.providers.aws.region = 'EU-WEST-3'; }, [`${P}: 'providers.aws.region' is "EU-WEST-3"; allowed: an AWS region such as eu-west-3`]],

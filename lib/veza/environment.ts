@@ -160,8 +160,11 @@ const PINNED_IMAGE = text(
 );
 
 const UUID = text('a GUID such as 00000000-0000-0000-0000-000000000000', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
-const CREATION = oneOf(Object.values(CreationPolicy));
-const DELETION = oneOf(Object.values(DeletionPolicy));
+// An environment's ExternalSecret is the only writer of its Secret: Merge, CreateOrMerge and None
+// (a Secret another tool creates) have no use here, and with Owner or Orphan every deletionPolicy
+// below passes ESO's webhook (which refuses Delete with Merge, CreateOrMerge or None).
+const CREATION = oneOf([CreationPolicy.OWNER, CreationPolicy.ORPHAN]);
+const DELETION = oneOf([DeletionPolicy.RETAIN, DeletionPolicy.DELETE]);
 
 /** Reads and checks one environment file; throws a ConfigError listing every problem. */
 export function loadEnvironment(file: string, displayName: string = file): EnvironmentConfig {
@@ -197,9 +200,6 @@ export function parseEnvironment(doc: unknown, file: string): EnvironmentConfig 
   }
   if (externalSecret?.creationPolicy !== undefined && production && externalSecret.creationPolicy !== CreationPolicy.ORPHAN) {
     es!.fail('creationPolicy', externalSecret.creationPolicy, `Orphan outside development (deleting the ExternalSecret, by a prune or a provider switch, must not delete the live Secret)`);
-  }
-  if (externalSecret?.deletionPolicy === DeletionPolicy.DELETE && externalSecret.creationPolicy !== undefined && ![CreationPolicy.OWNER, CreationPolicy.ORPHAN].includes(externalSecret.creationPolicy)) {
-    es!.fail('creationPolicy', externalSecret.creationPolicy, 'Owner or Orphan with deletionPolicy Delete (ESO rejects the others)');
   }
 
   const rotationReader = root.object('rotation', { optional: true });
