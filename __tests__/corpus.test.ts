@@ -58,11 +58,11 @@ const ENVIRONMENT_CASES: [string, string, string, string[]][] = [
   ['namespace not a DNS label', 'production', 'namespace: Veza_Production', [`${P}: 'namespace' is "Veza_Production"; allowed: a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)`]],
   ['namespace over 63 characters', 'production', `namespace: veza-production-${'x'.repeat(48)}`, [`${P}: 'namespace' is "veza-production-${'x'.repeat(48)}"; allowed: a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)`]],
   ["another environment's namespace", 'production', 'namespace: veza-staging', [`${P}: 'namespace' is "veza-staging"; allowed: a namespace of this environment, holding "production" such as "veza-production"`]],
-  ['refreshInterval of the wrong type', 'production', 'externalSecret: { refreshInterval: 5 }', [`${P}: 'externalSecret.refreshInterval' is 5 (a number); allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`]],
-  ['refreshInterval in words', 'production', 'externalSecret: { refreshInterval: 1 hour }', [`${P}: 'externalSecret.refreshInterval' is "1 hour"; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`]],
-  ['refreshInterval in days', 'production', 'externalSecret: { refreshInterval: 1d }', [`${P}: 'externalSecret.refreshInterval' is "1d"; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`]],
-  ['refreshInterval 0', 'production', 'externalSecret: { refreshInterval: 0s }', [`${P}: 'externalSecret.refreshInterval' is "0s"; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`]],
-  ['refreshInterval missing', 'production', 'externalSecret: { refreshInterval: ~ }', [`${P}: 'externalSecret.refreshInterval' is missing; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`]],
+  ['refreshInterval of the wrong type', 'production', 'externalSecret: { refreshInterval: 5 }', [`${P}: 'externalSecret.refreshInterval' is 5 (a number); allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
+  ['refreshInterval in words', 'production', 'externalSecret: { refreshInterval: 1 hour }', [`${P}: 'externalSecret.refreshInterval' is "1 hour"; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
+  ['refreshInterval in days', 'production', 'externalSecret: { refreshInterval: 1d }', [`${P}: 'externalSecret.refreshInterval' is "1d"; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
+  ['refreshInterval 0', 'production', 'externalSecret: { refreshInterval: 0s }', [`${P}: 'externalSecret.refreshInterval' is "0s"; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
+  ['refreshInterval missing', 'production', 'externalSecret: { refreshInterval: ~ }', [`${P}: 'externalSecret.refreshInterval' is missing; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
   ['externalSecret a list', 'production', 'externalSecret: [1h]', [`${P}: 'externalSecret' is the list ["1h"]; allowed: a mapping of fields`]],
   ['unknown creationPolicy', 'development', 'externalSecret: { creationPolicy: Own }', [`${D}: 'externalSecret.creationPolicy' is "Own"; allowed: Owner, Orphan`]],
   ['unknown deletionPolicy', 'production', 'externalSecret: { deletionPolicy: Keep }', [`${P}: 'externalSecret.deletionPolicy' is "Keep"; allowed: Retain, Delete`]],
@@ -71,9 +71,9 @@ const ENVIRONMENT_CASES: [string, string, string, string[]][] = [
   ['creationPolicy Merge (a Secret another tool creates)', 'development', 'externalSecret: { creationPolicy: Merge }', [`${D}: 'externalSecret.creationPolicy' is "Merge"; allowed: Owner, Orphan`]],
   ['providers missing', 'production', 'providers: ~', [`${P}: 'providers' is missing; allowed: a mapping of fields`]],
   ['a provider of the wrong type', 'production', 'providers: { vault: "https://vault:8200" }', [`${P}: 'providers.vault' is "https://vault:8200"; allowed: a mapping of fields`]],
-  ['Vault without TLS outside development', 'production', 'providers: { vault: { server: "http://vault.veza.internal:8200" } }', [`${P}: 'providers.vault.server' is "http://vault.veza.internal:8200"; allowed: an https:// URL (TLS is required outside development)`]],
-  ['Vault address not a URL', 'staging', 'providers: { vault: { server: "vault:8200" } }', [`${S}: 'providers.vault.server' is "vault:8200"; allowed: an https:// URL (TLS is required outside development)`]],
-  ['Vault address of another scheme in development', 'development', 'providers: { vault: { server: "ftp://vault:8200" } }', [`${D}: 'providers.vault.server' is "ftp://vault:8200"; allowed: an http:// or https:// URL`]],
+  ['Vault without TLS outside development', 'production', 'providers: { vault: { server: "http://vault.veza.internal:8200" } }', [`${P}: 'providers.vault.server' is "http://vault.veza.internal:8200"; allowed: an https:// URL without a password (TLS is required outside development)`]],
+  ['Vault address not a URL', 'staging', 'providers: { vault: { server: "vault:8200" } }', [`${S}: 'providers.vault.server' is "vault:8200"; allowed: an https:// URL without a password (TLS is required outside development)`]],
+  ['Vault address of another scheme in development', 'development', 'providers: { vault: { server: "ftp://vault:8200" } }', [`${D}: 'providers.vault.server' is "ftp://vault:8200"; allowed: an http:// or https:// URL without a password`]],
   ["Vault path of another environment", 'staging', 'providers: { vault: { path: veza/production } }', [`${S}: 'providers.vault.path' is "veza/production"; allowed: this environment's own path, "veza/staging" (a store must not read another environment's secrets)`]],
   ["Vault role of another environment", 'staging', 'providers: { vault: { auth: { role: veza-production } } }', [`${S}: 'providers.vault.auth.role' is "veza-production"; allowed: this environment's own role, "veza-staging" (a role per environment)`]],
   ['unknown Vault auth method', 'production', 'providers: { vault: { auth: { method: ldap, role: ~, mountPath: ~, audience: ~ } } }', [`${P}: 'providers.vault.auth.method' is "ldap"; allowed: kubernetes, jwt, approle, token`]],
@@ -96,7 +96,7 @@ const ENVIRONMENT_CASES: [string, string, string, string[]][] = [
   ['tenant not a GUID', 'production', 'providers: { azure: { tenantId: my-tenant } }', [`${P}: 'providers.azure.tenantId' is "my-tenant"; allowed: a GUID such as 00000000-0000-0000-0000-000000000000`]],
   ['every problem of a file at once', 'production', 'provider: consul\nexternalSecret: { refreshInterval: soon }', [
     `${P}: 'provider' is "consul"; allowed: vault, aws, gcp, azure`,
-    `${P}: 'externalSecret.refreshInterval' is "soon"; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`,
+    `${P}: 'externalSecret.refreshInterval' is "soon"; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`,
   ]],
 ];
 
@@ -225,7 +225,7 @@ const CONSTRUCT_CASES: [string, () => unknown, string[]][] = [
   ['a production environment reaching Vault without TLS', () => {
     const config = envConfig('production', '{}');
     new VezaEnvironment(new App(), 'production', { catalog: VEZA_CATALOG, config: { ...config, providers: { ...config.providers, vault: { ...config.providers.vault, server: 'http://vault:8200' } } } });
-  }, [`[production/Applied/vault-store/vault-store]: 'server' is "http://vault:8200"; allowed: an https:// URL (TLS is required outside development)`]],
+  }, [`[production/Applied/vault-store/vault-store]: 'server' is "http://vault:8200"; allowed: an https:// URL without a password (TLS is required outside development)`]],
   ['a CronJob name over 52 characters', () => {
     const long = `${'x'.repeat(36)}`;
     const catalog = SecretCatalog.define({ services: ['veza-backend-api', 'veza-stream-server'], secrets: { 'jwt-secret': { description: 'd', placeholder: 'p', consumers: ['veza-backend-api'], rotation: { ...signing, name: long } } } });

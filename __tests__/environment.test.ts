@@ -31,7 +31,7 @@ function configErrors(fn: () => unknown): string[] {
 const P = 'environments/production.yaml';
 const S = 'environments/staging.yaml';
 const D = 'environments/development.yaml';
-const DURATION = 'a Go duration above 0 such as 30s, 15m, 1h or 1h30m';
+const DURATION = 'a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m';
 const DNS_LABEL = "a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)";
 
 describe('parseEnvironment: the committed environment files', () => {
@@ -120,7 +120,7 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
   type Edit = (doc: any) => void;
   test.each<[string, 'development' | 'staging' | 'production', Edit, string[]]>([
     ['a missing field', 'production', (d) => delete d.provider, [`${P}: 'provider' is missing; allowed: vault, aws, gcp, azure`]],
-    ['a missing nested field', 'production', (d) => delete d.providers.vault.server, [`${P}: 'providers.vault.server' is missing; allowed: an https:// URL (TLS is required outside development)`]],
+    ['a missing nested field', 'production', (d) => delete d.providers.vault.server, [`${P}: 'providers.vault.server' is missing; allowed: an https:// URL without a password (TLS is required outside development)`]],
     ['a missing section', 'production', (d) => delete d.externalSecret, [`${P}: 'externalSecret' is missing; allowed: a mapping of fields`]],
     ['a wrong type (number for a duration)', 'production', (d) => { d.externalSecret.refreshInterval = 5; }, [`${P}: 'externalSecret.refreshInterval' is 5 (a number); allowed: ${DURATION}`]],
     ['a wrong type (list for a mapping)', 'production', (d) => { d.providers = ['vault']; }, [`${P}: 'providers' is the list ["vault"]; allowed: a mapping of fields`]],
@@ -152,13 +152,13 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
     ['a zero duration', 'production', (d) => { d.externalSecret.refreshInterval = '0s'; }, [`${P}: 'externalSecret.refreshInterval' is "0s"; allowed: ${DURATION}`]],
     ['an unknown creationPolicy', 'production', (d) => { d.externalSecret.creationPolicy = 'owner'; }, [`${P}: 'externalSecret.creationPolicy' is "owner"; allowed: Owner, Orphan`]],
     ['an http Vault URL in production', 'production', (d) => { d.providers.vault.server = 'http://vault.veza.internal:8200'; }, [
-      `${P}: 'providers.vault.server' is "http://vault.veza.internal:8200"; allowed: an https:// URL (TLS is required outside development)`,
+      `${P}: 'providers.vault.server' is "http://vault.veza.internal:8200"; allowed: an https:// URL without a password (TLS is required outside development)`,
     ]],
     ['an http Vault URL in staging', 'staging', (d) => { d.providers.vault.server = 'http://vault.veza.internal:8200'; }, [
-      `${S}: 'providers.vault.server' is "http://vault.veza.internal:8200"; allowed: an https:// URL (TLS is required outside development)`,
+      `${S}: 'providers.vault.server' is "http://vault.veza.internal:8200"; allowed: an https:// URL without a password (TLS is required outside development)`,
     ]],
     ['a Vault URL that is not http(s) in development', 'development', (d) => { d.providers.vault.server = 'vault:8200'; }, [
-      `${D}: 'providers.vault.server' is "vault:8200"; allowed: an http:// or https:// URL`,
+      `${D}: 'providers.vault.server' is "vault:8200"; allowed: an http:// or https:// URL without a password`,
     ]],
     ['another environment\'s Vault path', 'production', (d) => { d.providers.vault.path = 'veza/staging'; }, [
       `${P}: 'providers.vault.path' is "veza/staging"; allowed: this environment's own path, "veza/production" (a store must not read another environment's secrets)`,

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
-import { Duration } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { GO_DURATION_PATTERN, parseGoDuration } from '../eso/go-duration';
+import { dnsSubdomain, Rule, secretDataKey } from '../rules';
+
+// The rules environment files and gitops.yaml use, from the one module of rules.
+export { cidr, dnsLabel, dnsSubdomain, goDuration, listOf, oneOf, text, url } from '../rules';
 
 /**
  * Thrown when a configuration file does not check: one line per problem.
@@ -31,13 +33,8 @@ export function describeValue(value: unknown): string {
   return `${clipLine(String(value), MAX_EXCERPT)} (a ${typeof value})`;
 }
 
-/** How a field is checked and described to the person who typed it. */
-export interface FieldRule<T> {
-  /** What is allowed, in words: `a Go duration such as 15m or 1h`. */
-  readonly allowed: string;
-  /** Turns the raw value into T, or returns undefined when it is not allowed. */
-  readonly parse: (value: unknown) => T | undefined;
-}
+/** How a field is checked and described to the person who typed it: a rule of `lib/rules`. */
+export type FieldRule<T> = Rule<T>;
 
 /**
  * Reads one mapping of a YAML file field by field, collecting one-line errors that name the
@@ -122,83 +119,12 @@ export class FieldReader {
   }
 }
 
-/** A string matching `pattern`. */
-export function text(allowed: string, pattern?: RegExp, check?: (value: string) => boolean): FieldRule<string> {
-  return {
-    allowed,
-    parse: (v) => (typeof v === 'string' && (!pattern || pattern.test(v)) && (!check || check(v)) ? v : undefined),
-  };
-}
-
-/** A non-empty list whose every item passes `item`. */
-export function listOf<T>(item: FieldRule<T>): FieldRule<T[]> {
-  return {
-    allowed: `a non-empty list of ${item.allowed}`,
-    parse: (v) => {
-      if (!Array.isArray(v) || v.length === 0) return undefined;
-      const parsed = v.map((x) => item.parse(x));
-      return parsed.every((x) => x !== undefined) ? (parsed as T[]) : undefined;
-    },
-  };
-}
-
-/** An IPv4 or IPv6 CIDR such as 10.0.0.0/8. */
-export const cidr: FieldRule<string> = text(
-  'CIDRs such as 10.0.0.0/8',
-  /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/\d{1,3}$/,
-);
-
-/** One of a fixed list of strings. */
-export function oneOf<T extends string>(values: readonly T[]): FieldRule<T> {
-  return { allowed: values.join(', '), parse: (v) => (values.includes(v as T) ? (v as T) : undefined) };
-}
-
-/** A DNS label: namespaces, names. */
-export const dnsLabel: FieldRule<string> = text(
-  "a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)",
-  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-  (v) => v.length <= 63,
-);
-
-/** A DNS subdomain: Secret and ConfigMap names. */
-export const dnsSubdomain: FieldRule<string> = text(
-  "a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253 characters)",
-  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
-  (v) => v.length <= 253,
-);
-
-/** A Go duration above zero. */
-export const goDuration: FieldRule<Duration> = {
-  allowed: 'a Go duration above 0 such as 30s, 15m, 1h or 1h30m',
-  parse: (v) => {
-    if (typeof v !== 'string' || !GO_DURATION_PATTERN.test(v)) return undefined;
-    const d = parseGoDuration(v);
-    return d && d.toSeconds() > 0 ? d : undefined;
-  },
-};
-
-/** An http(s) URL; `httpsOnly` refuses plain http. */
-export function url(httpsOnly: boolean): FieldRule<string> {
-  return {
-    allowed: httpsOnly ? 'an https:// URL (TLS is required outside development)' : 'an http:// or https:// URL',
-    parse: (v) => {
-      if (typeof v !== 'string') return undefined;
-      try {
-        const u = new URL(v);
-        return u.protocol === 'https:' || (!httpsOnly && u.protocol === 'http:') ? v : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-  };
-}
-
 /** A reference to a key of a Secret: `{ name, key }`. */
 export function readSecretKeyRef(reader: FieldReader, field: string): { name: string; key: string } | undefined {
   const ref = reader.object(field, { allowed: 'a mapping with name and key of a Kubernetes Secret' });
   if (!ref) return undefined;
   const name = ref.required('name', dnsSubdomain);
-  const key = ref.required('key', text("a Secret data key (letters, digits, '-', '_' and '.')", /^[-._a-zA-Z0-9]+$/));
+  const key = ref.required('key', secretDataKey);
   ref.finish();
   return name && key ? { name, key } : undefined;
 }

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { ExternalSecret, ExternalSecretProps, GrantReadOptions, SecretReadGrant } from './external-secret';
 import { where } from './names';
 import { KeysOf, SecretCatalog } from './secret-catalog';
+import { labelKey } from '../rules';
 
 /** Any catalog, whatever its keys and services. */
 export type AnySecretCatalog = SecretCatalog<any, any, any>;
@@ -113,7 +114,7 @@ export class CatalogSecret<C extends AnySecretCatalog> {
     this.externalSecret = props.externalSecret;
     const es = props.externalSecret;
     this.hashAnnotation = props.hashAnnotation ?? `checksum/secret-${es.targetName}`;
-    if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(this.hashAnnotation)) {
+    if (labelKey.parse(this.hashAnnotation) === undefined) {
       throw new Error(`${where(es)}: 'hashAnnotation' must be an annotation key ([prefix/]name, the name at most 63 letters, digits, '-', '_' and '.'). The value passed is: ${JSON.stringify(this.hashAnnotation)}`);
     }
     const read = new Map(es.keys.map((k) => [k.secretKey, k.remoteName]));

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { isCronExpression } from './cron';
 import { checkSecretDataKey } from './names';
+import { dnsLabel } from '../rules';
 
 /** How a value is renewed. */
 export enum RotationMethod {
@@ -171,7 +172,7 @@ export class SecretCatalog<
 }
 
 function checkRotationClass(field: string, rotation: RotationClass): void {
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rotation.name)) {
+  if (dnsLabel.parse(rotation.name) === undefined) {
     throw new Error(`SecretCatalog: '${field}.name' must be a DNS label. The value passed is: ${JSON.stringify(rotation.name)}`);
   }
   if (rotation.method !== RotationMethod.MANUAL && rotation.interval === undefined) {

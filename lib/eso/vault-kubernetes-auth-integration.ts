@@ -5,6 +5,7 @@ import { toGoDuration } from './go-duration';
 import { checkDnsLabel, checkDnsSubdomain, where } from './names';
 import { VaultPolicy } from './vault-policy';
 import { VaultSecretStore } from './vault-secret-store';
+import { isHttpUrl } from '../rules';
 
 /** What the rotation job may do in Vault: a role of its own, bound to its service account. */
 export interface VaultRotationAccessOptions {
@@ -443,13 +444,7 @@ function shq(value: string): string {
 }
 
 function checkHost(scope: Construct, field: string, value: string): string {
-  let ok = false;
-  try {
-    ok = new URL(value).protocol === 'https:';
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new Error(`${where(scope)}: '${field}' must be an https:// URL such as https://kubernetes.default.svc. The value passed is: ${JSON.stringify(value)}`);
+  if (!isHttpUrl(value, true)) throw new Error(`${where(scope)}: '${field}' must be an https:// URL such as https://kubernetes.default.svc. The value passed is: ${JSON.stringify(value)}`);
   return value;
 }
 

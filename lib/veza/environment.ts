@@ -4,6 +4,7 @@ import { Duration } from 'cdk8s';
 import { ConfigError, dnsLabel, dnsSubdomain, FieldReader, goDuration, oneOf, readSecretKeyRef, text, url, readYamlFile, listOf, cidr } from '../config/field-reader';
 import { CreationPolicy, DeletionPolicy } from '../eso/external-secret';
 import { isPinnedImage } from '../eso/secret-rotation';
+import { awsRegion, AZURE_KEY_VAULT_URL, GCP_PROJECT_ID, GCP_SERVICE_ACCOUNT, guid } from '../rules';
 
 /** The providers an environment can use, as written in environment files. */
 export const PROVIDERS = ['vault', 'aws', 'gcp', 'azure'] as const;
@@ -159,7 +160,7 @@ const PINNED_IMAGE = text(
   isPinnedImage,
 );
 
-const UUID = text('a GUID such as 00000000-0000-0000-0000-000000000000', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+const UUID = guid;
 // An environment's ExternalSecret is the only writer of its Secret: Merge, CreateOrMerge and None
 // (a Secret another tool creates) have no use here, and with Owner or Orphan every deletionPolicy
 // below passes ESO's webhook (which refuses Delete with Merge, CreateOrMerge or None).
@@ -297,7 +298,7 @@ function readVaultDatabase(vault: FieldReader, env: string): VaultDatabaseConfig
 function readAws(providers: FieldReader, env: string): AwsConfig | undefined {
   const r = providers.object('aws');
   if (!r) return undefined;
-  const region = r.required('region', text('an AWS region such as eu-west-3', /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/));
+  const region = r.required('region', awsRegion);
   const service = r.optional('service', oneOf(['SecretsManager', 'ParameterStore'] as const), 'SecretsManager');
   const expectedPrefix = service === 'ParameterStore' ? `/veza/${env}/` : `veza/${env}/`;
   const namePrefix = r.optional('namePrefix', text(`this environment's own prefix, ${JSON.stringify(expectedPrefix)}`, undefined, (v) => v === expectedPrefix), expectedPrefix);
@@ -326,7 +327,7 @@ function readGcp(providers: FieldReader, env: string): GcpConfig | undefined {
   if (!r) return undefined;
   const projectId = r.required('projectId', text(
     `a Google Cloud project ID of this environment (6 to 30 lower-case letters, digits and '-', containing ${JSON.stringify(env)})`,
-    /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/,
+    GCP_PROJECT_ID,
     (v) => v.split('-').includes(env),
   ));
   const namePrefix = r.optional('namePrefix', text("letters, digits, '-' and '_' such as veza-", /^[A-Za-z0-9_-]*$/), 'veza-');
@@ -335,7 +336,7 @@ function readGcp(providers: FieldReader, env: string): GcpConfig | undefined {
   if (a) {
     const method = a.required('method', oneOf(['workload-identity', 'service-account-key'] as const));
     if (method === 'workload-identity') {
-      auth = { method, gcpServiceAccount: a.optional('gcpServiceAccount', text('a Google service account email such as name@project.iam.gserviceaccount.com', /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[-a-z0-9.]+\.iam\.gserviceaccount\.com$/)) };
+      auth = { method, gcpServiceAccount: a.optional('gcpServiceAccount', text('a Google service account email such as name@project.iam.gserviceaccount.com', GCP_SERVICE_ACCOUNT)) };
       if (projectId && auth.gcpServiceAccount && !auth.gcpServiceAccount.endsWith(`@${projectId}.iam.gserviceaccount.com`)) {
         a.fail('gcpServiceAccount', auth.gcpServiceAccount, `an account of this environment's project, name@${projectId}.iam.gserviceaccount.com`);
       }
@@ -352,7 +353,7 @@ function readGcp(providers: FieldReader, env: string): GcpConfig | undefined {
 function readAzure(providers: FieldReader, env: string): AzureConfig | undefined {
   const r = providers.object('azure');
   if (!r) return undefined;
-  const vaultUrl = r.required('vaultUrl', text('a Key Vault URL such as https://veza-production.vault.azure.net', /^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)\/?$/i));
+  const vaultUrl = r.required('vaultUrl', text('a Key Vault URL such as https://veza-production.vault.azure.net', AZURE_KEY_VAULT_URL));
   if (vaultUrl && !new RegExp(`^https://([a-z0-9]+-)*${env}(-[a-z0-9]+)*\\.`, 'i').test(vaultUrl)) {
     r.fail('vaultUrl', vaultUrl, `a Key Vault of this environment, its name holding ${JSON.stringify(env)} such as https://veza-${env}.vault.azure.net (a store must not read another environment's secrets)`);
   }

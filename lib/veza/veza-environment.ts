@@ -19,6 +19,9 @@ import { LAYOUT, STORE_NAMES, TARGET_SECRET } from './layout';
 import { addDatabaseCredentials, addVaultIntegration, databaseEngineKeys, databaseRotationSection } from './vault-integration';
 import { addVezaRotation } from './rotation';
 import { SecretRotation } from '../eso/secret-rotation';
+import { url } from '../rules';
+
+const HTTPS_URL = url(true);
 
 /** Props of {@link VezaEnvironment}. */
 export interface VezaEnvironmentProps {
@@ -125,8 +128,8 @@ export class VezaEnvironment extends Construct {
       if (!new RegExp(`(^|[^a-z0-9])${config.name}([^a-z0-9]|$)`).test(store.location)) {
         throw new Error(`${where(store)}: 'location' is ${JSON.stringify(store.location)}; allowed: a location of environment ${JSON.stringify(config.name)} (a store must not read another environment's secrets)`);
       }
-      if (config.production && store instanceof VaultSecretStore && !store.server.startsWith('https://')) {
-        throw new Error(`${where(store)}: 'server' is ${JSON.stringify(store.server)}; allowed: an https:// URL (TLS is required outside development)`);
+      if (config.production && store instanceof VaultSecretStore && HTTPS_URL.parse(store.server) === undefined) {
+        throw new Error(`${where(store)}: 'server' is ${JSON.stringify(store.server)}; allowed: ${HTTPS_URL.allowed}`);
       }
     }
     for (const rotation of props.catalog.rotationClasses.filter((r) => r.schedule !== undefined)) {
