@@ -84,7 +84,7 @@ describe('URLs (Go url.Parse, http clients)', () => {
   test.each<[string, boolean, boolean]>([
     ['https://vault.veza.internal:8200', true, true], ['http://vault:8200', true, false], ['https://[fd00::1]:8200/', true, true],
     ['https://vault:8200 ', false, false], [' https://vault:8200', false, false], ['https://user:pw@vault:8200', false, false], ['https://token@vault:8200', false, false],
-    ['ftp://vault:8200', false, false], ['vault:8200', false, false], ['https://', false, false], ['https://vault:99999', false, false], ['https://va ult', false, false],
+    ['ftp://vault:8200', false, false], ['vault:8200', false, false], ['https://', false, false], ['https://vault:99999', false, false], ['https://va ult', false, false], [`https://${'a'.repeat(64)}.example`, false, false], [`https://${'a.'.repeat(127)}aa`, false, false],
   ])('%j: http(s) %s, https only %s', (value, http, https) => {
     expect(isHttpUrl(value)).toBe(http);
     expect(isHttpUrl(value, true)).toBe(https);

@@ -1,12 +1,12 @@
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { clipLine, ConfigError, readInputFile } from '../config/field-reader';
+import { clipLine, ConfigError, oneLine, readInputFile } from '../config/field-reader';
 import { readDirectory } from '../output/swap';
 import { SynthError } from '../output/synthesize';
 import { VEZA_CATALOG } from '../veza/catalog';
 import { loadEnvironments } from '../veza/environment';
 import { applyCommands, sectionAsShell, verificationCommands } from '../veza/runbook';
-import { oneLine, renderVeza, synthVeza, VezaApp } from '../veza/veza-app';
+import { renderVeza, synthVeza, VezaApp } from '../veza/veza-app';
 import { diffFiles, formatChange } from './diff';
 import { runDoctor } from './doctor';
 import { CliIo, ExitCode, styleFor, UsageError } from './io';

@@ -153,6 +153,15 @@ export function clipLine(line: string, max = 600): string {
 }
 
 /**
+ * An unexpected error (a construct's check, a catalog rule) as one line: its message's first
+ * line, cut to 600 characters. Callers print the stack trace only when `VEZA_DEBUG` is set.
+ */
+export function oneLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return clipLine(text.split('\n')[0]);
+}
+
+/**
  * Reads a configuration file as text: one {@link ConfigError} line when it cannot be read or is
  * larger than {@link MAX_INPUT_BYTES}.
  */
@@ -213,14 +222,13 @@ function countValues(doc: unknown, limit: number): number {
   while (stack.length > 0 && count <= limit) {
     const value = stack.pop();
     count++;
-    if (Array.isArray(value)) stack.push(...value);
-    else if (value !== null && typeof value === 'object') {
-      for (const v of Object.values(value)) {
-        // The key counts as a value too.
-        count++;
-        stack.push(v);
-        if (count > limit) break;
-      }
+    if (value === null || typeof value !== 'object') continue;
+    const isList = Array.isArray(value);
+    for (const v of isList ? value : Object.values(value)) {
+      // A mapping's key counts as a value too.
+      if (!isList) count++;
+      stack.push(v);
+      if (count + stack.length > limit) return limit + 1;
     }
   }
   return count;

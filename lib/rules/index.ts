@@ -209,7 +209,8 @@ export const gitRevision: Rule<string> = text(
 
 /**
  * Whether `value` is an http(s) URL that Go's `url.Parse` reads as written: a host, no spaces or
- * control characters (Node trims them silently, Go refuses them), no user or password.
+ * control characters (Node trims them silently, Go refuses them), no user or password, a host
+ * within DNS's limits.
  */
 export function isHttpUrl(value: string, httpsOnly = false): boolean {
   // eslint-disable-next-line no-control-regex
@@ -221,6 +222,8 @@ export function isHttpUrl(value: string, httpsOnly = false): boolean {
     return false;
   }
   if (url.username !== '' || url.password !== '' || url.hostname === '') return false;
+  // A host name resolves only within DNS's limits: 253 characters, labels of at most 63.
+  if (url.hostname.length > 253 || url.hostname.split('.').some((label) => label.length > 63)) return false;
   return url.protocol === 'https:' || (!httpsOnly && url.protocol === 'http:');
 }
 

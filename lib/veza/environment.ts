@@ -383,6 +383,7 @@ function readAzure(providers: FieldReader, env: string): AzureConfig | undefined
  */
 export function loadEnvironments(dir: string, displayDir: string = dir): EnvironmentConfig[] {
   if (!fs.existsSync(dir)) throw new ConfigError([`${displayDir}: the environments folder does not exist`]);
+  if (!fs.statSync(dir).isDirectory()) throw new ConfigError([`${displayDir}: is a file; allowed: a folder of environment files (*.yaml)`]);
   const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
   if (files.length === 0) throw new ConfigError([`${displayDir}: holds no environment file (*.yaml)`]);
   const errors: string[] = [];

@@ -1,13 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { clipLine, ConfigError } from '../config/field-reader';
+import { clipLine, ConfigError, oneLine } from '../config/field-reader';
 import { readDirectory, replaceDirectory, SwapStep, withOutputLock } from '../output/swap';
 import { renderApp, RenderedFile, SynthError } from '../output/synthesize';
-import { enforcePolicy, formatExemption } from '../policy';
+import { enforcePolicy, formatExemption, PolicyError } from '../policy';
 import { VEZA_CATALOG, VezaCatalog } from './catalog';
 import { EnvironmentConfig, loadEnvironments } from './environment';
 import { GITOPS_FILE, GitOpsConfig, GitOpsWiring, loadGitOps } from './gitops';
+import { traceViolations } from './policy-trace';
 import { VezaCluster } from './veza-cluster';
 import { VezaEnvironment } from './veza-environment';
 
@@ -51,7 +52,8 @@ export function generatedHeader(filePath: string): string {
 
 /**
  * Loads `environmentsDir` (and `gitops.yaml` beside it, when present), renders the whole output
- * in memory and runs the policy pass over it (a PolicyError lists every violation);
+ * in memory and runs the policy pass over it (a PolicyError lists every violation, each traced
+ * back to the environment-file field that caused it where one did);
  * `onExemption` receives each exemption's line.
  */
 export function renderVeza(environmentsDir: string, displayDir = 'environments', onExemption?: (line: string) => void): RenderedFile[] {
@@ -60,7 +62,13 @@ export function renderVeza(environmentsDir: string, displayDir = 'environments',
   const gitops = fs.existsSync(gitopsFile) ? loadGitOps(gitopsFile, environments.map((e) => e.name), GITOPS_FILE) : undefined;
   const app = new VezaApp({ environments, gitops });
   const files = renderApp(app, { header: generatedHeader });
-  const report = enforcePolicy(files, environments.map((e) => ({ name: e.name, namespace: e.namespace, production: e.production })));
+  let report;
+  try {
+    report = enforcePolicy(files, environments.map((e) => ({ name: e.name, namespace: e.namespace, production: e.production })));
+  } catch (e) {
+    // A violation caused by an environment file's value names that field too.
+    throw e instanceof PolicyError ? traceViolations(e, files, environments.map((env) => env.name), environmentsDir, displayDir) : e;
+  }
   for (const exemption of report.exemptions) onExemption?.(formatExemption(exemption));
   return files;
 }
@@ -111,15 +119,6 @@ export function synthVeza(options: SynthOptions = {}): number {
     if (process.env.VEZA_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     return 1;
   }
-}
-
-/**
- * An unexpected error (a construct's check, a catalog rule) as one line: its message's first
- * line, cut to 600 characters; `VEZA_DEBUG=1` prints the stack trace too.
- */
-export function oneLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return clipLine(text.split('\n')[0]);
 }
 
 function countChanges(before: RenderedFile[], after: RenderedFile[]): number {
