@@ -65,6 +65,9 @@ test.each(SWAP_STEPS.map((s) => [s]))('a synth killed after step %s leaves dist/
   else expect(snapshot(path.join(project, '.dist.old'))).toEqual(oldTree);
   expect(fs.existsSync(path.join(project, '.dist.lock'))).toBe(true);
 
+  // A lock candidate of a process killed while it took the lock is a leftover too.
+  fs.writeFileSync(path.join(project, `.dist.lock.${killed.pid}`), `${killed.pid}\n`);
+
   // The next command refuses its input, yet repairs dist/ first and leaves no leftover.
   setProvider('aws', 'hashicorp');
   const refused = synth();

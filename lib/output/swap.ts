@@ -173,7 +173,8 @@ export function withOutputLock<T>(outdir: string, fn: () => T, options: SwapOpti
 
 /**
  * Repairs what a stopped run left beside `outdir`: puts back the old tree when the run was stopped
- * between the two renames of the swap, and removes staging folders and a finished swap's old tree.
+ * between the two renames of the swap, and removes staging folders, a finished swap's old tree and
+ * the lock candidates of processes that no longer run.
  * Call it holding the lock ({@link withOutputLock} does).
  */
 export function recoverDirectory(outdir: string, options: SwapOptions = {}): void {
@@ -197,8 +198,12 @@ export function recoverDirectory(outdir: string, options: SwapOptions = {}): voi
   } catch (e) {
     throw fileSystemError(e, 'read the folder', parent);
   }
+  const lockPrefix = `${path.basename(siblings(target).lock)}.`;
   for (const name of names) {
     if (name.startsWith(stagingPrefix)) removeLeftover(path.join(parent, name));
+    // A lock candidate (`.dist.lock.<pid>`) of a process killed while it took the lock.
+    const pid = name.startsWith(lockPrefix) ? Number(name.slice(lockPrefix.length)) : NaN;
+    if (Number.isInteger(pid) && pid !== process.pid && !isRunning(pid)) removeLeftover(path.join(parent, name));
   }
 }
 
