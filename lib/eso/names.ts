@@ -4,10 +4,10 @@
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
  */
 
-import { DNS_LABEL, DNS_SUBDOMAIN, labelKey, labelValue, SECRET_DATA_KEY } from '../rules';
+import { CRONJOB_NAME_MAX_LENGTH, DNS_LABEL, DNS_SUBDOMAIN, labelKey, labelValue, SECRET_DATA_KEY } from '../rules';
 
 // The name rules themselves live in lib/rules, shared with the environment files and the policy pass.
-export { DNS_LABEL, DNS_SUBDOMAIN, SECRET_DATA_KEY } from '../rules';
+export { CRONJOB_NAME_MAX_LENGTH, DNS_LABEL, DNS_SUBDOMAIN, SECRET_DATA_KEY } from '../rules';
 
 /** Throws unless `value` is an RFC 1123 label of at most 63 characters. */
 export function checkDnsLabel(where: string, field: string, value: string): string {
@@ -47,11 +47,6 @@ export function where(node: { node: { path: string } }): string {
   return `[${node.node.path}]`;
 }
 
-/**
- * The longest CronJob name: the controller names each Job `<cronjob>-<11 digits>`, and a Job's
- * name becomes a 63-character label of its pods.
- */
-export const CRONJOB_NAME_MAX_LENGTH = 52;
 
 /** Throws unless `value` is a DNS label of at most 52 characters, a CronJob's name. */
 export function checkCronJobName(where: string, field: string, value: string): string {

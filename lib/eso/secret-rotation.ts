@@ -8,7 +8,7 @@ import { ExternalSecret } from './external-secret';
 import { checkDnsLabel, checkDnsSubdomain, where } from './names';
 import { RotationClass, RotationMethod, SecretCatalog } from './secret-catalog';
 import { VaultCaProvider, VaultSecretStore } from './vault-secret-store';
-import { isCidr } from '../rules';
+import { CRONJOB_NAME_MAX_LENGTH, isCidr } from '../rules';
 
 /** The script every rotation CronJob runs, as a path from the repository's root. */
 export const ROTATION_SCRIPT_FILE = 'scripts/rotation/rotate-secrets.sh';
@@ -347,8 +347,8 @@ export class RotationCronJob extends Construct {
     }
     if (c.schedule === undefined) throw new Error(`${where(this)}: 'rotationClass' ${c.name} has no 'schedule'.`);
     this.name = `${rotation.name}-${c.name}`;
-    if (this.name.length > 52) {
-      throw new Error(`${where(this)}: the CronJob name ${JSON.stringify(this.name)} is ${this.name.length} characters; allowed: at most 52 (Kubernetes appends 11 to name its Jobs).`);
+    if (this.name.length > CRONJOB_NAME_MAX_LENGTH) {
+      throw new Error(`${where(this)}: the CronJob name ${JSON.stringify(this.name)} is ${this.name.length} characters; allowed: at most ${CRONJOB_NAME_MAX_LENGTH} (Kubernetes appends 11 to name its Jobs).`);
     }
     checkDnsLabel(where(this), 'name', this.name);
     this.rotationClass = c;

@@ -108,6 +108,12 @@ export const labelKey: Rule<string> = text(
 /** A key of a Secret's data. */
 export const secretDataKey: Rule<string> = text("a Secret data key (letters, digits, '-', '_' and '.')", SECRET_DATA_KEY, (v) => v.length <= 253);
 
+/**
+ * The longest CronJob name: the controller names each Job `<cronjob>-<11 digits>` (`getJobName`),
+ * and a Job's name becomes a 63-character label of its pods.
+ */
+export const CRONJOB_NAME_MAX_LENGTH = 52;
+
 // ---------------------------------------------------------------------------------------------
 // Go durations: time.ParseDuration (https://pkg.go.dev/time#ParseDuration), as ESO's
 // refreshInterval (metav1.Duration) and Flux's interval read them.
