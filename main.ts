@@ -1,4 +1,6 @@
 // The Veza secrets app: `npm run synth` (or `cdk8s synth`) renders environments/ into dist/.
+// First: any error escaping, even while the modules below load, is one line, exit code 1.
+import './lib/cli/one-line-errors';
 import { synthVeza } from './lib/veza/veza-app';
 
 process.exitCode = synthVeza({

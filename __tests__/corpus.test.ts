@@ -44,6 +44,10 @@ function environmentErrors(env: string, patch: string): string[] {
 }
 
 const P = 'environments/production.yaml';
+/** Nine levels of nine aliases: 9^9 values once expanded. */
+const LAUGHS_LINE = `${'environments/production.yaml'}: the YAML expands to more than 100000 values once its aliases are resolved; allowed: a plain file (aliases that expand beyond that, the "billion laughs" shape, are refused)`;
+const LAUGHS = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n') + '\n';
 const D = 'environments/development.yaml';
 const S = 'environments/staging.yaml';
 
@@ -58,22 +62,22 @@ const ENVIRONMENT_CASES: [string, string, string, string[]][] = [
   ['namespace not a DNS label', 'production', 'namespace: Veza_Production', [`${P}: 'namespace' is "Veza_Production"; allowed: a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)`]],
   ['namespace over 63 characters', 'production', `namespace: veza-production-${'x'.repeat(48)}`, [`${P}: 'namespace' is "veza-production-${'x'.repeat(48)}"; allowed: a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)`]],
   ["another environment's namespace", 'production', 'namespace: veza-staging', [`${P}: 'namespace' is "veza-staging"; allowed: a namespace of this environment, holding "production" such as "veza-production"`]],
-  ['refreshInterval of the wrong type', 'production', 'externalSecret: { refreshInterval: 5 }', [`${P}: 'externalSecret.refreshInterval' is 5 (a number); allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`]],
-  ['refreshInterval in words', 'production', 'externalSecret: { refreshInterval: 1 hour }', [`${P}: 'externalSecret.refreshInterval' is "1 hour"; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`]],
-  ['refreshInterval in days', 'production', 'externalSecret: { refreshInterval: 1d }', [`${P}: 'externalSecret.refreshInterval' is "1d"; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`]],
-  ['refreshInterval 0', 'production', 'externalSecret: { refreshInterval: 0s }', [`${P}: 'externalSecret.refreshInterval' is "0s"; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`]],
-  ['refreshInterval missing', 'production', 'externalSecret: { refreshInterval: ~ }', [`${P}: 'externalSecret.refreshInterval' is missing; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`]],
+  ['refreshInterval of the wrong type', 'production', 'externalSecret: { refreshInterval: 5 }', [`${P}: 'externalSecret.refreshInterval' is 5 (a number); allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
+  ['refreshInterval in words', 'production', 'externalSecret: { refreshInterval: 1 hour }', [`${P}: 'externalSecret.refreshInterval' is "1 hour"; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
+  ['refreshInterval in days', 'production', 'externalSecret: { refreshInterval: 1d }', [`${P}: 'externalSecret.refreshInterval' is "1d"; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
+  ['refreshInterval 0', 'production', 'externalSecret: { refreshInterval: 0s }', [`${P}: 'externalSecret.refreshInterval' is "0s"; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
+  ['refreshInterval missing', 'production', 'externalSecret: { refreshInterval: ~ }', [`${P}: 'externalSecret.refreshInterval' is missing; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
   ['externalSecret a list', 'production', 'externalSecret: [1h]', [`${P}: 'externalSecret' is the list ["1h"]; allowed: a mapping of fields`]],
-  ['unknown creationPolicy', 'development', 'externalSecret: { creationPolicy: Own }', [`${D}: 'externalSecret.creationPolicy' is "Own"; allowed: Owner, Orphan, Merge, CreateOrMerge, None`]],
-  ['unknown deletionPolicy', 'production', 'externalSecret: { deletionPolicy: Keep }', [`${P}: 'externalSecret.deletionPolicy' is "Keep"; allowed: Retain, Delete, Merge`]],
+  ['unknown creationPolicy', 'development', 'externalSecret: { creationPolicy: Own }', [`${D}: 'externalSecret.creationPolicy' is "Own"; allowed: Owner, Orphan`]],
+  ['unknown deletionPolicy', 'production', 'externalSecret: { deletionPolicy: Keep }', [`${P}: 'externalSecret.deletionPolicy' is "Keep"; allowed: Retain, Delete`]],
   ['production deletes the live Secret', 'production', 'externalSecret: { deletionPolicy: Delete }', [`${P}: 'externalSecret.deletionPolicy' is "Delete"; allowed: Retain outside development (the live Secret must never be dropped because a provider entry went missing)`]],
   ['staging owns the live Secret', 'staging', 'externalSecret: { creationPolicy: Owner }', [`${S}: 'externalSecret.creationPolicy' is "Owner"; allowed: Orphan outside development (deleting the ExternalSecret, by a prune or a provider switch, must not delete the live Secret)`]],
-  ['Delete with Merge', 'development', 'externalSecret: { creationPolicy: Merge }', [`${D}: 'externalSecret.creationPolicy' is "Merge"; allowed: Owner or Orphan with deletionPolicy Delete (ESO rejects the others)`]],
+  ['creationPolicy Merge (a Secret another tool creates)', 'development', 'externalSecret: { creationPolicy: Merge }', [`${D}: 'externalSecret.creationPolicy' is "Merge"; allowed: Owner, Orphan`]],
   ['providers missing', 'production', 'providers: ~', [`${P}: 'providers' is missing; allowed: a mapping of fields`]],
   ['a provider of the wrong type', 'production', 'providers: { vault: "https://vault:8200" }', [`${P}: 'providers.vault' is "https://vault:8200"; allowed: a mapping of fields`]],
-  ['Vault without TLS outside development', 'production', 'providers: { vault: { server: "http://vault.veza.internal:8200" } }', [`${P}: 'providers.vault.server' is "http://vault.veza.internal:8200"; allowed: an https:// URL (TLS is required outside development)`]],
-  ['Vault address not a URL', 'staging', 'providers: { vault: { server: "vault:8200" } }', [`${S}: 'providers.vault.server' is "vault:8200"; allowed: an https:// URL (TLS is required outside development)`]],
-  ['Vault address of another scheme in development', 'development', 'providers: { vault: { server: "ftp://vault:8200" } }', [`${D}: 'providers.vault.server' is "ftp://vault:8200"; allowed: an http:// or https:// URL`]],
+  ['Vault without TLS outside development', 'production', 'providers: { vault: { server: "http://vault.veza.internal:8200" } }', [`${P}: 'providers.vault.server' is "http://vault.veza.internal:8200"; allowed: an https:// URL without a password (TLS is required outside development)`]],
+  ['Vault address not a URL', 'staging', 'providers: { vault: { server: "vault:8200" } }', [`${S}: 'providers.vault.server' is "vault:8200"; allowed: an https:// URL without a password (TLS is required outside development)`]],
+  ['Vault address of another scheme in development', 'development', 'providers: { vault: { server: "ftp://vault:8200" } }', [`${D}: 'providers.vault.server' is "ftp://vault:8200"; allowed: an http:// or https:// URL without a password`]],
   ["Vault path of another environment", 'staging', 'providers: { vault: { path: veza/production } }', [`${S}: 'providers.vault.path' is "veza/production"; allowed: this environment's own path, "veza/staging" (a store must not read another environment's secrets)`]],
   ["Vault role of another environment", 'staging', 'providers: { vault: { auth: { role: veza-production } } }', [`${S}: 'providers.vault.auth.role' is "veza-production"; allowed: this environment's own role, "veza-staging" (a role per environment)`]],
   ['unknown Vault auth method', 'production', 'providers: { vault: { auth: { method: ldap, role: ~, mountPath: ~, audience: ~ } } }', [`${P}: 'providers.vault.auth.method' is "ldap"; allowed: kubernetes, jwt, approle, token`]],
@@ -96,9 +100,47 @@ const ENVIRONMENT_CASES: [string, string, string, string[]][] = [
   ['workload identity without its client ID', 'production', 'providers: { azure: { auth: { clientId: ~ } } }', [`${P}: 'providers.azure.auth.clientId' is missing; allowed: a GUID: the client ID of the identity the service account federates with (ESO: "missing clientID" without it)`]],
   ['workload identity without a tenant', 'production', 'providers: { azure: { tenantId: ~ } }', [`${P}: 'providers.azure.tenantId' is missing; allowed: a GUID: workload-identity auth needs the tenant`]],
   ['tenant not a GUID', 'production', 'providers: { azure: { tenantId: my-tenant } }', [`${P}: 'providers.azure.tenantId' is "my-tenant"; allowed: a GUID such as 00000000-0000-0000-0000-000000000000`]],
+  // Go durations as time.ParseDuration reads them; ESO and Flux are given whole seconds.
+  ['refreshInterval of a fraction of a second', 'production', 'externalSecret: { refreshInterval: 1.5s }', [`${P}: 'externalSecret.refreshInterval' is "1.5s"; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
+  ["refreshInterval beyond Go's maximum duration", 'production', 'externalSecret: { refreshInterval: 2562048h }', [`${P}: 'externalSecret.refreshInterval' is "2562048h"; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
+  ['refreshInterval negative', 'production', 'externalSecret: { refreshInterval: -1h }', [`${P}: 'externalSecret.refreshInterval' is "-1h"; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
+  ['refreshInterval with a trailing space', 'production', 'externalSecret: { refreshInterval: "1h " }', [`${P}: 'externalSecret.refreshInterval' is "1h "; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
+  ['refreshInterval in capitals', 'production', 'externalSecret: { refreshInterval: 1H }', [`${P}: 'externalSecret.refreshInterval' is "1H"; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
+  ['refreshInterval in nanoseconds', 'production', 'externalSecret: { refreshInterval: 1500000000ns }', [`${P}: 'externalSecret.refreshInterval' is "1500000000ns"; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`]],
+  // CIDRs as Go's net.ParseCIDR reads them (a NetworkPolicy's ipBlock.cidr).
+  ['an IPv4 prefix over 32', 'production', 'rotation: { egress: { vaultCidrs: [10.0.0.0/33] } }', [`${P}: 'rotation.egress.vaultCidrs' is the list ["10.0.0.0/33"]; allowed: a non-empty list of CIDRs such as 10.0.0.0/8 or fd00::/8 (IPv4 prefixes 0 to 32, IPv6 0 to 128)`]],
+  ['an IPv6 prefix over 128', 'production', 'rotation: { egress: { vaultCidrs: ["fd00::/129"] } }', [`${P}: 'rotation.egress.vaultCidrs' is the list ["fd00::/129"]; allowed: a non-empty list of CIDRs such as 10.0.0.0/8 or fd00::/8 (IPv4 prefixes 0 to 32, IPv6 0 to 128)`]],
+  ['an IPv6 address with a zone', 'production', 'rotation: { egress: { vaultCidrs: ["fe80::1%eth0/64"] } }', [`${P}: 'rotation.egress.vaultCidrs' is the list ["fe80::1%eth0/64"]; allowed: a non-empty list of CIDRs such as 10.0.0.0/8 or fd00::/8 (IPv4 prefixes 0 to 32, IPv6 0 to 128)`]],
+  ['an IPv4 octet over 255', 'production', 'rotation: { egress: { apiServerCidrs: [256.0.0.0/8] } }', [`${P}: 'rotation.egress.apiServerCidrs' is the list ["256.0.0.0/8"]; allowed: a non-empty list of CIDRs such as 10.0.0.0/8 or fd00::/8 (IPv4 prefixes 0 to 32, IPv6 0 to 128)`]],
+  ['an IPv4 octet with a leading zero', 'production', 'rotation: { egress: { apiServerCidrs: [010.0.0.0/8] } }', [`${P}: 'rotation.egress.apiServerCidrs' is the list ["010.0.0.0/8"]; allowed: a non-empty list of CIDRs such as 10.0.0.0/8 or fd00::/8 (IPv4 prefixes 0 to 32, IPv6 0 to 128)`]],
+  ['an IPv6 address with three colons', 'production', 'rotation: { egress: { apiServerCidrs: ["fd00:::/8"] } }', [`${P}: 'rotation.egress.apiServerCidrs' is the list ["fd00:::/8"]; allowed: a non-empty list of CIDRs such as 10.0.0.0/8 or fd00::/8 (IPv4 prefixes 0 to 32, IPv6 0 to 128)`]],
+  ['a CIDR without a prefix', 'production', 'rotation: { egress: { apiServerCidrs: [10.96.0.1] } }', [`${P}: 'rotation.egress.apiServerCidrs' is the list ["10.96.0.1"]; allowed: a non-empty list of CIDRs such as 10.0.0.0/8 or fd00::/8 (IPv4 prefixes 0 to 32, IPv6 0 to 128)`]],
+  // URLs as Go's url.Parse reads them; a password never goes in one.
+  ['a Vault URL with a password', 'production', 'providers: { vault: { server: "https://admin:hunter22@vault.veza.internal:8200" } }', [`${P}: 'providers.vault.server' is "https://admin:hunter22@vault.veza.internal:8200"; allowed: an https:// URL without a password (TLS is required outside development)`]],
+  ['a Vault URL with a user', 'staging', 'providers: { vault: { server: "https://root@vault.veza.internal:8200" } }', [`${S}: 'providers.vault.server' is "https://root@vault.veza.internal:8200"; allowed: an https:// URL without a password (TLS is required outside development)`]],
+  ['a Vault URL with a trailing space', 'production', 'providers: { vault: { server: "https://vault.veza.internal:8200 " } }', [`${P}: 'providers.vault.server' is "https://vault.veza.internal:8200 "; allowed: an https:// URL without a password (TLS is required outside development)`]],
+  ['a Vault URL with a space in the host', 'development', 'providers: { vault: { server: "http://vault veza:8200" } }', [`${D}: 'providers.vault.server' is "http://vault veza:8200"; allowed: an http:// or https:// URL without a password`]],
+  ['a Vault URL with a password in development', 'development', 'providers: { vault: { server: "http://u:p@vault:8200" } }', [`${D}: 'providers.vault.server' is "http://u:p@vault:8200"; allowed: an http:// or https:// URL without a password`]],
+  ['a Vault URL with a port out of range', 'production', 'providers: { vault: { server: "https://vault.veza.internal:99999" } }', [`${P}: 'providers.vault.server' is "https://vault.veza.internal:99999"; allowed: an https:// URL without a password (TLS is required outside development)`]],
+  ['a Vault URL without a host', 'production', 'providers: { vault: { server: "https://" } }', [`${P}: 'providers.vault.server' is "https://"; allowed: an https:// URL without a password (TLS is required outside development)`]],
+  // What an environment file may say about the live Secret's lifecycle (README, ESO's webhook).
+  ['creationPolicy None', 'development', 'externalSecret: { creationPolicy: None }', [`${D}: 'externalSecret.creationPolicy' is "None"; allowed: Owner, Orphan`]],
+  ['creationPolicy CreateOrMerge', 'development', 'externalSecret: { creationPolicy: CreateOrMerge }', [`${D}: 'externalSecret.creationPolicy' is "CreateOrMerge"; allowed: Owner, Orphan`]],
+  ['deletionPolicy Merge', 'development', 'externalSecret: { deletionPolicy: Merge }', [`${D}: 'externalSecret.deletionPolicy' is "Merge"; allowed: Retain, Delete`]],
+  ['creationPolicy None with deletionPolicy Retain', 'development', 'externalSecret: { creationPolicy: None, deletionPolicy: Retain }', [`${D}: 'externalSecret.creationPolicy' is "None"; allowed: Owner, Orphan`, ]],
+  ['creationPolicy Merge in production', 'production', 'externalSecret: { creationPolicy: Merge }', [`${P}: 'externalSecret.creationPolicy' is "Merge"; allowed: Owner, Orphan`]],
+  ['deletionPolicy Delete with creationPolicy Owner in staging', 'staging', 'externalSecret: { creationPolicy: Owner, deletionPolicy: Delete }', [
+    `${S}: 'externalSecret.deletionPolicy' is "Delete"; allowed: Retain outside development (the live Secret must never be dropped because a provider entry went missing)`,
+    `${S}: 'externalSecret.creationPolicy' is "Owner"; allowed: Orphan outside development (deleting the ExternalSecret, by a prune or a provider switch, must not delete the live Secret)`,
+  ]],
+  // Values are shown as short excerpts, never whole.
+  ['a 300 kB namespace', 'production', `namespace: ${'n'.repeat(300_000)}`, [`${P}: 'namespace' is "${'n'.repeat(100)}"... (300000 characters); allowed: a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)`]],
+  ['a 300 kB Vault address', 'production', `providers: { vault: { server: "https://${'v'.repeat(300_000)}" } }`, [`${P}: 'providers.vault.server' is "https://${'v'.repeat(92)}"... (300008 characters); allowed: an https:// URL without a password (TLS is required outside development)`]],
+  ['a list of 1000 CIDRs', 'production', `rotation: { egress: { vaultCidrs: [${Array(1000).fill('10.0.0.0/33').join(', ')}] } }`, [`${P}: 'rotation.egress.vaultCidrs' is a list of 1000 items; allowed: a non-empty list of CIDRs such as 10.0.0.0/8 or fd00::/8 (IPv4 prefixes 0 to 32, IPv6 0 to 128)`]],
+  ['a number of 400 digits (read as a string)', 'production', `providers: { vault: { database: { port: ${'9'.repeat(400)} } } }`, [`${P}: 'providers.vault.database.port' is "${'9'.repeat(100)}"... (400 characters); allowed: a TCP port, a whole number from 1 to 65535`]],
   ['every problem of a file at once', 'production', 'provider: consul\nexternalSecret: { refreshInterval: soon }', [
     `${P}: 'provider' is "consul"; allowed: vault, aws, gcp, azure`,
-    `${P}: 'externalSecret.refreshInterval' is "soon"; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m`,
+    `${P}: 'externalSecret.refreshInterval' is "soon"; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m`,
   ]],
 ];
 
@@ -107,6 +149,20 @@ const DOCUMENT_CASES: [string, string, string[]][] = [
   ['an empty file', '', [`${P}: not readable YAML: expected a document, but the input is empty`]],
   ['a list instead of a mapping', '- name: production', [`${P}: the file must hold a mapping of fields; it holds the list [{\"name\":\"production\"}]`]],
   ['a plain word', 'production', [`${P}: the file must hold a mapping of fields; it holds "production"`]],
+  // Hostile files: nested aliases, size, duplicate keys.
+  ['nested aliases (the billion laughs)', LAUGHS, [`${P}: the YAML expands to more than 100000 values once its aliases are resolved; allowed: a plain file (aliases that expand beyond that, the "billion laughs" shape, are refused)`]],
+  ['a recursive alias', 'name: production\nloop: &loop [*loop]', [`${P}: the YAML expands to more than 100000 values once its aliases are resolved; allowed: a plain file (aliases that expand beyond that, the "billion laughs" shape, are refused)`]],
+  ['a mapping aliased into itself', 'name: production\nself: &self { a: *self }', [LAUGHS_LINE]],
+  ['one alias used 200000 times', `name: production\nx: &x 1\nl: [${Array(200_000).fill('*x').join(',')}]`, [`${P}: the YAML expands to more than 100000 values once its aliases are resolved; allowed: a plain file (aliases that expand beyond that, the "billion laughs" shape, are refused)`]],
+  ['a file over 1 MiB', `name: production\n# ${'x'.repeat(1024 * 1024)}\n`, [`${P}: the file is ${1024 * 1024 + 20} bytes; allowed: at most 1048576 bytes (1 MiB) for a configuration file`]],
+  ['a top-level key twice', 'name: production\nprovider: vault\nprovider: aws\n', [`${P}: 'provider' is given twice, on lines 2 and 3; allowed: each key once in a mapping`]],
+  ['a nested key twice', 'name: production\nproviders:\n  vault:\n    server: https://a\n    mount: secret\n    server: https://b\n', [`${P}: 'providers.vault.server' is given twice, on lines 4 and 6; allowed: each key once in a mapping`]],
+  ['a key twice, one quoted', 'name: production\n"name": staging\n', [`${P}: 'name' is given twice, on lines 1 and 2; allowed: each key once in a mapping`]],
+  ['a key twice in a flow mapping', 'name: production\nexternalSecret: { refreshInterval: 1h, refreshInterval: 2h }\n', [`${P}: 'externalSecret.refreshInterval' is given twice, on lines 2 and 2; allowed: each key once in a mapping`]],
+  ['a key twice in a list item', 'name: production\nrotation:\n  egress:\n    vaultCidrs:\n      - { a: 1, a: 2 }\n', [`${P}: 'rotation.egress.vaultCidrs[0].a' is given twice, on lines 5 and 5; allowed: each key once in a mapping`]],
+  ['a 500 kB plain string', 's'.repeat(500_000), [`${P}: the file must hold a mapping of fields; it holds "${'s'.repeat(100)}"... (500000 characters)`]],
+  ['a list of 10000 items', `[${Array(10_000).fill('1').join(',')}]`, [`${P}: the file must hold a mapping of fields; it holds a list of 10000 items`]],
+  ['an unknown tag', 'name: !!js/function "x"', [`${P}: not readable YAML: unknown scalar tag !<tag:yaml.org,2002:js/function> (1:7)`]],
   ['a tab for indentation', 'name: production\nproviders:\n\tvault: {}', [`${P}: not readable YAML: tab characters must not be used in indentation (3:1)`]],
 ];
 
@@ -227,12 +283,28 @@ const CONSTRUCT_CASES: [string, () => unknown, string[]][] = [
   ['a production environment reaching Vault without TLS', () => {
     const config = envConfig('production', '{}');
     new VezaEnvironment(new App(), 'production', { catalog: VEZA_CATALOG, config: { ...config, providers: { ...config.providers, vault: { ...config.providers.vault, server: 'http://vault:8200' } } } });
-  }, [`[production/Applied/vault-store/vault-store]: 'server' is "http://vault:8200"; allowed: an https:// URL (TLS is required outside development)`]],
+  }, [`[production/Applied/vault-store/vault-store]: 'server' is "http://vault:8200"; allowed: an https:// URL without a password (TLS is required outside development)`]],
   ['a CronJob name over 52 characters', () => {
     const long = `${'x'.repeat(36)}`;
     const catalog = SecretCatalog.define({ services: ['veza-backend-api', 'veza-stream-server'], secrets: { 'jwt-secret': { description: 'd', placeholder: 'p', consumers: ['veza-backend-api'], rotation: { ...signing, name: long } } } });
     new VezaEnvironment(new App(), 'production', { catalog: catalog as any, config: envConfig('production', '{}') });
   }, [`[production/Applied/SecretsRotation/secrets-rotation/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx]: 'name' must be a CronJob name (a DNS label of at most 52 characters: its Jobs add 11). The value passed is: "secrets-rotation-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" (53 characters)`]],
+  ['a Vault address with a password', () => new VaultSecretStore(chartWithStore().chart, 's', { name: 's', server: 'https://admin:hunter22@vault:8200', path: 'veza/production' }),
+    [`[production/s]: 'server' must be an http(s) URL such as https://vault.example:8200. The value passed is: "https://admin:hunter22@vault:8200"`]],
+  ['a Vault address with a trailing space', () => new VaultSecretStore(chartWithStore().chart, 's', { name: 's', server: 'https://vault:8200 ', path: 'veza/production' }),
+    [`[production/s]: 'server' must be an http(s) URL such as https://vault.example:8200. The value passed is: "https://vault:8200 "`]],
+  ['a Vault address with a host label over 63 characters', () => new VaultSecretStore(chartWithStore().chart, 's', { name: 's', server: `https://${'v'.repeat(64)}.example:8200`, path: 'veza/production' }),
+    [`[production/s]: 'server' must be an http(s) URL such as https://vault.example:8200. The value passed is: "https://${'v'.repeat(64)}.example:8200"`]],
+  ['an AWS region with two digits', () => new AwsSecretStore(chartWithStore().chart, 'aws-store', { region: 'eu-west-33' }),
+    [`[production/aws-store]: 'region' must be an AWS region such as eu-west-3. The value passed is: "eu-west-33"`]],
+  ['a label key with a capital in its prefix', () => {
+    const { chart, store } = chartWithStore();
+    new ExternalSecret(chart, 'veza-secrets', { store, labels: { 'Veza.io/team': 'platform' } });
+  }, [`[production/veza-secrets]: 'labels' has the key "Veza.io/team"; allowed: a label key, an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.' starting and ending with a letter or digit`]],
+  ['a label value ending with a dot', () => new VaultSecretStore(chartWithStore().chart, 's', { name: 's', server: 'https://vault:8200', path: 'veza/production', labels: { team: 'platform.' } }),
+    [`[production/s]: 'labels.team' is "platform."; allowed: a label value, at most 63 letters, digits, '-', '_' and '.' starting and ending with a letter or digit, or empty`]],
+  ['a rotation class name over 63 characters', catalogWith({ ...signing, name: 'r'.repeat(64) }),
+    [`SecretCatalog: 'secrets.jwt-secret.rotation.name' must be a DNS label. The value passed is: "${'r'.repeat(64)}"`]],
   ['a catalog key that is not a Secret data key', catalogWith(signing, 'jwt secret'),
     [`SecretCatalog: 'secrets.jwt secret' must be a Secret data key (letters, digits, '-', '_' and '.'). The value passed is: "jwt secret"`]],
   ['two catalog keys with one name in the providers', catalogWith(signing, 'jwt-secret', { 'jwt_secret': { description: 'd', placeholder: 'p', consumers: ['api'], rotation: signing, remoteName: 'jwt-secret' } }),
@@ -253,9 +325,16 @@ describe('constructs', () => {
   });
 });
 
-test('the corpus holds at least 40 cases, each with its own message', () => {
+test('the corpus holds over 100 cases, each named once, every message one line of at most a few hundred characters', () => {
+  const names = [...ENVIRONMENT_CASES.map((c) => `file edit: ${c[0]}`), ...DOCUMENT_CASES.map((c) => `file: ${c[0]}`), ...CONSTRUCT_CASES.map((c) => `construct: ${c[0]}`)];
   const all = [...ENVIRONMENT_CASES.map((c) => c[3]), ...DOCUMENT_CASES.map((c) => c[2]), ...CONSTRUCT_CASES.map((c) => c[2])];
-  expect(all.length).toBeGreaterThanOrEqual(40);
-  expect(new Set(all.map((m) => m.join('\n'))).size).toBe(all.length);
-  for (const messages of all) for (const m of messages) expect(m).not.toContain('\n');
+  expect(all.length).toBeGreaterThan(100);
+  expect(new Set(names).size).toBe(names.length);
+  for (const messages of all) {
+    expect(messages.length).toBeGreaterThan(0);
+    for (const m of messages) {
+      expect(m).not.toContain('\n');
+      expect(m.length).toBeLessThanOrEqual(600);
+    }
+  }
 });

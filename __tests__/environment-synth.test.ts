@@ -72,9 +72,9 @@ test('an unchanged project synthesizes exactly the committed dist/', () => {
 
 test.each<[string, string, (text: string) => string, string]>([
   ['plain http for Vault in production', 'production', (t) => t.replace('server: https://vault.veza.internal:8200', 'server: http://vault.veza.internal:8200'),
-    "error: environments/production.yaml: 'providers.vault.server' is \"http://vault.veza.internal:8200\"; allowed: an https:// URL (TLS is required outside development)"],
+    "error: environments/production.yaml: 'providers.vault.server' is \"http://vault.veza.internal:8200\"; allowed: an https:// URL without a password (TLS is required outside development)"],
   ['a typo in a field name', 'staging', (t) => t.replace('refreshInterval: 15m', 'refreshIntervl: 15m'),
-    "error: environments/staging.yaml: 'externalSecret.refreshInterval' is missing; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m\n" +
+    "error: environments/staging.yaml: 'externalSecret.refreshInterval' is missing; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m\n" +
     "error: environments/staging.yaml: 'externalSecret.refreshIntervl' is not a known field; allowed: refreshInterval, creationPolicy, deletionPolicy"],
   ['an unknown provider', 'development', (t) => t.replace('provider: vault', 'provider: openbao'),
     'error: environments/development.yaml: \'provider\' is "openbao"; allowed: vault, aws, gcp, azure'],

@@ -31,7 +31,7 @@ function configErrors(fn: () => unknown): string[] {
 const P = 'environments/production.yaml';
 const S = 'environments/staging.yaml';
 const D = 'environments/development.yaml';
-const DURATION = 'a Go duration above 0 such as 30s, 15m, 1h or 1h30m';
+const DURATION = 'a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m';
 const DNS_LABEL = "a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)";
 
 describe('parseEnvironment: the committed environment files', () => {
@@ -121,7 +121,7 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
   type Edit = (doc: any) => void;
   test.each<[string, 'development' | 'staging' | 'production', Edit, string[]]>([
     ['a missing field', 'production', (d) => delete d.provider, [`${P}: 'provider' is missing; allowed: vault, aws, gcp, azure`]],
-    ['a missing nested field', 'production', (d) => delete d.providers.vault.server, [`${P}: 'providers.vault.server' is missing; allowed: an https:// URL (TLS is required outside development)`]],
+    ['a missing nested field', 'production', (d) => delete d.providers.vault.server, [`${P}: 'providers.vault.server' is missing; allowed: an https:// URL without a password (TLS is required outside development)`]],
     ['a missing section', 'production', (d) => delete d.externalSecret, [`${P}: 'externalSecret' is missing; allowed: a mapping of fields`]],
     ['a wrong type (number for a duration)', 'production', (d) => { d.externalSecret.refreshInterval = 5; }, [`${P}: 'externalSecret.refreshInterval' is 5 (a number); allowed: ${DURATION}`]],
     ['a wrong type (list for a mapping)', 'production', (d) => { d.providers = ['vault']; }, [`${P}: 'providers' is the list ["vault"]; allowed: a mapping of fields`]],
@@ -151,15 +151,15 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
     ['a duration in words', 'production', (d) => { d.externalSecret.refreshInterval = '1 hour'; }, [`${P}: 'externalSecret.refreshInterval' is "1 hour"; allowed: ${DURATION}`]],
     ['a duration in days', 'production', (d) => { d.externalSecret.refreshInterval = '1d'; }, [`${P}: 'externalSecret.refreshInterval' is "1d"; allowed: ${DURATION}`]],
     ['a zero duration', 'production', (d) => { d.externalSecret.refreshInterval = '0s'; }, [`${P}: 'externalSecret.refreshInterval' is "0s"; allowed: ${DURATION}`]],
-    ['an unknown creationPolicy', 'production', (d) => { d.externalSecret.creationPolicy = 'owner'; }, [`${P}: 'externalSecret.creationPolicy' is "owner"; allowed: Owner, Orphan, Merge, CreateOrMerge, None`]],
+    ['an unknown creationPolicy', 'production', (d) => { d.externalSecret.creationPolicy = 'owner'; }, [`${P}: 'externalSecret.creationPolicy' is "owner"; allowed: Owner, Orphan`]],
     ['an http Vault URL in production', 'production', (d) => { d.providers.vault.server = 'http://vault.veza.internal:8200'; }, [
-      `${P}: 'providers.vault.server' is "http://vault.veza.internal:8200"; allowed: an https:// URL (TLS is required outside development)`,
+      `${P}: 'providers.vault.server' is "http://vault.veza.internal:8200"; allowed: an https:// URL without a password (TLS is required outside development)`,
     ]],
     ['an http Vault URL in staging', 'staging', (d) => { d.providers.vault.server = 'http://vault.veza.internal:8200'; }, [
-      `${S}: 'providers.vault.server' is "http://vault.veza.internal:8200"; allowed: an https:// URL (TLS is required outside development)`,
+      `${S}: 'providers.vault.server' is "http://vault.veza.internal:8200"; allowed: an https:// URL without a password (TLS is required outside development)`,
     ]],
     ['a Vault URL that is not http(s) in development', 'development', (d) => { d.providers.vault.server = 'vault:8200'; }, [
-      `${D}: 'providers.vault.server' is "vault:8200"; allowed: an http:// or https:// URL`,
+      `${D}: 'providers.vault.server' is "vault:8200"; allowed: an http:// or https:// URL without a password`,
     ]],
     ['another environment\'s Vault path', 'production', (d) => { d.providers.vault.path = 'veza/staging'; }, [
       `${P}: 'providers.vault.path' is "veza/staging"; allowed: this environment's own path, "veza/production" (a store must not read another environment's secrets)`,
@@ -177,7 +177,7 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
       `${P}: 'externalSecret.deletionPolicy' is "Delete"; allowed: Retain outside development (the live Secret must never be dropped because a provider entry went missing)`,
     ]],
     ['deletionPolicy Merge in staging', 'staging', (d) => { d.externalSecret.deletionPolicy = 'Merge'; }, [
-      `${S}: 'externalSecret.deletionPolicy' is "Merge"; allowed: Retain outside development (the live Secret must never be dropped because a provider entry went missing)`,
+      `${S}: 'externalSecret.deletionPolicy' is "Merge"; allowed: Retain, Delete`,
     ]],
     ['creationPolicy Owner in production', 'production', (d) => { d.externalSecret.creationPolicy = 'Owner'; }, [
       `${P}: 'externalSecret.creationPolicy' is "Owner"; allowed: Orphan outside development (deleting the ExternalSecret, by a prune or a provider switch, must not delete the live Secret)`,
@@ -197,8 +197,8 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
     ['a database port out of range', 'production', (d) => { d.providers.vault.database = { port: 70000 }; }, [
       `${P}: 'providers.vault.database.port' is 70000 (a number); allowed: a TCP port, a whole number from 1 to 65535`,
     ]],
-    ['deletionPolicy Delete with creationPolicy Merge in development', 'development', (d) => { d.externalSecret.creationPolicy = 'Merge'; }, [
-      `${D}: 'externalSecret.creationPolicy' is "Merge"; allowed: Owner or Orphan with deletionPolicy Delete (ESO rejects the others)`,
+    ['creationPolicy Merge in development', 'development', (d) => { d.externalSecret.creationPolicy = 'Merge'; }, [
+      `${D}: 'externalSecret.creationPolicy' is "Merge"; allowed: Owner, Orphan`,
     ]],
     ['the file name and name differ', 'production', (d) => { d.name = 'staging'; }, [`${P}: 'name' is "staging"; allowed: the file's own name, "production"`]],
     ['an AWS region in capitals', 'production', (d) => { d.providers.aws.region = 'EU-WEST-3'; }, [`${P}: 'providers.aws.region' is "EU-WEST-3"; allowed: an AWS region such as eu-west-3`]],

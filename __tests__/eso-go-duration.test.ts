@@ -4,11 +4,13 @@ import { parseGoDuration, toGoDuration } from '../lib';
 describe('Go durations', () => {
   test.each<[string, number]>([
     ['30s', 30], ['15m', 900], ['1h', 3600], ['1h30m', 5400], ['2h0m5s', 7205], ['0s', 0],
+    // Go's time.ParseDuration: fractions, any order, a lone 0.
+    ['1.5h', 5400], ['1m1h', 3660], ['0', 0], ['.5m', 30], ['+1s', 1],
   ])('parseGoDuration(%s) is %d seconds', (text, seconds) => {
     expect(parseGoDuration(text)?.toSeconds()).toBe(seconds);
   });
 
-  test.each(['', '1d', '1.5h', '30', 'm', '1m1h', '-1h', ' 1h'])('parseGoDuration(%j) is undefined', (text) => {
+  test.each(['', '1d', '30', 'm', '-1h', ' 1h', '.s', '1h ', '2562048h'])('parseGoDuration(%j) is undefined', (text) => {
     expect(parseGoDuration(text)).toBeUndefined();
   });
 

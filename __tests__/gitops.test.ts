@@ -125,15 +125,15 @@ test('parseGitOps: defaults', () => {
 
 test.each([
   [{ revision: 'main' }, "gitops.yaml: 'repoUrl' is missing; allowed: an https://, ssh:// or git@host:path Git URL"],
-  [{ ...CONFIG, revision: '../main' }, "gitops.yaml: 'revision' is \"../main\"; allowed: a branch such as main, a full ref such as refs/tags/v1.2.0, or a 40-hex commit"],
+  [{ ...CONFIG, revision: '../main' }, "gitops.yaml: 'revision' is \"../main\"; allowed: a branch such as main, a full ref such as refs/tags/v1.2.0 or a 40-hex commit (a name `git check-ref-format --allow-onelevel` accepts)"],
   [{ ...CONFIG, topology: 'multi' }, "gitops.yaml: 'topology' is \"multi\"; allowed: single-cluster, cluster-per-environment"],
   [{ ...CONFIG, topology: 'cluster-per-environment', clusters: { development: 'https://d', staging: 'http://s' } },
-    "gitops.yaml: 'clusters.production' is missing; allowed: an https:// URL (TLS is required outside development)\n" +
-    "gitops.yaml: 'clusters.staging' is \"http://s\"; allowed: an https:// URL (TLS is required outside development)"],
+    "gitops.yaml: 'clusters.production' is missing; allowed: an https:// URL without a password (TLS is required outside development)\n" +
+    "gitops.yaml: 'clusters.staging' is \"http://s\"; allowed: an https:// URL without a password (TLS is required outside development)"],
   [{ ...CONFIG, topology: 'cluster-per-environment' }, THREE.map((e) => `gitops.yaml: 'clusters.${e}' is missing; allowed: an https:// URL (cluster-per-environment needs a destination server per environment)`).join('\n')],
   [{ ...CONFIG, clusters: { production: 'https://p' } }, "gitops.yaml: 'clusters' is \"a mapping\"; allowed: nothing with topology single-cluster (every environment runs in-cluster); set topology: cluster-per-environment to use it"],
   [{ ...CONFIG, distPath: '../dist' }, "gitops.yaml: 'distPath' is \"../dist\"; allowed: a relative folder of the repository such as dist or deploy/dist (no '.', '..' or leading '/')"],
-  [{ ...CONFIG, flux: { interval: '0s' } }, "gitops.yaml: 'flux.interval' is \"0s\"; allowed: a Go duration above 0 such as 30s, 15m, 1h or 1h30m"],
+  [{ ...CONFIG, flux: { interval: '0s' } }, "gitops.yaml: 'flux.interval' is \"0s\"; allowed: a Go duration above 0 in whole seconds, such as 30s, 15m, 1.5h or 1h30m"],
   [{ ...CONFIG, argocd: { project: 'Veza' } }, "gitops.yaml: 'argocd.project' is \"Veza\"; allowed: a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)"],
   [{ ...CONFIG, branch: 'main' }, "gitops.yaml: 'branch' is not a known field; allowed: repoUrl, revision, topology, distPath, clusters, argocd, flux"],
 ])('parseGitOps rejects %j', (doc, message) => {

@@ -106,6 +106,12 @@ test.each([
   ['open.env', `A="${VALUES[1]}\n`, [], 'open.env: a quoted value is not closed before the end of the file'],
   ['cm.yaml', `kind: ConfigMap\ndata:\n  a: ${VALUES[0]}\n`, [], 'cm.yaml: holds no Secret (kind: Secret); give a Secret manifest (kubectl get secret NAME -o yaml) or a .env file'],
   ['list.yaml', `kind: Secret\nmetadata:\n  name: s\ndata: [${VALUES[0]}]\n`, [], "list.yaml: Secret \"s\": 'data' must be a mapping of key names to values"],
+  // Hostile input: nested aliases, a key twice, a file over 1 MiB (the same reader as environment files).
+  ['laughs.yaml', `kind: Secret\nstringData:\n  a: &a ["${VALUES[0]}","x","x","x","x","x","x","x","x","x"]\n${'bcdefg'.split('').map((c, i) => `  ${c}: &${c} [${Array(10).fill(`*${'abcdefg'[i]}`).join(',')}]`).join('\n')}\n`, [],
+    'laughs.yaml: the YAML expands to more than 100000 values once its aliases are resolved; allowed: a plain file (aliases that expand beyond that, the "billion laughs" shape, are refused)'],
+  ['twice.yaml', `kind: Secret\nstringData:\n  a: ${VALUES[0]}\n  a: ${VALUES[1]}\n`, [], "twice.yaml: 'stringData.a' is given twice, on lines 3 and 4; allowed: each key once in a mapping"],
+  ['huge.yaml', `kind: Secret\nstringData:\n  a: ${VALUES[0]}${'x'.repeat(1024 * 1024)}\n`, [], `huge.yaml: the file is ${31 + VALUES[0].length + 1024 * 1024} bytes; allowed: at most 1048576 bytes (1 MiB) for a configuration file`],
+  ['huge.env', `A=${VALUES[0]}${'x'.repeat(1024 * 1024)}\n`, [], `huge.env: the file is ${3 + VALUES[0].length + 1024 * 1024} bytes; allowed: at most 1048576 bytes (1 MiB) for a configuration file`],
   ['ok.yaml', 'kind: Secret\n', ['--env', 'no-such-env'], `--env is "no-such-env"; allowed: ${ALLOWED_ENVS}`],
   ['ok.yaml', 'kind: Secret\n', ['--format', 'json'], '--format is "json"; allowed: secret-manifest, dotenv'],
 ])('migrate %s exits 2 without quoting the input', (name, content, extra, message) => {

@@ -45,9 +45,9 @@ test('rotation.egress narrows Vault and the API server to the CIDRs the environm
 });
 
 test.each([
-  [{ egress: { vaultCidrs: ['10.20.0.0'] } }, `${FILE}: 'rotation.egress.vaultCidrs' is the list ["10.20.0.0"]; allowed: a non-empty list of CIDRs such as 10.0.0.0/8`],
-  [{ egress: { apiServerCidrs: [] } }, `${FILE}: 'rotation.egress.apiServerCidrs' is the list []; allowed: a non-empty list of CIDRs such as 10.0.0.0/8`],
-  [{ egress: { vaultCidrs: '10.0.0.0/8' } }, `${FILE}: 'rotation.egress.vaultCidrs' is "10.0.0.0/8"; allowed: a non-empty list of CIDRs such as 10.0.0.0/8`],
+  [{ egress: { vaultCidrs: ['10.20.0.0'] } }, `${FILE}: 'rotation.egress.vaultCidrs' is the list ["10.20.0.0"]; allowed: a non-empty list of CIDRs such as 10.0.0.0/8 or fd00::/8 (IPv4 prefixes 0 to 32, IPv6 0 to 128)`],
+  [{ egress: { apiServerCidrs: [] } }, `${FILE}: 'rotation.egress.apiServerCidrs' is the list []; allowed: a non-empty list of CIDRs such as 10.0.0.0/8 or fd00::/8 (IPv4 prefixes 0 to 32, IPv6 0 to 128)`],
+  [{ egress: { vaultCidrs: '10.0.0.0/8' } }, `${FILE}: 'rotation.egress.vaultCidrs' is "10.0.0.0/8"; allowed: a non-empty list of CIDRs such as 10.0.0.0/8 or fd00::/8 (IPv4 prefixes 0 to 32, IPv6 0 to 128)`],
   [{ egress: { vaultCidr: ['10.0.0.0/8'] } }, `${FILE}: 'rotation.egress.vaultCidr' is not a known field; allowed: vaultCidrs, apiServerCidrs`],
   [{ egres: {} }, `${FILE}: 'rotation.egres' is not a known field; allowed: egress, images, offsetDays`],
 ])('rotation %j: %s', (rotation, message) => {

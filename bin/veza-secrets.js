@@ -70,6 +70,8 @@ if (refused !== undefined) {
 } else {
   let cli;
   try {
+    // First: any error escaping (even while the catalog loads) is printed as one line, exit code 1.
+    require('../build/lib/cli/one-line-errors');
     cli = require('../build/lib/cli');
   } catch (e) {
     if (e && e.code === 'MODULE_NOT_FOUND') {

@@ -2,6 +2,7 @@
 export * from './eso';
 export * from './output';
 export * from './config/field-reader';
+export * from './rules';
 export * from './control-plane';
 export * from './policy';
 export * from './veza';

@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { ConfigError } from '../config/field-reader';
-import { readDirectory, SynthError } from '../output/synthesize';
+import { clipLine, ConfigError, oneLine, readInputFile } from '../config/field-reader';
+import { readDirectory } from '../output/swap';
+import { SynthError } from '../output/synthesize';
 import { VEZA_CATALOG } from '../veza/catalog';
 import { loadEnvironments } from '../veza/environment';
 import { applyCommands, sectionAsShell, verificationCommands } from '../veza/runbook';
@@ -178,10 +179,12 @@ export function runCli(argv: readonly string[], io: CliIo): ExitCode {
   } catch (e) {
     if (e instanceof UsageError) return usage(io, e.message, name);
     if (e instanceof ConfigError || e instanceof SynthError) {
-      for (const message of e.messages) io.stderr(`${styleFor(io).red('error')}: ${message}\n`);
+      for (const message of e.messages) io.stderr(`${styleFor(io).red('error')}: ${clipLine(message)}\n`);
       return ExitCode.PROBLEMS;
     }
-    throw e;
+    // Anything else (a construct's check, a catalog rule): its message only, never a stack trace.
+    io.stderr(`${styleFor(io).red('error')}: ${oneLine(e)}\n`);
+    return ExitCode.PROBLEMS;
   }
 }
 
@@ -245,9 +248,10 @@ function migrate(io: CliIo, positionals: string[], values: Record<string, string
   if (!config) throw new UsageError(`--env is ${JSON.stringify(envName)}; allowed: ${environments.map((e) => e.name).join(', ')}`);
   let content: string;
   try {
-    content = fs.readFileSync(path.resolve(file), 'utf8');
+    content = readInputFile(path.resolve(file), file);
   } catch (e) {
-    throw new UsageError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    if (e instanceof ConfigError) throw new UsageError(e.messages[0]);
+    throw e;
   }
   // Only the key names go on: the content is not used past this line.
   const source = readKeyNames(file, content, format as KeySourceFormat | undefined);

@@ -1,7 +1,7 @@
 import * as path from 'path';
-import * as yaml from 'js-yaml';
 import { SECRET_DATA_KEY } from '../eso/names';
 import type { VezaCatalog, VezaSecretKey } from '../veza/catalog';
+import { ConfigError, parseYaml } from '../config/field-reader';
 import { UsageError } from './io';
 
 // Migration from a hand-made Secret: the seed's "Migration Guide". Only key names leave this
@@ -80,10 +80,10 @@ function dotenvKeys(file: string, content: string): { keys: string[]; secretName
 function manifestKeys(file: string, content: string): { keys: string[]; secretNames: string[] } {
   let docs: unknown[];
   try {
-    docs = yaml.loadAll(content);
+    docs = parseYaml(content, file, { all: true, hideParserMessage: true });
   } catch (e) {
-    const line = (e as { mark?: { line?: number } }).mark?.line;
-    throw new UsageError(`${file}: not readable YAML${line === undefined ? '' : ` (near line ${line + 1})`}; the parser's excerpt is not shown: it may hold a value`);
+    if (e instanceof ConfigError) throw new UsageError(e.messages[0]);
+    throw e;
   }
   const objects = docs.flatMap((d) => (isObject(d) && d.kind === 'List' && Array.isArray(d.items) ? d.items : [d]));
   const secrets = objects.filter((d): d is Record<string, unknown> => isObject(d) && d.kind === 'Secret');

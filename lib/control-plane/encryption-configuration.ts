@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { where } from '../eso/names';
 import { TextFile } from '../output/files';
 import { toYaml } from '../output/synthesize';
+import { DNS_LABEL } from '../rules';
 
 /** The KMS v2 plugin the API server encrypts with. */
 export interface KmsProviderOptions {
@@ -61,7 +62,7 @@ export class EncryptionConfigurationFile extends TextFile {
     this.header = props.header ?? '';
     const w = where(this);
     this.kmsName = props.kms?.name ?? 'veza-kms';
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.kmsName)) {
+    if (!DNS_LABEL.test(this.kmsName)) {
       throw new Error(`${w}: 'kms.name' must be lower-case letters, digits and '-' (it is stored in every encrypted object). The value passed is: ${JSON.stringify(this.kmsName)}`);
     }
     this.kmsEndpoint = props.kms?.endpoint ?? 'unix:///var/run/kms-provider/kms.sock';

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { SecretStoreSpecProviderAwsAuth, SecretStoreSpecProviderAwsService } from '../../imports/external-secrets.io';
 import { where } from './names';
 import { dedicatedServiceAccount, RemoteRef, SecretKeyReference, SecretProvider, SecretStoreBase, SecretStoreProps } from './secret-store';
+import { awsRegion } from '../rules';
 
 /** Which AWS service holds the values. */
 export enum AwsSecretService {
@@ -106,7 +107,7 @@ export class AwsSecretStore extends SecretStoreBase {
 
   public constructor(scope: Construct, id: string, props: AwsSecretStoreProps) {
     super(scope, id, props, 'aws-store');
-    if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(props.region)) {
+    if (awsRegion.parse(props.region) === undefined) {
       throw new Error(`${where(this)}: 'region' must be an AWS region such as eu-west-3. The value passed is: ${JSON.stringify(props.region)}`);
     }
     if (props.role !== undefined) checkRoleArn(this, 'role', props.role);

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { SecretStoreSpecProviderAzurekv, SecretStoreSpecProviderAzurekvAuthType } from '../../imports/external-secrets.io';
 import { where } from './names';
 import { dedicatedServiceAccount, RemoteRef, SecretKeyReference, SecretProvider, SecretStoreBase, SecretStoreProps } from './secret-store';
+import { AZURE_KEY_VAULT_URL, guid } from '../rules';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Options of Azure workload identity auth. */
 export interface AzureWorkloadIdentityAuthOptions {
@@ -156,7 +156,7 @@ export class AzureKeyVaultStore extends SecretStoreBase {
 
   public constructor(scope: Construct, id: string, props: AzureKeyVaultStoreProps) {
     super(scope, id, props, 'azure-store');
-    if (!/^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)\/?$/i.test(props.vaultUrl)) {
+    if (!AZURE_KEY_VAULT_URL.test(props.vaultUrl)) {
       throw new Error(`${where(this)}: 'vaultUrl' must be a Key Vault URL such as https://my-vault.vault.azure.net. The value passed is: ${JSON.stringify(props.vaultUrl)}`);
     }
     if (props.tenantId !== undefined) checkUuid(this, 'tenantId', props.tenantId);
@@ -183,7 +183,7 @@ export class AzureKeyVaultStore extends SecretStoreBase {
 }
 
 function checkUuid(scope: Construct, field: string, value: string): void {
-  if (!UUID.test(value)) {
+  if (guid.parse(value) === undefined) {
     throw new Error(`${where(scope)}: '${field}' must be a GUID such as 00000000-0000-0000-0000-000000000000. The value passed is: ${JSON.stringify(value)}`);
   }
 }

@@ -7,6 +7,7 @@ import { where } from './names';
 import { gracePeriodOf, keepsPreviousValue, KeysOf, PREVIOUS_SUFFIX, PreviousKeysOf, SecretCatalog } from './secret-catalog';
 import { ISecretStore } from './secret-store';
 import { VaultSecretStore } from './vault-secret-store';
+import { labelKey } from '../rules';
 
 /** Any catalog, whatever its keys and services. */
 export type AnySecretCatalog = SecretCatalog<any, any, any>;
@@ -158,7 +159,7 @@ export class CatalogSecret<C extends AnySecretCatalog> {
     this.externalSecret = props.externalSecret;
     const es = props.externalSecret;
     this.hashAnnotation = props.hashAnnotation ?? `checksum/secret-${es.targetName}`;
-    if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(this.hashAnnotation)) {
+    if (labelKey.parse(this.hashAnnotation) === undefined) {
       throw new Error(`${where(es)}: 'hashAnnotation' must be an annotation key ([prefix/]name, the name at most 63 letters, digits, '-', '_' and '.'). The value passed is: ${JSON.stringify(this.hashAnnotation)}`);
     }
     const read = new Map(es.keys.map((k) => [k.secretKey, k.remoteName]));

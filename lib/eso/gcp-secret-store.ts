@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { SecretStoreSpecProviderGcpsmAuth } from '../../imports/external-secrets.io';
 import { where } from './names';
 import { dedicatedServiceAccount, RemoteRef, SecretKeyReference, SecretProvider, SecretStoreBase, SecretStoreProps } from './secret-store';
+import { GCP_PROJECT_ID, GCP_SERVICE_ACCOUNT } from '../rules';
 
 /** Options of GKE Workload Identity auth. */
 export interface GcpWorkloadIdentityAuthOptions {
@@ -31,7 +32,7 @@ export abstract class GcpAuth {
   public static workloadIdentity(options: GcpWorkloadIdentityAuthOptions = {}): GcpAuth {
     return new (class extends GcpAuth {
       public bind(store: GcpSecretStore) {
-        if (options.gcpServiceAccount !== undefined && !/^[a-z][-a-z0-9]{4,28}[a-z0-9]@[-a-z0-9.]+\.iam\.gserviceaccount\.com$/.test(options.gcpServiceAccount)) {
+        if (options.gcpServiceAccount !== undefined && !GCP_SERVICE_ACCOUNT.test(options.gcpServiceAccount)) {
           throw new Error(`${where(store)}: 'auth.gcpServiceAccount' must be a Google service account email such as name@project.iam.gserviceaccount.com. The value passed is: ${JSON.stringify(options.gcpServiceAccount)}`);
         }
         const serviceAccount = options.serviceAccount ??
@@ -92,7 +93,7 @@ export class GcpSecretStore extends SecretStoreBase {
 
   public constructor(scope: Construct, id: string, props: GcpSecretStoreProps) {
     super(scope, id, props, 'gcp-store');
-    if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(props.projectId)) {
+    if (!GCP_PROJECT_ID.test(props.projectId)) {
       throw new Error(`${where(this)}: 'projectId' must be a Google Cloud project ID (6 to 30 lower-case letters, digits and '-', starting with a letter). The value passed is: ${JSON.stringify(props.projectId)}`);
     }
     this.projectId = props.projectId;

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { toGoDuration } from './go-duration';
 import { checkSecretDataKey } from './names';
+import { dnsLabel } from '../rules';
 
 /** How a value is renewed. */
 export enum RotationMethod {
@@ -209,7 +210,7 @@ export type PreviousKeysOf<C, S extends string> = C extends SecretCatalog<infer 
   : never;
 
 function checkRotationClass(field: string, rotation: RotationClass): void {
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rotation.name)) {
+  if (dnsLabel.parse(rotation.name) === undefined) {
     throw new Error(`SecretCatalog: '${field}.name' must be a DNS label. The value passed is: ${JSON.stringify(rotation.name)}`);
   }
   if (rotation.method !== RotationMethod.MANUAL && rotation.interval === undefined) {

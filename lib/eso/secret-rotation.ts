@@ -10,6 +10,7 @@ import { checkCronJobName, checkDnsLabel, checkDnsSubdomain, where } from './nam
 import { gracePeriodOf, intervalDays, PREVIOUS_SUFFIX, RotationClass, RotationMethod, SecretCatalog } from './secret-catalog';
 import { VaultKubernetesAuthIntegration, VaultRotationGrant } from './vault-kubernetes-auth-integration';
 import { VaultCaProvider, VaultSecretStore } from './vault-secret-store';
+import { isCidr } from '../rules';
 
 /** The script every rotation CronJob runs, as a path from the package's root (shipped in its `files`). */
 export const ROTATION_SCRIPT_FILE = 'scripts/rotation/rotate-secrets.sh';
@@ -698,7 +699,7 @@ export function checkPinnedImage(scope: Construct, field: string, image: string)
 function checkCidrs(scope: Construct, field: string, cidrs: string[]): string[] {
   if (cidrs.length === 0) throw new Error(`${where(scope)}: '${field}' is empty; allowed: one or more CIDRs such as 10.0.0.0/8.`);
   for (const cidr of cidrs) {
-    if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr)) {
+    if (!isCidr(cidr)) {
       throw new Error(`${where(scope)}: '${field}' must hold CIDRs such as 10.0.0.0/8. The value passed is: ${JSON.stringify(cidr)}`);
     }
   }

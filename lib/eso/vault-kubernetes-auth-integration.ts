@@ -6,6 +6,7 @@ import { checkDnsLabel, checkDnsSubdomain, where } from './names';
 import { RotationMethod } from './secret-catalog';
 import { VaultPolicy } from './vault-policy';
 import { VaultSecretStore } from './vault-secret-store';
+import { isHttpUrl } from '../rules';
 
 /** The two rotations Vault grants: a generated KV secret, or the database engine's static role. */
 export type VaultRotationMethod = RotationMethod.GENERATE | RotationMethod.DATABASE_ENGINE;
@@ -629,13 +630,7 @@ function shq(value: string): string {
 }
 
 function checkHost(scope: Construct, field: string, value: string): string {
-  let ok = false;
-  try {
-    ok = new URL(value).protocol === 'https:';
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new Error(`${where(scope)}: '${field}' must be an https:// URL such as https://kubernetes.default.svc. The value passed is: ${JSON.stringify(value)}`);
+  if (!isHttpUrl(value, true)) throw new Error(`${where(scope)}: '${field}' must be an https:// URL such as https://kubernetes.default.svc. The value passed is: ${JSON.stringify(value)}`);
   return value;
 }
 

@@ -8,6 +8,7 @@ import {
 } from '../../imports/external-secrets.io';
 import { checkDnsSubdomain, where } from './names';
 import { dedicatedServiceAccount, RemoteRef, SecretKeyReference, SecretProvider, SecretStoreBase, SecretStoreProps } from './secret-store';
+import { isHttpUrl } from '../rules';
 
 /** Options of Vault's Kubernetes auth method. */
 export interface VaultKubernetesAuthOptions {
@@ -310,13 +311,7 @@ export class VaultSecretStore extends SecretStoreBase {
 }
 
 function checkUrl(scope: Construct, field: string, value: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !['http:', 'https:'].includes(url.protocol)) {
+  if (!isHttpUrl(value)) {
     throw new Error(`${where(scope)}: '${field}' must be an http(s) URL such as https://vault.example:8200. The value passed is: ${JSON.stringify(value)}`);
   }
   return value;

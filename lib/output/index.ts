@@ -1,2 +1,3 @@
 export * from './files';
+export * from './swap';
 export * from './synthesize';

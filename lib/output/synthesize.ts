@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as yaml from 'js-yaml';
@@ -83,53 +81,4 @@ export function validateTree(root: IConstruct): string[] {
     }
   }
   return messages;
-}
-
-/**
- * Replaces `outdir` with exactly `files`: written to a sibling folder first and swapped in by
- * rename, so a crash half way never leaves a partial or empty `outdir`.
- */
-export function replaceDirectory(outdir: string, files: RenderedFile[]): void {
-  const target = path.resolve(outdir);
-  const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.staging-`));
-  try {
-    // mkdtemp makes a private folder and the umask trims modes: set them, so every machine writes the same.
-    fs.chmodSync(staging, 0o755);
-    for (const file of files) {
-      const full = path.join(staging, file.path);
-      fs.mkdirSync(path.dirname(full), { recursive: true });
-      fs.writeFileSync(full, file.content);
-      fs.chmodSync(full, file.executable ? 0o755 : 0o644);
-    }
-    if (fs.existsSync(target)) {
-      const old = `${staging}.old`;
-      fs.renameSync(target, old);
-      fs.renameSync(staging, target);
-      fs.rmSync(old, { recursive: true, force: true });
-    } else {
-      fs.renameSync(staging, target);
-    }
-  } catch (e) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw e;
-  }
-}
-
-/** Reads a folder back as rendered files, sorted by path (for drift checks). */
-export function readDirectory(dir: string): RenderedFile[] {
-  const out: RenderedFile[] = [];
-  const walk = (rel: string) => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(relPath);
-      else {
-        const full = path.join(dir, relPath);
-        out.push({ path: relPath, content: fs.readFileSync(full, 'utf8'), executable: (fs.statSync(full).mode & 0o111) !== 0 });
-      }
-    }
-  };
-  if (fs.existsSync(dir)) walk('');
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

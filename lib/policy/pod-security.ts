@@ -1,4 +1,5 @@
 import { KubeObject, PolicyRule } from './policy';
+import { CRONJOB_NAME_MAX_LENGTH } from '../rules';
 
 /** A pod template found in an object, with the path that leads to it. */
 export interface PodTemplate {
@@ -161,9 +162,9 @@ export function isPinned(image: string): boolean {
 /** CronJob names of at most 52 characters: the controller appends 11 for each Job's name. */
 export const cronJobNameLength: PolicyRule = {
   name: 'cronjob-name-length',
-  description: 'Every CronJob name has at most 52 characters (its Jobs add an 11-character suffix to a 63-character limit).',
+  description: `Every CronJob name has at most ${CRONJOB_NAME_MAX_LENGTH} characters (its Jobs add an 11-character suffix to a 63-character limit).`,
   check: ({ doc }) => {
     const name = doc.metadata?.name ?? '';
-    return doc.kind === 'CronJob' && name.length > 52 ? [`'metadata.name' is ${JSON.stringify(name)} (${name.length} characters); allowed: at most 52 characters`] : [];
+    return doc.kind === 'CronJob' && name.length > CRONJOB_NAME_MAX_LENGTH ? [`'metadata.name' is ${JSON.stringify(name)} (${name.length} characters); allowed: at most ${CRONJOB_NAME_MAX_LENGTH} characters`] : [];
   },
 };

@@ -105,8 +105,10 @@ export class PolicyError extends SynthError {
   public constructor(
     /** Every broken rule. */
     public readonly violations: PolicyViolation[],
+    /** The lines printed, one per violation. @default - each violation by {@link formatViolation} */
+    messages?: string[],
   ) {
-    super(violations.map(formatViolation));
+    super(messages ?? violations.map(formatViolation));
     this.name = 'PolicyError';
   }
 }

@@ -5,6 +5,7 @@ import { Duration } from 'cdk8s';
 import { ConfigError, dnsLabel, dnsSubdomain, FieldReader, goDuration, oneOf, readSecretKeyRef, text, url, readYamlFile, listOf, cidr } from '../config/field-reader';
 import { CreationPolicy, DeletionPolicy } from '../eso/external-secret';
 import { isPinnedImage } from '../eso/secret-rotation';
+import { awsRegion, AZURE_KEY_VAULT_URL, GCP_PROJECT_ID, GCP_SERVICE_ACCOUNT, guid } from '../rules';
 
 /** The tiers an environment declares (`tier`), in the order a change reaches them. */
 export const TIERS = ['development', 'staging', 'production'] as const;
@@ -212,10 +213,12 @@ const PINNED_IMAGE = text(
   isPinnedImage,
 );
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UUID = text('a GUID such as 00000000-0000-0000-0000-000000000000', UUID_PATTERN);
-const CREATION = oneOf(Object.values(CreationPolicy));
-const DELETION = oneOf(Object.values(DeletionPolicy));
+const UUID = guid;
+// An environment's ExternalSecret is the only writer of its Secret: Merge, CreateOrMerge and None
+// (a Secret another tool creates) have no use here, and with Owner or Orphan every deletionPolicy
+// below passes ESO's webhook (which refuses Delete with Merge, CreateOrMerge or None).
+const CREATION = oneOf([CreationPolicy.OWNER, CreationPolicy.ORPHAN]);
+const DELETION = oneOf([DeletionPolicy.RETAIN, DeletionPolicy.DELETE]);
 
 /** Reads and checks one environment file; throws a ConfigError listing every problem. */
 export function loadEnvironment(file: string, displayName: string = file): EnvironmentConfig {
@@ -259,9 +262,6 @@ export function parseEnvironment(doc: unknown, file: string, options: ParseEnvir
   }
   if (externalSecret?.creationPolicy !== undefined && production && externalSecret.creationPolicy !== CreationPolicy.ORPHAN) {
     es!.fail('creationPolicy', externalSecret.creationPolicy, `Orphan outside development (deleting the ExternalSecret, by a prune or a provider switch, must not delete the live Secret)`);
-  }
-  if (externalSecret?.deletionPolicy === DeletionPolicy.DELETE && externalSecret.creationPolicy !== undefined && ![CreationPolicy.OWNER, CreationPolicy.ORPHAN].includes(externalSecret.creationPolicy)) {
-    es!.fail('creationPolicy', externalSecret.creationPolicy, 'Owner or Orphan with deletionPolicy Delete (ESO rejects the others)');
   }
 
   const rotationReader = root.object('rotation', { optional: true });
@@ -422,7 +422,7 @@ function readVaultDatabase(vault: FieldReader, env: string, server: string | und
 function readAws(providers: FieldReader, env: string): AwsConfig | undefined {
   const r = providers.object('aws');
   if (!r) return undefined;
-  const region = r.required('region', text('an AWS region such as eu-west-3', /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/));
+  const region = r.required('region', awsRegion);
   const service = r.optional('service', oneOf(['SecretsManager', 'ParameterStore'] as const), 'SecretsManager');
   const expectedPrefix = service === 'ParameterStore' ? `/veza/${env}/` : `veza/${env}/`;
   const namePrefix = r.optional('namePrefix', text(`this environment's own prefix, ${JSON.stringify(expectedPrefix)}`, undefined, (v) => v === expectedPrefix), expectedPrefix);
@@ -451,7 +451,7 @@ function readGcp(providers: FieldReader, env: string): GcpConfig | undefined {
   if (!r) return undefined;
   const projectId = r.required('projectId', text(
     `a Google Cloud project ID of this environment (6 to 30 lower-case letters, digits and '-', containing ${JSON.stringify(env)})`,
-    /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/,
+    GCP_PROJECT_ID,
     (v) => v.split('-').includes(env),
   ));
   const namePrefix = r.optional('namePrefix', text("letters, digits, '-' and '_' such as veza-", /^[A-Za-z0-9_-]*$/), 'veza-');
@@ -460,7 +460,7 @@ function readGcp(providers: FieldReader, env: string): GcpConfig | undefined {
   if (a) {
     const method = a.required('method', oneOf(['workload-identity', 'service-account-key'] as const));
     if (method === 'workload-identity') {
-      auth = { method, gcpServiceAccount: a.optional('gcpServiceAccount', text('a Google service account email such as name@project.iam.gserviceaccount.com', /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[-a-z0-9.]+\.iam\.gserviceaccount\.com$/)) };
+      auth = { method, gcpServiceAccount: a.optional('gcpServiceAccount', text('a Google service account email such as name@project.iam.gserviceaccount.com', GCP_SERVICE_ACCOUNT)) };
       if (projectId && auth.gcpServiceAccount && !auth.gcpServiceAccount.endsWith(`@${projectId}.iam.gserviceaccount.com`)) {
         a.fail('gcpServiceAccount', auth.gcpServiceAccount, `an account of this environment's project, name@${projectId}.iam.gserviceaccount.com`);
       }
@@ -477,7 +477,7 @@ function readGcp(providers: FieldReader, env: string): GcpConfig | undefined {
 function readAzure(providers: FieldReader, env: string): AzureConfig | undefined {
   const r = providers.object('azure');
   if (!r) return undefined;
-  const vaultUrl = r.required('vaultUrl', text('a Key Vault URL such as https://veza-production.vault.azure.net', /^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)\/?$/i));
+  const vaultUrl = r.required('vaultUrl', text('a Key Vault URL such as https://veza-production.vault.azure.net', AZURE_KEY_VAULT_URL));
   if (vaultUrl && !new RegExp(`^https://([a-z0-9]+-)*${env}(-[a-z0-9]+)*\\.`, 'i').test(vaultUrl)) {
     r.fail('vaultUrl', vaultUrl, `a Key Vault of this environment, its name holding ${JSON.stringify(env)} such as https://veza-${env}.vault.azure.net (a store must not read another environment's secrets)`);
   }
@@ -489,7 +489,7 @@ function readAzure(providers: FieldReader, env: string): AzureConfig | undefined
     const method = a.required('method', oneOf(['workload-identity', 'managed-identity', 'service-principal'] as const));
     if (method === 'workload-identity') {
       // ESO reads the client ID from the service account's annotation and the tenant from the store.
-      const clientId = a.required('clientId', text('a GUID: the client ID of the identity the service account federates with (ESO: "missing clientID" without it)', UUID_PATTERN));
+      const clientId = a.required('clientId', text('a GUID: the client ID of the identity the service account federates with (ESO: "missing clientID" without it)', undefined, (v) => guid.parse(v) !== undefined));
       if (!tenantId && !r.has('tenantId')) r.fail('tenantId', undefined, 'a GUID: workload-identity auth needs the tenant');
       auth = clientId === undefined ? undefined : { method, clientId };
     }
@@ -512,6 +512,7 @@ function readAzure(providers: FieldReader, env: string): AzureConfig | undefined
  */
 export function loadEnvironments(dir: string, displayDir: string = dir): EnvironmentConfig[] {
   if (!fs.existsSync(dir)) throw new ConfigError([`${displayDir}: the environments folder does not exist`]);
+  if (!fs.statSync(dir).isDirectory()) throw new ConfigError([`${displayDir}: is a file; allowed: a folder of environment files (*.yaml)`]);
   const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
   if (files.length === 0) throw new ConfigError([`${displayDir}: holds no environment file (*.yaml)`]);
   const errors: string[] = [];

@@ -11,6 +11,7 @@ import type { RunbookSection } from './runbook';
 import type { VezaCluster } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
 import { kustomization } from './veza-environment';
+import { gitRevision } from '../rules';
 
 /** The GitOps configuration file, at the top of the project (not in environments/, where every file is an environment). */
 export const GITOPS_FILE = 'gitops.yaml';
@@ -80,7 +81,7 @@ export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
 const PATH = text("a relative folder of the repository such as dist or deploy/dist (no '.', '..' or leading '/')", /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/);
 const REPO_URL = text('an https://, ssh:// or git@host:path Git URL', /^(https:\/\/|ssh:\/\/|git@)[^\s]+$/);
-const REVISION = text('a branch such as main, a full ref such as refs/tags/v1.2.0, or a 40-hex commit', /^[A-Za-z0-9._/-]+$/, (v) => !v.includes('..') && !v.endsWith('/') && !v.startsWith('/'));
+const REVISION = gitRevision;
 
 /** Reads and checks `gitops.yaml`; `environments` are the names of the loaded environments. */
 export function loadGitOps(file: string, environments: readonly string[], displayName: string = file): GitOpsConfig {

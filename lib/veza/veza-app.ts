@@ -1,13 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { ConfigError } from '../config/field-reader';
-import { readDirectory, renderApp, RenderedFile, replaceDirectory, SynthError } from '../output/synthesize';
-import { enforcePolicy, formatExemption } from '../policy';
+import { clipLine, ConfigError, oneLine } from '../config/field-reader';
+import { readDirectory, replaceDirectory, SwapStep, withOutputLock } from '../output/swap';
+import { renderApp, RenderedFile, SynthError } from '../output/synthesize';
+import { enforcePolicy, formatExemption, PolicyError } from '../policy';
 import { POLICY_RULES } from './veza-policy';
 import { VEZA_CATALOG, VezaCatalog } from './catalog';
 import { EnvironmentConfig, loadEnvironments, rotationOrderErrors } from './environment';
 import { environmentCluster, GITOPS_FILE, GitOpsConfig, GitOpsWiring, loadGitOps } from './gitops';
+import { traceViolations } from './policy-trace';
 import { VezaCluster } from './veza-cluster';
 import { VezaEnvironment } from './veza-environment';
 
@@ -56,7 +58,8 @@ export function generatedHeader(filePath: string): string {
 
 /**
  * Loads `environmentsDir` (and `gitops.yaml` beside it, when present), renders the whole output
- * in memory and runs the policy pass over it (a PolicyError lists every violation);
+ * in memory and runs the policy pass over it (a PolicyError lists every violation, each traced
+ * back to the environment-file field that caused it where one did);
  * `onExemption` receives each exemption's line, `onWarning` each warning (an environment whose
  * provider drops automatic rotation).
  */
@@ -66,7 +69,13 @@ export function renderVeza(environmentsDir: string, displayDir = 'environments',
   const gitops = fs.existsSync(gitopsFile) ? loadGitOps(gitopsFile, environments.map((e) => e.name), GITOPS_FILE) : undefined;
   const app = new VezaApp({ environments, gitops });
   const files = renderApp(app, { header: generatedHeader });
-  const report = enforcePolicy(files, { rules: POLICY_RULES, environments: environments.map((e) => ({ name: e.name, namespace: e.namespace, production: e.production })) });
+  let report;
+  try {
+    report = enforcePolicy(files, { rules: POLICY_RULES, environments: environments.map((e) => ({ name: e.name, namespace: e.namespace, production: e.production })) });
+  } catch (e) {
+    // A violation caused by an environment file's value names that field too.
+    throw e instanceof PolicyError ? traceViolations(e, files, environments.map((env) => env.name), environmentsDir, displayDir) : e;
+  }
   for (const exemption of report.exemptions) onExemption?.(formatExemption(exemption));
   for (const env of app.environments) for (const warning of env.readme.warnings()) onWarning?.(warning);
   return files;
@@ -80,36 +89,44 @@ export interface SynthOptions {
   readonly outdir?: string;
   /** A second folder to copy the output to (what `cdk8s synth` passes as CDK8S_OUTDIR). @default - none */
   readonly mirrorDir?: string;
+  /**
+   * Called after each step of the swap into the output folder (tests stop the process there).
+   * @default - none
+   */
+  readonly onSwapStep?: (step: SwapStep) => void;
 }
 
 /**
- * The synth command: renders everything in memory, and only when every file rendered and
- * checked, replaces `dist/` in one swap. A failure leaves `dist/` byte for byte as it was.
- * Returns the process exit code; messages go to stderr, one per line.
+ * The synth command: holding the output folder's lock (a second run waits), repairs what a
+ * stopped run left, renders everything in memory, and only when every file rendered and checked,
+ * replaces `dist/` in one swap. A failure leaves `dist/` byte for byte as it was.
+ * Returns the process exit code; messages go to stderr, one line each, never a stack trace.
  */
 export function synthVeza(options: SynthOptions = {}): number {
   const projectDir = options.projectDir ?? process.cwd();
   const outdir = options.outdir ?? path.join(projectDir, 'dist');
-  let files: RenderedFile[];
+  const shown = path.relative(projectDir, outdir) || outdir;
+  const notice = (line: string) => process.stderr.write(`note: ${line}\n`);
   try {
-    files = renderVeza(path.join(projectDir, 'environments'), 'environments', (line) => process.stdout.write(`${line}\n`), (line) => process.stderr.write(`warning: ${line}\n`));
-  } catch (e) {
-    if (e instanceof ConfigError || e instanceof SynthError) {
-      for (const message of e.messages) process.stderr.write(`error: ${message}\n`);
-      process.stderr.write(`synth failed: ${e.messages.length} problem(s); ${path.relative(projectDir, outdir) || outdir} was left unchanged.\n`);
-      return 1;
+    const { files, changed } = withOutputLock(outdir, () => {
+      const rendered = renderVeza(path.join(projectDir, 'environments'), 'environments', (line) => process.stdout.write(`${line}\n`), (line) => process.stderr.write(`warning: ${line}\n`));
+      const count = countChanges(readDirectory(outdir), rendered);
+      // A re-run that changes nothing leaves dist/ untouched: no rewrite, no swap.
+      if (count > 0) replaceDirectory(outdir, rendered, { onStep: options.onSwapStep, onNotice: notice });
+      return { files: rendered, changed: count };
+    }, { onStep: options.onSwapStep, onNotice: notice });
+    if (options.mirrorDir && path.resolve(options.mirrorDir) !== path.resolve(outdir)) {
+      replaceDirectory(options.mirrorDir, files, { onNotice: notice });
     }
-    throw e;
+    process.stdout.write(`synthesized ${files.length} files into ${shown} (${changed} changed)\n`);
+    return 0;
+  } catch (e) {
+    const messages = e instanceof ConfigError || e instanceof SynthError ? e.messages : [oneLine(e)];
+    for (const message of messages) process.stderr.write(`error: ${clipLine(message)}\n`);
+    process.stderr.write(`synth failed: ${messages.length} problem(s); ${shown} was left unchanged.\n`);
+    if (process.env.VEZA_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    return 1;
   }
-  const before = readDirectory(outdir);
-  const changed = countChanges(before, files);
-  // A re-run that changes nothing leaves dist/ untouched: no rewrite, no swap.
-  if (changed > 0) replaceDirectory(outdir, files);
-  if (options.mirrorDir && path.resolve(options.mirrorDir) !== path.resolve(outdir)) {
-    replaceDirectory(options.mirrorDir, files);
-  }
-  process.stdout.write(`synthesized ${files.length} files into ${path.relative(projectDir, outdir) || outdir} (${changed} changed)\n`);
-  return 0;
 }
 
 function countChanges(before: RenderedFile[], after: RenderedFile[]): number {

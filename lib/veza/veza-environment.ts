@@ -21,6 +21,9 @@ import { EnvironmentCluster, LAYOUT, SHARED_CLUSTER, STORE_NAMES, TARGET_SECRET 
 import { addDatabaseCredentials, addVaultIntegration, addVaultPolicyFiles, databaseEngineKeys, databaseRotationSection } from './vault-integration';
 import { addVezaRotation } from './rotation';
 import { SecretRotation } from '../eso/secret-rotation';
+import { url } from '../rules';
+
+const HTTPS_URL = url(true);
 
 /** Props of {@link VezaEnvironment}. */
 export interface VezaEnvironmentProps {
@@ -152,8 +155,8 @@ export class VezaEnvironment extends Construct {
       if (!new RegExp(`(^|[^a-z0-9])${config.name}([^a-z0-9]|$)`).test(store.location)) {
         throw new Error(`${where(store)}: 'location' is ${JSON.stringify(store.location)}; allowed: a location of environment ${JSON.stringify(config.name)} (a store must not read another environment's secrets)`);
       }
-      if (config.production && store instanceof VaultSecretStore && !store.server.startsWith('https://')) {
-        throw new Error(`${where(store)}: 'server' is ${JSON.stringify(store.server)}; allowed: an https:// URL (TLS is required outside development)`);
+      if (config.production && store instanceof VaultSecretStore && HTTPS_URL.parse(store.server) === undefined) {
+        throw new Error(`${where(store)}: 'server' is ${JSON.stringify(store.server)}; allowed: ${HTTPS_URL.allowed}`);
       }
     }
 
