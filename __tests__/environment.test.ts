@@ -69,7 +69,7 @@ describe('loadEnvironment: defaults of a minimal file', () => {
           server: 'http://vault.vault-system.svc:8200', mount: 'secret', path: 'veza/development', auth: { method: 'kubernetes', role: 'veza-development', mountPath: undefined, audience: 'vault' },
           database: { host: 'veza-development-postgres.replace-me.invalid', appHost: 'veza-development-postgres.replace-me.invalid', port: 5432, name: 'veza', username: 'vault', appUsername: 'veza' },
         },
-        aws: { region: 'eu-west-3', service: 'SecretsManager', namePrefix: 'veza/development/', auth: { method: 'irsa' } },
+        aws: { region: 'eu-west-3', service: 'SecretsManager', namePrefix: 'veza/development/', auth: { method: 'irsa', roleArn: 'arn:aws:iam::111111111111:role/veza-development-external-secrets' } },
         gcp: { projectId: 'veza-development', namePrefix: 'veza-', auth: { method: 'workload-identity' } },
         azure: { vaultUrl: 'https://veza-development.vault.azure.net', namePrefix: 'veza-', auth: { method: 'managed-identity' } },
       },
@@ -134,6 +134,8 @@ describe('parseEnvironment: one exact one-line message per problem', () => {
     ['an unknown provider', 'production', (d) => { d.provider = 'hashicorp'; }, [`${P}: 'provider' is "hashicorp"; allowed: vault, aws, gcp, azure`]],
     ['an unknown provider block', 'production', (d) => { d.providers.doppler = { project: 'veza' }; }, [`${P}: 'providers.doppler' is not a known field; allowed: vault, aws, gcp, azure`]],
     ['an unknown auth method', 'production', (d) => { d.providers.aws.auth = { method: 'oidc' }; }, [`${P}: 'providers.aws.auth.method' is "oidc"; allowed: irsa, access-keys`]],
+    // ESO's IRSA login reads the role from the service account's annotation and refuses one without it.
+    ['IRSA without a role', 'production', (d) => { delete d.providers.aws.auth.roleArn; }, [`${P}: 'providers.aws.auth.roleArn' is missing; allowed: an IAM role ARN such as arn:aws:iam::123456789012:role/name`]],
     ['a missing auth method: the other auth fields are not called unknown', 'production', (d) => delete d.providers.vault.auth.method, [
       `${P}: 'providers.vault.auth.method' is missing; allowed: kubernetes, jwt, approle, token`,
     ]],

@@ -18,7 +18,8 @@ export interface AwsServiceAccountAuthOptions {
   /**
    * The IAM role the service account maps to (IRSA): annotates a dedicated service account with
    * `eks.amazonaws.com/role-arn`.
-   * @default - no annotation; the service account is mapped by EKS Pod Identity or by hand
+   * @default - no annotation: annotate the service account yourself, since ESO's JWT auth reads the
+   * role from `eks.amazonaws.com/role-arn` and refuses a service account without it
    */
   readonly roleArn?: string;
   /** The service account to use. @default - a dedicated service account named `<store name>-auth` */

@@ -105,7 +105,7 @@ export interface VaultDatabaseConfig {
 
 /** `providers.aws.auth`: IRSA or static access keys. */
 export type AwsAuthConfig =
-  | { readonly method: 'irsa'; readonly roleArn?: string }
+  | { readonly method: 'irsa'; readonly roleArn: string }
   | { readonly method: 'access-keys'; readonly accessKeyId: SecretKeyRefConfig; readonly secretAccessKey: SecretKeyRefConfig };
 
 /** `providers.aws`: the AWS store of the environment. */
@@ -431,10 +431,13 @@ function readAws(providers: FieldReader, env: string): AwsConfig | undefined {
   if (a) {
     const method = a.required('method', oneOf(['irsa', 'access-keys'] as const));
     if (method === 'irsa') {
-      auth = { method, roleArn: a.optional('roleArn', text('an IAM role ARN such as arn:aws:iam::123456789012:role/name', /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/)) };
-      if (auth.roleArn && !new RegExp(`:role/(.*[^a-z0-9])?${env}([^a-z0-9]|$)`).test(auth.roleArn)) {
-        a.fail('roleArn', auth.roleArn, `a role of this environment, its name holding ${JSON.stringify(env)} such as arn:aws:iam::123456789012:role/veza-${env}-external-secrets`);
+      // ESO's JWT auth reads the role from the service account's eks.amazonaws.com/role-arn annotation
+      // and refuses without it ("an IAM role must be associated with service account").
+      const roleArn = a.required('roleArn', text('an IAM role ARN such as arn:aws:iam::123456789012:role/name', /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/));
+      if (roleArn && !new RegExp(`:role/(.*[^a-z0-9])?${env}([^a-z0-9]|$)`).test(roleArn)) {
+        a.fail('roleArn', roleArn, `a role of this environment, its name holding ${JSON.stringify(env)} such as arn:aws:iam::123456789012:role/veza-${env}-external-secrets`);
       }
+      auth = roleArn === undefined ? undefined : { method, roleArn };
     } else if (method === 'access-keys') {
       const accessKeyId = readSecretKeyRef(a, 'accessKeyId');
       const secretAccessKey = readSecretKeyRef(a, 'secretAccessKey');
