@@ -199,7 +199,9 @@ describe.each(SHELLS)('pre-flight under %s: any failure writes nothing and exits
   const checks: [string, (w: RotationWorld) => void, RegExp][] = [
     ['Vault login fails', (w) => { w.loginFails = true; }, /pre-flight: Vault login failed; nothing written$/],
     ...['create', 'read', 'update'].map((cap): [string, (w: RotationWorld) => void, RegExp] => [`no ${cap} on ${data}`, (w) => w.grant(role, data, ['create', 'read', 'update'].filter((c) => c !== cap)), new RegExp(`pre-flight: the Vault token lacks '${cap}' on ${data} .*; nothing written$`)]),
-    ...['patch', 'read'].map((cap): [string, (w: RotationWorld) => void, RegExp] => [`no ${cap} on ${metadata}`, (w) => w.grant(role, metadata, ['patch', 'read'].filter((c) => c !== cap)), new RegExp(`pre-flight: the Vault token lacks '${cap}' on ${metadata} .*; nothing written$`)]),
+    [`no patch on ${metadata}`, (w) => w.grant(role, metadata, ['read']), new RegExp(`pre-flight: the Vault token lacks 'patch' on ${metadata} .*; nothing written$`)],
+    // The state is read before deciding (every day), so this one fails at that read.
+    [`no read on ${metadata}`, (w) => w.grant(role, metadata, ['patch']), new RegExp(`error: cannot read ${metadata}; nothing written$`)],
     ...['get', 'patch'].map((verb): [string, (w: RotationWorld) => void, RegExp] => [`may not ${verb} the ExternalSecret`, (w) => w.deny(ns, verb, 'externalsecrets.external-secrets.io/veza-secrets'), new RegExp(`pre-flight: the service account may not ${verb} externalsecrets.external-secrets.io/veza-secrets in ${ns}; nothing written$`)]),
     ...CLASS.deployments.flatMap((d) => ['get', 'patch', 'list', 'watch'].map((verb): [string, (w: RotationWorld) => void, RegExp] => [`may not ${verb} deployment ${d}`, (w) => w.deny(ns, verb, `deployments.apps/${d}`), new RegExp(`pre-flight: the service account may not ${verb} deployments.apps/${d} in ${ns}; nothing written$`)])),
     ['the ExternalSecret is missing', (w) => w.removeExternalSecret(ns, 'veza-secrets'), new RegExp(`pre-flight: externalsecret/veza-secrets not found in ${ns}; nothing written$`)],
@@ -267,7 +269,8 @@ function killPoints(calls: string[]): string[] {
 describe.each(SHELLS)('a kill at every step under %s', (shell) => {
   const ns = `veza-${PRODUCTION.name}`;
   const p = kvPath(PRODUCTION, CLASS);
-  test.each(KILL_SCENARIOS)('%s: one new version, consumers on it, whatever step the run dies at', (kind, setup) => {
+  // Every scenario under sh (dash here; busybox ash in the image); under bash the rotation only (the same script path, a second shell's parsing).
+  test.each(KILL_SCENARIOS.filter(([kind]) => shell === 'sh' || kind === 'rotation'))('%s: one new version, consumers on it, whatever step the run dies at', (kind, setup) => {
     const base = setup(shell);
     try {
       const clean = base.clone();
@@ -417,7 +420,9 @@ describe.each(SHELLS)('database-engine under %s', (shell) => {
     for (const d of DATABASE.deployments) for (const k of DATABASE.keys) expect([d, k, world.pods(ns(env), d)[k]]).toEqual([d, k, world.dbPassword(DB_MOUNT, dbRole(env))]);
   };
 
-  test('a year of daily runs: heal after the role is created, rotate-role every interval, heal after Vault rotates by itself', () => {
+  // One environment: the method has no offset; the cadence, the heal and the policy are per environment.
+  (shell === 'sh' ? test : test.skip)('a year of daily runs: heal after the role is created, rotate-role every interval, heal after Vault rotates by itself', () => {
+    const ENVIRONMENTS = [PRODUCTION];
     const world = databaseWorld(ENVIRONMENTS, created);
     try {
       const backstopDay = 40;

@@ -60,7 +60,7 @@ if [ -n "\${STUB_KILL_AT:-}" ]; then
     esac
   fi
 fi
-readv() { v=''; IFS= read -r v <"$1" || :; }
+readv() { v=''; if [ -f "$1" ]; then IFS= read -r v <"$1" || :; fi; }
 `;
 
 const VAULT_STUB = `#!/bin/sh
