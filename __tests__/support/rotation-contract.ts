@@ -2,19 +2,30 @@
 // CronJob environment of each method, the Vault policy, and worlds (support/rotation-world.ts) set
 // up with them.
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
 import { generatedRotations, RotationMethod, VEZA_CATALOG } from '../../lib';
 import { RotationWorld, WorldEnvironment } from './rotation-world';
 
-/** The environments, in tier order, with their offsets (the contract's defaults: development 0, staging 7, production 14). */
+/** An environment as the rotation job sees it: its name and its offset in days. */
 export interface SimulatedEnvironment {
   readonly name: string;
   readonly offsetDays: number;
 }
-export const ENVIRONMENTS: SimulatedEnvironment[] = [
-  { name: 'development', offsetDays: 0 },
-  { name: 'staging', offsetDays: 7 },
-  { name: 'production', offsetDays: 14 },
-];
+
+/** The contract's default offsets by tier (an environment file's `rotation.offsetDays` overrides). */
+const DEFAULT_OFFSET_DAYS: Record<string, number> = { development: 0, staging: 7, production: 14 };
+
+/**
+ * The environments of `environments/*.yaml`, in rotation order: each file's `name`, and its
+ * `rotation.offsetDays`, or the default of its tier (`tier`, else its name), else 0.
+ */
+export const ENVIRONMENTS: SimulatedEnvironment[] = fs.readdirSync(path.join(__dirname, '..', '..', 'environments'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => yaml.load(fs.readFileSync(path.join(__dirname, '..', '..', 'environments', f), 'utf8')) as any)
+  .map((doc) => ({ name: String(doc.name), offsetDays: Number(doc.rotation?.offsetDays ?? DEFAULT_OFFSET_DAYS[doc.tier ?? doc.name] ?? 0) }))
+  .sort((a, b) => a.offsetDays - b.offsetDays || a.name.localeCompare(b.name));
 
 export const SUFFIX = '-previous';
 export const GRACE_SECONDS = 86400;
