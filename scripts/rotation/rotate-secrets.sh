@@ -1,11 +1,8 @@
 #!/bin/sh
 # Rotates one rotation class, safely enough to run every day (docs/rotation.md, "How the job decides
 # and resumes"). Each run:
-#   1. logs in to Vault (Kubernetes auth, projected service-account token) and checks, read-only,
-#      everything it may touch: its Vault capabilities on the exact paths, `kubectl auth can-i` for
-#      each verb and name, the ExternalSecret and the Deployments exist. Any failure: exit 1, nothing
-#      written.
-#   2. reads its state and decides what is due:
+#   1. logs in to Vault (Kubernetes auth, projected service-account token) and reads its state
+#      (read-only), then decides what is due:
 #      generate         the class's own KV v2 secret (<mount>/<path>) holds each key K and K-previous;
 #                       its custom_metadata holds the state machine (rotation-phase, rotation-version,
 #                       rotation-day, rotation-kind, rotation-job, grace-until, rotation-requested).
@@ -14,6 +11,10 @@
 #                       retire K-previous (:= K) at the first run past grace-until.
 #      database-engine  the static role's last_vault_rotation: rotate-role when today >= its day +
 #                       interval; heal (re-sync and restart) when a consumer was last restarted before it.
+#      Nothing due: one log line saying until when, exit 0.
+#   2. pre-flight, read-only, before the first write: its Vault capabilities on the exact paths,
+#      `kubectl auth can-i` for each verb and name, the ExternalSecret and the Deployments exist.
+#      Any failure: exit 1, nothing written.
 #   3. writes (generate: the state first, then the data with check-and-set), forces the ExternalSecret
 #      to re-sync, waits until ESO reports the sync, restarts each Deployment and waits for its rollout.
 # A run killed or failed at any step resumes there on the next run (the state says where): one
