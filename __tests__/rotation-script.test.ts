@@ -1,116 +1,26 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { renderVeza, ROTATION_SCRIPT_FILE } from '../lib';
 import { testWith, toolPath } from './support/tools';
+import { ENVIRONMENTS, GENERATED, GeneratedClass, generateEnv, generateWorld, KV_MOUNT, kvPath, SHELLS, SimulatedEnvironment, START, SUFFIX } from './support/rotation-contract';
+import { DAY, RotationWorld } from './support/rotation-world';
 
 const root = path.join(__dirname, '..');
 const scriptFile = path.join(root, ROTATION_SCRIPT_FILE);
-const rendered = renderVeza(path.join(root, 'environments'));
+let rendered: ReturnType<typeof renderVeza> | undefined;
 
-/** The objects of `<env>/secrets-rotation.yaml`, as synthesized. */
+/** The objects of `<env>/secrets-rotation.yaml`, as synthesized (rendered once, on first use). */
 function rotationDocs(env: string): any[] {
+  rendered ??= renderVeza(path.join(root, 'environments'));
   const file = rendered.find((f) => f.path === `${env}/secrets-rotation.yaml`);
   if (!file) throw new Error(`no ${env}/secrets-rotation.yaml`);
   return yaml.loadAll(file.content) as any[];
 }
 
-// Stubs first on PATH: each appends its argv, one tab-separated line per call, to $STUB_LOG.
-const VAULT_STUB = `#!/bin/sh
-{ printf 'vault'; for a in "$@"; do printf '\\t%s' "$a"; done; printf '\\n'; } >>"$STUB_LOG"
-case "$1 $2" in
-  "write -field=token")
-    if [ -n "\${STUB_VAULT_LOGIN_FAILS:-}" ]; then echo 'Error writing data: permission denied' >&2; exit 2; fi
-    printf 'hvs.STUBTOKEN'; exit 0 ;;
-  "kv patch")
-    # What the real CLI would read: each key=@file's content, and the token it was given.
-    for a in "$@"; do case "$a" in *=@*) printf '%s\\t%s\\n' "\${a%%=@*}" "$(cat "\${a#*=@}")" >>"$STUB_VALUES" ;; esac; done
-    printf 'VAULT_TOKEN\\t%s\\n' "$VAULT_TOKEN" >>"$STUB_VALUES"
-    if [ -n "\${STUB_VAULT_PATCH_FAILS:-}" ]; then exit 2; fi
-    echo '== Secret Path == version 7'; exit 0 ;;
-esac
-exit 64
-`;
-const KUBECTL_STUB = `#!/bin/sh
-{ printf 'kubectl'; for a in "$@"; do printf '\\t%s' "$a"; done; printf '\\n'; } >>"$STUB_LOG"
-case "$1" in
-  get) if [ -f "$STUB_STATE/annotated" ] && [ -z "\${STUB_NEVER_SYNCS:-}" ]; then printf '2-new True'; else printf '1-old True'; fi ;;
-  annotate) : >"$STUB_STATE/annotated"; echo 'externalsecret.external-secrets.io/veza-secrets annotated' ;;
-  rollout) echo "deployment.apps/\${3#deployment/} restarted" ;;
-  *) exit 64 ;;
-esac
-`;
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  calls: string[][];
-  values: Map<string, string>;
-  workLeft: string[];
-}
-
-/** Runs the real script under `shell`, with the environment the CronJob gives it (paths moved to a temp folder). */
-function runScript(env: string, shell: string, extra: Record<string, string> = {}): Run {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rotation-'));
-  const bin = path.join(tmp, 'bin');
-  const work = path.join(tmp, 'work');
-  const state = path.join(tmp, 'state');
-  for (const d of [bin, work, state]) fs.mkdirSync(d);
-  fs.writeFileSync(path.join(bin, 'vault'), VAULT_STUB, { mode: 0o755 });
-  fs.writeFileSync(path.join(bin, 'kubectl'), KUBECTL_STUB, { mode: 0o755 });
-  fs.writeFileSync(path.join(tmp, 'sa-token'), 'PROJECTED.SA.TOKEN');
-  const container = cronJob(env).spec.jobTemplate.spec.template.spec.containers[0];
-  const podEnv = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
-  const script = rotationDocs(env).find((d) => d.kind === 'ConfigMap').data['rotate-secrets.sh'];
-  const result = spawnSync(shell, ['-c', script, 'rotate-secrets.sh'], {
-    encoding: 'utf8',
-    env: {
-      ...podEnv,
-      PATH: `${bin}:/usr/bin:/bin`,
-      HOME: tmp,
-      TMPDIR: tmp,
-      ROTATION_VAULT_TOKEN_FILE: path.join(tmp, 'sa-token'),
-      ROTATION_WORK_DIR: work,
-      ROTATION_SYNC_INTERVAL: '0',
-      STUB_LOG: path.join(tmp, 'calls'),
-      STUB_VALUES: path.join(tmp, 'values'),
-      STUB_STATE: state,
-      ...extra,
-    },
-  });
-  const read = (f: string) => (fs.existsSync(path.join(tmp, f)) ? fs.readFileSync(path.join(tmp, f), 'utf8') : '');
-  const calls = read('calls').split('\n').filter(Boolean).map((l) => l.split('\t')
-    .map((a) => a.replace(tmp, '$TMP').replace(/values\.\d+\//, 'values.$PID/').replace(/^force-sync=\d{10}$/, 'force-sync=$EPOCH')));
-  const values = new Map(read('values').split('\n').filter(Boolean).map((l) => l.split('\t') as [string, string]));
-  const run = { status: result.status, stdout: result.stdout, stderr: result.stderr, calls, values, workLeft: fs.readdirSync(work) };
-  fs.rmSync(tmp, { recursive: true, force: true });
-  return run;
-}
-
-function cronJob(env: string, name = 'secrets-rotation-signing-secret'): any {
-  return rotationDocs(env).find((d) => d.kind === 'CronJob' && d.metadata.name === name);
-}
-
-const JSONPATH = 'jsonpath={.status.syncedResourceVersion} {.status.conditions[?(@.type=="Ready")].status}';
-/** The exact commands one run of the signing-secret rotation executes in `env`, in order. */
-function expectedCalls(env: string): string[][] {
-  const ns = `veza-${env}`;
-  return [
-    ['vault', 'write', '-field=token', 'auth/kubernetes/login', `role=veza-${env}-rotation`, 'jwt=@$TMP/sa-token'],
-    ['vault', 'kv', 'patch', '-mount=secret', `veza/${env}`, 'jwt-secret=@$TMP/work/values.$PID/jwt-secret', 'stream-server-secret=@$TMP/work/values.$PID/stream-server-secret'],
-    ['kubectl', 'get', 'externalsecret', 'veza-secrets', '-n', ns, '-o', JSONPATH],
-    ['kubectl', 'annotate', 'externalsecret', 'veza-secrets', 'force-sync=$EPOCH', '--overwrite', '-n', ns],
-    ['kubectl', 'get', 'externalsecret', 'veza-secrets', '-n', ns, '-o', JSONPATH],
-    ['kubectl', 'rollout', 'restart', 'deployment/veza-backend-api', '-n', ns],
-    ['kubectl', 'rollout', 'restart', 'deployment/veza-stream-server', '-n', ns],
-  ];
-}
-
 test('the ConfigMap ships the repository script byte for byte', () => {
-  for (const env of ['development', 'staging', 'production']) {
+  for (const env of ENVIRONMENTS.map((e) => e.name)) {
     expect(rotationDocs(env).find((d) => d.kind === 'ConfigMap').data['rotate-secrets.sh']).toBe(fs.readFileSync(scriptFile, 'utf8'));
   }
 });
@@ -121,71 +31,167 @@ testWith('shellcheck')('shellcheck passes on the script (POSIX sh)', () => {
   expect(r.status).toBe(0);
 });
 
-describe.each(['bash', 'sh'])('one run of secrets-rotation-signing-secret under %s', (shell) => {
-  test.each(['development', 'staging', 'production'])('%s: the exact commands, in order, against which names', (env) => {
-    const run = runScript(env, shell);
-    expect(run.stderr).not.toMatch(/error/);
-    expect(run.status).toBe(0);
-    expect(run.calls).toEqual(expectedCalls(env));
+const PRODUCTION = ENVIRONMENTS[ENVIRONMENTS.length - 1];
+const CLASS = GENERATED[0];
+
+/** A production world bootstrapped at START, at the first day its class is due. */
+function dueWorld(shell: string): RotationWorld {
+  const world = generateWorld([PRODUCTION]);
+  world.now = START;
+  const r = world.run(generateEnv(PRODUCTION, CLASS), shell);
+  if (r.status !== 0) throw new Error(r.stderr);
+  world.now = START + (CLASS.intervalDays + PRODUCTION.offsetDays) * DAY;
+  return world;
+}
+
+/** The exact stub calls of a due rotation of `cls` in `env` (contract environment). */
+function rotationCalls(env: SimulatedEnvironment, cls: GeneratedClass): string[] {
+  const ns = `veza-${env.name}`;
+  const data = `${KV_MOUNT}/data/${kvPath(env, cls)}`;
+  const metadata = `${KV_MOUNT}/metadata/${kvPath(env, cls)}`;
+  return [
+    'vault PUT auth/kubernetes/login',
+    `vault GET ${metadata}`,
+    `vault GET ${metadata}`,
+    'vault POST sys/capabilities-self',
+    'vault POST sys/capabilities-self',
+    ...['get', 'patch'].map((v) => `kubectl auth can-i ${v} externalsecrets.external-secrets.io/veza-secrets -n ${ns}`),
+    ...cls.deployments.flatMap((d) => ['get', 'patch', 'list', 'watch'].map((v) => `kubectl auth can-i ${v} deployments.apps/${d} -n ${ns}`)),
+    `kubectl get externalsecret veza-secrets -n ${ns}`,
+    ...cls.deployments.map((d) => `kubectl get deployment ${d} -n ${ns}`),
+    `vault PATCH ${metadata}`,
+    ...cls.keys.map(() => `vault GET ${data}`),
+    `vault PUT ${data}`,
+    `vault PATCH ${metadata}`,
+    `kubectl get externalsecret veza-secrets -n ${ns}`,
+    `kubectl annotate externalsecret veza-secrets force-sync -n ${ns}`,
+    `kubectl get externalsecret veza-secrets -n ${ns}`,
+    `vault PATCH ${metadata}`,
+    ...cls.deployments.map((d) => `kubectl rollout restart deployment/${d} -n ${ns}`),
+    ...cls.deployments.map((d) => `kubectl rollout status deployment/${d} -n ${ns}`),
+    `vault PATCH ${metadata}`,
+  ];
+}
+
+describe.each(SHELLS)('one due run of the generate method under %s', (shell) => {
+  test('the exact calls, in order: read the state, pre-flight, state, data, state, sync, state, restart, state', () => {
+    const world = dueWorld(shell);
+    try {
+      const r = world.run(generateEnv(PRODUCTION, CLASS), shell);
+      expect(r.stderr).not.toMatch(/error/);
+      expect(r.status).toBe(0);
+      expect(r.calls).toEqual(rotationCalls(PRODUCTION, CLASS));
+    } finally {
+      world.dispose();
+    }
   });
 
-  test('new values: 64 base64url characters each, distinct, written with the login token, never printed, not left on disk', () => {
-    const run = runScript('production', shell);
-    expect(run.status).toBe(0);
-    const jwt = run.values.get('jwt-secret')!;
-    const stream = run.values.get('stream-server-secret')!;
-    expect(jwt).toMatch(/^[A-Za-z0-9_-]{64}$/);
-    expect(stream).toMatch(/^[A-Za-z0-9_-]{64}$/);
-    expect(jwt).not.toBe(stream);
-    expect(run.values.get('VAULT_TOKEN')).toBe('hvs.STUBTOKEN');
-    const printed = run.stdout + run.stderr + run.calls.flat().join(' ');
-    for (const secret of [jwt, stream, 'hvs.STUBTOKEN', 'PROJECTED.SA.TOKEN']) expect(printed).not.toContain(secret);
-    expect(run.workLeft).toEqual([]);
-    // A second run generates other values.
-    expect(runScript('production', shell).values.get('jwt-secret')).not.toBe(jwt);
+  test('the exact log, one line per step, no value', () => {
+    const world = dueWorld(shell);
+    try {
+      const r = world.run(generateEnv(PRODUCTION, CLASS), shell);
+      const c = `rotate-secrets: ${CLASS.name}:`;
+      const path = `${KV_MOUNT}/data/${kvPath(PRODUCTION, CLASS)}`;
+      const graceUntil = world.kvMeta(KV_MOUNT, kvPath(PRODUCTION, CLASS))['grace-until'];
+      expect(r.stderr.trim().split('\n')).toEqual([
+        `${c} logging in to Vault as role veza-${PRODUCTION.name}-rotation`,
+        `${c} due: last rotation on 2027-01-01, bootstrapped, every ${CLASS.intervalDays} days + offset ${PRODUCTION.offsetDays}`,
+        `${c} pre-flight passed`,
+        `${c} writing version 2 of ${path} (rotation: ${CLASS.keys.join(' ')})`,
+        `${c} forcing externalsecret/veza-secrets to re-sync`,
+        `${c} externalsecret/veza-secrets synced`,
+        ...CLASS.deployments.map((d) => `${c} restarting deployment/${d}`),
+        ...CLASS.deployments.map((d) => `${c} deployment/${d} rolled out`),
+        `${c} done: rotated ${CLASS.keys.join(' ')}; ${CLASS.keys.join(' ')} with suffix ${SUFFIX} accepted until epoch ${graceUntil}`,
+      ]);
+      expect(r.stdout).toBe('');
+    } finally {
+      world.dispose();
+    }
   });
 
-  const all = expectedCalls('production');
+  test('new values: 64 base64url characters each, distinct, the old ones kept as -previous, never printed', () => {
+    const world = dueWorld(shell);
+    try {
+      const p = kvPath(PRODUCTION, CLASS);
+      const old = world.kvData(KV_MOUNT, p);
+      const r = world.run(generateEnv(PRODUCTION, CLASS), shell);
+      expect(r.status).toBe(0);
+      const data = world.kvData(KV_MOUNT, p);
+      expect(Object.keys(data).sort()).toEqual(CLASS.keys.flatMap((k) => [k, k + SUFFIX]).sort());
+      const fresh = CLASS.keys.map((k) => data[k]);
+      for (const v of fresh) expect(v).toMatch(/^[A-Za-z0-9_-]{64}$/);
+      expect(new Set([...fresh, ...CLASS.keys.map((k) => old[k])]).size).toBe(2 * CLASS.keys.length);
+      for (const k of CLASS.keys) expect(data[k + SUFFIX]).toBe(old[k]);
+      const printed = [...world.outputs, ...world.allCalls()].join('\n');
+      for (const v of Object.values(data)) expect(printed).not.toContain(v);
+      expect(printed).not.toContain('PROJECTED.SA.TOKEN');
+    } finally {
+      world.dispose();
+    }
+  });
+
+  const base = generateEnv(PRODUCTION, CLASS);
   test.each([
-    ['Vault login fails', { STUB_VAULT_LOGIN_FAILS: '1' }, all.slice(0, 1), 'rotate-secrets: error: Vault login failed'],
-    ['the KV write fails', { STUB_VAULT_PATCH_FAILS: '1' }, all.slice(0, 2), 'rotate-secrets: error: writing to Vault failed; nothing else was changed'],
-    ['the ExternalSecret never syncs', { STUB_NEVER_SYNCS: '1', ROTATION_SYNC_ATTEMPTS: '3' }, [...all.slice(0, 4), all[2], all[2], all[2]],
-      'rotate-secrets: error: externalsecret/veza-secrets did not sync after 3 checks; Deployments not restarted (Vault holds the new values)'],
-  ])('when %s it stops there: no later command runs', (_what, extra, calls, message) => {
-    const run = runScript('production', shell, extra);
-    expect(run.status).toBe(1);
-    expect(run.stderr.trim().split('\n').pop()).toBe(message);
-    expect(run.calls).toEqual(calls);
-    expect(run.workLeft).toEqual([]);
-  });
-
-  test.each([
-    ['ROTATION_KEYS', { ROTATION_KEYS: '' }, /ROTATION_KEYS: is required/],
-    ['ROTATION_DEPLOYMENTS', { ROTATION_DEPLOYMENTS: '' }, /ROTATION_DEPLOYMENTS: is required/],
-    ['a key with a shell character', { ROTATION_KEYS: 'jwt-secret;id' }, /rotate-secrets: error: ROTATION_KEYS: 'jwt-secret;id' is not a Secret data key/],
-    ['a bad Deployment name', { ROTATION_DEPLOYMENTS: 'Veza' }, /rotate-secrets: error: ROTATION_DEPLOYMENTS: 'Veza' is not a Deployment name/],
-    ['too few random bytes', { ROTATION_VALUE_BYTES: '16' }, /rotate-secrets: error: ROTATION_VALUE_BYTES must be at least 32, not 16/],
-    ['a missing token file', { ROTATION_VAULT_TOKEN_FILE: '/nonexistent/token' }, /rotate-secrets: error: no service-account token at \/nonexistent\/token/],
-  ])('refuses %s before calling anything', (_what, extra, message) => {
-    const run = runScript('production', shell, extra);
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toMatch(message);
-    expect(run.calls).toEqual([]);
+    ['no ROTATION_METHOD', { ROTATION_METHOD: '' }, `rotate-secrets: ${CLASS.name}: error: ROTATION_METHOD is required`],
+    ['an unknown method', { ROTATION_METHOD: 'random' }, `rotate-secrets: ${CLASS.name}: error: ROTATION_METHOD must be generate or database-engine, not 'random'`],
+    ['no ROTATION_KEYS', { ROTATION_KEYS: '' }, `rotate-secrets: ${CLASS.name}: error: ROTATION_KEYS is required`],
+    ['no ROTATION_JOB_UID', { ROTATION_JOB_UID: '' }, `rotate-secrets: ${CLASS.name}: error: ROTATION_JOB_UID is required`],
+    ['no ROTATION_DEPLOYMENTS', { ROTATION_DEPLOYMENTS: '' }, `rotate-secrets: ${CLASS.name}: error: ROTATION_DEPLOYMENTS is required`],
+    ['a key with a shell character', { ROTATION_KEYS: 'jwt-secret;id' }, `rotate-secrets: ${CLASS.name}: error: ROTATION_KEYS: 'jwt-secret;id' is not a Secret data key`],
+    ['a bad Deployment name', { ROTATION_DEPLOYMENTS: 'Veza' }, `rotate-secrets: ${CLASS.name}: error: ROTATION_DEPLOYMENTS: 'Veza' is not a Deployment name`],
+    ['a fractional interval', { ROTATION_INTERVAL_DAYS: '1.5' }, `rotate-secrets: ${CLASS.name}: error: ROTATION_INTERVAL_DAYS must be a whole number, not '1.5'`],
+    ['a zero interval', { ROTATION_INTERVAL_DAYS: '0' }, `rotate-secrets: ${CLASS.name}: error: ROTATION_INTERVAL_DAYS must be at least 1, not 0`],
+    ['a negative offset', { ROTATION_OFFSET_DAYS: '-7' }, `rotate-secrets: ${CLASS.name}: error: ROTATION_OFFSET_DAYS must be a whole number, not '-7'`],
+    ['a grace period as long as the interval', { ROTATION_GRACE_SECONDS: String(CLASS.intervalDays * DAY) }, `rotate-secrets: ${CLASS.name}: error: ROTATION_GRACE_SECONDS must be shorter than the interval (${CLASS.intervalDays} days), not ${CLASS.intervalDays * DAY}`],
+    ['a Job UID with a space', { ROTATION_JOB_UID: 'a b' }, `rotate-secrets: ${CLASS.name}: error: ROTATION_JOB_UID: 'a b' is not a Job UID (a-z, 0-9, -)`],
+    ['too few random bytes', { ROTATION_VALUE_BYTES: '16' }, `rotate-secrets: ${CLASS.name}: error: ROTATION_VALUE_BYTES must be at least 32, not 16`],
+    ['a bad rollout timeout', { ROTATION_ROLLOUT_TIMEOUT: '10 minutes' }, `rotate-secrets: ${CLASS.name}: error: ROTATION_ROLLOUT_TIMEOUT must be seconds or a duration like 600s or 10m, not '10 minutes'`],
+    ['a missing token file', { ROTATION_VAULT_TOKEN_FILE: '/nonexistent/token' }, `rotate-secrets: ${CLASS.name}: error: no service-account token at /nonexistent/token`],
+    ['no ROTATION_DB_ROLE for database-engine', { ROTATION_METHOD: 'database-engine', ROTATION_DB_MOUNT: 'database' }, `rotate-secrets: ${CLASS.name}: error: ROTATION_DB_ROLE is required`],
+  ])('refuses %s before calling anything, in one line', (_what, extra, message) => {
+    const world = generateWorld([PRODUCTION]);
+    try {
+      world.now = START;
+      const r = world.run({ ...base, ...extra }, shell);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(`${message}\n`);
+      expect(r.calls).toEqual([]);
+    } finally {
+      world.dispose();
+    }
   });
 });
 
-test('the RBAC of secrets-rotation allows exactly what one run does, nothing else', () => {
-  for (const env of ['development', 'staging', 'production']) {
-    // What each kubectl call needs from the API server: annotate and rollout restart read, then patch.
-    const needed = new Set<string>();
-    for (const [tool, ...args] of runScript(env, 'bash').calls) {
-      if (tool !== 'kubectl') continue;
-      if (args[0] === 'get') needed.add(`get external-secrets.io/externalsecrets/${args[2]}`);
-      else if (args[0] === 'annotate') ['get', 'patch'].forEach((v) => needed.add(`${v} external-secrets.io/externalsecrets/${args[2]}`));
-      else if (args[0] === 'rollout') ['get', 'patch'].forEach((v) => needed.add(`${v} apps/deployments/${args[2].replace('deployment/', '')}`));
-      else throw new Error(`unexpected kubectl call ${args.join(' ')}`);
+test('the Role of secrets-rotation grants exactly what the script checks and calls, nothing else', () => {
+  for (const env of ENVIRONMENTS) {
+    const world = generateWorld([env]);
+    let calls: string[];
+    try {
+      world.now = START;
+      world.run(generateEnv(env, CLASS), 'sh');
+      world.now = START + (CLASS.intervalDays + env.offsetDays) * DAY;
+      calls = world.run(generateEnv(env, CLASS), 'sh').calls;
+    } finally {
+      world.dispose();
     }
-    const role = rotationDocs(env).find((d) => d.kind === 'Role');
+    // What each kubectl call needs from the API server: its pre-flight `auth can-i` names them all,
+    // and every call is covered by one (annotate and rollout restart: get + patch; rollout status:
+    // get, then list + watch with a metadata.name field selector).
+    const needed = new Set<string>();
+    for (const call of calls.filter((c) => c.startsWith('kubectl auth can-i '))) {
+      const [, , , verb, resource] = call.split(' ');
+      const [kind, name] = resource.split('/');
+      const group = kind.slice(kind.indexOf('.') + 1);
+      needed.add(`${verb} ${group}/${kind.slice(0, kind.indexOf('.'))}/${name}`);
+    }
+    for (const call of calls.filter((c) => c.startsWith('kubectl ') && !c.startsWith('kubectl auth can-i '))) {
+      const args = call.split(' ');
+      const target = args[1] === 'rollout' ? `apps/deployments/${args[3].replace('deployment/', '')}` : args[2] === 'deployment' ? `apps/deployments/${args[3]}` : `external-secrets.io/externalsecrets/${args[3]}`;
+      const verbs = args[1] === 'get' ? ['get'] : args[1] === 'annotate' || args[2] === 'restart' ? ['get', 'patch'] : ['get', 'list', 'watch'];
+      for (const v of verbs) expect([call, needed.has(`${v} ${target}`)]).toEqual([call, true]);
+    }
+    const role = rotationDocs(env.name).find((d) => d.kind === 'Role');
     const granted = new Set<string>();
     for (const rule of role.rules) {
       expect(rule.resourceNames.length).toBeGreaterThan(0);

@@ -1,0 +1,511 @@
+// Drives the real scripts/rotation/rotate-secrets.sh through simulated time against stub Vault,
+// kubectl and ESO (support/rotation-world.ts), with the environment variables of the rotation
+// contract: a year of daily runs across the environments, pre-flight failures, a kill at every
+// step, the database-engine method, and the exact Vault capabilities the script uses.
+import { DATABASE, DB_MOUNT, databaseEnv, databaseWorld, dbRole, ENVIRONMENTS, GENERATED, GeneratedClass, generateEnv, generateWorld, contractCapabilities, GRACE_SECONDS, KV_MOUNT, kvPath, SHELLS, SimulatedEnvironment, START, SUFFIX } from './support/rotation-contract';
+import { DAY, isWrite, RotationWorld } from './support/rotation-world';
+
+// Thousands of script runs (each a handful of processes): no timing assertion, a generous limit.
+jest.setTimeout(30 * 60 * 1000);
+
+/** Every value Vault ever held in the world: none may appear in a log. */
+function allValues(world: RotationWorld, envs: SimulatedEnvironment[]): string[] {
+  const values = new Set<string>();
+  for (const env of envs) {
+    for (const cls of GENERATED) {
+      for (let v = 1; v <= world.kvVersion(KV_MOUNT, kvPath(env, cls)); v++) Object.values(world.kvData(KV_MOUNT, kvPath(env, cls), v)).forEach((x) => values.add(x));
+    }
+  }
+  return [...values];
+}
+
+function expectNoValueLogged(world: RotationWorld, values: string[]): void {
+  const logged = [...world.outputs, ...world.allCalls()].join('\n');
+  expect(values.length).toBeGreaterThan(0);
+  for (const value of values) {
+    expect(value.length).toBeGreaterThanOrEqual(43);
+    expect(logged).not.toContain(value);
+  }
+  expect(logged).not.toContain('PROJECTED.SA.TOKEN');
+  expect(logged).not.toContain('hvs.stub.');
+}
+
+/** Each Deployment's pods hold exactly what Vault holds for the keys they read (no divergence). */
+function expectPodsOnVault(world: RotationWorld, env: SimulatedEnvironment): void {
+  for (const cls of GENERATED) {
+    const vault = world.kvData(KV_MOUNT, kvPath(env, cls));
+    for (const d of cls.deployments) {
+      const pods = world.pods(`veza-${env.name}`, d);
+      for (const [k, v] of Object.entries(vault)) expect([d, k, pods[k]]).toEqual([d, k, v]);
+    }
+  }
+}
+
+interface Write {
+  day: number;
+  env: string;
+  cls: string;
+  version: number;
+  kind: string;
+  now: number;
+  graceUntil?: number;
+}
+
+/** A different start second for each day and environment (CronJobs never start on the same second). */
+const jitter = (day: number, envIndex: number) => (day * 37 + envIndex * 11) % 300;
+
+describe.each(SHELLS)('a simulated year of daily runs under %s', (shell) => {
+  const days = 366;
+  let world: RotationWorld;
+  const writes: Write[] = [];
+  const runs: { day: number; env: string; cls: string; now: number; status: number | null; stderr: string; pods: Record<string, Record<string, string>> }[] = [];
+
+  beforeAll(() => {
+    world = generateWorld(ENVIRONMENTS);
+    for (let day = 0; day < days; day++) {
+      ENVIRONMENTS.forEach((env, envIndex) => {
+        for (const cls of GENERATED) {
+          world.now = START + day * DAY + jitter(day, envIndex);
+          const before = world.kvVersion(KV_MOUNT, kvPath(env, cls));
+          const r = world.run(generateEnv(env, cls, `job-${day}`), shell);
+          const after = world.kvVersion(KV_MOUNT, kvPath(env, cls));
+          const meta = world.kvMeta(KV_MOUNT, kvPath(env, cls));
+          const pods = Object.fromEntries(cls.deployments.map((d) => [d, world.pods(`veza-${env.name}`, d)]));
+          runs.push({ day, env: env.name, cls: cls.name, now: world.now, status: r.status, stderr: r.stderr, pods });
+          for (let v = before + 1; v <= after; v++) {
+            writes.push({ day, env: env.name, cls: cls.name, version: v, kind: meta['rotation-kind'], now: world.now, graceUntil: meta['grace-until'] ? Number(meta['grace-until']) : undefined });
+          }
+          expectPodsOnVault(world, env);
+        }
+        // ESO's own refresh between runs changes the Secret, never the pods.
+        world.esoRefresh(`veza-${env.name}`);
+      });
+    }
+  });
+  afterAll(() => world.dispose());
+
+  test('every run succeeds, one log line per step, each prefixed with the class', () => {
+    for (const r of runs) {
+      expect([r.day, r.env, r.status, r.stderr]).toEqual([r.day, r.env, 0, expect.any(String)]);
+      for (const line of r.stderr.trim().split('\n')) expect(line).toMatch(new RegExp(`^rotate-secrets: ${r.cls}: [a-z]`));
+    }
+  });
+
+  test.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('%s: bootstrap on the first run, rotations at exactly the interval (+ offset after bootstrap)', (_name, env) => {
+    for (const cls of GENERATED) {
+      const mine = writes.filter((w) => w.env === env.name && w.cls === cls.name);
+      expect(mine[0]).toMatchObject({ day: 0, version: 1, kind: 'bootstrap' });
+      const rotations = mine.filter((w) => w.kind === 'rotation').map((w) => w.day);
+      const expected: number[] = [];
+      for (let d = cls.intervalDays + env.offsetDays; d < days; d += cls.intervalDays) expected.push(d);
+      expect(expected.length).toBeGreaterThanOrEqual(3);
+      expect(rotations).toEqual(expected);
+      // Nothing else is written but one retire after each rotation.
+      expect(mine.map((w) => w.kind)).toEqual(['bootstrap', ...expected.flatMap(() => ['rotation', 'retire'])]);
+      // Vault's own clock agrees: each rotation's version was created on its due day.
+      for (const w of mine.filter((x) => x.kind === 'rotation')) expect(Math.floor(world.kvCreated(KV_MOUNT, kvPath(env, cls), w.version) / DAY)).toBe(Math.floor(START / DAY) + w.day);
+    }
+  });
+
+  test.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('%s: the old value is accepted during the grace period and not after the first run past it', (_name, env) => {
+    for (const cls of GENERATED) {
+      const mine = writes.filter((w) => w.env === env.name && w.cls === cls.name);
+      const envRuns = runs.filter((r) => r.env === env.name && r.cls === cls.name);
+      for (const rotation of mine.filter((w) => w.kind === 'rotation')) {
+        const old = world.kvData(KV_MOUNT, kvPath(env, cls), rotation.version - 1);
+        const fresh = world.kvData(KV_MOUNT, kvPath(env, cls), rotation.version);
+        expect(rotation.graceUntil).toBe(rotation.now + GRACE_SECONDS);
+        // The retire happens at the first run at or past grace-until.
+        const retireRun = envRuns.find((r) => r.now >= rotation.graceUntil!)!;
+        const retire = mine.find((w) => w.version === rotation.version + 1)!;
+        expect(retire).toMatchObject({ kind: 'retire', day: retireRun.day });
+        for (const r of envRuns.filter((x) => x.day >= rotation.day && x.day <= retireRun.day)) {
+          for (const d of cls.deployments) {
+            for (const k of cls.keys) {
+              if (r.day < retireRun.day) {
+                // Signs with the new value, accepts the old one.
+                expect([r.day, d, k, r.pods[d][k], r.pods[d][k + SUFFIX]]).toEqual([r.day, d, k, fresh[k], old[k]]);
+              } else {
+                expect([r.day, d, k, r.pods[d][k], r.pods[d][k + SUFFIX]]).toEqual([r.day, d, k, fresh[k], fresh[k]]);
+              }
+            }
+          }
+        }
+        expect(retireRun.now - rotation.now).toBeGreaterThanOrEqual(GRACE_SECONDS);
+        expect(retireRun.day - rotation.day).toBeLessThanOrEqual(2);
+      }
+    }
+  });
+
+  test('environments rotate in offset order in every cycle (development before staging before production by default)', () => {
+    for (const cls of GENERATED) {
+      const byEnv = ENVIRONMENTS.map((env) => writes.filter((w) => w.env === env.name && w.cls === cls.name && w.kind === 'rotation').map((w) => w.day));
+      const cycles = Math.min(...byEnv.map((d) => d.length));
+      expect(cycles).toBeGreaterThanOrEqual(3);
+      for (let c = 0; c < cycles; c++) {
+        const order = byEnv.map((d) => d[c]);
+        expect(order).toEqual([...order].sort((a, b) => a - b));
+        for (let i = 1; i < order.length; i++) {
+          expect(order[i]).toBeGreaterThanOrEqual(order[i - 1]);
+          if (ENVIRONMENTS[i].offsetDays > ENVIRONMENTS[i - 1].offsetDays) expect(order[i]).toBeGreaterThan(order[i - 1]);
+        }
+      }
+    }
+  });
+
+  test('no value in any log line: script output and stub logs', () => {
+    expectNoValueLogged(world, allValues(world, ENVIRONMENTS));
+  });
+
+  test('the Vault capabilities used are exactly the contract policy, per environment', () => {
+    const used = world.capabilitiesUsed();
+    for (const env of ENVIRONMENTS) {
+      const role = `veza-${env.name}-rotation`;
+      expect(used.filter((u) => u.startsWith(`${role} `)).map((u) => u.slice(role.length + 1))).toEqual(contractCapabilities(env, 'generate').sort());
+    }
+    // And the HTTP requests, by verb and path (each kv command also reads sys/internal/ui/mounts/<mount>, open to every token).
+    const requests = [...new Set(world.allCalls().filter((c) => c.startsWith('vault ')))].sort();
+    expect(requests).toEqual([...new Set([
+      'vault POST sys/capabilities-self',
+      'vault PUT auth/kubernetes/login',
+      ...ENVIRONMENTS.flatMap((env) => GENERATED.flatMap((cls) => [
+        `vault GET ${KV_MOUNT}/data/${kvPath(env, cls)}`,
+        `vault GET ${KV_MOUNT}/metadata/${kvPath(env, cls)}`,
+        `vault PATCH ${KV_MOUNT}/metadata/${kvPath(env, cls)}`,
+        `vault PUT ${KV_MOUNT}/data/${kvPath(env, cls)}`,
+      ])),
+    ])].sort());
+  });
+});
+
+/** A world bootstrapped on day 0, at `day` of the first cycle of `env`. */
+function bootstrapped(env: SimulatedEnvironment, cls: GeneratedClass, shell: string): RotationWorld {
+  const world = generateWorld([env]);
+  world.now = START;
+  const r = world.run(generateEnv(env, cls, 'bootstrap-job'), shell);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return world;
+}
+
+/** The environment that rotates last (production by default). */
+const PRODUCTION = ENVIRONMENTS[ENVIRONMENTS.length - 1];
+const CLASS = GENERATED[0];
+const dueDay = (env: SimulatedEnvironment, cls: GeneratedClass) => cls.intervalDays + env.offsetDays;
+
+describe.each(SHELLS)('pre-flight under %s: any failure writes nothing and exits 1', (shell) => {
+  const ns = `veza-${PRODUCTION.name}`;
+  const role = `veza-${PRODUCTION.name}-rotation`;
+  const data = `${KV_MOUNT}/data/${kvPath(PRODUCTION, CLASS)}`;
+  const metadata = `${KV_MOUNT}/metadata/${kvPath(PRODUCTION, CLASS)}`;
+  const checks: [string, (w: RotationWorld) => void, RegExp][] = [
+    ['Vault login fails', (w) => { w.loginFails = true; }, /pre-flight: Vault login failed; nothing written$/],
+    ...['create', 'read', 'update'].map((cap): [string, (w: RotationWorld) => void, RegExp] => [`no ${cap} on ${data}`, (w) => w.grant(role, data, ['create', 'read', 'update'].filter((c) => c !== cap)), new RegExp(`pre-flight: the Vault token lacks '${cap}' on ${data} .*; nothing written$`)]),
+    [`no patch on ${metadata}`, (w) => w.grant(role, metadata, ['read']), new RegExp(`pre-flight: the Vault token lacks 'patch' on ${metadata} .*; nothing written$`)],
+    // The state is read before deciding (every day), so this one fails at that read.
+    [`no read on ${metadata}`, (w) => w.grant(role, metadata, ['patch']), new RegExp(`error: cannot read ${metadata}; nothing written$`)],
+    ...['get', 'patch'].map((verb): [string, (w: RotationWorld) => void, RegExp] => [`may not ${verb} the ExternalSecret`, (w) => w.deny(ns, verb, 'externalsecrets.external-secrets.io/veza-secrets'), new RegExp(`pre-flight: the service account may not ${verb} externalsecrets.external-secrets.io/veza-secrets in ${ns}; nothing written$`)]),
+    ...CLASS.deployments.flatMap((d) => ['get', 'patch', 'list', 'watch'].map((verb): [string, (w: RotationWorld) => void, RegExp] => [`may not ${verb} deployment ${d}`, (w) => w.deny(ns, verb, `deployments.apps/${d}`), new RegExp(`pre-flight: the service account may not ${verb} deployments.apps/${d} in ${ns}; nothing written$`)])),
+    ['the ExternalSecret is missing', (w) => w.removeExternalSecret(ns, 'veza-secrets'), new RegExp(`pre-flight: externalsecret/veza-secrets not found in ${ns}; nothing written$`)],
+    ...CLASS.deployments.map((d): [string, (w: RotationWorld) => void, RegExp] => [`deployment ${d} is missing`, (w) => w.removeDeployment(ns, d), new RegExp(`pre-flight: deployment/${d} not found in ${ns}; nothing written$`)]),
+  ];
+  let base: RotationWorld;
+  beforeAll(() => { base = bootstrapped(PRODUCTION, CLASS, shell); });
+  afterAll(() => base.dispose());
+  test.each(checks)('%s', (_what, breakIt, message) => {
+    const world = base.clone();
+    try {
+      world.now = START + dueDay(PRODUCTION, CLASS) * DAY;
+      breakIt(world);
+      const version = world.kvVersion(KV_MOUNT, kvPath(PRODUCTION, CLASS));
+      const meta = world.kvMeta(KV_MOUNT, kvPath(PRODUCTION, CLASS));
+      const r = world.run(generateEnv(PRODUCTION, CLASS), shell);
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split('\n').pop()).toMatch(message);
+      expect(r.calls.filter(isWrite)).toEqual([]);
+      expect(world.kvVersion(KV_MOUNT, kvPath(PRODUCTION, CLASS))).toBe(version);
+      expect(world.kvMeta(KV_MOUNT, kvPath(PRODUCTION, CLASS))).toEqual(meta);
+    } finally {
+      world.dispose();
+    }
+  });
+
+  test('every check of the table is one the script makes (a run with all of them passing rotates)', () => {
+    const world = base.clone();
+    world.now = START + dueDay(PRODUCTION, CLASS) * DAY;
+    const r = world.run(generateEnv(PRODUCTION, CLASS), shell);
+    world.dispose();
+    expect(r.status).toBe(0);
+    const cani = r.calls.filter((c) => c.startsWith('kubectl auth can-i ')).length;
+    expect(cani).toBe(2 + CLASS.deployments.length * 4);
+    expect(r.calls.filter(isWrite).length).toBeGreaterThan(0);
+  });
+});
+
+/** Runs of one kind of write (bootstrap, rotation, retire): the world just before it, and the script's environment. */
+const KILL_SCENARIOS: [string, (shell: string) => RotationWorld][] = [
+  ['bootstrap', () => { const w = generateWorld([PRODUCTION]); w.now = START; return w; }],
+  ['rotation', (shell) => { const w = bootstrapped(PRODUCTION, CLASS, shell); w.now = START + dueDay(PRODUCTION, CLASS) * DAY; return w; }],
+  ['retire', (shell) => {
+    const w = bootstrapped(PRODUCTION, CLASS, shell);
+    w.now = START + dueDay(PRODUCTION, CLASS) * DAY;
+    if (w.run(generateEnv(PRODUCTION, CLASS), shell).status !== 0) throw new Error('rotation failed');
+    w.now += DAY;
+    return w;
+  }],
+];
+
+/**
+ * Where to kill a run, from the stub calls of an uninterrupted one (1-based): before its first call,
+ * and before and after each write. A kill anywhere else leaves the state of one of these: before a
+ * read = after the write before it (or before the first call).
+ */
+function killPoints(calls: string[]): string[] {
+  const points = ['1:before'];
+  calls.forEach((call, i) => {
+    if (isWrite(call)) points.push(`${i + 1}:before`, `${i + 1}:after`);
+  });
+  return [...new Set(points)];
+}
+
+describe.each(SHELLS)('a kill at every step under %s', (shell) => {
+  const ns = `veza-${PRODUCTION.name}`;
+  const p = kvPath(PRODUCTION, CLASS);
+  // Every scenario under sh (dash here; busybox ash in the image); under bash the rotation only (the same script path, a second shell's parsing).
+  test.each(KILL_SCENARIOS.filter(([kind]) => shell === 'sh' || kind === 'rotation'))('%s: one new version, consumers on it, whatever step the run dies at', (kind, setup) => {
+    const base = setup(shell);
+    try {
+      const clean = base.clone();
+      const calls = clean.run(generateEnv(PRODUCTION, CLASS), shell).calls;
+      clean.dispose();
+      const points = killPoints(calls);
+      expect(points.length).toBeGreaterThan(kind === 'bootstrap' ? 10 : 16);
+      for (const point of points) {
+        const world = base.clone();
+        try {
+          const before = world.kvVersion(KV_MOUNT, p);
+          const old = world.kvData(KV_MOUNT, p);
+          const killed = world.run(generateEnv(PRODUCTION, CLASS, 'job-a'), shell, point);
+          expect([point, killed.killedAt, killed.status]).toEqual([point, Number(point.split(':')[0]), 1]);
+          // ESO refreshes meanwhile (a pod restarting now would diverge until the job resumes).
+          world.esoRefresh(ns);
+          // The Job's retry (after its backoff), then a later run the same day.
+          world.now += 60;
+          const retry = world.run(generateEnv(PRODUCTION, CLASS, 'job-a'), shell);
+          expect([point, retry.status, retry.stderr]).toEqual([point, 0, expect.any(String)]);
+          world.now += 3600;
+          const again = world.run(generateEnv(PRODUCTION, CLASS, 'job-b'), shell);
+          expect([point, again.status, again.calls.filter(isWrite)]).toEqual([point, 0, []]);
+          expect([point, world.kvVersion(KV_MOUNT, p)]).toEqual([point, before + 1]);
+          const now = world.kvData(KV_MOUNT, p);
+          for (const k of CLASS.keys) {
+            if (kind === 'rotation') {
+              expect([point, now[k] !== old[k], now[k + SUFFIX]]).toEqual([point, true, old[k]]);
+            } else if (kind === 'retire') {
+              expect([point, now[k], now[k + SUFFIX]]).toEqual([point, old[k], old[k]]);
+            } else {
+              expect([point, now[k + SUFFIX]]).toEqual([point, now[k]]);
+            }
+          }
+          expect([point, world.kvMeta(KV_MOUNT, p)['rotation-phase']]).toEqual([point, kind === 'rotation' ? 'grace' : 'done']);
+          expectPodsOnVault(world, PRODUCTION);
+          expectNoValueLogged(world, allValues(world, [PRODUCTION]));
+        } finally {
+          world.dispose();
+        }
+      }
+    } finally {
+      base.dispose();
+    }
+  });
+});
+
+describe.each(SHELLS)('generate, more cases under %s', (shell) => {
+  const p = kvPath(PRODUCTION, CLASS);
+
+  test('rotation-requested=true rotates on a day that is not due, and is cleared', () => {
+    const world = bootstrapped(PRODUCTION, CLASS, shell);
+    try {
+      world.now = START + 5 * DAY;
+      expect(world.run(generateEnv(PRODUCTION, CLASS), shell).calls.filter(isWrite)).toEqual([]);
+      world.patchMeta(KV_MOUNT, p, { 'rotation-requested': 'true' });
+      const r = world.run(generateEnv(PRODUCTION, CLASS), shell);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain(`rotate-secrets: ${CLASS.name}: due: rotation-requested=true`);
+      expect(world.kvVersion(KV_MOUNT, p)).toBe(2);
+      expect(world.kvMeta(KV_MOUNT, p)).toMatchObject({ 'rotation-requested': 'false', 'rotation-kind': 'rotation', 'rotation-phase': 'grace', 'rotation-day': String(Math.floor(START / DAY) + 5) });
+      // The next rotation follows the requested one by the interval.
+      world.now = START + (5 + CLASS.intervalDays - 1) * DAY;
+      world.run(generateEnv(PRODUCTION, CLASS), shell);
+      expect(world.kvMeta(KV_MOUNT, p)['rotation-kind']).toBe('retire');
+      world.now += DAY;
+      world.run(generateEnv(PRODUCTION, CLASS), shell);
+      expect(world.kvMeta(KV_MOUNT, p)['rotation-kind']).toBe('rotation');
+    } finally {
+      world.dispose();
+    }
+  });
+
+  test('a day that is not due says when it will be, and writes nothing', () => {
+    const world = bootstrapped(PRODUCTION, CLASS, shell);
+    try {
+      world.now = START + DAY;
+      const r = world.run(generateEnv(PRODUCTION, CLASS), shell);
+      expect(r.status).toBe(0);
+      expect(r.calls.filter(isWrite)).toEqual([]);
+      const due = new Date((START + dueDay(PRODUCTION, CLASS) * DAY) * 1000).toISOString().slice(0, 10);
+      expect(r.stderr.trim().split('\n').pop()).toBe(`rotate-secrets: ${CLASS.name}: not due until ${due} (last rotation on 2027-01-01, bootstrapped, every ${CLASS.intervalDays} days + offset ${PRODUCTION.offsetDays})`);
+    } finally {
+      world.dispose();
+    }
+  });
+
+  test('bootstrap before the Deployments exist: writes, syncs, restarts none; later rotations restart them', () => {
+    const world = generateWorld([PRODUCTION]);
+    try {
+      for (const d of CLASS.deployments) world.removeDeployment(`veza-${PRODUCTION.name}`, d);
+      world.now = START;
+      const r = world.run(generateEnv(PRODUCTION, CLASS), shell);
+      expect(r.status).toBe(0);
+      expect(world.kvVersion(KV_MOUNT, p)).toBe(1);
+      expect(r.calls.filter((c) => c.startsWith('kubectl rollout'))).toEqual([]);
+      expect(world.secret(`veza-${PRODUCTION.name}`)).toEqual(world.kvData(KV_MOUNT, p));
+    } finally {
+      world.dispose();
+    }
+  });
+
+  test('a secret someone else wrote (no rotation state) is adopted: missing keys added, existing ones kept', () => {
+    const world = generateWorld([PRODUCTION]);
+    try {
+      world.now = START;
+      // Someone wrote only the first key by hand.
+      const dir = `${world.state}/kv/${KV_MOUNT}/${p}`;
+      require('fs').mkdirSync(`${dir}/v1`, { recursive: true });
+      require('fs').writeFileSync(`${dir}/v1/${CLASS.keys[0]}`, 'H'.repeat(64));
+      require('fs').writeFileSync(`${dir}/current`, '1\n');
+      const r = world.run(generateEnv(PRODUCTION, CLASS), shell);
+      expect(r.status).toBe(0);
+      const data = world.kvData(KV_MOUNT, p);
+      expect(data[CLASS.keys[0]]).toBe('H'.repeat(64));
+      for (const k of CLASS.keys) expect(data[k + SUFFIX]).toBe(data[k]);
+      expect(world.kvMeta(KV_MOUNT, p)).toMatchObject({ 'rotation-kind': 'bootstrap', 'rotation-phase': 'done', 'rotation-version': '2' });
+    } finally {
+      world.dispose();
+    }
+  });
+
+  test('another writer between the state and the data: check-and-set refuses, nothing overwritten', () => {
+    const world = bootstrapped(PRODUCTION, CLASS, shell);
+    try {
+      world.now = START + dueDay(PRODUCTION, CLASS) * DAY;
+      // The state says "writing version 2", but someone wrote version 2 and 3 meanwhile.
+      world.patchMeta(KV_MOUNT, p, { 'rotation-phase': 'writing', 'rotation-version': '2', 'rotation-kind': 'rotation' });
+      const dir = `${world.state}/kv/${KV_MOUNT}/${p}`;
+      require('fs').cpSync(`${dir}/v1`, `${dir}/v2`, { recursive: true });
+      require('fs').cpSync(`${dir}/v1`, `${dir}/v3`, { recursive: true });
+      require('fs').writeFileSync(`${dir}/current`, '3\n');
+      const r = world.run(generateEnv(PRODUCTION, CLASS), shell);
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split('\n').pop()).toMatch(/is at version 3, past the version 2 this job meant to write/);
+      expect(r.calls.filter(isWrite)).toEqual([]);
+    } finally {
+      world.dispose();
+    }
+  });
+});
+
+describe.each(SHELLS)('database-engine under %s', (shell) => {
+  const created = START - 3600;
+  const ns = (env: SimulatedEnvironment) => `veza-${env.name}`;
+  const expectPodsOnPassword = (world: RotationWorld, env: SimulatedEnvironment) => {
+    for (const d of DATABASE.deployments) for (const k of DATABASE.keys) expect([d, k, world.pods(ns(env), d)[k]]).toEqual([d, k, world.dbPassword(DB_MOUNT, dbRole(env))]);
+  };
+
+  // One environment: the method has no offset; the cadence, the heal and the policy are per environment.
+  (shell === 'sh' ? test : test.skip)('a year of daily runs: heal after the role is created, rotate-role every interval, heal after Vault rotates by itself', () => {
+    const ENVIRONMENTS = [PRODUCTION];
+    const world = databaseWorld(ENVIRONMENTS, created);
+    try {
+      const backstopDay = 40;
+      const rotations: Record<string, number[]> = {};
+      const heals: Record<string, number[]> = {};
+      for (let day = 0; day < 366; day++) {
+        ENVIRONMENTS.forEach((env, envIndex) => {
+          world.now = START + day * DAY + jitter(day, envIndex);
+          if (day === backstopDay && env === PRODUCTION) world.vaultRotatesRole(DB_MOUNT, dbRole(env), world.now - 7200);
+          const r = world.run(databaseEnv(env, `job-${day}`), shell);
+          expect([day, env.name, r.status]).toEqual([day, env.name, 0]);
+          if (r.calls.includes(`vault PUT ${DB_MOUNT}/rotate-role/${dbRole(env)}`)) (rotations[env.name] ??= []).push(day);
+          else if (r.calls.some(isWrite)) (heals[env.name] ??= []).push(day);
+          expectPodsOnPassword(world, env);
+          world.esoRefresh(ns(env));
+        });
+      }
+      for (const env of ENVIRONMENTS) {
+        // Created an hour before the first run: the first run heals (never restarted); then rotate-role at
+        // each last_vault_rotation + interval (production's moved by Vault's own rotation on backstopDay).
+        const expected: number[] = [];
+        for (let d = (env === PRODUCTION ? backstopDay : 0) + DATABASE.intervalDays; d < 366; d += DATABASE.intervalDays) expected.push(d);
+        expect([env.name, rotations[env.name]]).toEqual([env.name, expected]);
+        expect([env.name, heals[env.name]]).toEqual([env.name, env === PRODUCTION ? [0, backstopDay] : [0]]);
+      }
+      expect(world.capabilitiesUsed()).toEqual(ENVIRONMENTS.flatMap((env) => contractCapabilities(env, 'database-engine').map((c) => `veza-${env.name}-rotation ${c}`)).sort());
+      const logged = [...world.outputs, ...world.allCalls()].join('\n');
+      for (const env of ENVIRONMENTS) expect(logged).not.toContain(world.dbPassword(DB_MOUNT, dbRole(env)));
+    } finally {
+      world.dispose();
+    }
+  });
+
+  test.each([
+    ['no read on the static role', (w: RotationWorld) => w.grant(`veza-${PRODUCTION.name}-rotation`, `${DB_MOUNT}/static-roles/${dbRole(PRODUCTION)}`, []), new RegExp(`error: cannot read last_vault_rotation of ${DB_MOUNT}/static-roles/${dbRole(PRODUCTION)}; nothing written$`)],
+    ['no update on rotate-role', (w: RotationWorld) => w.grant(`veza-${PRODUCTION.name}-rotation`, `${DB_MOUNT}/rotate-role/${dbRole(PRODUCTION)}`, []), /lacks 'update' on database\/rotate-role\/.*; nothing written$/],
+    ['may not patch the ExternalSecret', (w: RotationWorld) => w.deny(`veza-${PRODUCTION.name}`, 'patch', 'externalsecrets.external-secrets.io/veza-secrets'), /may not patch externalsecrets.*; nothing written$/],
+    ['a Deployment is missing', (w: RotationWorld) => w.removeDeployment(`veza-${PRODUCTION.name}`, DATABASE.deployments[0]), new RegExp(`cannot read deployment/.* in veza-${PRODUCTION.name}; nothing written$`)],
+  ])('pre-flight: %s -> exit 1, nothing written (on a due day)', (_what, breakIt, message) => {
+    const world = databaseWorld([PRODUCTION], created);
+    try {
+      world.now = START + DATABASE.intervalDays * DAY;
+      breakIt(world);
+      const r = world.run(databaseEnv(PRODUCTION), shell);
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split('\n').pop()).toMatch(message);
+      expect(r.calls.filter(isWrite)).toEqual([]);
+    } finally {
+      world.dispose();
+    }
+  });
+
+  test('a kill at every step of a due run: one rotate-role, consumers end on the new password', () => {
+    const base = databaseWorld([PRODUCTION], created);
+    try {
+      base.now = START;
+      if (base.run(databaseEnv(PRODUCTION), shell).status !== 0) throw new Error('heal failed');
+      base.now = START + DATABASE.intervalDays * DAY;
+      const clean = base.clone();
+      const points = killPoints(clean.run(databaseEnv(PRODUCTION), shell).calls);
+      clean.dispose();
+      expect(points.length).toBeGreaterThan(6);
+      for (const point of points) {
+        const world = base.clone();
+        try {
+          const before = world.dbPassword(DB_MOUNT, dbRole(PRODUCTION));
+          const killed = world.run(databaseEnv(PRODUCTION), shell, point);
+          expect([point, killed.status]).toEqual([point, 1]);
+          world.esoRefresh(ns(PRODUCTION));
+          world.now += 60;
+          expect([point, world.run(databaseEnv(PRODUCTION), shell).status]).toEqual([point, 0]);
+          world.now += 60;
+          expect([point, world.run(databaseEnv(PRODUCTION), shell).calls.filter(isWrite)]).toEqual([point, []]);
+          const after = world.dbPassword(DB_MOUNT, dbRole(PRODUCTION));
+          expect([point, after !== before, after.split('-')[2]]).toEqual([point, true, '1']);
+          expectPodsOnPassword(world, PRODUCTION);
+        } finally {
+          world.dispose();
+        }
+      }
+    } finally {
+      base.dispose();
+    }
+  });
+});
