@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Duration } from 'cdk8s';
@@ -288,4 +289,17 @@ test('EnvironmentReadme: path defaults to <env>/README.md and can be set', () =>
   for (const job of env.rotation!.rotations) custom.addSection(job.runbook());
   expect(custom.file.render()).toBe(defaulted.file.render());
   expect(flowDiagram(env, VEZA_CATALOG).nodes.map((n) => n.kind)).toEqual(['Provider', 'Operator', 'SecretStore', 'Generator', 'ExternalSecret', 'Secret', 'Deployment', 'Deployment']);
+});
+
+test('every Markdown link of a generated README resolves from where the README is', () => {
+  const dist = path.join(__dirname, '..', 'dist');
+  const readmes = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? readmes(path.join(dir, e.name)) : e.name === 'README.md' ? [path.join(dir, e.name)] : []));
+  const found = readmes(dist);
+  expect(found.length).toBeGreaterThan(0);
+  for (const file of found) {
+    const links = [...fs.readFileSync(file, 'utf8').matchAll(/\]\(([^)#\s]+)\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/.test(l));
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect({ file: path.relative(dist, file), link, exists: fs.existsSync(path.resolve(path.dirname(file), link)) }).toMatchObject({ exists: true });
+  }
 });

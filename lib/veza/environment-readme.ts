@@ -18,6 +18,15 @@ import type { VezaEnvironment } from './veza-environment';
 /** The README's file name in an environment's folder. */
 export const README_FILE = 'README.md';
 
+/** The project's docs an environment's README links to, as paths from the repository's root. */
+const DOC_LINKS: readonly (readonly [string, string])[] = [
+  ['rotation', 'docs/rotation.md'],
+  ['Vault', 'docs/vault-integration.md'],
+  ['providers', 'docs/providers.md'],
+  ['GitOps', 'docs/gitops.md'],
+  ['the cluster', 'docs/cluster.md'],
+];
+
 /** Props of {@link EnvironmentReadme}. */
 export interface EnvironmentReadmeProps {
   /** The environment it describes; read at synth, so everything added to it appears. */
@@ -261,6 +270,8 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
   ].join('\n');
   const prerequisites = cloudPrerequisites(store);
   const byHand = applyCommands(env, contributions);
+  // Links relative to dist/<folder>/README.md, so they resolve where the file is read (a Git host, an editor).
+  const root = '../'.repeat(`dist/${LAYOUT.appliedFolder(config.name)}`.split('/').length);
 
   return [
     `# ${config.name}: Veza secrets`,
@@ -270,6 +281,8 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
     `Namespace \`${ns}\`. Provider **${PROVIDER_TITLES[store.provider]}**: the ${store.kind} \`${store.storeName}\` reads \`${store.location}\`; ` +
       `the ExternalSecret \`${es.name}\` writes the Secret \`${es.targetName}\` (${es.keys.length} keys, refreshed every ${toGoDuration(es.refreshInterval)}, ` +
       `creationPolicy ${es.creationPolicy}, deletionPolicy ${es.deletionPolicy}).`,
+    '',
+    `Run the commands below from the repository's root. More: ${DOC_LINKS.map(([title, doc]) => `[${title}](${root}${doc})`).join(', ')}.`,
     '',
     '## Flow',
     '',
