@@ -206,12 +206,35 @@ function exemptionsOf(doc: KubeObject): { rules: string[]; reason?: string } {
   return { rules, reason: reason ? reason : undefined };
 }
 
+/** Each context's objects by kind and name, built once per context on first lookup. */
+const objectIndexes = new WeakMap<PolicyContext, Map<string, PolicyObject[]>>();
+
+/**
+ * The objects of `kind` named `name` that `from` sees: those applied with it (same unit and
+ * namespace), or, when `clusterWide`, any of them. In the order of `context.objects`. One index per
+ * context, so the pass stays linear in the number of objects.
+ */
+export function objectsReachable(context: PolicyContext, from: PolicyObject, kind: string | undefined, name: string | undefined, clusterWide: boolean): PolicyObject[] {
+  let index = objectIndexes.get(context);
+  if (!index) {
+    index = new Map();
+    for (const o of context.objects) {
+      const key = `${o.doc.kind}\0${o.doc.metadata?.name}`;
+      const list = index.get(key);
+      if (list) list.push(o);
+      else index.set(key, [o]);
+    }
+    objectIndexes.set(context, index);
+  }
+  return (index.get(`${kind}\0${name}`) ?? []).filter((o) => o.doc.kind === kind && o.doc.metadata?.name === name &&
+    (clusterWide || (o.unit === from.unit && o.doc.metadata?.namespace === from.doc.metadata?.namespace)));
+}
+
 /** The store an ExternalSecret reads, looked up where it is applied: its own folder, or a ClusterSecretStore anywhere. */
 export function storeOf(es: PolicyObject, context: PolicyContext): PolicyObject | undefined {
   const ref = ((es.doc.spec as any)?.secretStoreRef ?? {}) as { kind?: string; name?: string };
   const kind = ref.kind ?? 'SecretStore';
-  return context.objects.find((o) => o.doc.kind === kind && o.doc.metadata?.name === ref.name &&
-    (kind === 'ClusterSecretStore' || (o.unit === es.unit && o.doc.metadata?.namespace === es.doc.metadata?.namespace)));
+  return objectsReachable(context, es, kind, ref.name, kind === 'ClusterSecretStore')[0];
 }
 
 /** The provider block's name of a store: `vault`, `aws`, `gcpsm`, `azurekv`, ... */
