@@ -337,6 +337,15 @@ describe('exemptions', () => {
 });
 
 describe('the policy runs over the whole app at synth', () => {
+  test('it reads the objects renderApp rendered, the same as parsing every file back; an edited file is parsed', () => {
+    const files = renderApp(new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')) }), { header: generatedHeader });
+    const parsed = policyContext(files.map((f) => ({ ...f })));
+    expect(parsed.objects.length).toBeGreaterThan(0);
+    expect(policyContext(files)).toEqual(parsed);
+    // A file whose content changed after rendering is read from its content, not from what was rendered.
+    const edited = files.map((f) => (f.path.endsWith('.yaml') && f.content.includes('kind: ExternalSecret') ? Object.assign(f, { content: f.content.replace(/refreshInterval: \S+/, 'refreshInterval: 0s') }) : f));
+    expect(checkPolicy(edited, [esoHygiene]).violations.map((v) => v.problem)).toContain(`'spec.refreshInterval' is "0s"; allowed: a Go duration above 0 such as 1h (with 0 ESO never refreshes and force-sync does nothing)`);
+  });
   test('a workload added to an environment fails the render with every violation, one per line', () => {
     const app = new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')) });
     const production = app.environments.find((e) => e.config.name === 'production')!;

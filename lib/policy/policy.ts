@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as yaml from 'js-yaml';
+import { renderedObjectsOf } from '../output/rendered-objects';
 import { RenderedFile, SynthError } from '../output/synthesize';
 
 /** The annotation that exempts an object from rules on purpose: `veza.io/policy-exempt: pinned-images, ...`. */
@@ -139,7 +140,7 @@ export function placeOf(file: string): { environment?: string; unit: string } {
   return { environment: parts[0], unit: parts[0] };
 }
 
-/** Parses the rendered YAML files back into objects; other files are kept as text. */
+/** The objects of the rendered YAML files (as renderApp rendered them, or parsed back); other files are kept as text. */
 export function policyContext(files: RenderedFile[], environments?: PolicyEnvironment[]): PolicyContext {
   const objects: PolicyObject[] = [];
   const textFiles: RenderedFile[] = [];
@@ -149,7 +150,8 @@ export function policyContext(files: RenderedFile[], environments?: PolicyEnviro
       continue;
     }
     const place = placeOf(file.path);
-    for (const doc of yaml.loadAll(file.content)) {
+    // The objects renderApp dumped into this file, when it did; else the file parsed back.
+    for (const doc of renderedObjectsOf(file) ?? yaml.loadAll(file.content)) {
       if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) continue;
       const obj = doc as KubeObject;
       // kustomization.yaml and other non-Kubernetes YAML: no metadata to check.
