@@ -170,7 +170,16 @@ export function policyContext(files: RenderedFile[], environments?: PolicyEnviro
  * an exemption without a reason, or naming no rule, is a violation itself.
  */
 export function checkPolicy(files: RenderedFile[], rules: PolicyRule[], environments?: PolicyEnvironment[]): PolicyReport {
-  const context = policyContext(files, environments);
+  const outer = passStrings;
+  passStrings = new WeakMap();
+  try {
+    return runRules(policyContext(files, environments), rules);
+  } finally {
+    passStrings = outer;
+  }
+}
+
+function runRules(context: PolicyContext, rules: PolicyRule[]): PolicyReport {
   const known = new Set(rules.map((r) => r.name));
   const violations: PolicyViolation[] = [];
   const exemptions: PolicyExemption[] = [];
@@ -246,13 +255,23 @@ export function providerOf(store: KubeObject): string | undefined {
 
 /** Every value of `doc` that is a string, with its dotted path. */
 export function stringsOf(doc: unknown, prefix = ''): { path: string; value: string }[] {
-  if (typeof doc === 'string') return [{ path: prefix, value: doc }];
-  if (Array.isArray(doc)) return doc.flatMap((v, i) => stringsOf(v, `${prefix}[${i}]`));
-  if (doc !== null && typeof doc === 'object') {
-    return Object.entries(doc).flatMap(([k, v]) => stringsOf(v, prefix ? `${prefix}.${k}` : k));
-  }
-  return [];
+  // Several rules walk every object whole: during a pass, one walk per object, a copy for each caller.
+  const whole = passStrings !== undefined && prefix === '' && doc !== null && typeof doc === 'object';
+  const cached = whole ? passStrings!.get(doc) : undefined;
+  if (cached) return [...cached];
+  const out: { path: string; value: string }[] = [];
+  const walk = (value: unknown, at: string): void => {
+    if (typeof value === 'string') out.push({ path: at, value });
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
+    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, at ? `${at}.${k}` : k);
+  };
+  walk(doc, prefix);
+  if (whole) passStrings!.set(doc as object, out);
+  return whole ? [...out] : out;
 }
+
+/** {@link stringsOf} of whole objects during the running {@link checkPolicy} pass (none outside one). */
+let passStrings: WeakMap<object, { path: string; value: string }[]> | undefined;
 
 /**
  * Exempts one object from policy rules on purpose: writes the two annotations the policy reads on
