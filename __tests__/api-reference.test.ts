@@ -1,8 +1,8 @@
 // docs/API.md is generated from the TSDoc of lib/ (scripts/api-reference.js): it must match the
 // code, and every public item must be documented (optional props with @default, classes with @see).
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { sharedBuild } from './support/project';
 
 const root = path.join(__dirname, '..');
 const { generate } = require('../scripts/api-reference') as { generate: (root: string, buildDir: string) => { markdown: string; missing: string[] } };
@@ -11,21 +11,12 @@ let buildDir: string;
 let reference: { markdown: string; missing: string[] };
 
 beforeAll(() => {
-  // The reference is read from the declaration files of a build of the current sources, made in a
-  // folder of its own (inside build/, so node_modules resolves): never racing another test that
-  // builds build/ itself, never reading a stale one.
-  fs.mkdirSync(path.join(root, 'build'), { recursive: true });
-  buildDir = fs.mkdtempSync(path.join(root, 'build', '.api-reference-'));
-  execFileSync(process.execPath, [
-    path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.build.json'),
-    '--outDir', buildDir, '--tsBuildInfoFile', path.join(buildDir, '.tsbuildinfo'),
-  ]);
+  // The reference is read from the declaration files of the run's shared build of the current
+  // sources (support/project.ts), in a folder of its own: never racing another test that builds
+  // build/ itself, never reading a stale one.
+  buildDir = sharedBuild();
   reference = generate(root, buildDir);
 }, 60_000);
-
-afterAll(() => {
-  if (buildDir) fs.rmSync(buildDir, { recursive: true, force: true });
-});
 
 test('every public item of lib/ has TSDoc: optional props a @default, classes a @see link', () => {
   expect(reference.missing).toEqual([]);

@@ -1,5 +1,5 @@
 // A stateful stub Vault (and kubectl) for configure-vault.sh: `vault` on PATH keeps what the
-// script enabled and wrote in a state file, so a second run sees the first one's work, as a real
+// script enabled and wrote in a state folder, so a second run sees the first one's work, as a real
 // Vault would. Every call is logged (argv, stdin for `key=-`, the policy file given); any call can
 // be made to fail on demand. What it models of Vault 1.21 (each rule is checked by a test):
 // - `vault read sys/mounts/<p>` / `sys/auth/<p>` / `<db>/config/<c>`: exit 0 when present, else 2;
@@ -71,81 +71,77 @@ export interface ConfigureRun {
 export const CONFIGURE_STUB_CA = '-----BEGIN CERTIFICATE-----\nCLUSTER-CA\n-----END CERTIFICATE-----';
 export const CONFIGURE_STUB_KUBERNETES_HOST = 'https://api.cluster.example:6443';
 
-const VAULT_STUB = String.raw`#!/usr/bin/env node
-const fs = require('fs');
-const argv = process.argv.slice(2);
-const call = { cmd: 'vault', argv };
-let stdin;
-if (argv.some((a) => a.endsWith('=-'))) stdin = call.stdin = fs.readFileSync(0, 'utf8');
-if (argv[0] === 'policy' && argv[1] === 'write') call.policy = fs.readFileSync(argv[3], 'utf8');
-fs.appendFileSync(process.env.STUB_LOG, JSON.stringify(call) + '\n');
-const state = JSON.parse(fs.readFileSync(process.env.STUB_STATE, 'utf8'));
-const save = () => fs.writeFileSync(process.env.STUB_STATE, JSON.stringify(state));
-const fail = (message) => { process.stderr.write(message + '\n'); process.exit(2); };
-const joined = argv.join(' ');
-for (const prefix of JSON.parse(process.env.STUB_FAIL_ON)) if (joined.startsWith(prefix)) fail('stub: failing on demand: ' + joined);
-const seconds = (d) => { let s = 0; for (const m of d.matchAll(/(\d+)([hms])/g)) s += Number(m[1]) * { h: 3600, m: 60, s: 1 }[m[2]]; return s; };
-const flags = argv.filter((a) => a.startsWith('-'));
-const words = argv.filter((a) => !a.startsWith('-'));
-if (words[0] === 'status') {
-  process.stdout.write(JSON.stringify({ sealed: false, version: state.edition === 'ent' ? '1.21.4+ent' : '1.21.4' }, null, 2) + '\n');
-} else if (words[0] === 'read') {
-  const p = words[1];
-  const field = (flags.find((f) => f.startsWith('-field=')) || '').slice('-field='.length);
-  if (p.startsWith('sys/mounts/') || p.startsWith('sys/auth/')) {
-    if (!state.mounts[p]) fail('Error reading ' + p + ': Code: 400. no mount');
-  } else {
-    const data = state.data[p];
-    if (!data) fail('No value found at ' + p);
-    if (field === 'rotation_period') process.stdout.write(String(seconds(data.rotation_period)));
-    else if (field) fail('stub: unexpected field ' + field);
-  }
-} else if (words[0] === 'secrets' || words[0] === 'auth') {
-  const p = (flags.find((f) => f.startsWith('-path=')) || '').slice('-path='.length);
-  const key = (words[0] === 'secrets' ? 'sys/mounts/' : 'sys/auth/') + p;
-  if (state.mounts[key]) fail('Error enabling: path is already in use at ' + p + '/');
-  state.mounts[key] = words[2];
-} else if (words[0] === 'policy') {
-  state.policies[words[2]] = call.policy;
-} else if (words[0] === 'write') {
-  const p = words[1];
-  const fields = {};
-  for (const w of words.slice(2)) { const i = w.indexOf('='); fields[w.slice(0, i)] = w.slice(i + 1) === '-' ? stdin : w.slice(i + 1); }
-  const [mount, kind, name] = p.split('/');
-  if (kind === 'config' && state.mounts['sys/mounts/' + mount] === 'database') {
-    if (fields.password !== state.databasePasswords[fields.username]) fail('Error writing data to ' + p + ': error verifying connection: password authentication failed for user "' + fields.username + '"');
-  }
-  if (kind === 'static-roles' && state.mounts['sys/mounts/' + mount] === 'database') {
-    if (!state.data[mount + '/config/' + fields.db_name]) fail('Error writing data to ' + p + ': database configuration not found');
-    const creating = !state.data[p];
-    if (!creating && 'skip_import_rotation' in fields) fail('Error writing data to ' + p + ': skip_import_rotation has no effect on updates');
-    const skip = fields.skip_import_rotation === 'true' && state.edition === 'ent';
-    if (fields.skip_import_rotation !== undefined && state.edition !== 'ent') process.stderr.write('WARNING! The following warnings were returned from Vault:\n  * Endpoint ignored these unrecognized parameters: [password skip_import_rotation]\n');
-    if (creating && !skip) state.rotations[p] = (state.rotations[p] || 0) + 1;
-    delete fields.password;
-  }
-  state.data[p] = { ...(state.data[p] || {}), ...fields };
-  if (state.data[p].password !== undefined) state.data[p].password = '<stdin>';
-  if (state.data[p].token_reviewer_jwt !== undefined) state.data[p].token_reviewer_jwt = '<stdin>';
-  state.writes[p] = (state.writes[p] || 0) + 1;
-} else {
-  fail('vault stub: unexpected ' + joined);
-}
-save();
-`;
+// The stubs are POSIX shell, `fixtures/configure-vault-stub/{vault,kubectl}` (one run calls them
+// about 15 times; a Node start each took most of the suite's time); kubectl answers with
+// $STUB_KUBERNETES_HOST, $STUB_JWT_BASE64 and $STUB_CA_BASE64. The state is a folder, `$STUB_STATE` (written and read back by `writeState` and
+// `readState` below):
+//   edition                       ce or ent
+//   policies/<name>               a written policy
+//   db/<login>                    the password the database holds for that login
+//   p/<vault path>/.type          an enabled mount: <vault path> is sys/mounts/<p> or sys/auth/<p>
+//   p/<vault path>/.f/<field>     the fields written at <vault path>
+//   p/<vault path>/.writes        how often <vault path> was written
+//   p/<vault path>/.rotations     how often Vault changed that static role's password
+// The call log is a folder too, `$STUB_LOG`: `<n>/cmd`, `<n>/argv` (NUL-terminated arguments),
+// `<n>/stdin` (when an argument was `key=-`) and `<n>/policy` (the policy file given); calls that
+// fail on demand are listed one per line in `$STUB_FAIL_ON`. A call that fails changes nothing.
+/** The stubs' folder. */
+const STUBS = path.join(__dirname, 'fixtures', 'configure-vault-stub');
 
-const KUBECTL_STUB = `#!/usr/bin/env node
-const fs = require('fs');
-const argv = process.argv.slice(2);
-fs.appendFileSync(process.env.STUB_LOG, JSON.stringify({ cmd: 'kubectl', argv }) + '\\n');
-for (const prefix of JSON.parse(process.env.STUB_FAIL_ON)) if (('kubectl ' + argv.join(' ')).startsWith(prefix)) { process.stderr.write('stub: failing on demand\\n'); process.exit(1); }
-const b64 = (s) => Buffer.from(s).toString('base64');
-const jsonpath = argv[argv.indexOf('-o') + 1];
-if (argv[0] === 'config') process.stdout.write(${JSON.stringify(CONFIGURE_STUB_KUBERNETES_HOST)});
-else if (jsonpath === 'jsonpath={.data.token}') process.stdout.write(b64(process.env.STUB_JWT));
-else if (jsonpath === 'jsonpath={.data.ca\\\\.crt}') process.stdout.write(b64(${JSON.stringify(CONFIGURE_STUB_CA)}));
-else { process.stderr.write('kubectl stub: unexpected ' + argv.join(' ')); process.exit(1); }
-`;
+/** Lays `state` out as the stub's state folder. */
+function writeState(dir: string, state: VaultState): void {
+  const write = (file: string, content: string) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  };
+  fs.mkdirSync(path.join(dir, 'policies'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'db'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'p'), { recursive: true });
+  write(path.join(dir, 'edition'), state.edition);
+  for (const [name, policy] of Object.entries(state.policies)) write(path.join(dir, 'policies', name), policy);
+  for (const [login, password] of Object.entries(state.databasePasswords)) write(path.join(dir, 'db', login), password);
+  for (const [key, type] of Object.entries(state.mounts)) write(path.join(dir, 'p', key, '.type'), type);
+  for (const [p, fields] of Object.entries(state.data)) {
+    fs.mkdirSync(path.join(dir, 'p', p, '.f'), { recursive: true });
+    for (const [field, value] of Object.entries(fields)) write(path.join(dir, 'p', p, '.f', field), value);
+  }
+  for (const [p, n] of Object.entries(state.writes)) write(path.join(dir, 'p', p, '.writes'), `${n}\n`);
+  for (const [p, n] of Object.entries(state.rotations)) write(path.join(dir, 'p', p, '.rotations'), `${n}\n`);
+}
+
+/** Reads the stub's state folder back. */
+function readState(dir: string): VaultState {
+  const state = { mounts: {}, policies: {}, data: {}, writes: {}, rotations: {}, databasePasswords: {}, edition: fs.readFileSync(path.join(dir, 'edition'), 'utf8') } as {
+    -readonly [K in keyof VaultState]: VaultState[K] extends Record<string, infer V> ? Record<string, V> : VaultState[K];
+  };
+  const read = (file: string) => fs.readFileSync(file, 'utf8');
+  for (const name of fs.readdirSync(path.join(dir, 'policies')).sort()) state.policies[name] = read(path.join(dir, 'policies', name));
+  for (const login of fs.readdirSync(path.join(dir, 'db')).sort()) state.databasePasswords[login] = read(path.join(dir, 'db', login));
+  const walk = (rel: string) => {
+    const full = path.join(dir, 'p', rel);
+    for (const name of fs.readdirSync(full).sort()) {
+      if (name === '.type') state.mounts[rel] = read(path.join(full, name));
+      else if (name === '.writes') state.writes[rel] = Number(read(path.join(full, name)));
+      else if (name === '.rotations') state.rotations[rel] = Number(read(path.join(full, name)));
+      else if (name === '.f') state.data[rel] = Object.fromEntries(fs.readdirSync(path.join(full, name)).sort().map((f) => [f, read(path.join(full, name, f))]));
+      else walk(rel ? `${rel}/${name}` : name);
+    }
+  };
+  walk('');
+  return state;
+}
+
+/** Reads the stub's call log back, in the order of the calls. */
+function readCalls(dir: string): ConfigureCall[] {
+  const calls: ConfigureCall[] = [];
+  for (let n = 0; fs.existsSync(path.join(dir, String(n))); n++) {
+    const call = path.join(dir, String(n));
+    const argv = fs.readFileSync(path.join(call, 'argv'), 'utf8').split('\0').slice(0, -1);
+    const optional = (name: 'stdin' | 'policy') => (fs.existsSync(path.join(call, name)) ? { [name]: fs.readFileSync(path.join(call, name), 'utf8') } : {});
+    calls.push({ cmd: fs.readFileSync(path.join(call, 'cmd'), 'utf8').trim() as ConfigureCall['cmd'], argv, ...optional('stdin'), ...optional('policy') });
+  }
+  return calls;
+}
 
 /**
  * Writes `files` (name to content) to a fresh folder and runs `configure-vault.sh` there against
@@ -158,13 +154,16 @@ export function runConfigure(files: Record<string, string>, state: VaultState = 
     const work = path.join(dir, 'vault');
     fs.mkdirSync(bin);
     fs.mkdirSync(work);
-    fs.writeFileSync(path.join(bin, 'vault'), VAULT_STUB, { mode: 0o755 });
-    fs.writeFileSync(path.join(bin, 'kubectl'), KUBECTL_STUB, { mode: 0o755 });
+    for (const stub of ['vault', 'kubectl']) fs.copyFileSync(path.join(STUBS, stub), path.join(bin, stub));
+    for (const stub of ['vault', 'kubectl']) fs.chmodSync(path.join(bin, stub), 0o755);
     for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(work, name), content, { mode: 0o755 });
-    const log = path.join(dir, 'calls.jsonl');
-    const stateFile = path.join(dir, 'state.json');
-    fs.writeFileSync(log, '');
-    fs.writeFileSync(stateFile, JSON.stringify(state));
+    const log = path.join(dir, 'calls');
+    const stateDir = path.join(dir, 'state');
+    const failOn = path.join(dir, 'fail-on');
+    fs.mkdirSync(log);
+    fs.writeFileSync(path.join(log, 'count'), '0\n');
+    writeState(stateDir, state);
+    fs.writeFileSync(failOn, (options.failOn ?? []).map((prefix) => `${prefix}\n`).join(''));
     const result = spawnSync('bash', [path.join(work, 'configure-vault.sh')], {
       cwd: dir,
       encoding: 'utf8',
@@ -172,14 +171,15 @@ export function runConfigure(files: Record<string, string>, state: VaultState = 
         PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
         HOME: dir,
         STUB_LOG: log,
-        STUB_STATE: stateFile,
-        STUB_FAIL_ON: JSON.stringify(options.failOn ?? []),
-        STUB_JWT: options.jwt ?? 'REVIEWER-JWT',
+        STUB_STATE: stateDir,
+        STUB_FAIL_ON: failOn,
+        STUB_JWT_BASE64: Buffer.from(options.jwt ?? 'REVIEWER-JWT').toString('base64'),
+        STUB_CA_BASE64: Buffer.from(CONFIGURE_STUB_CA).toString('base64'),
+        STUB_KUBERNETES_HOST: CONFIGURE_STUB_KUBERNETES_HOST,
         ...options.env,
       },
     });
-    const calls = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as ConfigureCall);
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls, state: JSON.parse(fs.readFileSync(stateFile, 'utf8')) as VaultState };
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls: readCalls(log), state: readState(stateDir) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

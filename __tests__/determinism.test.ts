@@ -4,15 +4,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildInto, ROOT, run, snapshot, tempDir } from './support/project';
+import { ROOT, run, sharedBuild, snapshot, tempDir } from './support/project';
 
 let base: string;
 let main: string;
 
 beforeAll(() => {
   base = tempDir('veza-determinism-');
-  main = buildInto(base);
-});
+  main = path.join(sharedBuild(), 'main.js');
+}, 60_000);
 
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
 

@@ -3,30 +3,22 @@
  * temporary copy of the project's environments/ and dist/: a broken environment file stops it
  * with the file and field named on stderr, and dist/ is left byte for byte as it was.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readDirectory } from '../lib';
+import { sharedBuild } from './support/project';
 
 const root = path.join(__dirname, '..');
 let buildDir: string;
 let project: string;
 
 beforeAll(() => {
-  // A build of its own (tsconfig.build.json, as `npm run build`), so a concurrent `npm run synth` is not disturbed.
-  fs.mkdirSync(path.join(root, 'build'), { recursive: true });
-  buildDir = fs.mkdtempSync(path.join(root, 'build', 'entry-test-'));
-  // Its own build info too: an incremental build must neither skip emitting here nor disturb build/.
-  execFileSync(process.execPath, [
-    path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.build.json'),
-    '--outDir', buildDir, '--incremental', '--tsBuildInfoFile', path.join(buildDir, '.tsbuildinfo'),
-  ], { cwd: root, stdio: 'pipe' });
+  // The run's shared build of tsconfig.build.json (as `npm run build`, in a folder of its own), so a
+  // concurrent `npm run synth` is not disturbed.
+  buildDir = sharedBuild();
 }, 60_000);
-
-afterAll(() => {
-  fs.rmSync(buildDir, { recursive: true, force: true });
-});
 
 beforeEach(() => {
   project = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-synth-'));

@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   checkPolicy, containerResources, vezaEsoHygiene, cronJobNameLength, enforcePolicy, environmentIsolation, esoHygiene, formatViolation,
   KubeObject, noSecretMaterial, pinnedImages, podSecurityRestricted, POLICY_RULES, PolicyError, PolicyRule, rbacLeastPrivilege,
-  exemptFromPolicy, formatExemption, policyContext, generatedHeader, loadEnvironments, ManifestFile, readDirectory, renderApp, RenderedFile, toYaml, VezaApp,
+  exemptFromPolicy, formatExemption, objectsReachable, policyContext, generatedHeader, loadEnvironments, ManifestFile, readDirectory, renderApp, RenderedFile, toYaml, VezaApp,
 } from '../lib';
 
 const root = path.join(__dirname, '..');
@@ -271,6 +271,38 @@ describe('eso-hygiene', () => {
     expect(violations(esoHygiene, store, file('production/external-secrets/veza-secrets.yaml', es({ dataFrom })))).toEqual([missing]);
     expect(violations(esoHygiene, store, file('production/external-secrets/veza-secrets.yaml', es({ dataFrom })), file('alternatives/production/g.yaml', generator))).toEqual([missing]);
   });
+  test('objectsReachable: same unit and namespace, or anywhere for cluster-wide kinds, in the order written; kind and name compared exactly', () => {
+    const ss = (ns: string, name = 'vault-store', kind = 'SecretStore') => ({ apiVersion: 'external-secrets.io/v1', kind, metadata: { name, namespace: ns }, spec: { provider: { vault: {} } } });
+    const context = policyContext([
+      file('production/a.yaml', ss('veza-production'), ss('other'), ss('veza-production', 'vault-store', 'ClusterSecretStore')),
+      file('staging/a.yaml', ss('veza-production'), ss('veza-staging', 'vault-store', 'ClusterSecretStore')),
+      file('production/b.yaml', ss('veza-production'), { apiVersion: 'v1', kind: 'SecretStore', metadata: { name: 7, namespace: 'veza-production' } }),
+      file('production/external-secrets/veza-secrets.yaml', es({})),
+    ]);
+    const from = context.objects[context.objects.length - 1];
+    const at = (o: { file: string; doc: KubeObject }) => `${o.file} ${o.doc.kind} ${o.doc.metadata?.namespace}`;
+    expect(objectsReachable(context, from, 'SecretStore', 'vault-store', false).map(at)).toEqual(['production/a.yaml SecretStore veza-production', 'production/b.yaml SecretStore veza-production']);
+    expect(objectsReachable(context, from, 'ClusterSecretStore', 'vault-store', true).map(at)).toEqual(['production/a.yaml ClusterSecretStore veza-production', 'staging/a.yaml ClusterSecretStore veza-staging']);
+    expect(objectsReachable(context, from, 'SecretStore', '7', false)).toEqual([]);
+    expect(objectsReachable(context, from, 'SecretStore', undefined, false)).toEqual([]);
+  });
+  test('thousands of ExternalSecrets each resolve their own store and generator (the index built once per pass)', () => {
+    const n = 3000;
+    const docs: object[] = [];
+    const dataFrom = (i: number) => [{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Password', name: `g-${i}` } } }];
+    for (let i = 0; i < n; i++) {
+      docs.push({ apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', metadata: { name: `s-${i}`, namespace: 'veza-production' }, spec: { provider: { vault: {} } } });
+      docs.push({ apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Password', metadata: { name: `g-${i}`, namespace: 'veza-production' }, spec: {} });
+      docs.push(es({ secretStoreRef: { kind: 'SecretStore', name: `s-${i}` }, dataFrom: dataFrom(i) }));
+    }
+    // One ExternalSecret whose store and generator are missing: exactly its two problems.
+    docs.push(es({ secretStoreRef: { kind: 'SecretStore', name: `s-${n}` }, dataFrom: dataFrom(n) }));
+    const found = violations(esoHygiene, file('production/external-secrets/veza-secrets.yaml', ...docs));
+    expect(found).toEqual([
+      `${E}: 'spec.secretStoreRef' is SecretStore "s-${n}", which is not written in dist/production/ in namespace "veza-production"; allowed: a store applied with it`,
+      `${E}: 'spec.dataFrom[0].sourceRef.generatorRef' is Password "g-${n}", which is not written in dist/production/ in namespace "veza-production"; allowed: a generator applied with it`,
+    ]);
+  });
   test('a store in the alternatives folder does not resolve for the applied folder', () => {
     const alt = { ...store, path: 'alternatives/production/secret-stores/vault-store.yaml' };
     expect(violations(esoHygiene, alt, file('production/external-secrets/veza-secrets.yaml', es({})))).toHaveLength(1);
@@ -305,6 +337,15 @@ describe('exemptions', () => {
 });
 
 describe('the policy runs over the whole app at synth', () => {
+  test('it reads the objects renderApp rendered, the same as parsing every file back; an edited file is parsed', () => {
+    const files = renderApp(new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')) }), { header: generatedHeader });
+    const parsed = policyContext(files.map((f) => ({ ...f })));
+    expect(parsed.objects.length).toBeGreaterThan(0);
+    expect(policyContext(files)).toEqual(parsed);
+    // A file whose content changed after rendering is read from its content, not from what was rendered.
+    const edited = files.map((f) => (f.path.endsWith('.yaml') && f.content.includes('kind: ExternalSecret') ? Object.assign(f, { content: f.content.replace(/refreshInterval: \S+/, 'refreshInterval: 0s') }) : f));
+    expect(checkPolicy(edited, [esoHygiene]).violations.map((v) => v.problem)).toContain(`'spec.refreshInterval' is "0s"; allowed: a Go duration above 0 such as 1h (with 0 ESO never refreshes and force-sync does nothing)`);
+  });
   test('a workload added to an environment fails the render with every violation, one per line', () => {
     const app = new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')) });
     const production = app.environments.find((e) => e.config.name === 'production')!;

@@ -3,6 +3,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { sharedBuild } from './support/project';
 
 const root = path.join(__dirname, '..');
 
@@ -39,8 +40,8 @@ test('the README snippet type-checks against the library, and a key of another s
 test('the README snippet runs and writes its chart with app.synth()', () => {
   const dir = fs.mkdtempSync(path.join(root, 'build', 'readme-snippet-run-'));
   try {
-    // Against the compiled library (build/lib, as the package ships it), compiled and run in dir.
-    const code = snippet().replace(`from 'veza-secrets'`, `from ${JSON.stringify(path.join(root, 'build', 'lib'))}`);
+    // Against the compiled library (build/lib as the package ships it: the run's shared build), compiled and run in dir.
+    const code = snippet().replace(`from 'veza-secrets'`, `from ${JSON.stringify(path.join(sharedBuild(), 'lib'))}`);
     fs.writeFileSync(path.join(dir, 'snippet.ts'), code);
     const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
     execFileSync(tsc, ['--ignoreConfig', '--strict', '--skipLibCheck', '--esModuleInterop', '--target', 'ES2022', '--module', 'commonjs', '--types', 'node', '--outDir', path.join(dir, 'out'), path.join(dir, 'snippet.ts')], { cwd: root, encoding: 'utf8' });

@@ -32,8 +32,14 @@ function vaultFolder(files: RenderedFile[], folder: string): Record<string, stri
   return Object.fromEntries(files.filter((f) => f.path.startsWith(prefix)).map((f) => [f.path.slice(prefix.length), f.content]));
 }
 
-/** Production as committed, with a real database host. */
+/** Production as committed, with a real database host (rendered once for the file: tests only read it). */
 function productionWithDatabase(): RenderedFile[] {
+  productionRendered ??= renderProductionWithDatabase();
+  return productionRendered;
+}
+let productionRendered: RenderedFile[] | undefined;
+
+function renderProductionWithDatabase(): RenderedFile[] {
   const doc = yaml.load(fs.readFileSync(path.join(root, 'environments', 'production.yaml'), 'utf8')) as any;
   doc.providers.vault.database = { host: 'pg.veza.internal' };
   const environments = [parseEnvironment(doc, 'environments/production.yaml')];

@@ -22,18 +22,39 @@ export function copyProject(dir: string): string {
   return dir;
 }
 
-/** Compiles the app once into `<dir>/build`, with node_modules linked and scripts/ copied next to it (the app reads scripts/rotation/). */
-export function buildInto(dir: string): string {
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  fs.cpSync(path.join(ROOT, 'scripts'), path.join(dir, 'scripts'), { recursive: true });
-  // Its own build info too: the build config is incremental, and sharing build/.tsbuildinfo would
-  // skip emitting here or leave the repository's build/ looking up to date when it is not.
-  const result = run(process.execPath, [
-    path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'),
-    '--outDir', path.join(dir, 'build'), '--tsBuildInfoFile', path.join(dir, 'build', '.tsbuildinfo'),
-  ], ROOT);
-  if (result.status !== 0) throw new Error(`tsc failed: ${result.stdout}${result.stderr}`);
-  return path.join(dir, 'build', 'main.js');
+/**
+ * One build of the current sources (tsconfig.build.json) for the whole jest run: `main.js`, `lib/`
+ * and the declarations, in the folder global-setup.ts made. The first suite that asks compiles it
+ * (holding a lock folder; the other workers wait), the rest reuse it. A folder of its own, with its
+ * own build info: never racing a concurrent `npm run synth` on build/, never a stale build/.
+ */
+export function sharedBuild(): string {
+  const dir = process.env.VEZA_TEST_BUILD;
+  if (!dir || !fs.existsSync(dir)) throw new Error('sharedBuild: VEZA_TEST_BUILD is unset or gone; run jest with the project config (globalSetup: __tests__/support/global-setup.ts)');
+  const done = path.join(dir, '.done');
+  const failed = path.join(dir, '.failed');
+  const lock = path.join(dir, '.lock');
+  const wait = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    if (fs.existsSync(done)) return dir;
+    if (fs.existsSync(failed)) throw new Error(fs.readFileSync(failed, 'utf8'));
+    try {
+      fs.mkdirSync(lock);
+    } catch {
+      Atomics.wait(wait, 0, 0, 100);
+      continue;
+    }
+    const result = run(process.execPath, [
+      path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'),
+      '--outDir', dir, '--tsBuildInfoFile', path.join(dir, '.tsbuildinfo'),
+    ], ROOT);
+    if (result.status !== 0) {
+      fs.writeFileSync(failed, `tsc failed: ${result.stdout}${result.stderr}`);
+      throw new Error(fs.readFileSync(failed, 'utf8'));
+    }
+    fs.writeFileSync(done, '');
+    return dir;
+  }
 }
 
 /** Every file and folder below `dir`: path, mode and a SHA-256 of the bytes (folders: mode only). */

@@ -2,6 +2,7 @@ import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { manifestFilesOf, textFilesOf } from './files';
+import { recordRenderedObjects } from './rendered-objects';
 
 /** One file of the output, rendered. */
 export interface RenderedFile {
@@ -55,7 +56,9 @@ export function renderApp(app: App, options: RenderOptions = {}): RenderedFile[]
     const docs = i === 0 ? file.toJson() : chartObjects(file).map((o) => o.toJson());
     if (docs.length === 0) continue;
     const header = options.header ? options.header(file.path) : '';
-    files.push({ path: file.path, content: header + docs.map(toYaml).join('---\n'), executable: false });
+    const rendered = { path: file.path, content: header + docs.map(toYaml).join('---\n'), executable: false };
+    recordRenderedObjects(rendered, rendered.content, docs);
+    files.push(rendered);
   }
   for (const file of textFilesOf(app)) {
     files.push({ path: file.path, content: file.render(), executable: file.executable });

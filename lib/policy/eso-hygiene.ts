@@ -1,5 +1,5 @@
 import { parseGoDuration } from '../eso/go-duration';
-import { PolicyRule, storeOf } from './policy';
+import { objectsReachable, PolicyRule, storeOf } from './policy';
 
 /**
  * ExternalSecrets that keep working: a refresh interval above 0 (with 0 `force-sync` does
@@ -30,9 +30,7 @@ export const esoHygiene: PolicyRule = {
     ((spec.dataFrom ?? []) as { sourceRef?: { generatorRef?: { kind?: string; name?: string } } }[]).forEach((from, i) => {
       const generator = from.sourceRef?.generatorRef;
       if (!generator) return;
-      const found = context.objects.some((o) => o.doc.kind === generator.kind && o.doc.metadata?.name === generator.name &&
-        (generator.kind === 'ClusterGenerator' || (o.unit === object.unit && o.doc.metadata?.namespace === doc.metadata?.namespace)));
-      if (!found) {
+      if (objectsReachable(context, object, generator.kind, generator.name, generator.kind === 'ClusterGenerator').length === 0) {
         problems.push(`'spec.dataFrom[${i}].sourceRef.generatorRef' is ${generator.kind ?? ''} ${JSON.stringify(generator.name ?? '')}, which is not written ${generator.kind === 'ClusterGenerator' ? 'anywhere' : `in dist/${object.unit}/ in namespace ${JSON.stringify(doc.metadata?.namespace ?? '')}`}; allowed: a generator applied with it`);
       }
     });

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as yaml from 'js-yaml';
+import { renderedObjectsOf } from '../output/rendered-objects';
 import { RenderedFile, SynthError } from '../output/synthesize';
 
 /** The annotation that exempts an object from rules on purpose: `veza.io/policy-exempt: pinned-images, ...`. */
@@ -141,7 +142,7 @@ export function placeOf(file: string): { environment?: string; unit: string } {
   return { environment: parts[0], unit: parts[0] };
 }
 
-/** Parses the rendered YAML files back into objects; other files are kept as text. */
+/** The objects of the rendered YAML files (as renderApp rendered them, or parsed back); other files are kept as text. */
 export function policyContext(files: RenderedFile[], environments?: PolicyEnvironment[]): PolicyContext {
   const objects: PolicyObject[] = [];
   const textFiles: RenderedFile[] = [];
@@ -151,7 +152,8 @@ export function policyContext(files: RenderedFile[], environments?: PolicyEnviro
       continue;
     }
     const place = placeOf(file.path);
-    for (const doc of yaml.loadAll(file.content)) {
+    // The objects renderApp dumped into this file, when it did; else the file parsed back.
+    for (const doc of renderedObjectsOf(file) ?? yaml.loadAll(file.content)) {
       if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) continue;
       const obj = doc as KubeObject;
       // kustomization.yaml and other non-Kubernetes YAML: no metadata to check.
@@ -170,7 +172,16 @@ export function policyContext(files: RenderedFile[], environments?: PolicyEnviro
  * an exemption without a reason, or naming no rule, is a violation itself.
  */
 export function checkPolicy(files: RenderedFile[], rules: PolicyRule[], environments?: PolicyEnvironment[]): PolicyReport {
-  const context = policyContext(files, environments);
+  const outer = passStrings;
+  passStrings = new WeakMap();
+  try {
+    return runRules(policyContext(files, environments), rules);
+  } finally {
+    passStrings = outer;
+  }
+}
+
+function runRules(context: PolicyContext, rules: PolicyRule[]): PolicyReport {
   const known = new Set(rules.map((r) => r.name));
   const violations: PolicyViolation[] = [];
   const exemptions: PolicyExemption[] = [];
@@ -208,12 +219,35 @@ function exemptionsOf(doc: KubeObject): { rules: string[]; reason?: string } {
   return { rules, reason: reason ? reason : undefined };
 }
 
+/** Each context's objects by kind and name, built once per context on first lookup. */
+const objectIndexes = new WeakMap<PolicyContext, Map<string, PolicyObject[]>>();
+
+/**
+ * The objects of `kind` named `name` that `from` sees: those applied with it (same unit and
+ * namespace), or, when `clusterWide`, any of them. In the order of `context.objects`. One index per
+ * context, so the pass stays linear in the number of objects.
+ */
+export function objectsReachable(context: PolicyContext, from: PolicyObject, kind: string | undefined, name: string | undefined, clusterWide: boolean): PolicyObject[] {
+  let index = objectIndexes.get(context);
+  if (!index) {
+    index = new Map();
+    for (const o of context.objects) {
+      const key = `${o.doc.kind}\0${o.doc.metadata?.name}`;
+      const list = index.get(key);
+      if (list) list.push(o);
+      else index.set(key, [o]);
+    }
+    objectIndexes.set(context, index);
+  }
+  return (index.get(`${kind}\0${name}`) ?? []).filter((o) => o.doc.kind === kind && o.doc.metadata?.name === name &&
+    (clusterWide || (o.unit === from.unit && o.doc.metadata?.namespace === from.doc.metadata?.namespace)));
+}
+
 /** The store an ExternalSecret reads, looked up where it is applied: its own folder, or a ClusterSecretStore anywhere. */
 export function storeOf(es: PolicyObject, context: PolicyContext): PolicyObject | undefined {
   const ref = ((es.doc.spec as any)?.secretStoreRef ?? {}) as { kind?: string; name?: string };
   const kind = ref.kind ?? 'SecretStore';
-  return context.objects.find((o) => o.doc.kind === kind && o.doc.metadata?.name === ref.name &&
-    (kind === 'ClusterSecretStore' || (o.unit === es.unit && o.doc.metadata?.namespace === es.doc.metadata?.namespace)));
+  return objectsReachable(context, es, kind, ref.name, kind === 'ClusterSecretStore')[0];
 }
 
 /** The provider block's name of a store: `vault`, `aws`, `gcpsm`, `azurekv`, ... */
@@ -223,13 +257,23 @@ export function providerOf(store: KubeObject): string | undefined {
 
 /** Every value of `doc` that is a string, with its dotted path. */
 export function stringsOf(doc: unknown, prefix = ''): { path: string; value: string }[] {
-  if (typeof doc === 'string') return [{ path: prefix, value: doc }];
-  if (Array.isArray(doc)) return doc.flatMap((v, i) => stringsOf(v, `${prefix}[${i}]`));
-  if (doc !== null && typeof doc === 'object') {
-    return Object.entries(doc).flatMap(([k, v]) => stringsOf(v, prefix ? `${prefix}.${k}` : k));
-  }
-  return [];
+  // Several rules walk every object whole: during a pass, one walk per object, a copy for each caller.
+  const whole = passStrings !== undefined && prefix === '' && doc !== null && typeof doc === 'object';
+  const cached = whole ? passStrings!.get(doc) : undefined;
+  if (cached) return [...cached];
+  const out: { path: string; value: string }[] = [];
+  const walk = (value: unknown, at: string): void => {
+    if (typeof value === 'string') out.push({ path: at, value });
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
+    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, at ? `${at}.${k}` : k);
+  };
+  walk(doc, prefix);
+  if (whole) passStrings!.set(doc as object, out);
+  return whole ? [...out] : out;
 }
+
+/** {@link stringsOf} of whole objects during the running {@link checkPolicy} pass (none outside one). */
+let passStrings: WeakMap<object, { path: string; value: string }[]> | undefined;
 
 /**
  * Exempts one object from policy rules on purpose: writes the two annotations the policy reads on

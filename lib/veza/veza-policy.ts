@@ -16,16 +16,35 @@ export const CLUSTER_SCOPED_KINDS = [
  */
 export function vezaEnvironments(context: PolicyContext): PolicyEnvironment[] {
   if (context.environments.length > 0) return context.environments;
-  return [...new Set(context.objects.map((o) => o.environment).filter((e): e is string => e !== undefined))]
-    .sort()
-    .map((name) => ({ name, namespace: `veza-${name}`, production: name !== 'development' }));
+  let found = derivedEnvironments.get(context);
+  if (!found) {
+    found = [...new Set(context.objects.map((o) => o.environment).filter((e): e is string => e !== undefined))]
+      .sort()
+      .map((name) => ({ name, namespace: `veza-${name}`, production: name !== 'development' }));
+    derivedEnvironments.set(context, found);
+  }
+  return found;
+}
+
+/** The environments derived from each context's folders, once per context (every object asks). */
+const derivedEnvironments = new WeakMap<PolicyContext, PolicyEnvironment[]>();
+
+/** What names an environment, compiled once per environment: its Vault path or prefix, and its namespace when not `veza-<env>`. */
+const mentionPatterns = new WeakMap<PolicyEnvironment, RegExp[]>();
+
+function mentionsOf(env: PolicyEnvironment): RegExp[] {
+  let patterns = mentionPatterns.get(env);
+  if (!patterns) {
+    patterns = [new RegExp(`(^|[^a-z0-9])veza[-/.]${env.name}([^a-z0-9]|$)`)];
+    if (env.namespace !== `veza-${env.name}`) patterns.push(new RegExp(`(^|[^a-z0-9-])${env.namespace}([^a-z0-9-]|$)`));
+    mentionPatterns.set(env, patterns);
+  }
+  return patterns;
 }
 
 /** A mention of another environment's namespace, Vault path, AWS prefix, GCP project or Key Vault. */
 function otherEnvironmentIn(value: string, self: PolicyEnvironment, context: PolicyContext): PolicyEnvironment | undefined {
-  return vezaEnvironments(context).find((other) => other.name !== self.name && (
-    new RegExp(`(^|[^a-z0-9])veza[-/.]${other.name}([^a-z0-9]|$)`).test(value) ||
-    (other.namespace !== `veza-${other.name}` && new RegExp(`(^|[^a-z0-9-])${other.namespace}([^a-z0-9-]|$)`).test(value))));
+  return vezaEnvironments(context).find((other) => other.name !== self.name && mentionsOf(other).some((p) => p.test(value)));
 }
 
 /** Where a store of each provider names the environment itself (the others name it in every remote key). */

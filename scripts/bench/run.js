@@ -7,6 +7,8 @@
 //   npm run bench -- scale synth       only some sections: synth, cdk8s, kustomize, scale, toolchain, test, clone
 //   BENCH_TS5=/path/to/typescript5/bin/tsc npm run bench -- toolchain
 //                                      also times TypeScript 5's tsc on the same work, for comparison
+//   BENCH_SCALE_SIZES=1000,2000 npm run bench -- scale
+//                                      the scale section at other sizes (default 100,1000)
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -145,7 +147,8 @@ if (wanted('scale')) {
   header('Scale: N services x 10 keys, each with a service account, Role, RoleBinding, ExternalSecret, x 3 environments');
   const scaleScript = path.join(__dirname, 'scale.js');
   const perSize = {};
-  for (const services of [100, 1000]) {
+  const sizes = (process.env.BENCH_SCALE_SIZES ?? '100,1000').split(',').map(Number);
+  for (const services of sizes) {
     const runs = [];
     const floors = [];
     for (let i = 0; i < RUNS; i++) {
@@ -156,19 +159,24 @@ if (wanted('scale')) {
     const s = (key) => stats(runs.map((r) => r[key]));
     const floor = stats(floors.map((f) => f.serializeMs));
     const inMemory = stats(runs.map((r) => r.buildMs + r.renderMs));
-    perSize[services] = { wall: s('wallMs'), inMemory };
+    perSize[services] = { wall: s('wallMs'), inMemory, policy: s('policyMs') };
     print(`${services} services: objects, files`, `${runs[0].objects}, ${runs[0].files}`);
     print(`${services} services: process wall time (start to files written)`, fmt(s('wallMs'), 'ms'));
     print(`${services} services: build the tree (incl. loading the library)`, fmt(s('buildMs'), 'ms'));
     print(`${services} services: validate + render in memory`, fmt(s('renderMs'), 'ms'));
+    print(`${services} services: policy pass (Veza's rules, as the synth runs it)`, fmt(s('policyMs'), 'ms'));
     print(`${services} services: write to a temporary folder`, fmt(s('writeMs'), 'ms'));
     print(`${services} services: peak memory`, fmt(s('peakRssMiB'), 'MiB', 1));
     print(`${services} services: objects per second (in process)`, fmt(s('objectsPerSecond'), 'objects/s'));
     print(`${services} services: floor, js-yaml alone on the same objects`, fmt(floor, 'ms'));
     print(`${services} services: ratio build+render / floor`, `${(inMemory.median / floor.median).toFixed(2)}x (medians)`);
   }
-  print('ratio time(1,000) / time(100), process wall', `${(perSize[1000].wall.median / perSize[100].wall.median).toFixed(2)}x (medians)`);
-  print('ratio time(1,000) / time(100), build+render', `${(perSize[1000].inMemory.median / perSize[100].inMemory.median).toFixed(2)}x (medians)`);
+  const [small, large] = [sizes[0], sizes[sizes.length - 1]];
+  if (small !== large) {
+    print(`ratio time(${large}) / time(${small}), process wall`, `${(perSize[large].wall.median / perSize[small].wall.median).toFixed(2)}x (medians)`);
+    print(`ratio time(${large}) / time(${small}), build+render`, `${(perSize[large].inMemory.median / perSize[small].inMemory.median).toFixed(2)}x (medians)`);
+    print(`ratio time(${large}) / time(${small}), policy pass`, `${(perSize[large].policy.median / perSize[small].policy.median).toFixed(2)}x (medians)`);
+  }
 }
 
 if (wanted('toolchain')) {

@@ -2,7 +2,8 @@
 // The scale case of `npm run bench`: a generated catalog of N services, each with 10 keys, its own
 // service account, a Role and RoleBinding that let it read its Secret, and an ExternalSecret, in
 // three environments, built through the public API of build/lib (what a user of the package gets),
-// rendered in memory and written to a temporary folder.
+// rendered in memory, checked by the policy pass the synth runs (Veza's rules, enforcePolicy), and
+// written to a temporary folder.
 //
 //   node scripts/bench/scale.js <services>          one run: prints one JSON line of figures
 //   node scripts/bench/scale.js <services> --floor  the floor: js-yaml alone serializing the same objects
@@ -49,6 +50,8 @@ function buildApp(services) {
       const secret = new lib.ExternalSecret(file, 'ExternalSecret', {
         store,
         targetName: `${svc}-secrets`,
+        // As Veza's environments do: outside development the live Secret outlives the ExternalSecret (the policy requires it).
+        creationPolicy: env === 'development' ? lib.CreationPolicy.OWNER : lib.CreationPolicy.ORPHAN,
         data: catalog.keysFor(svc).map((key) => ({ secretKey: key, remoteName: catalog.entry(key).remoteName })),
       });
       const account = new kplus.ServiceAccount(file, 'ServiceAccount', { metadata: { name: svc }, automountToken: false });
@@ -95,6 +98,10 @@ function main() {
   const t1 = process.hrtime.bigint();
   const files = lib.renderApp(app);
   const renderMs = ms(t1);
+  // The policy pass synthVeza runs (renderVeza): Veza's rules, with the environments given.
+  const tp = process.hrtime.bigint();
+  lib.enforcePolicy(files, { rules: lib.POLICY_RULES, environments: ENVIRONMENTS.map((name) => ({ name, namespace: `bench-${name}`, production: name !== 'development' })) });
+  const policyMs = ms(tp);
   const t2 = process.hrtime.bigint();
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-bench-'));
   try {
@@ -112,6 +119,7 @@ function main() {
     objects,
     buildMs: builtMs,
     renderMs,
+    policyMs,
     writeMs,
     inProcessMs: totalMs,
     objectsPerSecond: Math.round(objects / (totalMs / 1000)),
