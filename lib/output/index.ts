@@ -1,2 +1,3 @@
 export * from './files';
 export * from './synthesize';
+export * from './deployment-unit';

@@ -1,7 +1,8 @@
+import { ApiObject } from 'cdk8s';
 import { SecretStoreKind } from '../eso/secret-store';
+import { manifestFilesOf } from '../output/files';
 import type { VezaCatalog, VezaService } from './catalog';
 import { LAYOUT } from './layout';
-import { requiredCrds } from './environment-readme';
 import { ESO_DEPLOYMENT, ESO_NAMESPACE } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
 
@@ -122,4 +123,19 @@ export function applyCommands(env: VezaEnvironment, contributions?: { readonly c
 /** A section as plain text: one `# why` comment line above each command. */
 export function sectionAsShell(section: RunbookSection): string {
   return section.commands.map((c) => `# ${c.why}\n${c.command}\n`).join('');
+}
+
+/**
+ * The Kubernetes kinds of ESO's CRDs the objects of the applied folder use, as CRD names
+ * (`externalsecrets.external-secrets.io`): what must be Established before `kubectl apply`.
+ */
+export function requiredCrds(env: VezaEnvironment): string[] {
+  const names = new Set<string>();
+  for (const file of manifestFilesOf(env.applied)) {
+    for (const o of file.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))) {
+      const group = o.apiGroup;
+      if (group === 'external-secrets.io' || group.endsWith('.external-secrets.io')) names.add(`${o.kind.toLowerCase()}s.${group}`);
+    }
+  }
+  return [...names].sort();
 }

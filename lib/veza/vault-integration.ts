@@ -1,6 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DeploymentUnit, ExternalSecret } from '../eso/external-secret';
+import { ExternalSecret } from '../eso/external-secret';
+import { DeploymentUnit } from '../output/deployment-unit';
 import { RotationMethod } from '../eso/secret-catalog';
 import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
 import { ISecretStore } from '../eso/secret-store';

@@ -1,11 +1,10 @@
 import { Construct } from 'constructs';
 import { AuditPolicyFile } from '../control-plane/audit-policy';
 import { EncryptionConfigurationFile } from '../control-plane/encryption-configuration';
-import { DeploymentUnit } from '../eso/external-secret';
 import { ExternalSecretsOperator, ExternalSecretsOperatorProps, GitOpsFlavor } from '../eso/external-secrets-operator';
 import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
 import { LAYOUT } from './layout';
-import { kustomization } from './veza-environment';
+import { DeploymentUnit, kustomization } from '../output/deployment-unit';
 import type { RunbookCommand } from './runbook';
 
 /** The namespace ESO runs in: the seed's `kubectl logs -n external-secrets-system ...`. */

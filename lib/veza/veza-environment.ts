@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
 import { AwsAuth, AwsSecretService, AwsSecretStore } from '../eso/aws-secret-store';
 import { AzureAuth, AzureKeyVaultStore } from '../eso/azure-key-vault-store';
-import { DeploymentUnit, ExternalSecret } from '../eso/external-secret';
+import { ExternalSecret } from '../eso/external-secret';
 import { GcpAuth, GcpSecretStore } from '../eso/gcp-secret-store';
 import { ISecretStore, SecretKeyReference } from '../eso/secret-store';
 import { SecretTemplateFile } from '../eso/secret-template-file';
@@ -12,7 +12,7 @@ import { where } from '../eso/names';
 import { catalogData } from '../eso/catalog-secret';
 import { RotationMethod } from '../eso/secret-catalog';
 import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
-import { toYaml } from '../output/synthesize';
+import { DeploymentUnit, kustomization } from '../output/deployment-unit';
 import { VezaCatalog } from './catalog';
 import { EnvironmentReadme } from './environment-readme';
 import { VezaConsumers } from './veza-consumers';
@@ -232,12 +232,6 @@ function secretsExampleComment(config: EnvironmentConfig): string[] {
     'Never commit secrets.yaml.',
     '',
   ];
-}
-
-/** A kustomization.yaml listing files relative to `folder`. */
-export function kustomization(folder: string, paths: string[]): string {
-  const resources = paths.map((p) => p.slice(folder.length + 1));
-  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
 }
 
 function ref(config: SecretKeyRefConfig): SecretKeyReference {
