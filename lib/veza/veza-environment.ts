@@ -18,7 +18,7 @@ import { EnvironmentReadme } from './environment-readme';
 import { VezaConsumers } from './veza-consumers';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { EnvironmentCluster, LAYOUT, SHARED_CLUSTER, STORE_NAMES, TARGET_SECRET } from './layout';
-import { addDatabaseCredentials, addVaultIntegration, addVaultPolicyFiles, databaseEngineKeys, databaseRotationSection } from './vault-integration';
+import { databaseEngineKeys, databaseRotationSection, VezaDatabaseCredentials, VezaVaultIntegration } from './vault-integration';
 import { addVezaRotation } from './rotation';
 import { SecretRotation } from '../eso/secret-rotation';
 
@@ -85,6 +85,8 @@ export class VezaEnvironment extends Construct {
   public readonly vaultCa?: kplus.ConfigMap;
   /** Both sides of Vault's Kubernetes auth for the Vault store, when it uses Kubernetes auth. */
   public readonly vaultIntegration?: VaultKubernetesAuthIntegration;
+  /** The files of {@link vaultIntegration}: `vault-integration.yaml`, `vault/configure-vault.sh` and the policies. */
+  public readonly vaultIntegrationFiles?: VezaVaultIntegration;
   /** The rotation CronJobs (`<env>/secrets-rotation.yaml`), when the active provider is Vault. */
   public readonly rotation?: SecretRotation;
 
@@ -142,7 +144,9 @@ export class VezaEnvironment extends Construct {
         }),
         targetLabels: labels,
       });
-      if (store instanceof VaultSecretStore) addDatabaseCredentials(esFile, store, externalSecret, config, props.catalog, labels);
+      if (store instanceof VaultSecretStore && engineKeys.length > 0) {
+        new VezaDatabaseCredentials(esFile, 'DatabaseCredentials', { store, externalSecret, catalog: props.catalog, database: config.providers.vault.database, labels });
+      }
       return { provider, store, externalSecret, active };
     });
 
@@ -177,7 +181,8 @@ export class VezaEnvironment extends Construct {
     // Vault's side of its Kubernetes auth, from the same store (docs/vault-integration.md).
     const vaultStore = this.providers.find((p) => p.store instanceof VaultSecretStore)?.store;
     if (vaultStore instanceof VaultSecretStore && vaultStore.authMethod === 'kubernetes') {
-      this.vaultIntegration = addVaultIntegration(vaultStore, config, props.catalog, labels, this.cluster);
+      this.vaultIntegrationFiles = new VezaVaultIntegration(DeploymentUnit.of(vaultStore), 'vault-integration', { store: vaultStore, config, catalog: props.catalog, cluster: this.cluster, labels });
+      this.vaultIntegration = this.vaultIntegrationFiles.integration;
     }
 
     // docs/rotation.md: a daily job per automatically rotated class, granted by the Vault integration.
@@ -189,7 +194,7 @@ export class VezaEnvironment extends Construct {
       labels,
     });
     // Vault's policies as files, once the rotation jobs were granted theirs.
-    if (this.vaultIntegration) addVaultPolicyFiles(this.vaultIntegration, config);
+    this.vaultIntegrationFiles?.addPolicyFiles();
 
     // Kustomize (and Argo CD, Flux) apply exactly the files listed here, in this order.
     new TextFile(this, 'Kustomization', {
