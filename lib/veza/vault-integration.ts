@@ -64,6 +64,9 @@ export interface VezaDatabaseCredentialsProps {
  * rotates the password, the next refresh of the ExternalSecret writes the new URL. See
  * docs/vault-integration.md ("The database URL follows the rotation"). Create it only where
  * {@link databaseEngineKeys} finds keys: it refuses a store and catalog without any.
+ *
+ * @see https://external-secrets.io/latest/api/generator/vault/
+ * @see https://developer.hashicorp.com/vault/docs/secrets/databases#static-roles
  */
 export class VezaDatabaseCredentials extends Construct {
   /** The keys it renders (`database-url`). */
@@ -175,7 +178,9 @@ export interface VezaVaultIntegrationProps {
  * `vault-integration.yaml` (this file: applied with the store when Vault is the active provider,
  * under `alternatives/<env>/` otherwise) and `vault/` beside it, with `configure-vault.sh` and,
  * once every grant is made, one HCL file per policy ({@link addPolicyFiles}). Create it in the
- * store's {@link DeploymentUnit}. See docs/vault-integration.md.
+ * store's DeploymentUnit. See docs/vault-integration.md.
+ *
+ * @see https://developer.hashicorp.com/vault/docs/auth/kubernetes
  */
 export class VezaVaultIntegration extends ManifestFile {
   /** Both sides of the auth method: the child `'Resource'`. */
