@@ -9,10 +9,9 @@ import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
 import { TextFile } from '../output/files';
 import { cloudPrerequisites } from './cloud-prerequisites';
 import type { VezaCatalog } from './catalog';
-import { LAYOUT } from './layout';
+import { ESO_DEPLOYMENT, ESO_NAMESPACE, LAYOUT } from './layout';
 import { vaultCaSection } from './vault-integration';
 import { applyCommands, consumersOf, RunbookCommand, RunbookSection, troubleshootingCommands, verificationCommands } from './runbook';
-import { ESO_DEPLOYMENT, ESO_NAMESPACE } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
 
 /** The README's file name in an environment's folder. */

@@ -2,8 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { SecretStoreKind } from '../eso/secret-store';
 import { manifestFilesOf } from '../output/files';
 import type { VezaCatalog, VezaService } from './catalog';
-import { LAYOUT } from './layout';
-import { ESO_DEPLOYMENT, ESO_NAMESPACE } from './veza-cluster';
+import { ESO_DEPLOYMENT, ESO_NAMESPACE, LAYOUT } from './layout';
+
 import type { VezaEnvironment } from './veza-environment';
 
 /** One command of a runbook, with the sentence that says why it is run. */

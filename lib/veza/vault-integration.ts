@@ -10,7 +10,7 @@ import { VaultSecretStore } from '../eso/vault-secret-store';
 import { ManifestFile, TextFile } from '../output/files';
 import { VezaCatalog } from './catalog';
 import { EnvironmentConfig } from './environment';
-import { LAYOUT } from './layout';
+import { DATABASE_CREDENTIALS_GENERATOR, LAYOUT } from './layout';
 import type { RunbookSection } from './runbook';
 import type { VezaEnvironment } from './veza-environment';
 import type { EnvironmentCluster } from './layout';
@@ -20,9 +20,6 @@ import type { EnvironmentCluster } from './layout';
  * rotates the static role when due; Vault rotates on its own only if the job has not (a backstop).
  */
 export const DATABASE_BACKSTOP_MARGIN = Duration.days(30);
-
-/** The VaultDynamicSecret that reads the app login's current credentials, next to `veza-secrets`. */
-export const DATABASE_CREDENTIALS_GENERATOR = 'veza-database-credentials';
 
 /** The mount of Vault's database secrets engine. */
 const DATABASE_MOUNT = 'database';

@@ -17,7 +17,7 @@ import { VezaCatalog } from './catalog';
 import { EnvironmentReadme } from './environment-readme';
 import { VezaConsumers } from './veza-consumers';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
-import { EnvironmentCluster, LAYOUT, SHARED_CLUSTER, STORE_NAMES, TARGET_SECRET } from './layout';
+import { commonLabels, EnvironmentCluster, LAYOUT, SECRETS_EXAMPLE_FILE, SHARED_CLUSTER, STORE_NAMES, TARGET_SECRET } from './layout';
 import { databaseEngineKeys, databaseRotationSection, VezaDatabaseCredentials, VezaVaultIntegration } from './vault-integration';
 import { addVezaRotation } from './rotation';
 import { SecretRotation } from '../eso/secret-rotation';
@@ -46,15 +46,6 @@ export interface ProviderSecrets {
   readonly externalSecret: ExternalSecret;
   /** Whether this is the provider the applied folder uses. */
   readonly active: boolean;
-}
-
-/** Labels on every object, so `kubectl get -l` finds what this project manages. */
-export function commonLabels(env: string): Record<string, string> {
-  return {
-    'app.kubernetes.io/part-of': 'veza',
-    'app.kubernetes.io/managed-by': 'veza-secrets',
-    'veza.io/environment': env,
-  };
 }
 
 /**
@@ -218,9 +209,6 @@ export class VezaEnvironment extends Construct {
     return this.providers[0];
   }
 }
-
-/** The template of the seed's option 1, next to the environment's kustomization (listed by none). */
-export const SECRETS_EXAMPLE_FILE = 'secrets.yaml.example';
 
 function secretsExampleComment(config: EnvironmentConfig): string[] {
   return [
