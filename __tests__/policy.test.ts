@@ -106,7 +106,7 @@ describe('pinned-images', () => {
     ['localhost:5000/kubectl', ['a registry port is not a tag']],
   ])('%s is refused (%s)', (image) => {
     expect(violations(pinnedImages, file('production/secrets-rotation.yaml', cronJob({ ...goodContainer, image })))).toEqual([
-      `policy pinned-images: ${WORKLOAD}: ${C}.image' is ${JSON.stringify(image)}; allowed: an image with a tag other than latest, or a digest (name@sha256:...)`,
+      `policy pinned-images: ${WORKLOAD}: ${C}.image' is ${JSON.stringify(image)}; allowed: an image pinned by a tag other than latest or by a sha256 digest, such as registry.example.com/hashicorp/vault:1.21.4`,
     ]);
   });
   test.each(['bitnami/kubectl:1.28.4', `bitnami/kubectl@sha256:${'a'.repeat(64)}`, 'localhost:5000/kubectl:1.28'])('%s passes', (image) => {
@@ -290,11 +290,11 @@ describe('exemptions', () => {
   test.each([
     ['without a reason', { 'veza.io/policy-exempt': 'pinned-images' }, [
       `policy policy-exemption: ${WORKLOAD}: 'metadata.annotations.veza.io/policy-exempt' is "pinned-images" without 'veza.io/policy-exempt-reason'; allowed: an exemption with a reason, which every synth prints`,
-      `policy pinned-images: ${WORKLOAD}: ${C}.image' is "bitnami/kubectl:latest"; allowed: an image with a tag other than latest, or a digest (name@sha256:...)`,
+      `policy pinned-images: ${WORKLOAD}: ${C}.image' is "bitnami/kubectl:latest"; allowed: an image pinned by a tag other than latest or by a sha256 digest, such as registry.example.com/hashicorp/vault:1.21.4`,
     ]],
     ['of an unknown rule', { 'veza.io/policy-exempt': 'pinned-image', 'veza.io/policy-exempt-reason': 'typo' }, [
       `policy policy-exemption: ${WORKLOAD}: 'metadata.annotations.veza.io/policy-exempt' names "pinned-image"; allowed: pinned-images`,
-      `policy pinned-images: ${WORKLOAD}: ${C}.image' is "bitnami/kubectl:latest"; allowed: an image with a tag other than latest, or a digest (name@sha256:...)`,
+      `policy pinned-images: ${WORKLOAD}: ${C}.image' is "bitnami/kubectl:latest"; allowed: an image pinned by a tag other than latest or by a sha256 digest, such as registry.example.com/hashicorp/vault:1.21.4`,
     ]],
   ])('an exemption %s is a violation', (_case, annotations, expected) => {
     expect(violations(pinnedImages, latest(annotations))).toEqual(expected);
@@ -322,7 +322,7 @@ describe('the policy runs over the whole app at synth', () => {
     expect(messages).toEqual([
       `${W}.securityContext.capabilities.drop' is []; allowed: a list holding ALL`,
       `${W}.securityContext.seccompProfile.type' is unset; allowed: RuntimeDefault or Localhost (on the container or the pod)`,
-      `policy pinned-images: dist/production/workloads.yaml: Deployment veza-production/veza-web: 'spec.template.spec.containers["web"].image' is "nginx"; allowed: an image with a tag other than latest, or a digest (name@sha256:...)`,
+      `policy pinned-images: dist/production/workloads.yaml: Deployment veza-production/veza-web: 'spec.template.spec.containers["web"].image' is "nginx"; allowed: an image pinned by a tag other than latest or by a sha256 digest, such as registry.example.com/hashicorp/vault:1.21.4`,
     ]);
   });
   test('an exemption is printed as one line with its reason', () => {

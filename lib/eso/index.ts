@@ -1,6 +1,7 @@
 // The generic ESO construct layer: any team can use it with its own catalog.
 export * from './go-duration';
 export * from './names';
+export * from './image-reference';
 export * from './secret-store';
 export * from './vault-secret-store';
 export * from './vault-dynamic-secret';

@@ -1,3 +1,5 @@
+import { CRONJOB_NAME_MAX_LENGTH } from '../eso/names';
+import { isPinnedImage, PINNED_IMAGE_ALLOWED } from '../eso/image-reference';
 import { KubeObject, PolicyRule } from './policy';
 
 /** A pod template found in an object, with the path that leads to it. */
@@ -141,29 +143,19 @@ export const containerResources: PolicyRule = {
 /** Images by tag or digest, never `latest` or untagged: what runs is what was reviewed. */
 export const pinnedImages: PolicyRule = {
   name: 'pinned-images',
-  description: 'Every container image names a tag or a digest, never latest or nothing.',
+  description: 'Every container image is a well-formed reference with a tag other than latest or a sha256 digest.',
   check: ({ doc }) => podTemplatesOf(doc).flatMap(({ path, spec }) => containersOf(spec).flatMap(({ field, container }) => {
     const image = container.image ?? '';
-    return isPinned(image) ? [] : [`'${path}.${field}[${JSON.stringify(container.name ?? '')}].image' is ${JSON.stringify(image)}; allowed: an image with a tag other than latest, or a digest (name@sha256:...)`];
+    return isPinnedImage(image) ? [] : [`'${path}.${field}[${JSON.stringify(container.name ?? '')}].image' is ${JSON.stringify(image)}; allowed: ${PINNED_IMAGE_ALLOWED}`];
   })),
 };
 
-/** Whether an image reference has a digest, or a tag other than `latest`. */
-export function isPinned(image: string): boolean {
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
-  const lastPart = image.slice(image.lastIndexOf('/') + 1);
-  const colon = lastPart.lastIndexOf(':');
-  if (colon < 0) return false;
-  const tag = lastPart.slice(colon + 1);
-  return tag !== '' && tag !== 'latest';
-}
-
-/** CronJob names of at most 52 characters: the controller appends 11 for each Job's name. */
+/** CronJob names of at most {@link CRONJOB_NAME_MAX_LENGTH} characters: the controller appends 11 for each Job's name. */
 export const cronJobNameLength: PolicyRule = {
   name: 'cronjob-name-length',
-  description: 'Every CronJob name has at most 52 characters (its Jobs add an 11-character suffix to a 63-character limit).',
+  description: `Every CronJob name has at most ${CRONJOB_NAME_MAX_LENGTH} characters (its Jobs add an 11-character suffix to a 63-character limit).`,
   check: ({ doc }) => {
     const name = doc.metadata?.name ?? '';
-    return doc.kind === 'CronJob' && name.length > 52 ? [`'metadata.name' is ${JSON.stringify(name)} (${name.length} characters); allowed: at most 52 characters`] : [];
+    return doc.kind === 'CronJob' && name.length > CRONJOB_NAME_MAX_LENGTH ? [`'metadata.name' is ${JSON.stringify(name)} (${name.length} characters); allowed: at most ${CRONJOB_NAME_MAX_LENGTH} characters`] : [];
   },
 };

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { ConfigError, dnsLabel, dnsSubdomain, FieldReader, goDuration, oneOf, readSecretKeyRef, text, url, readYamlFile, listOf, cidr } from '../config/field-reader';
 import { CreationPolicy, DeletionPolicy } from '../eso/external-secret';
-import { isPinnedImage } from '../eso/secret-rotation';
+import { isPinnedImage, PINNED_IMAGE_ALLOWED } from '../eso/image-reference';
 
 /** The tiers an environment declares (`tier`), in the order a change reaches them. */
 export const TIERS = ['development', 'staging', 'production'] as const;
@@ -206,11 +206,7 @@ export interface EnvironmentConfig {
 }
 
 /** An image pinned as the rotation job requires (`isPinnedImage`, the check `SecretRotation` applies). */
-const PINNED_IMAGE = text(
-  'an image pinned by a tag other than latest or by a sha256 digest, such as registry.example.com/hashicorp/vault:1.21.4',
-  undefined,
-  isPinnedImage,
-);
+const PINNED_IMAGE = text(PINNED_IMAGE_ALLOWED, undefined, isPinnedImage);
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UUID = text('a GUID such as 00000000-0000-0000-0000-000000000000', UUID_PATTERN);
