@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
 import {
   checkPolicy, containerResources, vezaEsoHygiene, cronJobNameLength, enforcePolicy, environmentIsolation, esoHygiene, formatViolation,
-  KubeObject, noSecretMaterial, pinnedImages, podSecurityRestricted, POLICY_RULES, PolicyError, PolicyRule, rbacLeastPrivilege,
+  KubeObject, noSecretMaterial, pinnedImages, SAFE_SYSCTLS, podSecurityRestricted, POLICY_RULES, PolicyError, PolicyRule, rbacLeastPrivilege,
   exemptFromPolicy, formatExemption, policyContext, generatedHeader, loadEnvironments, ManifestFile, readDirectory, renderApp, RenderedFile, toYaml, VezaApp,
 } from '../lib';
 
@@ -77,7 +77,15 @@ describe('pod-security-restricted', () => {
     ['privileged', { securityContext: { ...goodContainer.securityContext, privileged: true } }, {}, `${C}.securityContext.privileged' is true; allowed: false or unset`],
     ['host port', { ports: [{ containerPort: 8080, hostPort: 8080 }] }, {}, `${C}.ports' uses hostPort 8080; allowed: no host port`],
     ['host network', {}, { hostNetwork: true }, "'spec.jobTemplate.spec.template.spec.hostNetwork' is true; allowed: false or unset"],
-    ['host path', {}, { volumes: [{ name: 'docker', hostPath: { path: '/var/run' } }] }, "'spec.jobTemplate.spec.template.spec.volumes' holds hostPath volume \"docker\"; allowed: no hostPath volume"],
+    ['host path', {}, { volumes: [{ name: 'docker', hostPath: { path: '/var/run' } }] }, "'spec.jobTemplate.spec.template.spec.volumes' holds hostPath volume \"docker\"; allowed: configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret"],
+    ['an NFS volume', {}, { volumes: [{ name: 'share', nfs: { server: 'nfs', path: '/' } }] }, "'spec.jobTemplate.spec.template.spec.volumes' holds nfs volume \"share\"; allowed: configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret"],
+    ['an unsafe sysctl', {}, { securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '1' }] } }, `'spec.jobTemplate.spec.template.spec.securityContext.sysctls' holds "kernel.msgmax"; allowed: ${SAFE_SYSCTLS.join(', ')}`],
+    ['an unconfined pod seccomp profile', {}, { securityContext: { seccompProfile: { type: 'Unconfined' } } }, "'spec.jobTemplate.spec.template.spec.securityContext.seccompProfile.type' is \"Unconfined\"; allowed: RuntimeDefault, Localhost or unset"],
+    ['an SELinux type', {}, { securityContext: { seLinuxOptions: { type: 'spc_t' } } }, "'spec.jobTemplate.spec.template.spec.securityContext.seLinuxOptions.type' is \"spc_t\"; allowed: container_t, container_init_t, container_kvm_t or unset"],
+    ['an SELinux user', { securityContext: { ...goodContainer.securityContext, seLinuxOptions: { user: 'root' } } }, {}, `${C}.securityContext.seLinuxOptions.user' is "root"; allowed: unset`],
+    ['an unmasked /proc', { securityContext: { ...goodContainer.securityContext, procMount: 'Unmasked' } }, {}, `${C}.securityContext.procMount' is "Unmasked"; allowed: Default or unset`],
+    ['an unconfined AppArmor profile', { securityContext: { ...goodContainer.securityContext, appArmorProfile: { type: 'Unconfined' } } }, {}, `${C}.securityContext.appArmorProfile.type' is "Unconfined"; allowed: RuntimeDefault, Localhost or unset`],
+    ['a Windows host process', { securityContext: { ...goodContainer.securityContext, windowsOptions: { hostProcess: true } } }, {}, `${C}.securityContext.windowsOptions.hostProcess' is true; allowed: false or unset`],
     ['token mounted', {}, { automountServiceAccountToken: true }, "'spec.jobTemplate.spec.template.spec.automountServiceAccountToken' is true; allowed: false (mount a projected token where the API is called)"],
   ])('%s', (_case, containerPatch, podPatch, problem) => {
     expect(violations(podSecurityRestricted, file('production/secrets-rotation.yaml', cronJob({ ...goodContainer, ...containerPatch }, podPatch))))

@@ -28,6 +28,7 @@ import {
   ROTATION_SCHEDULE,
   rotationScriptPath,
   ROTATION_SCRIPT_FILE,
+  PINNED_IMAGE_ALLOWED,
 } from '../lib';
 import { podSpecsOf, restrictedViolations } from './support/pod-security';
 
@@ -430,17 +431,17 @@ test('generatedRotations: the classes of the given methods, each with its catalo
   expect(generatedRotations(VEZA_CATALOG).map((r) => r.rotationClass.name)).toEqual(VEZA_CATALOG.rotationClasses.filter((c) => c.method === RotationMethod.GENERATE).map((c) => c.name));
 });
 
-describe('the Pod Security checker catches what it looks for', () => {
+describe('the shipped Pod Security check (the policy pass\'s rules) catches what it looks for', () => {
   const pod = docsOf('production/secrets-rotation.yaml').find((d) => d.kind === 'CronJob').spec.jobTemplate.spec.template.spec;
   test.each<[string, (p: any) => void, string]>([
-    ['privilege escalation', (p) => { p.containers[0].securityContext.allowPrivilegeEscalation = true; }, 'container rotate: allowPrivilegeEscalation is not false'],
-    ['root', (p) => { p.securityContext.runAsUser = 0; }, 'pod runAsUser is 0'],
-    ['a writable root', (p) => { delete p.initContainers[0].securityContext.readOnlyRootFilesystem; }, 'container vault-cli: readOnlyRootFilesystem is not true'],
-    ['a latest image', (p) => { p.containers[0].image = 'alpine/k8s:latest'; }, 'container rotate: image alpine/k8s:latest is not pinned by tag or digest'],
-    ['a hostPath volume', (p) => { p.volumes.push({ name: 'h', hostPath: { path: '/' } }); }, 'volume h is of type hostPath'],
-    ['an added capability', (p) => { p.containers[0].securityContext.capabilities.add = ['NET_ADMIN']; }, 'container rotate: adds capability NET_ADMIN'],
-    ['no limits', (p) => { delete p.containers[0].resources.limits; }, 'container rotate: no cpu limit'],
-    ['a mounted token', (p) => { delete p.automountServiceAccountToken; }, 'automountServiceAccountToken is not false'],
+    ['privilege escalation', (p) => { p.containers[0].securityContext.allowPrivilegeEscalation = true; }, `pod-security-restricted: 'spec.containers["rotate"].securityContext.allowPrivilegeEscalation' is true; allowed: false`],
+    ['root', (p) => { p.securityContext.runAsUser = 0; }, "pod-security-restricted: 'spec.securityContext.runAsUser' is 0; allowed: a non-zero user"],
+    ['a writable root', (p) => { delete p.initContainers[0].securityContext.readOnlyRootFilesystem; }, `pod-security-restricted: 'spec.initContainers["vault-cli"].securityContext.readOnlyRootFilesystem' is unset; allowed: true`],
+    ['a latest image', (p) => { p.containers[0].image = 'alpine/k8s:latest'; }, `pinned-images: 'spec.containers["rotate"].image' is "alpine/k8s:latest"; allowed: ${PINNED_IMAGE_ALLOWED}`],
+    ['a hostPath volume', (p) => { p.volumes.push({ name: 'h', hostPath: { path: '/' } }); }, "pod-security-restricted: 'spec.volumes' holds hostPath volume \"h\"; allowed: configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret"],
+    ['an added capability', (p) => { p.containers[0].securityContext.capabilities.add = ['NET_ADMIN']; }, `pod-security-restricted: 'spec.containers["rotate"].securityContext.capabilities.add' is ["NET_ADMIN"]; allowed: NET_BIND_SERVICE only`],
+    ['no limits', (p) => { delete p.containers[0].resources.limits; }, `container-resources: 'spec.containers["rotate"].resources.limits.memory' is unset; allowed: a quantity such as 64Mi`],
+    ['a mounted token', (p) => { delete p.automountServiceAccountToken; }, "pod-security-restricted: 'spec.automountServiceAccountToken' is unset; allowed: false (mount a projected token where the API is called)"],
   ])('%s', (_what, mutate, violation) => {
     const copy = JSON.parse(JSON.stringify(pod));
     mutate(copy);
