@@ -2,6 +2,7 @@ import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { DeploymentUnit } from '../output/deployment-unit';
+import { subjectNamespaceOf } from './scope';
 import {
   ExternalSecret as ExternalSecretResource,
   ExternalSecretSpecData,
@@ -417,15 +418,7 @@ class NamespacedSubject implements kplus.ISubject {
 
   public toSubjectConfiguration(): kplus.SubjectConfiguration {
     const config = this.serviceAccount.toSubjectConfiguration();
-    return { ...config, namespace: config.namespace ?? chartNamespace(this.serviceAccount) };
-  }
-}
-
-function chartNamespace(scope: IConstruct): string | undefined {
-  try {
-    return Chart.of(scope).namespace;
-  } catch {
-    return undefined;
+    return { ...config, namespace: subjectNamespaceOf(this.serviceAccount) };
   }
 }
 

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterSecretStore, ClusterSecretStoreSpec, SecretStore, SecretStoreSpec, SecretStoreSpecProvider } from '../../imports/external-secrets.io';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels, where } from './names';
+import { subjectNamespaceOf } from './scope';
 
 /** The two kinds of store ESO serves. */
 export enum SecretStoreKind {
@@ -153,7 +154,7 @@ export abstract class SecretStoreBase extends Construct implements ISecretStore 
    * store's own), the account's namespace for a ClusterSecretStore.
    */
   public serviceAccountRef(field: string, serviceAccount: kplus.IServiceAccount, audiences?: string[]): { name: string; namespace?: string; audiences?: string[] } {
-    const namespace = serviceAccount.toSubjectConfiguration().namespace ?? tryChartNamespace(serviceAccount);
+    const namespace = subjectNamespaceOf(serviceAccount);
     return { name: serviceAccount.name, namespace: this.refNamespace(field, namespace), audiences };
   }
 
@@ -178,14 +179,6 @@ export abstract class SecretStoreBase extends Construct implements ISecretStore 
       throw new Error(`${where(this)}: '${field}.namespace' is required for a ClusterSecretStore (it has no namespace of its own).`);
     }
     return given;
-  }
-}
-
-function tryChartNamespace(scope: IConstruct): string | undefined {
-  try {
-    return Chart.of(scope).namespace;
-  } catch {
-    return undefined;
   }
 }
 
