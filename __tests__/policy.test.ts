@@ -261,8 +261,8 @@ describe('eso-hygiene', () => {
     ['refreshInterval 0', { refreshInterval: '0s' }, `${E}: 'spec.refreshInterval' is "0s"; allowed: a Go duration above 0 such as 1h (with 0 ESO never refreshes and force-sync does nothing)`],
     ['refreshInterval unset', { refreshInterval: undefined }, `${E}: 'spec.refreshInterval' is unset; allowed: a Go duration above 0 such as 1h (with 0 ESO never refreshes and force-sync does nothing)`],
     ['a store that is not applied with it', { secretStoreRef: { kind: 'SecretStore', name: 'aws-store' } }, `${E}: 'spec.secretStoreRef' is SecretStore "aws-store", which is not written in dist/production/ in namespace "veza-production"; allowed: a store applied with it`],
-    ['production deletes the live Secret', { target: { name: 'veza-secrets', creationPolicy: 'Orphan', deletionPolicy: 'Delete' } }, `${E}: 'spec.target.deletionPolicy' is "Delete"; allowed: Retain outside development (a missing provider entry must not drop the live Secret)`],
-    ['production owns the live Secret', { target: { name: 'veza-secrets', creationPolicy: 'Owner', deletionPolicy: 'Retain' } }, `${E}: 'spec.target.creationPolicy' is "Owner"; allowed: Orphan outside development (deleting the ExternalSecret must not delete the live Secret)`],
+    ['production deletes the live Secret', { target: { name: 'veza-secrets', creationPolicy: 'Orphan', deletionPolicy: 'Delete' } }, `${E}: 'spec.target.deletionPolicy' is "Delete"; allowed: Retain outside development (the live Secret must never be dropped because a provider entry went missing)`],
+    ['production owns the live Secret', { target: { name: 'veza-secrets', creationPolicy: 'Owner', deletionPolicy: 'Retain' } }, `${E}: 'spec.target.creationPolicy' is "Owner"; allowed: Orphan outside development (deleting the ExternalSecret, by a prune or a provider switch, must not delete the live Secret)`],
   ])('%s', (_case, spec, expected) => {
     expect(violations(vezaEsoHygiene, store, file('production/external-secrets/veza-secrets.yaml', es(spec)))).toEqual([expected]);
   });

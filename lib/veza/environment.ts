@@ -5,6 +5,7 @@ import { Duration } from 'cdk8s';
 import { ConfigError, dnsLabel, dnsSubdomain, FieldReader, goDuration, oneOf, readSecretKeyRef, text, url, readYamlFile, listOf, cidr } from '../config/field-reader';
 import { CreationPolicy, DeletionPolicy } from '../eso/external-secret';
 import { isPinnedImage, PINNED_IMAGE_ALLOWED } from '../eso/image-reference';
+import { liveSecretProblems } from './live-secret';
 
 /** The tiers an environment declares (`tier`), in the order a change reaches them. */
 export const TIERS = ['development', 'staging', 'production'] as const;
@@ -250,12 +251,7 @@ export function parseEnvironment(doc: unknown, file: string, options: ParseEnvir
     deletionPolicy: es.optional('deletionPolicy', DELETION, DeletionPolicy.RETAIN),
   };
   es?.finish();
-  if (externalSecret?.deletionPolicy !== undefined && production && externalSecret.deletionPolicy !== DeletionPolicy.RETAIN) {
-    es!.fail('deletionPolicy', externalSecret.deletionPolicy, `Retain outside development (the live Secret must never be dropped because a provider entry went missing)`);
-  }
-  if (externalSecret?.creationPolicy !== undefined && production && externalSecret.creationPolicy !== CreationPolicy.ORPHAN) {
-    es!.fail('creationPolicy', externalSecret.creationPolicy, `Orphan outside development (deleting the ExternalSecret, by a prune or a provider switch, must not delete the live Secret)`);
-  }
+  for (const problem of externalSecret ? liveSecretProblems(production, externalSecret) : []) es!.fail(problem.field, problem.value, problem.allowed);
   if (externalSecret?.deletionPolicy === DeletionPolicy.DELETE && externalSecret.creationPolicy !== undefined && ![CreationPolicy.OWNER, CreationPolicy.ORPHAN].includes(externalSecret.creationPolicy)) {
     es!.fail('creationPolicy', externalSecret.creationPolicy, 'Owner or Orphan with deletionPolicy Delete (ESO rejects the others)');
   }

@@ -2,6 +2,7 @@
 export * from './catalog';
 export * from './environment';
 export * from './layout';
+export * from './live-secret';
 export * from './veza-environment';
 export * from './veza-cluster';
 export * from './veza-app';

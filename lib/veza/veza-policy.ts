@@ -1,5 +1,6 @@
 // Veza's policy rules on top of the generic ones: environments never touch each other, and outside
 // development the live Secret is kept. They know Veza's layout (`dist/<env>/`, `veza-<env>`).
+import { liveSecretProblems } from './live-secret';
 import { esoHygiene, GENERIC_POLICY_RULES, PolicyContext, PolicyEnvironment, PolicyObject, PolicyRule, providerOf, storeOf, stringsOf } from '../policy';
 
 /** Kinds without a namespace; in an environment's folder only its Namespace and objects named after it may be one. */
@@ -107,12 +108,9 @@ function keepsLiveSecret(object: PolicyObject, context: PolicyContext): string[]
   const env = vezaEnvironments(context).find((e) => e.name === object.environment);
   if (!env?.production) return [];
   const target = ((object.doc.spec as any)?.target ?? {}) as { deletionPolicy?: string; creationPolicy?: string };
-  const deletion = target.deletionPolicy ?? 'Retain';
-  const creation = target.creationPolicy ?? 'Owner';
-  const problems: string[] = [];
-  if (deletion !== 'Retain') problems.push(`'spec.target.deletionPolicy' is ${JSON.stringify(deletion)}; allowed: Retain outside development (a missing provider entry must not drop the live Secret)`);
-  if (creation !== 'Orphan') problems.push(`'spec.target.creationPolicy' is ${JSON.stringify(creation)}; allowed: Orphan outside development (deleting the ExternalSecret must not delete the live Secret)`);
-  return problems;
+  // ESO's defaults where the manifest says nothing: Retain and Owner.
+  return liveSecretProblems(true, { deletionPolicy: target.deletionPolicy ?? 'Retain', creationPolicy: target.creationPolicy ?? 'Owner' })
+    .map((p) => `'spec.target.${p.field}' is ${JSON.stringify(p.value)}; allowed: ${p.allowed}`);
 }
 
 /**
