@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
 import {
   checkPolicy, containerResources, vezaEsoHygiene, cronJobNameLength, enforcePolicy, environmentIsolation, esoHygiene, formatViolation,
-  KubeObject, noSecretMaterial, pinnedImages, SAFE_SYSCTLS, podSecurityRestricted, POLICY_RULES, PolicyError, PolicyRule, rbacLeastPrivilege,
+  KubeObject, namesEnvironment, noSecretMaterial, pinnedImages, SAFE_SYSCTLS, podSecurityRestricted, POLICY_RULES, PolicyError, PolicyRule, rbacLeastPrivilege,
   exemptFromPolicy, formatExemption, policyContext, generatedHeader, loadEnvironments, ManifestFile, readDirectory, renderApp, RenderedFile, toYaml, VezaApp,
 } from '../lib';
 
@@ -219,8 +219,15 @@ describe('environment-isolation', () => {
   test("a store logging in as another environment's role fails", () => {
     expect(violations(environmentIsolation, ns('veza-production'), ns('veza-staging'), file('staging/secret-stores/vault-store.yaml', store('veza-staging', 'veza-production')))).toEqual([
       `policy environment-isolation: dist/staging/secret-stores/vault-store.yaml: SecretStore veza-staging/vault-store: 'spec.provider.vault.auth.kubernetes.role' is "veza-production", which names environment production; allowed: this environment's own (staging)`,
-      `policy environment-isolation: dist/staging/secret-stores/vault-store.yaml: SecretStore veza-staging/vault-store: 'spec.provider.vault.auth.*.role' is "veza-production"; allowed: a location holding "staging"`,
+      `policy environment-isolation: dist/staging/secret-stores/vault-store.yaml: SecretStore veza-staging/vault-store: 'spec.provider.vault.auth.*.role' is "veza-production"; allowed: a location of environment "staging" (a store must not read another environment's secrets)`,
     ]);
+  });
+  test("a store whose location holds the environment's name only inside a longer word fails, as the construct refuses it", () => {
+    expect(violations(environmentIsolation, ns('veza-staging'), file('staging/secret-stores/vault-store.yaml', store('veza-staging', 'veza-staging2')))).toEqual([
+      `policy environment-isolation: dist/staging/secret-stores/vault-store.yaml: SecretStore veza-staging/vault-store: 'spec.provider.vault.auth.*.role' is "veza-staging2"; allowed: a location of environment "staging" (a store must not read another environment's secrets)`,
+    ]);
+    expect([namesEnvironment('veza-staging2', 'staging'), namesEnvironment('preproduction', 'production'), namesEnvironment('veza/staging/', 'staging'), namesEnvironment('aws:SecretsManager:eu-west-3:veza-staging-', 'staging')])
+      .toEqual([false, false, true, true]);
   });
   test("a generator reading another environment's (or no environment's) Vault path fails", () => {
     const generator = (path: string) => file('staging/external-secrets/veza-secrets.yaml', {
@@ -231,10 +238,10 @@ describe('environment-isolation', () => {
     expect(violations(environmentIsolation, ns('veza-production'), ns('veza-staging'), generator('database/static-creds/veza-staging-app'))).toEqual([]);
     expect(violations(environmentIsolation, ns('veza-production'), ns('veza-staging'), generator('database/static-creds/veza-production-app'))).toEqual([
       `${G}: 'spec.path' is "database/static-creds/veza-production-app", which names environment production; allowed: this environment's own (staging)`,
-      `${G}: 'spec.path' is "database/static-creds/veza-production-app"; allowed: a Vault path holding "staging"`,
+      `${G}: 'spec.path' is "database/static-creds/veza-production-app"; allowed: a Vault path of environment "staging" (a store must not read another environment's secrets)`,
     ]);
     expect(violations(environmentIsolation, ns('veza-staging'), generator('database/static-creds/app'))).toEqual([
-      `${G}: 'spec.path' is "database/static-creds/app"; allowed: a Vault path holding "staging"`,
+      `${G}: 'spec.path' is "database/static-creds/app"; allowed: a Vault path of environment "staging" (a store must not read another environment's secrets)`,
     ]);
   });
   test("a text file naming another environment's path fails", () => {

@@ -3,6 +3,7 @@ export * from './catalog';
 export * from './environment';
 export * from './layout';
 export * from './live-secret';
+export * from './isolation';
 export * from './veza-environment';
 export * from './veza-cluster';
 export * from './veza-app';

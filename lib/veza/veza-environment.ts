@@ -16,6 +16,7 @@ import { DeploymentUnit, kustomization } from '../output/deployment-unit';
 import { VezaCatalog } from './catalog';
 import { EnvironmentReadme } from './environment-readme';
 import { VezaConsumers } from './veza-consumers';
+import { environmentLocationAllowed, namesEnvironment } from './isolation';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
 import { commonLabels, EnvironmentCluster, LAYOUT, SECRETS_EXAMPLE_FILE, SHARED_CLUSTER, STORE_NAMES, TARGET_SECRET } from './layout';
 import { databaseEngineKeys, databaseRotationSection, VezaDatabaseCredentials, VezaVaultIntegration } from './vault-integration';
@@ -144,8 +145,8 @@ export class VezaEnvironment extends Construct {
     this.vaultCa = vaultCa;
     // Guardrails: what the environment file cannot show on its own.
     for (const { store } of this.providers) {
-      if (!new RegExp(`(^|[^a-z0-9])${config.name}([^a-z0-9]|$)`).test(store.location)) {
-        throw new Error(`${where(store)}: 'location' is ${JSON.stringify(store.location)}; allowed: a location of environment ${JSON.stringify(config.name)} (a store must not read another environment's secrets)`);
+      if (!namesEnvironment(store.location, config.name)) {
+        throw new Error(`${where(store)}: 'location' is ${JSON.stringify(store.location)}; allowed: ${environmentLocationAllowed(config.name)}`);
       }
       if (config.production && store instanceof VaultSecretStore && !store.server.startsWith('https://')) {
         throw new Error(`${where(store)}: 'server' is ${JSON.stringify(store.server)}; allowed: an https:// URL (TLS is required outside development)`);

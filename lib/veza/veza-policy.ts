@@ -1,5 +1,6 @@
 // Veza's policy rules on top of the generic ones: environments never touch each other, and outside
 // development the live Secret is kept. They know Veza's layout (`dist/<env>/`, `veza-<env>`).
+import { environmentLocationAllowed, namesEnvironment } from './isolation';
 import { liveSecretProblems } from './live-secret';
 import { esoHygiene, GENERIC_POLICY_RULES, PolicyContext, PolicyEnvironment, PolicyObject, PolicyRule, providerOf, storeOf, stringsOf } from '../policy';
 
@@ -64,14 +65,14 @@ export const environmentIsolation: PolicyRule = {
     if (doc.kind === 'SecretStore' || doc.kind === 'ClusterSecretStore') {
       const location = STORE_LOCATION[providerOf(doc) ?? ''];
       const value = location?.read((doc.spec as any).provider);
-      if (location && (typeof value !== 'string' || !value.includes(env.name))) {
-        problems.push(`'${location.field}' is ${JSON.stringify(value ?? null)}; allowed: a location holding ${JSON.stringify(env.name)}`);
+      if (location && (typeof value !== 'string' || !namesEnvironment(value, env.name))) {
+        problems.push(`'${location.field}' is ${JSON.stringify(value ?? null)}; allowed: ${environmentLocationAllowed(env.name)}`);
       }
     }
     if (doc.kind === 'VaultDynamicSecret') {
       // A generator reads Vault as the store does: a path of this environment only.
       const path = String((doc.spec as any)?.path ?? '');
-      if (!new RegExp(`(^|[^a-z0-9])${env.name}([^a-z0-9]|$)`).test(path)) problems.push(`'spec.path' is ${JSON.stringify(path)}; allowed: a Vault path holding ${JSON.stringify(env.name)}`);
+      if (!namesEnvironment(path, env.name)) problems.push(`'spec.path' is ${JSON.stringify(path)}; allowed: ${environmentLocationAllowed(env.name, 'a Vault path')}`);
     }
     if (doc.kind === 'ExternalSecret') {
       const store = storeOf(object, context);
