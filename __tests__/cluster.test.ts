@@ -5,16 +5,8 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { testWith, toolPath } from './support/tools';
-import {
-  CLUSTER_LAYOUT,
-  ESO_DEPLOYMENT,
-  ESO_NAMESPACE,
-  GitOpsFlavor,
-  renderApp,
-  renderVeza,
-  replaceDirectory,
-  VezaCluster,
-} from '../lib';
+import { GitOpsFlavor, renderApp, replaceDirectory } from '../lib';
+import { CLUSTER_LAYOUT, ESO_DEPLOYMENT, ESO_NAMESPACE, renderVeza, VezaCluster } from '../lib/veza';
 
 const root = path.join(__dirname, '..');
 const files = renderVeza(path.join(root, 'environments'));

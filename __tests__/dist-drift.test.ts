@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { readDirectory, renderVeza, RenderedFile } from '../lib';
+import { readDirectory, RenderedFile } from '../lib';
+import { renderVeza } from '../lib/veza';
 
 const root = path.join(__dirname, '..');
 

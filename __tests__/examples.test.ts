@@ -7,7 +7,8 @@ import { backendApiChart } from '../examples/backend-api';
 import { BILLING_CATALOG, otherTeamStack, synthOtherTeam } from '../examples/other-team';
 import { checkPinned } from '../examples/restricted';
 import { STREAM_SECRETS_DIR, streamServerChart } from '../examples/stream-server';
-import { enforcePolicy, envName, keepsPreviousValue, loadEnvironments, PolicyError, PREVIOUS_SUFFIX, SecretCatalog, VEZA_CATALOG, VezaApp, VezaCatalog, VezaEnvironment, VezaSecretKey } from '../lib';
+import { enforcePolicy, envName, keepsPreviousValue, PolicyError, PREVIOUS_SUFFIX, SecretCatalog } from '../lib';
+import { loadEnvironments, VEZA_CATALOG, VezaApp, VezaCatalog, VezaEnvironment, VezaSecretKey } from '../lib/veza';
 
 const configs = loadEnvironments(path.join(__dirname, '..', 'environments'));
 

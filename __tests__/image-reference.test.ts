@@ -3,10 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import {
-  checkPolicy, ConfigError, ExternalSecret, formatViolation, isPinnedImage, parseEnvironment, parseImageReference, pinnedImages,
-  PINNED_IMAGE_ALLOWED, SecretRotation, toYaml, VaultKubernetesAuthIntegration, VaultSecretStore,
-} from '../lib';
+import { checkPolicy, ExternalSecret, formatViolation, isPinnedImage, parseImageReference, pinnedImages, PINNED_IMAGE_ALLOWED, SecretRotation, toYaml, VaultKubernetesAuthIntegration, VaultSecretStore } from '../lib';
+import { ConfigError } from '../lib/config/field-reader';
+import { parseEnvironment } from '../lib/veza';
 
 const root = path.join(__dirname, '..');
 const DIGEST = `sha256:${'a'.repeat(64)}`;

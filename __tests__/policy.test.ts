@@ -1,11 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
-import {
-  checkPolicy, containerResources, vezaEsoHygiene, cronJobNameLength, enforcePolicy, environmentIsolation, esoHygiene, formatViolation,
-  KubeObject, namesEnvironment, noSecretMaterial, pinnedImages, SAFE_SYSCTLS, podSecurityRestricted, POLICY_RULES, PolicyError, PolicyRule, rbacLeastPrivilege,
-  exemptFromPolicy, formatExemption, policyContext, generatedHeader, loadEnvironments, ManifestFile, readDirectory, renderApp, RenderedFile, toYaml, VezaApp,
-} from '../lib';
+import { checkPolicy, containerResources, cronJobNameLength, enforcePolicy, esoHygiene, formatViolation, KubeObject, noSecretMaterial, pinnedImages, SAFE_SYSCTLS, podSecurityRestricted, PolicyError, PolicyRule, rbacLeastPrivilege, exemptFromPolicy, formatExemption, policyContext, ManifestFile, readDirectory, renderApp, RenderedFile, toYaml } from '../lib';
+import { vezaEsoHygiene, environmentIsolation, namesEnvironment, POLICY_RULES, generatedHeader, loadEnvironments, VezaApp } from '../lib/veza';
 
 const root = path.join(__dirname, '..');
 

@@ -3,7 +3,8 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Duration } from 'cdk8s';
 import { lookup, testWith, toolPath, UNDER_CI } from './support/tools';
-import { databaseRotationSection, EnvironmentReadme, flowDiagram, loadEnvironments, renderApp, renderMermaid, renderVeza, SecretCatalog, RotationMethod, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib';
+import { renderApp, SecretCatalog, RotationMethod } from '../lib';
+import { databaseRotationSection, EnvironmentReadme, flowDiagram, loadEnvironments, renderMermaid, renderVeza, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib/veza';
 
 interface ParsedFlowchart {
   type: string;

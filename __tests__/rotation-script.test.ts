@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { renderVeza, ROTATION_SCRIPT_FILE } from '../lib';
+import { ROTATION_SCRIPT_FILE } from '../lib';
+import { renderVeza } from '../lib/veza';
 import { testWith, toolPath } from './support/tools';
 
 const root = path.join(__dirname, '..');

@@ -3,27 +3,9 @@ import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as yaml from 'js-yaml';
-import {
-  ConfigError,
-  ExternalSecret,
-  generatedHeader,
-  ManifestFile,
-  parseEnvironment,
-  renderApp,
-  RenderedFile,
-  RotationMethod,
-  SecretCatalog,
-  VaultAuth,
-  VaultKubernetesAuthIntegration,
-  VaultKubernetesAuthIntegrationProps,
-  VaultPolicy,
-  VaultSecretStore,
-  VaultSecretStoreProps,
-  VEZA_CATALOG,
-  VezaApp,
-  VezaCatalog,
-  SynthError,
-} from '../lib';
+import { ExternalSecret, ManifestFile, renderApp, RenderedFile, RotationMethod, SecretCatalog, VaultAuth, VaultKubernetesAuthIntegration, VaultKubernetesAuthIntegrationProps, VaultPolicy, VaultSecretStore, VaultSecretStoreProps, SynthError } from '../lib';
+import { ConfigError } from '../lib/config/field-reader';
+import { generatedHeader, parseEnvironment, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib/veza';
 import { VezaDatabaseCredentials, VezaVaultIntegration } from '../lib/veza/vault-integration';
 import { loadEnvironments } from '../lib/veza/environment';
 import { parseGitOps } from '../lib/veza/gitops';
