@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readDirectory } from '../lib';
+import { readDirectory } from '../lib/output/synthesize';
 import { CliIo, commandHelp, diffFiles, ExitCode, formatChange, lineDiff, runCli, runDoctor, styleFor } from '../lib/cli';
 
 const root = path.join(__dirname, '..');

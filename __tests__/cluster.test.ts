@@ -5,7 +5,8 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { testWith, toolPath } from './support/tools';
-import { GitOpsFlavor, renderApp, replaceDirectory } from '../lib';
+import { GitOpsFlavor, renderApp } from '../lib';
+import { replaceDirectory } from '../lib/output/synthesize';
 import { CLUSTER_LAYOUT, ESO_DEPLOYMENT, ESO_NAMESPACE, renderVeza, VezaCluster } from '../lib/veza';
 
 const root = path.join(__dirname, '..');

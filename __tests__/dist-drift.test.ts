@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { readDirectory, RenderedFile } from '../lib';
+import { RenderedFile } from '../lib';
+import { readDirectory } from '../lib/output/synthesize';
 import { renderVeza } from '../lib/veza';
 
 const root = path.join(__dirname, '..');

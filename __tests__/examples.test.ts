@@ -7,7 +7,9 @@ import { backendApiChart } from '../examples/backend-api';
 import { BILLING_CATALOG, otherTeamStack, synthOtherTeam } from '../examples/other-team';
 import { checkPinned } from '../examples/restricted';
 import { STREAM_SECRETS_DIR, streamServerChart } from '../examples/stream-server';
-import { enforcePolicy, envName, keepsPreviousValue, PolicyError, PREVIOUS_SUFFIX, SecretCatalog } from '../lib';
+import { enforcePolicy, PolicyError, PREVIOUS_SUFFIX, SecretCatalog } from '../lib';
+import { envName } from '../lib/eso/catalog-secret';
+import { keepsPreviousValue } from '../lib/eso/secret-catalog';
 import { loadEnvironments, VEZA_CATALOG, VezaApp, VezaCatalog, VezaEnvironment, VezaSecretKey } from '../lib/veza';
 
 const configs = loadEnvironments(path.join(__dirname, '..', 'environments'));

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { checkPolicy, ExternalSecret, formatViolation, isPinnedImage, parseImageReference, pinnedImages, PINNED_IMAGE_ALLOWED, SecretRotation, toYaml, VaultKubernetesAuthIntegration, VaultSecretStore } from '../lib';
+import { checkPolicy, ExternalSecret, formatViolation, isPinnedImage, parseImageReference, pinnedImages, PINNED_IMAGE_ALLOWED, SecretRotation, VaultKubernetesAuthIntegration, VaultSecretStore } from '../lib';
+import { toYaml } from '../lib/output/synthesize';
 import { ConfigError } from '../lib/config/field-reader';
 import { parseEnvironment } from '../lib/veza';
 

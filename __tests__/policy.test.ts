@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
-import { checkPolicy, containerResources, cronJobNameLength, enforcePolicy, esoHygiene, formatViolation, KubeObject, noSecretMaterial, pinnedImages, SAFE_SYSCTLS, podSecurityRestricted, PolicyError, PolicyRule, rbacLeastPrivilege, exemptFromPolicy, formatExemption, policyContext, ManifestFile, readDirectory, renderApp, RenderedFile, toYaml } from '../lib';
+import { checkPolicy, containerResources, cronJobNameLength, enforcePolicy, esoHygiene, formatViolation, KubeObject, noSecretMaterial, pinnedImages, podSecurityRestricted, PolicyError, PolicyRule, rbacLeastPrivilege, exemptFromPolicy, formatExemption, ManifestFile, renderApp, RenderedFile } from '../lib';
+import { readDirectory, toYaml } from '../lib/output/synthesize';
+import { SAFE_SYSCTLS } from '../lib/policy/pod-security';
+import { policyContext } from '../lib/policy/policy';
 import { vezaEsoHygiene, environmentIsolation, namesEnvironment, POLICY_RULES, generatedHeader, loadEnvironments, VezaApp } from '../lib/veza';
 
 const root = path.join(__dirname, '..');

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ROTATION_SCRIPT_FILE } from '../lib';
+import { ROTATION_SCRIPT_FILE } from '../lib/eso/secret-rotation';
 import { renderVeza } from '../lib/veza';
 import { testWith, toolPath } from './support/tools';
 

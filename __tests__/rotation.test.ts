@@ -3,7 +3,9 @@ import * as path from 'path';
 import { App, Cron, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as yaml from 'js-yaml';
-import { ExternalSecret, generatedRotations, ManifestFile, ROTATION_IMAGES, RotationClass, RotationMethod, SecretRotation, SecretRotationProps, AwsSecretStore, VaultSecretStore, validateTree, renderApp, VaultKubernetesAuthIntegration, RotationCronJob, generatedRotations as catalogRotations, PREVIOUS_SUFFIX, ROTATION_SCHEDULE, rotationScriptPath, ROTATION_SCRIPT_FILE, PINNED_IMAGE_ALLOWED } from '../lib';
+import { ExternalSecret, generatedRotations, ManifestFile, ROTATION_IMAGES, RotationClass, RotationMethod, SecretRotation, SecretRotationProps, AwsSecretStore, VaultSecretStore, renderApp, VaultKubernetesAuthIntegration, generatedRotations as catalogRotations, PREVIOUS_SUFFIX, ROTATION_SCHEDULE, PINNED_IMAGE_ALLOWED } from '../lib';
+import { RotationCronJob, rotationScriptPath, ROTATION_SCRIPT_FILE } from '../lib/eso/secret-rotation';
+import { validateTree } from '../lib/output/synthesize';
 import { renderVeza, ROTATION_CLASSES, VEZA_CATALOG, parseEnvironment, VezaApp } from '../lib/veza';
 import { podSpecsOf, restrictedViolations } from './support/pod-security';
 

@@ -119,11 +119,13 @@ const ENTRY_POINTS = [
 /** The modules of each entry point's index in export order, following `export * from`. */
 function modules(buildLib) {
   const order = [];
-  const visit = (file, entry) => {
-    order.push({ file, entry });
-    for (const m of fs.readFileSync(file, 'utf8').matchAll(/^export \* from '(.+)';$/gm)) {
-      const target = path.resolve(path.dirname(file), m[1]);
-      visit(fs.existsSync(`${target}.d.ts`) ? `${target}.d.ts` : path.join(target, 'index.d.ts'), entry);
+  // `export * from './x'` re-exports all of x; `export { a, type B } from './x'` only the names listed.
+  const visit = (file, entry, only) => {
+    order.push({ file, entry, only });
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/^export (\*|\{[^}]*\}) from '(.+)';$/gm)) {
+      const target = path.resolve(path.dirname(file), m[2]);
+      const names = m[1] === '*' ? undefined : new Set(m[1].slice(1, -1).split(',').map((n) => n.trim().replace(/^type\s+/, '')).filter(Boolean));
+      visit(fs.existsSync(`${target}.d.ts`) ? `${target}.d.ts` : path.join(target, 'index.d.ts'), entry, names);
     }
   };
   for (const entry of ENTRY_POINTS) visit(path.join(buildLib, entry.index), entry);
@@ -150,9 +152,9 @@ function memberName(code) {
 
 /** Every exported item of every module, parsed. */
 function collect(buildLib) {
-  return modules(buildLib).map(({ file, entry }) => {
+  return modules(buildLib).map(({ file, entry, only }) => {
     const rel = `lib/${path.relative(buildLib, file).replace(/\\/g, '/').replace(/\.d\.ts$/, '.ts')}`;
-    const items = statements(fs.readFileSync(file, 'utf8')).filter((s) => KIND.test(s.code)).map((s) => {
+    const items = statements(fs.readFileSync(file, 'utf8')).filter((s) => KIND.test(s.code) && (!only || only.has(s.code.match(KIND)[2]))).map((s) => {
       const [, kind, name] = s.code.match(KIND);
       const item = { kind, name, doc: docText(s.doc), code: s.code };
       if (/class|interface|enum/.test(kind) && s.code.includes('{')) {

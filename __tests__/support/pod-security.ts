@@ -6,7 +6,8 @@
  * Returns one message per violation; [] when the pod passes.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
-import { containerResources, pinnedImages, PolicyContext, PolicyObject, podSecurityRestricted, podTemplatesOf } from '../../lib';
+import { containerResources, pinnedImages, PolicyContext, PolicyObject, podSecurityRestricted } from '../../lib';
+import { podTemplatesOf } from '../../lib/policy/pod-security';
 
 type Json = any;
 

@@ -1,3 +1,3 @@
-export * from './files';
-export * from './synthesize';
-export * from './deployment-unit';
+export { ManifestFile, TextFile, type ManifestFileProps, type TextFileProps } from './files';
+export { renderApp, SynthError, type RenderedFile, type RenderOptions } from './synthesize';
+export { DeploymentUnit, kustomization } from './deployment-unit';

@@ -2,7 +2,8 @@
 // development the live Secret is kept. They know Veza's layout (`dist/<env>/`, `veza-<env>`).
 import { environmentLocationAllowed, namesEnvironment } from './isolation';
 import { liveSecretProblems } from './live-secret';
-import { esoHygiene, GENERIC_POLICY_RULES, PolicyContext, PolicyEnvironment, PolicyObject, PolicyRule, providerOf, storeOf, stringsOf } from '../policy';
+import { esoHygiene, GENERIC_POLICY_RULES, PolicyContext, PolicyEnvironment, PolicyObject, PolicyRule } from '../policy';
+import { providerOf, storeOf, stringsOf } from '../policy/policy';
 
 /** Kinds without a namespace; in an environment's folder only its Namespace and objects named after it may be one. */
 export const CLUSTER_SCOPED_KINDS = [
