@@ -4,7 +4,9 @@ import * as yaml from 'js-yaml';
 import { Duration } from 'cdk8s';
 import { lookup, testWith, toolPath, UNDER_CI } from './support/tools';
 import { renderApp, SecretCatalog, RotationMethod } from '../lib';
-import { databaseRotationSection, EnvironmentReadme, flowDiagram, loadEnvironments, renderMermaid, renderVeza, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib/veza';
+import { EnvironmentReadme, loadEnvironments, renderVeza, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib/veza';
+import { flowDiagram, renderMermaid } from '../lib/veza/environment-readme';
+import { databaseRotationSection } from '../lib/veza/vault-integration';
 
 interface ParsedFlowchart {
   type: string;
