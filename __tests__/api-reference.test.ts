@@ -52,3 +52,13 @@ test('package.json exports the two entry points the reference documents, and the
   expect(['VezaApp', 'VEZA_CATALOG', 'synthVeza', 'loadEnvironments'].filter((name) => name in generic)).toEqual([]);
   expect(['ExternalSecret', 'VaultSecretStore', 'renderApp', 'enforcePolicy'].filter((name) => !(name in generic))).toEqual([]);
 });
+
+test('public signatures are free of the generated imports/: no declaration file of lib/ loads them, so the package ships only their JavaScript', () => {
+  const declarations = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? declarations(path.join(dir, e.name)) : e.name.endsWith('.d.ts') ? [path.join(dir, e.name)] : []));
+  const files = declarations(path.join(buildDir, 'lib'));
+  expect(files.length).toBeGreaterThan(20);
+  expect(files.filter((f) => /from '(\.\.\/)+imports\//.test(fs.readFileSync(f, 'utf8'))).map((f) => path.relative(buildDir, f))).toEqual([]);
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  expect(pkg.files.filter((f: string) => f.startsWith('build/imports/'))).toEqual(['build/imports/external-secrets.io.js', 'build/imports/generators.external-secrets.io.js']);
+});

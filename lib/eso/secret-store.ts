@@ -129,7 +129,10 @@ export abstract class SecretStoreBase extends Construct implements ISecretStore 
     checkLabels(where(this), 'labels', props.labels);
   }
 
-  /** Emits the store: called by each provider's constructor once its provider block is built. */
+  /**
+   * Emits the store: called by each provider's constructor once its provider block is built.
+   * @internal
+   */
   protected createResource(provider: SecretStoreSpecProvider): void {
     const metadata = { name: this.storeName, labels: this.props.labels };
     const spec: SecretStoreSpec = {
