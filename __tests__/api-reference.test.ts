@@ -27,8 +27,29 @@ test('docs/API.md is what the TSDoc of lib/ generates', () => {
   expect(fs.readFileSync(path.join(root, 'docs', 'API.md'), 'utf8')).toBe(reference.markdown);
 });
 
-test('the reference lists every export of the package root', () => {
-  const lib = require(path.join(buildDir, 'lib')) as Record<string, unknown>;
+test.each(['lib', 'lib/veza'])('the reference lists every export of the entry point %s', (entry) => {
+  const lib = require(path.join(buildDir, entry)) as Record<string, unknown>;
   const headings = new Set([...reference.markdown.matchAll(/^### [a-z ]+ `([A-Za-z0-9_]+)`$/gm)].map((m) => m[1]));
   expect(Object.keys(lib).filter((name) => !headings.has(name))).toEqual([]);
+});
+
+test('package.json exports the two entry points the reference documents, and the generic one loads nothing of Veza', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  expect(Object.keys(pkg.exports)).toEqual(['.', './veza', './package.json']);
+  expect(pkg.exports['./veza']).toEqual({ types: './build/lib/veza/index.d.ts', default: './build/lib/veza/index.js' });
+  const generic = require(path.join(buildDir, 'lib')) as Record<string, unknown>;
+  const veza = require(path.join(buildDir, 'lib', 'veza')) as Record<string, unknown>;
+  expect(Object.keys(generic).filter((name) => name in veza)).toEqual([]);
+  expect(['VezaApp', 'VEZA_CATALOG', 'synthVeza', 'loadEnvironments'].filter((name) => name in generic)).toEqual([]);
+  expect(['ExternalSecret', 'VaultSecretStore', 'renderApp', 'enforcePolicy'].filter((name) => !(name in generic))).toEqual([]);
+});
+
+test('public signatures are free of the generated imports/: no declaration file of lib/ loads them, so the package ships only their JavaScript', () => {
+  const declarations = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? declarations(path.join(dir, e.name)) : e.name.endsWith('.d.ts') ? [path.join(dir, e.name)] : []));
+  const files = declarations(path.join(buildDir, 'lib'));
+  expect(files.length).toBeGreaterThan(20);
+  expect(files.filter((f) => /from '(\.\.\/)+imports\//.test(fs.readFileSync(f, 'utf8'))).map((f) => path.relative(buildDir, f))).toEqual([]);
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  expect(pkg.files.filter((f: string) => f.startsWith('build/imports/'))).toEqual(['build/imports/external-secrets.io.js', 'build/imports/generators.external-secrets.io.js']);
 });

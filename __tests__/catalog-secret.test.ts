@@ -1,18 +1,7 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import {
-  AnySecretCatalog,
-  AwsSecretStore,
-  catalogData,
-  PREVIOUS_SUFFIX,
-  CatalogSecret,
-  ExternalSecret,
-  RotationClass,
-  RotationMethod,
-  SecretCatalog,
-  VaultSecretStore,
-  envName,
-} from '../lib';
+import { AnySecretCatalog, AwsSecretStore, PREVIOUS_SUFFIX, CatalogSecret, ExternalSecret, RotationClass, RotationMethod, SecretCatalog, VaultSecretStore } from '../lib';
+import { catalogData, envName } from '../lib/eso/catalog-secret';
 
 const SIGNING: RotationClass = { name: 'signing', method: RotationMethod.GENERATE, interval: Duration.days(30), description: 'generated' };
 const MANUAL: RotationClass = { name: 'manual', method: RotationMethod.MANUAL, description: 'by hand' };

@@ -2,7 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CliIo, commandHelp, diffFiles, ExitCode, formatChange, lineDiff, readDirectory, runCli, runDoctor, styleFor } from '../lib';
+import { readDirectory } from '../lib/output/swap';
+import { CliIo, commandHelp, diffFiles, ExitCode, formatChange, lineDiff, runCli, runDoctor, styleFor } from '../lib/cli';
 
 const root = path.join(__dirname, '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-cli-'));

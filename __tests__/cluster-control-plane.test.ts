@@ -1,12 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import {
-  AuditLevel,
-  AuditPolicyFile,
-  AuditPolicyFileProps,
-  EncryptionConfigurationFile,
-  EncryptionConfigurationFileProps,
-} from '../lib';
+import { AuditLevel, AuditPolicyFile, AuditPolicyFileProps, EncryptionConfigurationFile, EncryptionConfigurationFileProps } from '../lib';
 
 const encryption = (props: Partial<EncryptionConfigurationFileProps> = {}) =>
   new EncryptionConfigurationFile(Testing.chart(), 'enc', { path: 'cluster/control-plane/encryption-configuration.yaml', ...props });

@@ -5,16 +5,9 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { testWith, toolPath } from './support/tools';
-import {
-  CLUSTER_LAYOUT,
-  ESO_DEPLOYMENT,
-  ESO_NAMESPACE,
-  GitOpsFlavor,
-  renderApp,
-  renderVeza,
-  replaceDirectory,
-  VezaCluster,
-} from '../lib';
+import { GitOpsFlavor, renderApp } from '../lib';
+import { replaceDirectory } from '../lib/output/swap';
+import { CLUSTER_LAYOUT, ESO_DEPLOYMENT, ESO_NAMESPACE, renderVeza, VezaCluster } from '../lib/veza';
 
 const root = path.join(__dirname, '..');
 const files = renderVeza(path.join(root, 'environments'));

@@ -8,11 +8,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Duration } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import {
-  AwsSecretStore, AzureKeyVaultStore, ConfigError, CreationPolicy, DeletionPolicy, DeploymentUnit, EnvironmentConfig,
-  ExternalSecret, loadEnvironment, parseEnvironment, renderApp, RotationMethod, SecretCatalog, SynthError, VaultSecretStore, VEZA_CATALOG,
-  VezaEnvironment,
-} from '../lib';
+import { AwsSecretStore, AzureKeyVaultStore, CreationPolicy, DeletionPolicy, DeploymentUnit, ExternalSecret, renderApp, RotationMethod, SecretCatalog, SynthError, VaultSecretStore } from '../lib';
+import { ConfigError } from '../lib/config/field-reader';
+import { EnvironmentConfig, loadEnvironment, parseEnvironment, VEZA_CATALOG, VezaEnvironment } from '../lib/veza';
 
 const root = path.join(__dirname, '..');
 

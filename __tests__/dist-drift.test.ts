@@ -1,5 +1,7 @@
 import * as path from 'path';
-import { readDirectory, renderVeza, RenderedFile } from '../lib';
+import { RenderedFile } from '../lib';
+import { readDirectory } from '../lib/output/swap';
+import { renderVeza } from '../lib/veza';
 
 const root = path.join(__dirname, '..');
 

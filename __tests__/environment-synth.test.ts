@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readDirectory } from '../lib';
+import { readDirectory } from '../lib/output/swap';
 import { sharedBuild } from './support/project';
 
 const root = path.join(__dirname, '..');

@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ConfigError, CreationPolicy, DEFAULT_ROTATION_OFFSET_DAYS, DeletionPolicy, EnvironmentConfig, loadEnvironment, loadEnvironments, parseEnvironment } from '../lib';
+import { CreationPolicy, DeletionPolicy } from '../lib';
+import { ConfigError } from '../lib/config/field-reader';
+import { DEFAULT_ROTATION_OFFSET_DAYS, EnvironmentConfig, loadEnvironment, loadEnvironments, parseEnvironment } from '../lib/veza';
 
 const root = path.join(__dirname, '..');
 const fixtures = path.join(__dirname, 'fixtures', 'environments');

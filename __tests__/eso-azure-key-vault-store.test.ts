@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
-import { AZURE_CLIENT_ID_ANNOTATION, AZURE_TOKEN_AUDIENCE, AzureAuth, AzureKeyVaultStore, AzureKeyVaultStoreProps, SecretProvider, SecretStoreKind } from '../lib';
+import { AzureAuth, AzureKeyVaultStore, AzureKeyVaultStoreProps, SecretProvider, SecretStoreKind } from '../lib';
+import { AZURE_CLIENT_ID_ANNOTATION, AZURE_TOKEN_AUDIENCE } from '../lib/eso/azure-key-vault-store';
 import { kindsAndNames, Manifest, only, synthValid, testChart } from './support/charts';
 
 const VAULT_URL = 'https://veza-test.vault.azure.net';

@@ -1,16 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
-import {
-  AwsAuth,
-  AwsSecretStore,
-  AzureAuth,
-  AzureKeyVaultStore,
-  ExternalSecret,
-  GcpAuth,
-  GcpSecretStore,
-  SecretStoreKind,
-  VaultAuth,
-  VaultSecretStore,
-} from '../lib';
+import { AwsAuth, AwsSecretStore, AzureAuth, AzureKeyVaultStore, ExternalSecret, GcpAuth, GcpSecretStore, SecretStoreKind, VaultAuth, VaultSecretStore } from '../lib';
 import { only, synthValid, testChart } from './support/charts';
 
 // clusterWide: true turns any store into a ClusterSecretStore; every reference it holds to a

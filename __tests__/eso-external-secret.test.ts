@@ -1,17 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import {
-  AwsSecretStore,
-  CreationPolicy,
-  DeletionPolicy,
-  DeploymentUnit,
-  ExternalSecret,
-  ExternalSecretProps,
-  ManifestFile,
-  renderApp,
-  SynthError,
-  VaultSecretStore,
-} from '../lib';
+import { AwsSecretStore, CreationPolicy, DeletionPolicy, DeploymentUnit, ExternalSecret, ExternalSecretProps, ManifestFile, renderApp, SynthError, VaultSecretStore } from '../lib';
 import { kindsAndNames, Manifest, only, synthValid, testApp, testChart } from './support/charts';
 
 function vaultStore(chart: Chart) {

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { parseGoDuration, toGoDuration } from '../lib';
+import { parseGoDuration, toGoDuration } from '../lib/eso/go-duration';
 
 describe('Go durations', () => {
   test.each<[string, number]>([

@@ -7,7 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { ConfigError, CreationPolicy, DeletionPolicy, enforcePolicy, parseEnvironment, POLICY_RULES, renderApp, VEZA_CATALOG, VezaEnvironment } from '../lib';
+import { CreationPolicy, DeletionPolicy, enforcePolicy, renderApp } from '../lib';
+import { ConfigError } from '../lib/config/field-reader';
+import { parseEnvironment, POLICY_RULES, VEZA_CATALOG, VezaEnvironment } from '../lib/veza';
 
 const root = path.join(__dirname, '..');
 const ENVIRONMENTS = fs.readdirSync(path.join(root, 'environments')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
-import { gracePeriodOf, keepsPreviousValue, RotationClass, RotationMethod, SecretCatalog, SecretDefinition } from '../lib';
+import { RotationClass, RotationMethod, SecretCatalog, SecretDefinition } from '../lib';
+import { gracePeriodOf, keepsPreviousValue } from '../lib/eso/secret-catalog';
 
 const GENERATED: RotationClass = {
   name: 'signing-secret', method: RotationMethod.GENERATE, interval: Duration.days(90), description: 'generated',

@@ -1,19 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { Duration } from 'cdk8s';
-import {
-  CatalogSecret,
-  ExternalSecret,
-  RotationMethod,
-  SecretCatalog,
-  renderApp,
-  SynthError,
-  VaultAuth,
-  VaultDynamicSecret,
-  VaultDynamicSecretProps,
-  VaultDynamicSecretResultType,
-  VaultSecretStore,
-  VaultSecretStoreProps,
-} from '../lib';
+import { CatalogSecret, ExternalSecret, RotationMethod, SecretCatalog, renderApp, SynthError, VaultAuth, VaultDynamicSecret, VaultDynamicSecretProps, VaultDynamicSecretResultType, VaultSecretStore, VaultSecretStoreProps } from '../lib';
 import { kindsAndNames, Manifest, only, synthValid, testApp, testChart } from './support/charts';
 
 const CREDS = 'database/static-creds/app';

@@ -1,7 +1,10 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ConfigError, GitOpsTopology, GitOpsWiring, IN_CLUSTER, loadEnvironments, parseGitOps, renderApp, renderVeza, setSyncWave, SYNC_WAVE_ANNOTATION, VezaApp } from '../lib';
+import { renderApp } from '../lib';
+import { ConfigError } from '../lib/config/field-reader';
+import { GitOpsTopology, GitOpsWiring, IN_CLUSTER, loadEnvironments, parseGitOps, renderVeza, SYNC_WAVE_ANNOTATION, VezaApp } from '../lib/veza';
+import { setSyncWave } from '../lib/veza/gitops';
 
 const root = path.join(__dirname, '..');
 const files = renderVeza(path.join(root, 'environments'));

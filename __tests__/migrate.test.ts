@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { catalogSpelling, CliIo, compareWithCatalog, ExitCode, formatOf, readKeyNames, runCli, VEZA_CATALOG } from '../lib';
+import { catalogSpelling, CliIo, compareWithCatalog, ExitCode, formatOf, readKeyNames, runCli } from '../lib/cli';
+import { VEZA_CATALOG } from '../lib/veza';
 
 const root = path.join(__dirname, '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-migrate-'));

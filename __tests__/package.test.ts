@@ -29,24 +29,28 @@ new kplus.Deployment(file, 'Api', {
   }],
 });
 const files = renderApp(app);
-process.stdout.write(JSON.stringify({ files, synthYaml: app.synthYaml(), rotationScript: readRotationScript() }));
+// The second entry point: Veza's app on top of the kit.
+const { VEZA_CATALOG, VezaApp } = require('veza-secrets/veza');
+process.stdout.write(JSON.stringify({ files, synthYaml: app.synthYaml(), rotationScript: readRotationScript(), vezaKeys: VEZA_CATALOG.all.map((e) => e.key), vezaApp: typeof VezaApp }));
 `;
 
 // The same from TypeScript: the package's types resolve through \`exports\` and \`types\`.
 const CHART_TS = `
 import { App } from 'cdk8s';
 import { ExternalSecret, ExternalSecretProps, ManifestFile, RenderedFile, renderApp, VaultSecretStore } from 'veza-secrets';
+import { VEZA_CATALOG } from 'veza-secrets/veza';
 const app = new App();
 const file = new ManifestFile(app, 'Shop', { path: 'shop/secrets.yaml', namespace: 'shop' });
 const props: ExternalSecretProps = { store: new VaultSecretStore(file, 'vault-store', { server: 'https://vault.example:8200', path: 'p' }) };
 const secrets: ExternalSecret = new ExternalSecret(file, 'veza-secrets', props);
 const name: string = secrets.targetName;
 const files: RenderedFile[] = renderApp(app);
-export { name, files };
+const keys: string[] = VEZA_CATALOG.all.map((e) => e.key);
+export { name, files, keys };
 `;
 
 let work: string;
-let result: { files: { path: string; content: string }[]; synthYaml: string; rotationScript: string };
+let result: { files: { path: string; content: string }[]; synthYaml: string; rotationScript: string; vezaKeys: string[]; vezaApp: string };
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-package-'));
@@ -94,6 +98,12 @@ test('a separate project installs the tarball and synthesizes the ExternalSecret
   expect(yaml).toMatch(/- name: JWT_SECRET\n\s+valueFrom:\n\s+secretKeyRef:\n\s+key: jwt-secret\n\s+name: veza-secrets\n/);
   // The plain cdk8s synthesis of the same app holds the same objects.
   expect(result.synthYaml).toContain('kind: ExternalSecret');
+});
+
+test('the installed package serves its second entry point, veza-secrets/veza (exports)', () => {
+  const { VEZA_CATALOG } = require('../lib/veza');
+  expect(result.vezaKeys).toEqual(VEZA_CATALOG.all.map((e: { key: string }) => e.key));
+  expect(result.vezaApp).toBe('function');
 });
 
 test('the installed package finds the rotation script it ships', () => {

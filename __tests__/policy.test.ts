@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
-import {
-  checkPolicy, containerResources, vezaEsoHygiene, cronJobNameLength, enforcePolicy, environmentIsolation, esoHygiene, formatViolation,
-  KubeObject, noSecretMaterial, pinnedImages, podSecurityRestricted, POLICY_RULES, PolicyError, PolicyRule, rbacLeastPrivilege,
-  exemptFromPolicy, formatExemption, objectsReachable, policyContext, generatedHeader, loadEnvironments, ManifestFile, readDirectory, renderApp, RenderedFile, toYaml, VezaApp,
-} from '../lib';
+import { checkPolicy, containerResources, cronJobNameLength, enforcePolicy, esoHygiene, formatViolation, KubeObject, noSecretMaterial, pinnedImages, podSecurityRestricted, PolicyError, PolicyRule, rbacLeastPrivilege, exemptFromPolicy, formatExemption, ManifestFile, renderApp, RenderedFile } from '../lib';
+import { toYaml } from '../lib/output/synthesize';
+import { readDirectory } from '../lib/output/swap';
+import { SAFE_SYSCTLS } from '../lib/policy/pod-security';
+import { objectsReachable, policyContext } from '../lib/policy/policy';
+import { vezaEsoHygiene, environmentIsolation, namesEnvironment, POLICY_RULES, generatedHeader, loadEnvironments, VezaApp } from '../lib/veza';
 
 const root = path.join(__dirname, '..');
 
@@ -77,7 +78,15 @@ describe('pod-security-restricted', () => {
     ['privileged', { securityContext: { ...goodContainer.securityContext, privileged: true } }, {}, `${C}.securityContext.privileged' is true; allowed: false or unset`],
     ['host port', { ports: [{ containerPort: 8080, hostPort: 8080 }] }, {}, `${C}.ports' uses hostPort 8080; allowed: no host port`],
     ['host network', {}, { hostNetwork: true }, "'spec.jobTemplate.spec.template.spec.hostNetwork' is true; allowed: false or unset"],
-    ['host path', {}, { volumes: [{ name: 'docker', hostPath: { path: '/var/run' } }] }, "'spec.jobTemplate.spec.template.spec.volumes' holds hostPath volume \"docker\"; allowed: no hostPath volume"],
+    ['host path', {}, { volumes: [{ name: 'docker', hostPath: { path: '/var/run' } }] }, "'spec.jobTemplate.spec.template.spec.volumes' holds hostPath volume \"docker\"; allowed: configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret"],
+    ['an NFS volume', {}, { volumes: [{ name: 'share', nfs: { server: 'nfs', path: '/' } }] }, "'spec.jobTemplate.spec.template.spec.volumes' holds nfs volume \"share\"; allowed: configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret"],
+    ['an unsafe sysctl', {}, { securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '1' }] } }, `'spec.jobTemplate.spec.template.spec.securityContext.sysctls' holds "kernel.msgmax"; allowed: ${SAFE_SYSCTLS.join(', ')}`],
+    ['an unconfined pod seccomp profile', {}, { securityContext: { seccompProfile: { type: 'Unconfined' } } }, "'spec.jobTemplate.spec.template.spec.securityContext.seccompProfile.type' is \"Unconfined\"; allowed: RuntimeDefault, Localhost or unset"],
+    ['an SELinux type', {}, { securityContext: { seLinuxOptions: { type: 'spc_t' } } }, "'spec.jobTemplate.spec.template.spec.securityContext.seLinuxOptions.type' is \"spc_t\"; allowed: container_t, container_init_t, container_kvm_t or unset"],
+    ['an SELinux user', { securityContext: { ...goodContainer.securityContext, seLinuxOptions: { user: 'root' } } }, {}, `${C}.securityContext.seLinuxOptions.user' is "root"; allowed: unset`],
+    ['an unmasked /proc', { securityContext: { ...goodContainer.securityContext, procMount: 'Unmasked' } }, {}, `${C}.securityContext.procMount' is "Unmasked"; allowed: Default or unset`],
+    ['an unconfined AppArmor profile', { securityContext: { ...goodContainer.securityContext, appArmorProfile: { type: 'Unconfined' } } }, {}, `${C}.securityContext.appArmorProfile.type' is "Unconfined"; allowed: RuntimeDefault, Localhost or unset`],
+    ['a Windows host process', { securityContext: { ...goodContainer.securityContext, windowsOptions: { hostProcess: true } } }, {}, `${C}.securityContext.windowsOptions.hostProcess' is true; allowed: false or unset`],
     ['token mounted', {}, { automountServiceAccountToken: true }, "'spec.jobTemplate.spec.template.spec.automountServiceAccountToken' is true; allowed: false (mount a projected token where the API is called)"],
   ])('%s', (_case, containerPatch, podPatch, problem) => {
     expect(violations(podSecurityRestricted, file('production/secrets-rotation.yaml', cronJob({ ...goodContainer, ...containerPatch }, podPatch))))
@@ -106,7 +115,7 @@ describe('pinned-images', () => {
     ['localhost:5000/kubectl', ['a registry port is not a tag']],
   ])('%s is refused (%s)', (image) => {
     expect(violations(pinnedImages, file('production/secrets-rotation.yaml', cronJob({ ...goodContainer, image })))).toEqual([
-      `policy pinned-images: ${WORKLOAD}: ${C}.image' is ${JSON.stringify(image)}; allowed: an image with a tag other than latest, or a digest (name@sha256:...)`,
+      `policy pinned-images: ${WORKLOAD}: ${C}.image' is ${JSON.stringify(image)}; allowed: an image pinned by a tag other than latest or by a sha256 digest, such as registry.example.com/hashicorp/vault:1.21.4`,
     ]);
   });
   test.each(['bitnami/kubectl:1.28.4', `bitnami/kubectl@sha256:${'a'.repeat(64)}`, 'localhost:5000/kubectl:1.28'])('%s passes', (image) => {
@@ -211,8 +220,15 @@ describe('environment-isolation', () => {
   test("a store logging in as another environment's role fails", () => {
     expect(violations(environmentIsolation, ns('veza-production'), ns('veza-staging'), file('staging/secret-stores/vault-store.yaml', store('veza-staging', 'veza-production')))).toEqual([
       `policy environment-isolation: dist/staging/secret-stores/vault-store.yaml: SecretStore veza-staging/vault-store: 'spec.provider.vault.auth.kubernetes.role' is "veza-production", which names environment production; allowed: this environment's own (staging)`,
-      `policy environment-isolation: dist/staging/secret-stores/vault-store.yaml: SecretStore veza-staging/vault-store: 'spec.provider.vault.auth.*.role' is "veza-production"; allowed: a location holding "staging"`,
+      `policy environment-isolation: dist/staging/secret-stores/vault-store.yaml: SecretStore veza-staging/vault-store: 'spec.provider.vault.auth.*.role' is "veza-production"; allowed: a location of environment "staging" (a store must not read another environment's secrets)`,
     ]);
+  });
+  test("a store whose location holds the environment's name only inside a longer word fails, as the construct refuses it", () => {
+    expect(violations(environmentIsolation, ns('veza-staging'), file('staging/secret-stores/vault-store.yaml', store('veza-staging', 'veza-staging2')))).toEqual([
+      `policy environment-isolation: dist/staging/secret-stores/vault-store.yaml: SecretStore veza-staging/vault-store: 'spec.provider.vault.auth.*.role' is "veza-staging2"; allowed: a location of environment "staging" (a store must not read another environment's secrets)`,
+    ]);
+    expect([namesEnvironment('veza-staging2', 'staging'), namesEnvironment('preproduction', 'production'), namesEnvironment('veza/staging/', 'staging'), namesEnvironment('aws:SecretsManager:eu-west-3:veza-staging-', 'staging')])
+      .toEqual([false, false, true, true]);
   });
   test("a generator reading another environment's (or no environment's) Vault path fails", () => {
     const generator = (path: string) => file('staging/external-secrets/veza-secrets.yaml', {
@@ -223,10 +239,10 @@ describe('environment-isolation', () => {
     expect(violations(environmentIsolation, ns('veza-production'), ns('veza-staging'), generator('database/static-creds/veza-staging-app'))).toEqual([]);
     expect(violations(environmentIsolation, ns('veza-production'), ns('veza-staging'), generator('database/static-creds/veza-production-app'))).toEqual([
       `${G}: 'spec.path' is "database/static-creds/veza-production-app", which names environment production; allowed: this environment's own (staging)`,
-      `${G}: 'spec.path' is "database/static-creds/veza-production-app"; allowed: a Vault path holding "staging"`,
+      `${G}: 'spec.path' is "database/static-creds/veza-production-app"; allowed: a Vault path of environment "staging" (a store must not read another environment's secrets)`,
     ]);
     expect(violations(environmentIsolation, ns('veza-staging'), generator('database/static-creds/app'))).toEqual([
-      `${G}: 'spec.path' is "database/static-creds/app"; allowed: a Vault path holding "staging"`,
+      `${G}: 'spec.path' is "database/static-creds/app"; allowed: a Vault path of environment "staging" (a store must not read another environment's secrets)`,
     ]);
   });
   test("a text file naming another environment's path fails", () => {
@@ -253,8 +269,8 @@ describe('eso-hygiene', () => {
     ['refreshInterval 0', { refreshInterval: '0s' }, `${E}: 'spec.refreshInterval' is "0s"; allowed: a Go duration above 0 such as 1h (with 0 ESO never refreshes and force-sync does nothing)`],
     ['refreshInterval unset', { refreshInterval: undefined }, `${E}: 'spec.refreshInterval' is unset; allowed: a Go duration above 0 such as 1h (with 0 ESO never refreshes and force-sync does nothing)`],
     ['a store that is not applied with it', { secretStoreRef: { kind: 'SecretStore', name: 'aws-store' } }, `${E}: 'spec.secretStoreRef' is SecretStore "aws-store", which is not written in dist/production/ in namespace "veza-production"; allowed: a store applied with it`],
-    ['production deletes the live Secret', { target: { name: 'veza-secrets', creationPolicy: 'Orphan', deletionPolicy: 'Delete' } }, `${E}: 'spec.target.deletionPolicy' is "Delete"; allowed: Retain outside development (a missing provider entry must not drop the live Secret)`],
-    ['production owns the live Secret', { target: { name: 'veza-secrets', creationPolicy: 'Owner', deletionPolicy: 'Retain' } }, `${E}: 'spec.target.creationPolicy' is "Owner"; allowed: Orphan outside development (deleting the ExternalSecret must not delete the live Secret)`],
+    ['production deletes the live Secret', { target: { name: 'veza-secrets', creationPolicy: 'Orphan', deletionPolicy: 'Delete' } }, `${E}: 'spec.target.deletionPolicy' is "Delete"; allowed: Retain outside development (the live Secret must never be dropped because a provider entry went missing)`],
+    ['production owns the live Secret', { target: { name: 'veza-secrets', creationPolicy: 'Owner', deletionPolicy: 'Retain' } }, `${E}: 'spec.target.creationPolicy' is "Owner"; allowed: Orphan outside development (deleting the ExternalSecret, by a prune or a provider switch, must not delete the live Secret)`],
   ])('%s', (_case, spec, expected) => {
     expect(violations(vezaEsoHygiene, store, file('production/external-secrets/veza-secrets.yaml', es(spec)))).toEqual([expected]);
   });
@@ -322,11 +338,11 @@ describe('exemptions', () => {
   test.each([
     ['without a reason', { 'veza.io/policy-exempt': 'pinned-images' }, [
       `policy policy-exemption: ${WORKLOAD}: 'metadata.annotations.veza.io/policy-exempt' is "pinned-images" without 'veza.io/policy-exempt-reason'; allowed: an exemption with a reason, which every synth prints`,
-      `policy pinned-images: ${WORKLOAD}: ${C}.image' is "bitnami/kubectl:latest"; allowed: an image with a tag other than latest, or a digest (name@sha256:...)`,
+      `policy pinned-images: ${WORKLOAD}: ${C}.image' is "bitnami/kubectl:latest"; allowed: an image pinned by a tag other than latest or by a sha256 digest, such as registry.example.com/hashicorp/vault:1.21.4`,
     ]],
     ['of an unknown rule', { 'veza.io/policy-exempt': 'pinned-image', 'veza.io/policy-exempt-reason': 'typo' }, [
       `policy policy-exemption: ${WORKLOAD}: 'metadata.annotations.veza.io/policy-exempt' names "pinned-image"; allowed: pinned-images`,
-      `policy pinned-images: ${WORKLOAD}: ${C}.image' is "bitnami/kubectl:latest"; allowed: an image with a tag other than latest, or a digest (name@sha256:...)`,
+      `policy pinned-images: ${WORKLOAD}: ${C}.image' is "bitnami/kubectl:latest"; allowed: an image pinned by a tag other than latest or by a sha256 digest, such as registry.example.com/hashicorp/vault:1.21.4`,
     ]],
   ])('an exemption %s is a violation', (_case, annotations, expected) => {
     expect(violations(pinnedImages, latest(annotations))).toEqual(expected);
@@ -363,7 +379,7 @@ describe('the policy runs over the whole app at synth', () => {
     expect(messages).toEqual([
       `${W}.securityContext.capabilities.drop' is []; allowed: a list holding ALL`,
       `${W}.securityContext.seccompProfile.type' is unset; allowed: RuntimeDefault or Localhost (on the container or the pod)`,
-      `policy pinned-images: dist/production/workloads.yaml: Deployment veza-production/veza-web: 'spec.template.spec.containers["web"].image' is "nginx"; allowed: an image with a tag other than latest, or a digest (name@sha256:...)`,
+      `policy pinned-images: dist/production/workloads.yaml: Deployment veza-production/veza-web: 'spec.template.spec.containers["web"].image' is "nginx"; allowed: an image pinned by a tag other than latest or by a sha256 digest, such as registry.example.com/hashicorp/vault:1.21.4`,
     ]);
   });
   test('an exemption is printed as one line with its reason', () => {

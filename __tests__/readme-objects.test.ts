@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { EnvironmentConfig, loadEnvironments, PROVIDERS, renderApp, renderVeza, RotationMethod, VEZA_CATALOG, VezaApp } from '../lib';
+import { renderApp, RotationMethod } from '../lib';
+import { EnvironmentConfig, loadEnvironments, PROVIDERS, renderVeza, VEZA_CATALOG, VezaApp } from '../lib/veza';
 
 // Issue 10.5, 10.7, 10.11: every sentence of dist/<env>/README.md comes from the objects synthesized
 // for that folder. For every environment file and every provider it may switch to, the names and

@@ -18,7 +18,8 @@ function snippet(): string {
 test('the README snippet type-checks against the library, and a key of another service does not', () => {
   const dir = fs.mkdtempSync(path.join(root, 'build', 'readme-snippet-'));
   try {
-    const code = snippet().replace(`from 'veza-secrets'`, `from '${path.relative(dir, path.join(root, 'lib')).split(path.sep).join('/')}'`);
+    const lib = path.relative(dir, path.join(root, 'lib')).split(path.sep).join('/');
+    const code = snippet().replace(`from 'veza-secrets/veza'`, `from '${lib}/veza'`).replace(`from 'veza-secrets'`, `from '${lib}'`);
     fs.writeFileSync(path.join(dir, 'snippet.ts'), code);
     // The comment's claim, made real: the stream server cannot name the backend's key.
     fs.writeFileSync(path.join(dir, 'wrong.ts'), `${code}\nsecrets.forService('veza-stream-server').envValue('stripe-api-key');\n`);
@@ -41,7 +42,9 @@ test('the README snippet runs and writes its chart with app.synth()', () => {
   const dir = fs.mkdtempSync(path.join(root, 'build', 'readme-snippet-run-'));
   try {
     // Against the compiled library (build/lib as the package ships it: the run's shared build), compiled and run in dir.
-    const code = snippet().replace(`from 'veza-secrets'`, `from ${JSON.stringify(path.join(sharedBuild(), 'lib'))}`);
+    const code = snippet()
+      .replace(`from 'veza-secrets/veza'`, `from ${JSON.stringify(path.join(sharedBuild(), 'lib', 'veza'))}`)
+      .replace(`from 'veza-secrets'`, `from ${JSON.stringify(path.join(sharedBuild(), 'lib'))}`);
     fs.writeFileSync(path.join(dir, 'snippet.ts'), code);
     const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
     execFileSync(tsc, ['--ignoreConfig', '--strict', '--skipLibCheck', '--esModuleInterop', '--target', 'ES2022', '--module', 'commonjs', '--types', 'node', '--outDir', path.join(dir, 'out'), path.join(dir, 'snippet.ts')], { cwd: root, encoding: 'utf8' });

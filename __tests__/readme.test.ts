@@ -4,7 +4,10 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Duration } from 'cdk8s';
 import { lookup, testWith, toolPath, UNDER_CI } from './support/tools';
-import { databaseRotationSection, EnvironmentReadme, flowDiagram, loadEnvironments, renderApp, renderMermaid, renderVeza, SecretCatalog, RotationMethod, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib';
+import { renderApp, SecretCatalog, RotationMethod } from '../lib';
+import { EnvironmentReadme, loadEnvironments, renderVeza, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib/veza';
+import { flowDiagram, renderMermaid } from '../lib/veza/environment-readme';
+import { databaseRotationSection } from '../lib/veza/vault-integration';
 
 interface ParsedFlowchart {
   type: string;

@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { readDirectory } from '../lib';
+import { readDirectory } from '../lib/output/swap';
 import { podSpecsOf, restrictedViolations } from './support/pod-security';
 
 /** Every manifest of the committed dist/, with the file it came from. */

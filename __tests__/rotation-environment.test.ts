@@ -3,7 +3,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ConfigError, DEFAULT_ROTATION_OFFSET_DAYS, generatedHeader, loadEnvironments, parseEnvironment, renderApp, ROTATION_IMAGES, rotationOrderErrors, TIERS, VezaApp } from '../lib';
+import { renderApp, ROTATION_IMAGES } from '../lib';
+import { ConfigError } from '../lib/config/field-reader';
+import { DEFAULT_ROTATION_OFFSET_DAYS, generatedHeader, loadEnvironments, parseEnvironment, TIERS, VezaApp } from '../lib/veza';
+import { rotationOrderErrors } from '../lib/veza/environment';
 
 const root = path.join(__dirname, '..');
 const FILE = 'environments/production.yaml';

@@ -3,32 +3,10 @@ import * as path from 'path';
 import { App, Cron, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as yaml from 'js-yaml';
-import {
-  ExternalSecret,
-  generatedRotations,
-  ManifestFile,
-  renderVeza,
-  ROTATION_CLASSES,
-  ROTATION_IMAGES,
-  RotationClass,
-  RotationMethod,
-  SecretRotation,
-  SecretRotationProps,
-  AwsSecretStore,
-  VaultSecretStore,
-  VEZA_CATALOG,
-  validateTree,
-  parseEnvironment,
-  renderApp,
-  VezaApp,
-  VaultKubernetesAuthIntegration,
-  RotationCronJob,
-  generatedRotations as catalogRotations,
-  PREVIOUS_SUFFIX,
-  ROTATION_SCHEDULE,
-  rotationScriptPath,
-  ROTATION_SCRIPT_FILE,
-} from '../lib';
+import { ExternalSecret, generatedRotations, ManifestFile, ROTATION_IMAGES, RotationClass, RotationMethod, SecretRotation, SecretRotationProps, AwsSecretStore, VaultSecretStore, renderApp, VaultKubernetesAuthIntegration, generatedRotations as catalogRotations, PREVIOUS_SUFFIX, ROTATION_SCHEDULE, PINNED_IMAGE_ALLOWED } from '../lib';
+import { RotationCronJob, rotationScriptPath, ROTATION_SCRIPT_FILE } from '../lib/eso/secret-rotation';
+import { validateTree } from '../lib/output/synthesize';
+import { renderVeza, ROTATION_CLASSES, VEZA_CATALOG, parseEnvironment, VezaApp } from '../lib/veza';
 import { podSpecsOf, restrictedViolations } from './support/pod-security';
 
 const root = path.join(__dirname, '..');
@@ -270,9 +248,9 @@ describe('errors', () => {
     ['a store that is not Vault', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: fixture({ provider: 'aws' }).externalSecret, vault: f.vault }),
       `${P}]: 'externalSecret' must read from a VaultSecretStore (rotation writes to Vault KV v2; other providers are rotated as docs/rotation.md says). The value passed reads from: aws-store (aws)`],
     ['an image tagged latest', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault, images: { runner: 'alpine/k8s:latest' } }),
-      `${P}]: 'images.runner' must be an image pinned by a tag other than latest or by a sha256 digest, such as hashicorp/vault:1.21.4. The value passed is: "alpine/k8s:latest"`],
+      `${P}]: 'images.runner' is "alpine/k8s:latest"; allowed: an image pinned by a tag other than latest or by a sha256 digest, such as registry.example.com/hashicorp/vault:1.21.4`],
     ['an untagged image', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault, images: { vault: 'registry.example:5000/hashicorp/vault' } }),
-      `${P}]: 'images.vault' must be an image pinned by a tag other than latest or by a sha256 digest, such as hashicorp/vault:1.21.4. The value passed is: "registry.example:5000/hashicorp/vault"`],
+      `${P}]: 'images.vault' is "registry.example:5000/hashicorp/vault"; allowed: an image pinned by a tag other than latest or by a sha256 digest, such as registry.example.com/hashicorp/vault:1.21.4`],
     ['a bad CIDR', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault, vaultCidrs: ['vault.example'] }),
       `${P}]: 'vaultCidrs' must hold CIDRs such as 10.0.0.0/8. The value passed is: "vault.example"`],
     ['a name that is not a DNS label', (f) => new SecretRotation(f.chart, 'rotation', { externalSecret: f.externalSecret, vault: f.vault, name: 'Rotation' }),
@@ -430,17 +408,17 @@ test('generatedRotations: the classes of the given methods, each with its catalo
   expect(generatedRotations(VEZA_CATALOG).map((r) => r.rotationClass.name)).toEqual(VEZA_CATALOG.rotationClasses.filter((c) => c.method === RotationMethod.GENERATE).map((c) => c.name));
 });
 
-describe('the Pod Security checker catches what it looks for', () => {
+describe('the shipped Pod Security check (the policy pass\'s rules) catches what it looks for', () => {
   const pod = docsOf('production/secrets-rotation.yaml').find((d) => d.kind === 'CronJob').spec.jobTemplate.spec.template.spec;
   test.each<[string, (p: any) => void, string]>([
-    ['privilege escalation', (p) => { p.containers[0].securityContext.allowPrivilegeEscalation = true; }, 'container rotate: allowPrivilegeEscalation is not false'],
-    ['root', (p) => { p.securityContext.runAsUser = 0; }, 'pod runAsUser is 0'],
-    ['a writable root', (p) => { delete p.initContainers[0].securityContext.readOnlyRootFilesystem; }, 'container vault-cli: readOnlyRootFilesystem is not true'],
-    ['a latest image', (p) => { p.containers[0].image = 'alpine/k8s:latest'; }, 'container rotate: image alpine/k8s:latest is not pinned by tag or digest'],
-    ['a hostPath volume', (p) => { p.volumes.push({ name: 'h', hostPath: { path: '/' } }); }, 'volume h is of type hostPath'],
-    ['an added capability', (p) => { p.containers[0].securityContext.capabilities.add = ['NET_ADMIN']; }, 'container rotate: adds capability NET_ADMIN'],
-    ['no limits', (p) => { delete p.containers[0].resources.limits; }, 'container rotate: no cpu limit'],
-    ['a mounted token', (p) => { delete p.automountServiceAccountToken; }, 'automountServiceAccountToken is not false'],
+    ['privilege escalation', (p) => { p.containers[0].securityContext.allowPrivilegeEscalation = true; }, `pod-security-restricted: 'spec.containers["rotate"].securityContext.allowPrivilegeEscalation' is true; allowed: false`],
+    ['root', (p) => { p.securityContext.runAsUser = 0; }, "pod-security-restricted: 'spec.securityContext.runAsUser' is 0; allowed: a non-zero user"],
+    ['a writable root', (p) => { delete p.initContainers[0].securityContext.readOnlyRootFilesystem; }, `pod-security-restricted: 'spec.initContainers["vault-cli"].securityContext.readOnlyRootFilesystem' is unset; allowed: true`],
+    ['a latest image', (p) => { p.containers[0].image = 'alpine/k8s:latest'; }, `pinned-images: 'spec.containers["rotate"].image' is "alpine/k8s:latest"; allowed: ${PINNED_IMAGE_ALLOWED}`],
+    ['a hostPath volume', (p) => { p.volumes.push({ name: 'h', hostPath: { path: '/' } }); }, "pod-security-restricted: 'spec.volumes' holds hostPath volume \"h\"; allowed: configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret"],
+    ['an added capability', (p) => { p.containers[0].securityContext.capabilities.add = ['NET_ADMIN']; }, `pod-security-restricted: 'spec.containers["rotate"].securityContext.capabilities.add' is ["NET_ADMIN"]; allowed: NET_BIND_SERVICE only`],
+    ['no limits', (p) => { delete p.containers[0].resources.limits; }, `container-resources: 'spec.containers["rotate"].resources.limits.memory' is unset; allowed: a quantity such as 64Mi`],
+    ['a mounted token', (p) => { delete p.automountServiceAccountToken; }, "pod-security-restricted: 'spec.automountServiceAccountToken' is unset; allowed: false (mount a projected token where the API is called)"],
   ])('%s', (_what, mutate, violation) => {
     const copy = JSON.parse(JSON.stringify(pod));
     mutate(copy);

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { renderVeza } from '../lib';
+import { renderVeza } from '../lib/veza';
 import { objectsOf, validateManifestText, validateObject } from './support/schema';
 
 const root = path.join(__dirname, '..');

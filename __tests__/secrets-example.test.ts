@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { renderVeza, SecretCatalog, SecretTemplateFile, VEZA_CATALOG, RotationMethod } from '../lib';
+import { SecretCatalog, SecretTemplateFile, RotationMethod } from '../lib';
+import { renderVeza, VEZA_CATALOG } from '../lib/veza';
 import { findSecretMaterial, scanDirectory } from './support/secret-material';
 
 const root = path.join(__dirname, '..');

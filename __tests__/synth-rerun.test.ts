@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthVeza } from '../lib';
+import { synthVeza } from '../lib/veza';
 
 const root = path.join(__dirname, '..');
 let project: string;

@@ -2,7 +2,8 @@
 // `@ts-expect-error` below must meet an error, or the build fails ("Unused '@ts-expect-error'
 // directive"), so a consumer naming a key its service does not hold fails to compile.
 import * as path from 'path';
-import { KeysOf, loadEnvironments, PreviousKeysOf, RotationMethod, VEZA_CATALOG, VezaApp, VezaCatalog, VezaSecretKey } from '../lib';
+import { KeysOf, PreviousKeysOf, RotationMethod } from '../lib';
+import { loadEnvironments, VEZA_CATALOG, VezaApp, VezaCatalog, VezaSecretKey } from '../lib/veza';
 
 const app = new VezaApp({ environments: loadEnvironments(path.join(__dirname, '..', 'environments')) });
 const secrets = app.environments[0].consumers.secrets;

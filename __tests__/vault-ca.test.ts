@@ -4,7 +4,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ConfigError, generatedHeader, renderApp, RenderedFile, SYNC_WAVE_ANNOTATION, VezaApp } from '../lib';
+import { renderApp, RenderedFile } from '../lib';
+import { ConfigError } from '../lib/config/field-reader';
+import { generatedHeader, SYNC_WAVE_ANNOTATION, VezaApp } from '../lib/veza';
 import { vaultCaCheck } from '../lib/cli/doctor';
 import { loadEnvironments, parseEnvironment } from '../lib/veza/environment';
 import { environmentCluster, parseGitOps } from '../lib/veza/gitops';

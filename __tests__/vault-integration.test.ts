@@ -3,25 +3,10 @@ import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as yaml from 'js-yaml';
-import {
-  ConfigError,
-  generatedHeader,
-  parseEnvironment,
-  renderApp,
-  RenderedFile,
-  RotationMethod,
-  SecretCatalog,
-  VaultAuth,
-  VaultKubernetesAuthIntegration,
-  VaultKubernetesAuthIntegrationProps,
-  VaultPolicy,
-  VaultSecretStore,
-  VaultSecretStoreProps,
-  VEZA_CATALOG,
-  VezaApp,
-  VezaCatalog,
-  SynthError,
-} from '../lib';
+import { ExternalSecret, ManifestFile, renderApp, RenderedFile, RotationMethod, SecretCatalog, VaultAuth, VaultKubernetesAuthIntegration, VaultKubernetesAuthIntegrationProps, VaultPolicy, VaultSecretStore, VaultSecretStoreProps, SynthError } from '../lib';
+import { ConfigError } from '../lib/config/field-reader';
+import { generatedHeader, parseEnvironment, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib/veza';
+import { VezaDatabaseCredentials, VezaVaultIntegration } from '../lib/veza/vault-integration';
 import { loadEnvironments } from '../lib/veza/environment';
 import { parseGitOps } from '../lib/veza/gitops';
 import { LAYOUT } from '../lib/veza/layout';
@@ -629,4 +614,55 @@ test('nothing claims Vault 1.21 requires a role\'s audience (it logs a warning; 
     .filter((f) => /\.(ts|ya?ml|md)$/.test(f));
   const claims = texts.filter((f) => /required (from|by) Vault 1\.21|requires the same audience \(Vault 1\.21/.test(fs.readFileSync(f, 'utf8')));
   expect(claims.map((f) => path.relative(root, f))).toEqual([]);
+});
+
+describe('Veza constructs over the Vault store: VezaDatabaseCredentials and VezaVaultIntegration', () => {
+  const config = loadEnvironments(path.join(root, 'environments'))[0];
+  const engineKeys = VEZA_CATALOG.all.filter((e) => e.rotation.method === RotationMethod.DATABASE_ENGINE && e.rotation.interval !== undefined).map((e) => e.key);
+
+  function storeIn(chart: Chart, auth: VaultAuth = VaultAuth.kubernetes({ role: `veza-${config.name}` })) {
+    return new VaultSecretStore(chart, 'vault-store', { server: 'https://vault.example:8200', path: `veza/${config.name}`, auth });
+  }
+
+  test('VezaDatabaseCredentials: the generator (child Resource) is a source of the ExternalSecret, each engine key a URL over its credentials', () => {
+    const chart = new Chart(Testing.app(), 'env', { namespace: config.namespace });
+    const store = storeIn(chart);
+    const externalSecret = new ExternalSecret(chart, 'veza-secrets', { store, data: [{ secretKey: 'jwt-secret' }] });
+    const credentials = new VezaDatabaseCredentials(chart, 'DatabaseCredentials', { store, externalSecret, catalog: VEZA_CATALOG, database: config.providers.vault.database });
+    expect(credentials.keys).toEqual(engineKeys);
+    expect(credentials.generator.node.id).toBe('Resource');
+    expect(credentials.generator.generatorName).toBe('veza-database-credentials');
+    expect(externalSecret.generatorSources).toEqual([credentials.generator]);
+    expect(externalSecret.keys.filter((k) => k.template !== undefined).map((k) => k.secretKey)).toEqual(engineKeys);
+    const generator = chart.toJson().find((o) => o.kind === 'VaultDynamicSecret');
+    expect(generator.metadata.labels).toBeUndefined();
+    expect(generator.spec.path).toBe(`database/static-creds/veza-${config.name}-app`);
+  });
+
+  test.each<[string, VaultAuth | undefined, VezaCatalog, string]>([
+    ['a store without Kubernetes auth', VaultAuth.token({ token: { name: 'vault-token', key: 'token' } }), VEZA_CATALOG,
+      "[env/DatabaseCredentials]: 'store' is \"vault-store\", which gives no key of the catalog from Vault's database engine; allowed: a Vault store with Kubernetes auth and a catalog with a DATABASE_ENGINE class that has an interval."],
+    ['a catalog without a database engine class', undefined, SecretCatalog.define({ services: ['api'], secrets: { 'jwt-secret': { description: 'JWT', placeholder: 'JWT', consumers: ['api'], rotation: { name: 'by-hand', method: RotationMethod.MANUAL, description: 'by hand' } } } }) as unknown as VezaCatalog,
+      "[env/DatabaseCredentials]: 'store' is \"vault-store\", which gives no key of the catalog from Vault's database engine; allowed: a Vault store with Kubernetes auth and a catalog with a DATABASE_ENGINE class that has an interval."],
+  ])('VezaDatabaseCredentials refuses %s', (_what, auth, catalog, message) => {
+    const chart = new Chart(Testing.app(), 'env', { namespace: config.namespace });
+    const store = storeIn(chart, auth);
+    const externalSecret = new ExternalSecret(chart, 'veza-secrets', { store, data: [{ secretKey: 'jwt-secret' }] });
+    expect(() => new VezaDatabaseCredentials(chart, 'DatabaseCredentials', { store, externalSecret, catalog, database: config.providers.vault.database })).toThrow(message);
+  });
+
+  test('VezaVaultIntegration: the file vault-integration.yaml holding the integration (child Resource), configure-vault.sh, and one HCL file per policy once asked', () => {
+    const app = Testing.app();
+    const store = storeIn(new ManifestFile(app, 'stores', { path: `${config.name}/stores.yaml`, namespace: config.namespace }));
+    const files = new VezaVaultIntegration(app, 'vault-integration', { store, config, catalog: VEZA_CATALOG, cluster: { name: 'veza', dedicated: false } });
+    const folder = LAYOUT.providerFolder(config.name, 'vault', config.provider);
+    expect(files.path).toBe(`${folder}/${LAYOUT.vaultIntegrationFile}`);
+    expect(files.integration.node.id).toBe('Resource');
+    expect(files.integration.store).toBe(store);
+    const policyFiles = files.addPolicyFiles();
+    expect(policyFiles.map((f) => f.path)).toEqual(files.integration.policies.map((p) => `${folder}/${LAYOUT.vaultFolder}/${p.fileName}`));
+    const rendered = renderApp(app, { header: generatedHeader });
+    expect(file(rendered, `${folder}/${LAYOUT.vaultFolder}/${LAYOUT.vaultScriptFile}`)).toContain(`Generated by veza-secrets from environments/${config.name}.yaml`);
+    for (const f of policyFiles) expect(file(rendered, f.path)).toMatch(new RegExp(`^# Generated by veza-secrets from environments/${config.name}\\.yaml: do not edit`));
+  });
 });

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { loadEnvironments, renderVeza, VEZA_SECRETS_HASH_ANNOTATION, VezaApp } from '../lib';
+import { loadEnvironments, renderVeza, VEZA_SECRETS_HASH_ANNOTATION, VezaApp } from '../lib/veza';
 
 const environmentsDir = path.join(__dirname, '..', 'environments');
 const files = renderVeza(environmentsDir);

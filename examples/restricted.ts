@@ -2,6 +2,7 @@
 // pinned image, requests and limits, and no service-account token.
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { isPinnedImage, PINNED_IMAGE_ALLOWED } from '../lib';
 
 /** The user and group the example containers run as (not root; any id above 10000 will do). */
 export const RUN_AS = 10001;
@@ -32,12 +33,8 @@ export const RESOURCES: kplus.ContainerResources = {
   memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
 };
 
-/** Throws unless `image` is pinned by a tag other than `latest` or by a digest. */
+/** Throws unless `image` is pinned by a tag other than `latest` or by a sha256 digest: the library's rule, which its policy pass applies too. */
 export function checkPinned(field: string, image: string): string {
-  const name = image.split('/').pop() ?? image;
-  const pinned = image.includes('@sha256:') || (name.includes(':') && !name.endsWith(':latest'));
-  if (!pinned) {
-    throw new Error(`'${field}' must be pinned by a tag other than latest or by a digest (registry/name:1.2.3 or registry/name@sha256:...). The value passed is: ${JSON.stringify(image)}`);
-  }
+  if (!isPinnedImage(image)) throw new Error(`'${field}' is ${JSON.stringify(image)}; allowed: ${PINNED_IMAGE_ALLOWED}`);
   return image;
 }

@@ -3,7 +3,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { VezaEnvironment } from '../lib';
+import { VezaEnvironment } from '../lib/veza';
 import { checkPinned, RESOURCES, RESTRICTED_CONTAINER, RESTRICTED_POD } from './restricted';
 
 /** Where the stream server reads its signing secrets, one file per key. */

@@ -110,17 +110,25 @@ function bodyStart(code) {
 
 const KIND = /^export (?:declare )?(abstract class|class|interface|enum|function|const|type|let)\s+([A-Za-z0-9_]+)/;
 
-/** The modules of lib/index.ts in export order, following `export * from`. */
+/** The package's entry points (package.json `exports`) and the index each one loads. */
+const ENTRY_POINTS = [
+  { name: 'veza-secrets', index: 'index.d.ts', about: 'the generic ESO construct kit: stores, ExternalSecret, catalog, rotation, Vault integration, output, control-plane files, the generic policy pass' },
+  { name: 'veza-secrets/veza', index: 'veza/index.d.ts', about: "Veza's application on top of the kit: its catalog, environment files, layout, VezaApp and its rules" },
+];
+
+/** The modules of each entry point's index in export order, following `export * from`. */
 function modules(buildLib) {
   const order = [];
-  const visit = (file) => {
-    order.push(file);
-    for (const m of fs.readFileSync(file, 'utf8').matchAll(/^export \* from '(.+)';$/gm)) {
-      const target = path.resolve(path.dirname(file), m[1]);
-      visit(fs.existsSync(`${target}.d.ts`) ? `${target}.d.ts` : path.join(target, 'index.d.ts'));
+  // `export * from './x'` re-exports all of x; `export { a, type B } from './x'` only the names listed.
+  const visit = (file, entry, only) => {
+    order.push({ file, entry, only });
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/^export (\*|\{[^}]*\}) from '(.+)';$/gm)) {
+      const target = path.resolve(path.dirname(file), m[2]);
+      const names = m[1] === '*' ? undefined : new Set(m[1].slice(1, -1).split(',').map((n) => n.trim().replace(/^type\s+/, '')).filter(Boolean));
+      visit(fs.existsSync(`${target}.d.ts`) ? `${target}.d.ts` : path.join(target, 'index.d.ts'), entry, names);
     }
   };
-  visit(path.join(buildLib, 'index.d.ts'));
+  for (const entry of ENTRY_POINTS) visit(path.join(buildLib, entry.index), entry);
   return order;
 }
 
@@ -144,9 +152,9 @@ function memberName(code) {
 
 /** Every exported item of every module, parsed. */
 function collect(buildLib) {
-  return modules(buildLib).map((file) => {
+  return modules(buildLib).map(({ file, entry, only }) => {
     const rel = `lib/${path.relative(buildLib, file).replace(/\\/g, '/').replace(/\.d\.ts$/, '.ts')}`;
-    const items = statements(fs.readFileSync(file, 'utf8')).filter((s) => KIND.test(s.code)).map((s) => {
+    const items = statements(fs.readFileSync(file, 'utf8')).filter((s) => KIND.test(s.code) && (!only || only.has(s.code.match(KIND)[2]))).map((s) => {
       const [, kind, name] = s.code.match(KIND);
       const item = { kind, name, doc: docText(s.doc), code: s.code };
       if (/class|interface|enum/.test(kind) && s.code.includes('{')) {
@@ -161,7 +169,7 @@ function collect(buildLib) {
       }
       return item;
     });
-    return { rel, items };
+    return { rel, items, entry };
   });
 }
 
@@ -189,11 +197,16 @@ function generate(root, buildDir = path.join(root, 'build')) {
     '# API reference',
     '',
     'Generated from the TSDoc of `lib/` by `node scripts/api-reference.js` (after `npm run build`); do not edit.',
-    'Everything here is exported by the package root: `import { ExternalSecret } from \'veza-secrets\'`.',
+    'Two entry points: `import { ExternalSecret } from \'veza-secrets\'` and `import { VezaApp } from \'veza-secrets/veza\'`.',
     '',
   ];
-  for (const { rel, items } of mods) {
+  let entryPoint;
+  for (const { rel, items, entry } of mods) {
     if (items.length === 0) continue;
+    if (entry !== entryPoint) {
+      entryPoint = entry;
+      lines.push(`**Entry point \`${entry.name}\`**: ${entry.about}.`, '');
+    }
     lines.push(`## ${rel}`, '');
     for (const item of items) {
       const { kind, name, doc } = item;
@@ -229,7 +242,7 @@ function generate(root, buildDir = path.join(root, 'build')) {
   return { markdown: `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`, missing };
 }
 
-module.exports = { generate };
+module.exports = { generate, ENTRY_POINTS };
 
 if (require.main === module) {
   const root = path.join(__dirname, '..');

@@ -5,7 +5,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { generatedRotations, RotationMethod, VEZA_CATALOG } from '../../lib';
+import { generatedRotations, RotationMethod } from '../../lib';
+import { VEZA_CATALOG } from '../../lib/veza';
 import { RotationWorld, WorldEnvironment } from './rotation-world';
 
 /** An environment as the rotation job sees it: its name and its offset in days. */

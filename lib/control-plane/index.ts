@@ -1,3 +1,3 @@
 // Files the Kubernetes API server reads from its node's disk: not manifests to apply.
-export * from './encryption-configuration';
-export * from './audit-policy';
+export { EncryptionConfigurationFile, type EncryptionConfigurationFileProps, type KmsProviderOptions } from './encryption-configuration';
+export { AuditLevel, AuditPolicyFile, type AuditPolicyFileProps, type AuditResources } from './audit-policy';

@@ -70,7 +70,11 @@ export abstract class AwsAuth {
     })();
   }
 
-  /** Renders the auth block for `store`, creating what it needs there (a service account). */
+  /**
+   * Renders the auth block for `store`, creating what it needs there (a service account), for the store's constructor.
+   * The generated ESO types it returns stay out of the package's public types.
+   * @internal
+   */
   public abstract bind(store: AwsSecretStore): { spec: SecretStoreSpecProviderAwsAuth; serviceAccount?: kplus.IServiceAccount };
 }
 

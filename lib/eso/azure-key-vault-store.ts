@@ -43,6 +43,7 @@ export const AZURE_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
  */
 export const AZURE_TOKEN_AUDIENCE = 'api://AzureADTokenExchange';
 
+/** @internal */
 type AzureAuthSpec = Pick<SecretStoreSpecProviderAzurekv, 'authType' | 'serviceAccountRef' | 'identityId' | 'authSecretRef'>;
 
 /**
@@ -113,7 +114,11 @@ export abstract class AzureAuth {
     })();
   }
 
-  /** Renders the auth block for `store`, creating what it needs there (a service account). */
+  /**
+   * Renders the auth block for `store`, creating what it needs there (a service account), for the store's constructor.
+   * The generated ESO types it returns stay out of the package's public types.
+   * @internal
+   */
   public abstract bind(store: AzureKeyVaultStore): { spec: AzureAuthSpec; serviceAccount?: kplus.IServiceAccount };
 }
 

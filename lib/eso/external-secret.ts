@@ -1,6 +1,8 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { DeploymentUnit } from '../output/deployment-unit';
+import { subjectNamespaceOf } from './scope';
 import {
   ExternalSecret as ExternalSecretResource,
   ExternalSecretSpecData,
@@ -416,32 +418,7 @@ class NamespacedSubject implements kplus.ISubject {
 
   public toSubjectConfiguration(): kplus.SubjectConfiguration {
     const config = this.serviceAccount.toSubjectConfiguration();
-    return { ...config, namespace: config.namespace ?? chartNamespace(this.serviceAccount) };
-  }
-}
-
-function chartNamespace(scope: IConstruct): string | undefined {
-  try {
-    return Chart.of(scope).namespace;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A set of manifests applied together (one GitOps path). Two ExternalSecrets that create the
- * same Secret within one unit fight over it; in two units (alternatives never applied together)
- * they do not.
- *
- * @see https://external-secrets.io/latest/guides/ownership-deletion-policy/
- */
-export class DeploymentUnit extends Construct {
-  /** The closest unit above `construct`, or the app when it is in none. */
-  public static of(construct: IConstruct): IConstruct {
-    for (const scope of [...construct.node.scopes].reverse()) {
-      if (scope instanceof DeploymentUnit) return scope;
-    }
-    return construct.node.root;
+    return { ...config, namespace: subjectNamespaceOf(this.serviceAccount) };
   }
 }
 

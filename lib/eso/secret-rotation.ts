@@ -6,6 +6,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { toGoDuration } from './go-duration';
 import { ExternalSecret } from './external-secret';
+import { isPinnedImage, PINNED_IMAGE_ALLOWED } from './image-reference';
 import { checkCronJobName, checkDnsLabel, checkDnsSubdomain, where } from './names';
 import { gracePeriodOf, intervalDays, PREVIOUS_SUFFIX, RotationClass, RotationMethod, SecretCatalog } from './secret-catalog';
 import { VaultKubernetesAuthIntegration, VaultRotationGrant } from './vault-kubernetes-auth-integration';
@@ -678,20 +679,10 @@ function resources(cpu: string, memory: string, cpuLimit: string, memoryLimit: s
   };
 }
 
-/** Whether `image` is a well-formed reference pinned by a tag other than `latest`, or by a sha256 digest. */
-export function isPinnedImage(image: string): boolean {
-  const digest = /@sha256:[a-f0-9]{64}$/.test(image);
-  const withoutDigest = image.replace(/@sha256:[a-f0-9]{64}$/, '');
-  const lastPart = withoutDigest.split('/').pop() ?? '';
-  const tag = lastPart.includes(':') ? lastPart.slice(lastPart.indexOf(':') + 1) : undefined;
-  const wellFormed = /^[a-z0-9]+([._/:-][a-z0-9]+)*(:[\w][\w.-]{0,127})?$/.test(withoutDigest.replace(/^[a-z0-9.-]+(:\d+)?\//, 'host/'));
-  return wellFormed && tag !== 'latest' && (digest || tag !== undefined);
-}
-
 /** Throws unless `image` is pinned: a tag other than `latest`, or a sha256 digest. */
 export function checkPinnedImage(scope: Construct, field: string, image: string): string {
   if (!isPinnedImage(image)) {
-    throw new Error(`${where(scope)}: '${field}' must be an image pinned by a tag other than latest or by a sha256 digest, such as hashicorp/vault:1.21.4. The value passed is: ${JSON.stringify(image)}`);
+    throw new Error(`${where(scope)}: '${field}' is ${JSON.stringify(image)}; allowed: ${PINNED_IMAGE_ALLOWED}`);
   }
   return image;
 }

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterSecretStore, ClusterSecretStoreSpec, SecretStore, SecretStoreSpec, SecretStoreSpecProvider } from '../../imports/external-secrets.io';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels, where } from './names';
+import { subjectNamespaceOf } from './scope';
 
 /** The two kinds of store ESO serves. */
 export enum SecretStoreKind {
@@ -128,7 +129,10 @@ export abstract class SecretStoreBase extends Construct implements ISecretStore 
     checkLabels(where(this), 'labels', props.labels);
   }
 
-  /** Emits the store: called by each provider's constructor once its provider block is built. */
+  /**
+   * Emits the store: called by each provider's constructor once its provider block is built.
+   * @internal
+   */
   protected createResource(provider: SecretStoreSpecProvider): void {
     const metadata = { name: this.storeName, labels: this.props.labels };
     const spec: SecretStoreSpec = {
@@ -153,7 +157,7 @@ export abstract class SecretStoreBase extends Construct implements ISecretStore 
    * store's own), the account's namespace for a ClusterSecretStore.
    */
   public serviceAccountRef(field: string, serviceAccount: kplus.IServiceAccount, audiences?: string[]): { name: string; namespace?: string; audiences?: string[] } {
-    const namespace = serviceAccount.toSubjectConfiguration().namespace ?? tryChartNamespace(serviceAccount);
+    const namespace = subjectNamespaceOf(serviceAccount);
     return { name: serviceAccount.name, namespace: this.refNamespace(field, namespace), audiences };
   }
 
@@ -178,14 +182,6 @@ export abstract class SecretStoreBase extends Construct implements ISecretStore 
       throw new Error(`${where(this)}: '${field}.namespace' is required for a ClusterSecretStore (it has no namespace of its own).`);
     }
     return given;
-  }
-}
-
-function tryChartNamespace(scope: IConstruct): string | undefined {
-  try {
-    return Chart.of(scope).namespace;
-  } catch {
-    return undefined;
   }
 }
 

@@ -7,6 +7,7 @@ import { RotationMethod } from './secret-catalog';
 import { VaultPolicy } from './vault-policy';
 import { VaultSecretStore } from './vault-secret-store';
 import { isHttpUrl } from '../rules';
+import { subjectNamespaceOf } from './scope';
 
 /** The two rotations Vault grants: a generated KV secret, or the database engine's static role. */
 export type VaultRotationMethod = RotationMethod.GENERATE | RotationMethod.DATABASE_ENGINE;
@@ -323,7 +324,7 @@ export class VaultKubernetesAuthIntegration extends Construct {
     this.storeRole = {
       name: role,
       serviceAccountName: storeAccount.name,
-      namespace: subjectNamespace(storeAccount) ?? this.namespace,
+      namespace: subjectNamespaceOf(storeAccount) ?? this.namespace,
       audience,
       policies: [this.readPolicy],
       tokenTtl: props.tokenTtl ?? Duration.hours(1),
@@ -351,7 +352,7 @@ export class VaultKubernetesAuthIntegration extends Construct {
    */
   public grantRotation(serviceAccount: kplus.IServiceAccount, options: VaultRotationGrantOptions): VaultRotationGrant {
     const store = this.store;
-    const namespace = subjectNamespace(serviceAccount) ?? this.namespace;
+    const namespace = subjectNamespaceOf(serviceAccount) ?? this.namespace;
     if (namespace !== this.namespace) {
       throw new Error(`${where(this)}: 'serviceAccount' of grantRotation must be in the store's namespace ${JSON.stringify(this.namespace)}. The value passed is in: ${JSON.stringify(namespace)}`);
     }
@@ -612,16 +613,6 @@ function enableGuarded(kind: 'secrets' | 'auth', path: string, type: string): st
     `  vault ${kind} enable -path=${path} ${type}`,
     'fi',
   ];
-}
-
-function subjectNamespace(serviceAccount: kplus.IServiceAccount): string | undefined {
-  const given = serviceAccount.toSubjectConfiguration().namespace;
-  if (given) return given;
-  try {
-    return Chart.of(serviceAccount).namespace;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Quotes a word for bash unless it needs none. */

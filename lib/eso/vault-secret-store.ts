@@ -63,7 +63,10 @@ export interface VaultTokenAuthOptions {
 /** Vault's auth methods a store can use. */
 export type VaultAuthMethod = 'kubernetes' | 'jwt' | 'appRole' | 'token';
 
-/** What binding an auth method to a store yields. */
+/**
+ * What binding an auth method to a store yields.
+ * @internal
+ */
 export interface VaultAuthBinding {
   /** The store's `spec.provider.vault.auth` block. */
   readonly spec: SecretStoreSpecProviderVaultAuth;
@@ -177,7 +180,11 @@ export abstract class VaultAuth {
     })();
   }
 
-  /** Renders the auth block for `store`, creating what it needs there. */
+  /**
+   * Renders the auth block for `store`, creating what it needs there, for the store's constructor.
+   * The generated ESO types it returns stay out of the package's public types.
+   * @internal
+   */
   public abstract bind(store: VaultSecretStore): VaultAuthBinding;
 }
 

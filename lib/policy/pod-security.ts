@@ -1,3 +1,4 @@
+import { isPinnedImage, PINNED_IMAGE_ALLOWED } from '../eso/image-reference';
 import { KubeObject, PolicyRule } from './policy';
 import { CRONJOB_NAME_MAX_LENGTH } from '../rules';
 
@@ -21,8 +22,8 @@ export interface PodSpec {
   readonly automountServiceAccountToken?: boolean;
   /** The pod's security context. */
   readonly securityContext?: SecurityContext;
-  /** The volumes; a `hostPath` one is refused. */
-  readonly volumes?: { readonly name?: string; readonly hostPath?: unknown }[];
+  /** The volumes: only the types of {@link RESTRICTED_VOLUME_TYPES}. */
+  readonly volumes?: { readonly name?: string; readonly [type: string]: unknown }[];
   /** The containers. */
   readonly containers?: Container[];
   /** The init containers, checked like the containers. */
@@ -32,6 +33,11 @@ export interface PodSpec {
 }
 
 interface SecurityContext {
+  readonly sysctls?: { readonly name?: string }[];
+  readonly seLinuxOptions?: { readonly type?: string; readonly user?: string; readonly role?: string };
+  readonly procMount?: string;
+  readonly appArmorProfile?: { readonly type?: string };
+  readonly windowsOptions?: { readonly hostProcess?: boolean };
   readonly runAsNonRoot?: boolean;
   readonly runAsUser?: number;
   readonly privileged?: boolean;
@@ -83,9 +89,37 @@ export function containersOf(spec: PodSpec): { field: string; container: Contain
 
 const SECCOMP = ['RuntimeDefault', 'Localhost'];
 
+/** The volume types Pod Security 'restricted' allows. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted */
+export const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+
+/** The sysctls Pod Security 'baseline' (so 'restricted') allows. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline */
+export const SAFE_SYSCTLS = [
+  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes',
+];
+
+const SELINUX_TYPES = ['container_t', 'container_init_t', 'container_kvm_t'];
+const APPARMOR = ['RuntimeDefault', 'Localhost'];
+
+/** What 'baseline' refuses in a pod's or a container's security context beyond the checks written out below. */
+function contextProblems(at: string, sc: SecurityContext): string[] {
+  const problems: string[] = [];
+  const se = sc.seLinuxOptions;
+  if (se?.type !== undefined && se.type !== '' && !SELINUX_TYPES.includes(se.type)) problems.push(`'${at}.seLinuxOptions.type' is ${JSON.stringify(se.type)}; allowed: ${SELINUX_TYPES.join(', ')} or unset`);
+  for (const field of ['user', 'role'] as const) {
+    if (se?.[field] !== undefined && se[field] !== '') problems.push(`'${at}.seLinuxOptions.${field}' is ${JSON.stringify(se[field])}; allowed: unset`);
+  }
+  if (sc.procMount !== undefined && sc.procMount !== 'Default') problems.push(`'${at}.procMount' is ${JSON.stringify(sc.procMount)}; allowed: Default or unset`);
+  const appArmor = sc.appArmorProfile?.type;
+  if (appArmor !== undefined && !APPARMOR.includes(appArmor)) problems.push(`'${at}.appArmorProfile.type' is ${JSON.stringify(appArmor)}; allowed: RuntimeDefault, Localhost or unset`);
+  if (sc.windowsOptions?.hostProcess === true) problems.push(`'${at}.windowsOptions.hostProcess' is true; allowed: false or unset`);
+  return problems;
+}
+
 /**
- * Pod Security Standards 'restricted', plus what the namespace label cannot enforce:
- * a read-only root filesystem and no service-account token mounted.
+ * Pod Security Standards 'restricted' (v1.28, every control of 'baseline' and 'restricted' that a
+ * pod spec shows), plus what the namespace label cannot enforce: a read-only root filesystem and no
+ * service-account token mounted.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
 export const podSecurityRestricted: PolicyRule = {
@@ -100,10 +134,17 @@ export const podSecurityRestricted: PolicyRule = {
       problems.push(`'${path}.automountServiceAccountToken' is ${String(spec.automountServiceAccountToken ?? 'unset')}; allowed: false (mount a projected token where the API is called)`);
     }
     for (const volume of spec.volumes ?? []) {
-      if (volume.hostPath !== undefined) problems.push(`'${path}.volumes' holds hostPath volume ${JSON.stringify(volume.name ?? '')}; allowed: no hostPath volume`);
+      const type = Object.keys(volume).find((k) => k !== 'name') ?? 'unset';
+      if (!RESTRICTED_VOLUME_TYPES.includes(type)) problems.push(`'${path}.volumes' holds ${type} volume ${JSON.stringify(volume.name ?? '')}; allowed: ${RESTRICTED_VOLUME_TYPES.join(', ')}`);
     }
     const pod = spec.securityContext ?? {};
     if (pod.runAsUser === 0) problems.push(`'${path}.securityContext.runAsUser' is 0; allowed: a non-zero user`);
+    const podSeccomp = pod.seccompProfile?.type;
+    if (podSeccomp !== undefined && !SECCOMP.includes(podSeccomp)) problems.push(`'${path}.securityContext.seccompProfile.type' is ${JSON.stringify(podSeccomp)}; allowed: RuntimeDefault, Localhost or unset`);
+    for (const sysctl of pod.sysctls ?? []) {
+      if (!SAFE_SYSCTLS.includes(sysctl.name ?? '')) problems.push(`'${path}.securityContext.sysctls' holds ${JSON.stringify(sysctl.name ?? '')}; allowed: ${SAFE_SYSCTLS.join(', ')}`);
+    }
+    problems.push(...contextProblems(`${path}.securityContext`, pod));
     for (const { field, container } of containersOf(spec)) {
       const at = `${path}.${field}[${JSON.stringify(container.name ?? '')}]`;
       const sc = container.securityContext ?? {};
@@ -117,6 +158,7 @@ export const podSecurityRestricted: PolicyRule = {
       const seccomp = sc.seccompProfile?.type ?? pod.seccompProfile?.type;
       if (!seccomp || !SECCOMP.includes(seccomp)) problems.push(`'${at}.securityContext.seccompProfile.type' is ${seccomp ? JSON.stringify(seccomp) : 'unset'}; allowed: RuntimeDefault or Localhost (on the container or the pod)`);
       if (sc.readOnlyRootFilesystem !== true) problems.push(`'${at}.securityContext.readOnlyRootFilesystem' is ${String(sc.readOnlyRootFilesystem ?? 'unset')}; allowed: true`);
+      problems.push(...contextProblems(`${at}.securityContext`, sc));
       for (const port of container.ports ?? []) {
         if (port.hostPort !== undefined && port.hostPort !== 0) problems.push(`'${at}.ports' uses hostPort ${port.hostPort}; allowed: no host port`);
       }
@@ -142,24 +184,14 @@ export const containerResources: PolicyRule = {
 /** Images by tag or digest, never `latest` or untagged: what runs is what was reviewed. */
 export const pinnedImages: PolicyRule = {
   name: 'pinned-images',
-  description: 'Every container image names a tag or a digest, never latest or nothing.',
+  description: 'Every container image is a well-formed reference with a tag other than latest or a sha256 digest.',
   check: ({ doc }) => podTemplatesOf(doc).flatMap(({ path, spec }) => containersOf(spec).flatMap(({ field, container }) => {
     const image = container.image ?? '';
-    return isPinned(image) ? [] : [`'${path}.${field}[${JSON.stringify(container.name ?? '')}].image' is ${JSON.stringify(image)}; allowed: an image with a tag other than latest, or a digest (name@sha256:...)`];
+    return isPinnedImage(image) ? [] : [`'${path}.${field}[${JSON.stringify(container.name ?? '')}].image' is ${JSON.stringify(image)}; allowed: ${PINNED_IMAGE_ALLOWED}`];
   })),
 };
 
-/** Whether an image reference has a digest, or a tag other than `latest`. */
-export function isPinned(image: string): boolean {
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
-  const lastPart = image.slice(image.lastIndexOf('/') + 1);
-  const colon = lastPart.lastIndexOf(':');
-  if (colon < 0) return false;
-  const tag = lastPart.slice(colon + 1);
-  return tag !== '' && tag !== 'latest';
-}
-
-/** CronJob names of at most 52 characters: the controller appends 11 for each Job's name. */
+/** CronJob names of at most {@link CRONJOB_NAME_MAX_LENGTH} characters: the controller appends 11 for each Job's name. */
 export const cronJobNameLength: PolicyRule = {
   name: 'cronjob-name-length',
   description: `Every CronJob name has at most ${CRONJOB_NAME_MAX_LENGTH} characters (its Jobs add an 11-character suffix to a 63-character limit).`,

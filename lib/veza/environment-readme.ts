@@ -1,18 +1,17 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DeploymentUnit } from '../eso/external-secret';
+import { DeploymentUnit } from '../output/deployment-unit';
 import { toGoDuration } from '../eso/go-duration';
 import { PREVIOUS_SUFFIX, RotationClass, RotationMethod } from '../eso/secret-catalog';
 import { SecretProvider, SecretStoreKind } from '../eso/secret-store';
 import { where } from '../eso/names';
 import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
-import { manifestFilesOf, TextFile } from '../output/files';
+import { TextFile } from '../output/files';
 import { cloudPrerequisites } from './cloud-prerequisites';
 import type { VezaCatalog } from './catalog';
-import { LAYOUT } from './layout';
+import { ESO_DEPLOYMENT, ESO_NAMESPACE, LAYOUT } from './layout';
 import { vaultCaSection } from './vault-integration';
 import { applyCommands, consumersOf, RunbookCommand, RunbookSection, troubleshootingCommands, verificationCommands } from './runbook';
-import { ESO_DEPLOYMENT, ESO_NAMESPACE } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
 
 /** The README's file name in an environment's folder. */
@@ -203,21 +202,6 @@ function rotationCell(key: string, rotationClass: RotationClass | undefined, aut
   const days = rotationClass?.interval ? `every ${rotationClass.interval.toDays()} days` : undefined;
   if (rotationClass && rotationClass.method !== RotationMethod.MANUAL) return `**by hand**${days ? `, ${days}` : ''}: nothing in this folder rotates it`;
   return days ? `${days}, by hand` : 'by hand, as the provider recommends';
-}
-
-/**
- * The Kubernetes kinds of ESO's CRDs the objects of the applied folder use, as CRD names
- * (`externalsecrets.external-secrets.io`): what must be Established before `kubectl apply`.
- */
-export function requiredCrds(env: VezaEnvironment): string[] {
-  const names = new Set<string>();
-  for (const file of manifestFilesOf(env.applied)) {
-    for (const o of file.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))) {
-      const group = o.apiGroup;
-      if (group === 'external-secrets.io' || group.endsWith('.external-secrets.io')) names.add(`${o.kind.toLowerCase()}s.${group}`);
-    }
-  }
-  return [...names].sort();
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');

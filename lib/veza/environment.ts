@@ -4,7 +4,8 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { ConfigError, dnsLabel, dnsSubdomain, FieldReader, goDuration, oneOf, readSecretKeyRef, text, url, readYamlFile, listOf, cidr } from '../config/field-reader';
 import { CreationPolicy, DeletionPolicy } from '../eso/external-secret';
-import { isPinnedImage } from '../eso/secret-rotation';
+import { isPinnedImage, PINNED_IMAGE_ALLOWED } from '../eso/image-reference';
+import { liveSecretProblems } from './live-secret';
 import { awsRegion, AZURE_KEY_VAULT_URL, GCP_PROJECT_ID, GCP_SERVICE_ACCOUNT, guid } from '../rules';
 
 /** The tiers an environment declares (`tier`), in the order a change reaches them. */
@@ -207,11 +208,7 @@ export interface EnvironmentConfig {
 }
 
 /** An image pinned as the rotation job requires (`isPinnedImage`, the check `SecretRotation` applies). */
-const PINNED_IMAGE = text(
-  'an image pinned by a tag other than latest or by a sha256 digest, such as registry.example.com/hashicorp/vault:1.21.4',
-  undefined,
-  isPinnedImage,
-);
+const PINNED_IMAGE = text(PINNED_IMAGE_ALLOWED, undefined, isPinnedImage);
 
 const UUID = guid;
 // An environment's ExternalSecret is the only writer of its Secret: Merge, CreateOrMerge and None
@@ -257,12 +254,7 @@ export function parseEnvironment(doc: unknown, file: string, options: ParseEnvir
     deletionPolicy: es.optional('deletionPolicy', DELETION, DeletionPolicy.RETAIN),
   };
   es?.finish();
-  if (externalSecret?.deletionPolicy !== undefined && production && externalSecret.deletionPolicy !== DeletionPolicy.RETAIN) {
-    es!.fail('deletionPolicy', externalSecret.deletionPolicy, `Retain outside development (the live Secret must never be dropped because a provider entry went missing)`);
-  }
-  if (externalSecret?.creationPolicy !== undefined && production && externalSecret.creationPolicy !== CreationPolicy.ORPHAN) {
-    es!.fail('creationPolicy', externalSecret.creationPolicy, `Orphan outside development (deleting the ExternalSecret, by a prune or a provider switch, must not delete the live Secret)`);
-  }
+  for (const problem of externalSecret ? liveSecretProblems(production, externalSecret) : []) es!.fail(problem.field, problem.value, problem.allowed);
 
   const rotationReader = root.object('rotation', { optional: true });
   const egress = rotationReader?.object('egress', { optional: true });

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ConfigError, dnsLabel, FieldReader, goDuration, oneOf, text, url, readYamlFile } from '../config/field-reader';
-import { DeploymentUnit } from '../eso/external-secret';
+import { DeploymentUnit, kustomization } from '../output/deployment-unit';
 import { ExternalSecretsOperator } from '../eso/external-secrets-operator';
 import { toGoDuration } from '../eso/go-duration';
 import { where } from '../eso/names';
@@ -10,7 +10,6 @@ import { EnvironmentCluster, LAYOUT, SHARED_CLUSTER } from './layout';
 import type { RunbookSection } from './runbook';
 import type { VezaCluster } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
-import { kustomization } from './veza-environment';
 import { gitRevision } from '../rules';
 
 /** The GitOps configuration file, at the top of the project (not in environments/, where every file is an environment). */

@@ -1,4 +1,7 @@
-import { ProviderName } from './environment';
+import type { ProviderName } from './environment';
+
+// The names other teams and the seed's commands rely on: file names, object names, labels.
+// Every module of lib/veza reads them from here.
 
 /**
  * Where every file goes in `dist/`: the seed's `k8s/secrets` layout, per environment.
@@ -54,3 +57,46 @@ export const STORE_NAMES: Record<ProviderName, string> = {
 
 /** The Secret every provider materializes, and the ExternalSecret's name in the seed's commands. */
 export const TARGET_SECRET = 'veza-secrets';
+
+/** The namespace ESO runs in: the seed's `kubectl logs -n external-secrets-system ...`. */
+export const ESO_NAMESPACE = 'external-secrets-system';
+/** ESO's controller Deployment: the seed's `deployment/external-secrets`. */
+export const ESO_DEPLOYMENT = 'external-secrets';
+
+/** Where the cluster-wide files go in `dist/`. */
+export const CLUSTER_LAYOUT = {
+  /** ESO's install, applied (Flux). */
+  operatorFile: `${LAYOUT.clusterFolder}/external-secrets-operator.yaml`,
+  /** The install by hand (no Flux, no Argo CD): the namespace, applied with kubectl... */
+  operatorNamespaceFile: `${LAYOUT.alternativesFolder}/${LAYOUT.clusterFolder}/external-secrets-namespace.yaml`,
+  /** ...and the chart's values, given to `helm upgrade --install`. */
+  operatorValuesFile: `${LAYOUT.alternativesFolder}/${LAYOUT.clusterFolder}/external-secrets-values.json`,
+  kustomizationFile: `${LAYOUT.clusterFolder}/${LAYOUT.kustomizationFile}`,
+  /** Files kube-apiserver reads from disk: listed in no kustomization. */
+  controlPlaneFolder: `${LAYOUT.clusterFolder}/control-plane`,
+  encryptionConfigurationFile: `${LAYOUT.clusterFolder}/control-plane/encryption-configuration.yaml`,
+  auditPolicyFile: `${LAYOUT.clusterFolder}/control-plane/audit-policy.yaml`,
+} as const;
+
+/** Labels on every cluster-wide object; an environment's objects carry them too ({@link commonLabels}). */
+export const CLUSTER_LABELS: Record<string, string> = {
+  'app.kubernetes.io/part-of': 'veza',
+  'app.kubernetes.io/managed-by': 'veza-secrets',
+};
+
+/** Labels on every object, so `kubectl get -l` finds what this project manages. */
+export function commonLabels(env: string): Record<string, string> {
+  return { ...CLUSTER_LABELS, 'veza.io/environment': env };
+}
+
+/** The template of the seed's option 1, next to the environment's kustomization (listed by none). */
+export const SECRETS_EXAMPLE_FILE = 'secrets.yaml.example';
+
+/** The file of an environment's rotation objects, in its applied folder. */
+export const ROTATION_FILE = 'secrets-rotation.yaml';
+
+/** The label carrying the rotation class on each rotation CronJob, Job and pod. */
+export const ROTATION_CLASS_LABEL = 'veza.io/rotation-class';
+
+/** The VaultDynamicSecret that reads the app login's current credentials, next to `veza-secrets`. */
+export const DATABASE_CREDENTIALS_GENERATOR = 'veza-database-credentials';

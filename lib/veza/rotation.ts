@@ -6,12 +6,7 @@ import { VaultKubernetesAuthIntegration } from '../eso/vault-kubernetes-auth-int
 import { ManifestFile } from '../output/files';
 import { VezaCatalog } from './catalog';
 import { EnvironmentConfig } from './environment';
-
-/** The file of an environment's rotation objects, in its applied folder. */
-export const ROTATION_FILE = 'secrets-rotation.yaml';
-
-/** The label carrying the rotation class on each rotation CronJob, Job and pod. */
-export const ROTATION_CLASS_LABEL = 'veza.io/rotation-class';
+import { ROTATION_CLASS_LABEL, ROTATION_FILE } from './layout';
 
 /** Props of {@link addVezaRotation}. */
 export interface VezaRotationProps {

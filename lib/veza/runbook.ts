@@ -1,11 +1,12 @@
-import { DeploymentUnit } from '../eso/external-secret';
+import { ApiObject } from 'cdk8s';
 import { PREVIOUS_SUFFIX, RotationMethod } from '../eso/secret-catalog';
 import { SecretStoreKind } from '../eso/secret-store';
 import { VaultSecretStore } from '../eso/vault-secret-store';
+import { DeploymentUnit } from '../output/deployment-unit';
+import { manifestFilesOf } from '../output/files';
 import type { VezaCatalog, VezaService } from './catalog';
-import { LAYOUT } from './layout';
-import { requiredCrds } from './environment-readme';
-import { ESO_DEPLOYMENT, ESO_NAMESPACE } from './veza-cluster';
+import { ESO_DEPLOYMENT, ESO_NAMESPACE, LAYOUT } from './layout';
+
 import type { VezaEnvironment } from './veza-environment';
 
 /** One command of a runbook, with the sentence that says why it is run. */
@@ -166,4 +167,19 @@ function afterApplySteps(env: VezaEnvironment): RunbookCommand[] {
 /** A section as plain text: one `# why` comment line above each command. */
 export function sectionAsShell(section: RunbookSection): string {
   return section.commands.map((c) => `# ${c.why}\n${c.command}\n`).join('');
+}
+
+/**
+ * The Kubernetes kinds of ESO's CRDs the objects of the applied folder use, as CRD names
+ * (`externalsecrets.external-secrets.io`): what must be Established before `kubectl apply`.
+ */
+export function requiredCrds(env: VezaEnvironment): string[] {
+  const names = new Set<string>();
+  for (const file of manifestFilesOf(env.applied)) {
+    for (const o of file.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))) {
+      const group = o.apiGroup;
+      if (group === 'external-secrets.io' || group.endsWith('.external-secrets.io')) names.add(`${o.kind.toLowerCase()}s.${group}`);
+    }
+  }
+  return [...names].sort();
 }

@@ -1,6 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DeploymentUnit, ExternalSecret } from '../eso/external-secret';
+import { ExternalSecret } from '../eso/external-secret';
+import { where } from '../eso/names';
 import { RotationMethod } from '../eso/secret-catalog';
 import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
 import { ISecretStore } from '../eso/secret-store';
@@ -9,7 +10,7 @@ import { VaultSecretStore } from '../eso/vault-secret-store';
 import { ManifestFile, TextFile } from '../output/files';
 import { VezaCatalog } from './catalog';
 import { EnvironmentConfig } from './environment';
-import { LAYOUT } from './layout';
+import { DATABASE_CREDENTIALS_GENERATOR, LAYOUT } from './layout';
 import type { RunbookSection } from './runbook';
 import type { VezaEnvironment } from './veza-environment';
 import type { EnvironmentCluster } from './layout';
@@ -19,9 +20,6 @@ import type { EnvironmentCluster } from './layout';
  * rotates the static role when due; Vault rotates on its own only if the job has not (a backstop).
  */
 export const DATABASE_BACKSTOP_MARGIN = Duration.days(30);
-
-/** The VaultDynamicSecret that reads the app login's current credentials, next to `veza-secrets`. */
-export const DATABASE_CREDENTIALS_GENERATOR = 'veza-database-credentials';
 
 /** The mount of Vault's database secrets engine. */
 const DATABASE_MOUNT = 'database';
@@ -41,34 +39,62 @@ export function databaseEngineKeys(store: unknown, catalog: VezaCatalog): string
   return catalog.all.filter((e) => e.rotation.method === RotationMethod.DATABASE_ENGINE && e.rotation.interval !== undefined).map((e) => e.key);
 }
 
+/** Props of {@link VezaDatabaseCredentials}. */
+export interface VezaDatabaseCredentialsProps {
+  /** The Vault store the generator logs in as (Kubernetes auth: its role names the static role). */
+  readonly store: VaultSecretStore;
+  /** The ExternalSecret whose database engine keys are rendered from the generator. */
+  readonly externalSecret: ExternalSecret;
+  /** The catalog: which keys Vault's database engine rotates. */
+  readonly catalog: VezaCatalog;
+  /** The database as the pods reach it (`providers.vault.database` of the environment file). */
+  readonly database: EnvironmentConfig['providers']['vault']['database'];
+  /** Labels on the generator. @default - none */
+  readonly labels?: Record<string, string>;
+}
+
 /**
  * Renders the database engine's keys of `veza-secrets` from the static role's current
  * credentials instead of KV: the generator `veza-database-credentials` (a GET of
  * `database/static-creds/<role>-app`, logged in as the store) is a source of the ExternalSecret,
  * and each key is templated as a PostgreSQL URL over its `username` and `password`. After Vault
  * rotates the password, the next refresh of the ExternalSecret writes the new URL. See
- * docs/vault-integration.md ("The database URL follows the rotation").
+ * docs/vault-integration.md ("The database URL follows the rotation"). Create it only where
+ * {@link databaseEngineKeys} finds keys: it refuses a store and catalog without any.
+ *
+ * @see https://external-secrets.io/latest/api/generator/vault/
+ * @see https://developer.hashicorp.com/vault/docs/secrets/databases#static-roles
  */
-export function addDatabaseCredentials(scope: Construct, store: VaultSecretStore, externalSecret: ExternalSecret, config: EnvironmentConfig, catalog: VezaCatalog, labels: Record<string, string>): VaultDynamicSecret | undefined {
-  const keys = databaseEngineKeys(store, catalog);
-  if (keys.length === 0) return undefined;
-  const db = config.providers.vault.database;
-  const generator = new VaultDynamicSecret(scope, DATABASE_CREDENTIALS_GENERATOR, {
-    store,
-    path: `${DATABASE_MOUNT}/static-creds/${databaseStaticRole(store)}`,
-    outputKeys: ['username', 'password'],
-    labels,
-  });
-  externalSecret.addGeneratorSource(generator);
-  for (const secretKey of keys) {
-    externalSecret.addTemplatedKey({
-      secretKey,
-      // urlquery (Go's built-in) percent-encodes what a password policy may put there that a URL reserves.
-      // The host as the pods reach it; Vault's own connection uses `host` (configure-vault.sh).
-      template: `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${db.appHost}:${db.port}/${db.name}?sslmode=require`,
+export class VezaDatabaseCredentials extends Construct {
+  /** The keys it renders (`database-url`). */
+  public readonly keys: readonly string[];
+  /** The VaultDynamicSecret, a source of the ExternalSecret: the child `'Resource'`. */
+  public readonly generator: VaultDynamicSecret;
+
+  public constructor(scope: Construct, id: string, props: VezaDatabaseCredentialsProps) {
+    super(scope, id);
+    const { store, externalSecret, database: db } = props;
+    this.keys = databaseEngineKeys(store, props.catalog);
+    if (this.keys.length === 0) {
+      throw new Error(`${where(this)}: 'store' is ${JSON.stringify(store.storeName)}, which gives no key of the catalog from Vault's database engine; allowed: a Vault store with Kubernetes auth and a catalog with a DATABASE_ENGINE class that has an interval.`);
+    }
+    this.generator = new VaultDynamicSecret(this, 'Resource', {
+      name: DATABASE_CREDENTIALS_GENERATOR,
+      store,
+      path: `${DATABASE_MOUNT}/static-creds/${databaseStaticRole(store)}`,
+      outputKeys: ['username', 'password'],
+      labels: props.labels,
     });
+    externalSecret.addGeneratorSource(this.generator);
+    for (const secretKey of this.keys) {
+      externalSecret.addTemplatedKey({
+        secretKey,
+        // urlquery (Go's built-in) percent-encodes what a password policy may put there that a URL reserves.
+        // The host as the pods reach it; Vault's own connection uses `host` (configure-vault.sh).
+        template: `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${db.appHost}:${db.port}/${db.name}?sslmode=require`,
+      });
+    }
   }
-  return generator;
 }
 
 /**
@@ -130,56 +156,83 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/**
- * Vault's Kubernetes auth method for an environment's Vault store, both sides from the store:
- * `vault-integration.yaml` next to the store (applied with it when Vault is the active provider,
- * under `alternatives/<env>/` otherwise) and `vault/` beside it, with one HCL file per policy and
- * `configure-vault.sh`. See docs/vault-integration.md.
- */
-export function addVaultIntegration(store: VaultSecretStore, config: EnvironmentConfig, catalog: VezaCatalog, labels: Record<string, string>, cluster: EnvironmentCluster): VaultKubernetesAuthIntegration {
-  const unit = DeploymentUnit.of(store);
-  const folder = LAYOUT.providerFolder(config.name, 'vault', config.provider);
-  const file = new ManifestFile(unit, 'vault-integration', { path: `${folder}/${LAYOUT.vaultIntegrationFile}`, namespace: config.namespace, labels });
-  const database = catalog.rotationClasses.find((c) => c.method === RotationMethod.DATABASE_ENGINE);
-  const db = config.providers.vault.database;
-  const integration = new VaultKubernetesAuthIntegration(file, 'Resource', {
-    store,
-    // Environments of different clusters must not share an auth mount (the integration checks it).
-    cluster: cluster.name,
-    // The rotation job (secrets-rotation.yaml) is granted its Vault role by grantRotation, only when it exists.
-    // The catalog's database-credential class says how often; the job asks Vault's engine when due,
-    // and Vault's own rotation_period (interval + 30 days) is a backstop.
-    database: database?.interval && {
-      host: db.host,
-      port: db.port,
-      database: db.name,
-      username: db.username,
-      staticUsername: db.appUsername,
-      rotationPeriod: Duration.days(database.interval.toDays() + DATABASE_BACKSTOP_MARGIN.toDays()),
-      mount: DATABASE_MOUNT,
-      staticRoleName: databaseStaticRole(store),
-    },
-  });
-  const vaultFolder = `${folder}/${LAYOUT.vaultFolder}`;
-  new TextFile(file, 'ConfigureVault', {
-    path: `${vaultFolder}/${LAYOUT.vaultScriptFile}`,
-    executable: true,
-    content: () => integration.configureScript({
-      header: `Generated by veza-secrets from environments/${config.name}.yaml: do not edit. Change the source and run \`npm run synth\`.\nRun: dist/${vaultFolder}/${LAYOUT.vaultScriptFile}${integration.database ? ` (first run: ${integration.database.passwordVariable}=... too)` : ''}; docs/vault-integration.md`,
-    }),
-  });
-  return integration;
+/** Props of {@link VezaVaultIntegration}. */
+export interface VezaVaultIntegrationProps {
+  /** The Vault store with Kubernetes auth whose both sides this writes. */
+  readonly store: VaultSecretStore;
+  /** The environment: its name, namespace, active provider (the folder) and database. */
+  readonly config: EnvironmentConfig;
+  /** The catalog: its DATABASE_ENGINE class says how often Vault rotates the app login. */
+  readonly catalog: VezaCatalog;
+  /** The cluster the environment runs in: environments of different clusters never share an auth mount. */
+  readonly cluster: EnvironmentCluster;
+  /** Labels on every object. @default - none */
+  readonly labels?: Record<string, string>;
 }
 
 /**
- * One HCL file per policy of `integration`, beside its `configure-vault.sh`. Called once every
- * grant is made (the rotation jobs' policies exist only once `grantRotation` ran).
+ * Vault's Kubernetes auth method for an environment's Vault store, both sides from the store:
+ * `vault-integration.yaml` (this file: applied with the store when Vault is the active provider,
+ * under `alternatives/<env>/` otherwise) and `vault/` beside it, with `configure-vault.sh` and,
+ * once every grant is made, one HCL file per policy ({@link addPolicyFiles}). Create it in the
+ * store's DeploymentUnit. See docs/vault-integration.md.
+ *
+ * @see https://developer.hashicorp.com/vault/docs/auth/kubernetes
  */
-export function addVaultPolicyFiles(integration: VaultKubernetesAuthIntegration, config: EnvironmentConfig): TextFile[] {
-  const vaultFolder = `${LAYOUT.providerFolder(config.name, 'vault', config.provider)}/${LAYOUT.vaultFolder}`;
-  const file = integration.node.scope!;
-  return integration.policies.map((policy) => new TextFile(file, `Policy-${policy.name}`, {
-    path: `${vaultFolder}/${policy.fileName}`,
-    content: () => `# Generated by veza-secrets from environments/${config.name}.yaml: do not edit. Change the source and run \`npm run synth\`.\n${policy.toHcl()}`,
-  }));
+export class VezaVaultIntegration extends ManifestFile {
+  /** Both sides of the auth method: the child `'Resource'`. */
+  public readonly integration: VaultKubernetesAuthIntegration;
+  private readonly vaultFolder: string;
+  private readonly environment: string;
+
+  public constructor(scope: Construct, id: string, props: VezaVaultIntegrationProps) {
+    const { store, config, catalog, cluster } = props;
+    const folder = LAYOUT.providerFolder(config.name, 'vault', config.provider);
+    super(scope, id, { path: `${folder}/${LAYOUT.vaultIntegrationFile}`, namespace: config.namespace, labels: props.labels });
+    this.environment = config.name;
+    this.vaultFolder = `${folder}/${LAYOUT.vaultFolder}`;
+    const database = catalog.rotationClasses.find((c) => c.method === RotationMethod.DATABASE_ENGINE);
+    const db = config.providers.vault.database;
+    const integration = new VaultKubernetesAuthIntegration(this, 'Resource', {
+      store,
+      // Environments of different clusters must not share an auth mount (the integration checks it).
+      cluster: cluster.name,
+      // The rotation job (secrets-rotation.yaml) is granted its Vault role by grantRotation, only when it exists.
+      // The catalog's database-credential class says how often; the job asks Vault's engine when due,
+      // and Vault's own rotation_period (interval + 30 days) is a backstop.
+      database: database?.interval && {
+        host: db.host,
+        port: db.port,
+        database: db.name,
+        username: db.username,
+        staticUsername: db.appUsername,
+        rotationPeriod: Duration.days(database.interval.toDays() + DATABASE_BACKSTOP_MARGIN.toDays()),
+        mount: DATABASE_MOUNT,
+        staticRoleName: databaseStaticRole(store),
+      },
+    });
+    this.integration = integration;
+    new TextFile(this, 'ConfigureVault', {
+      path: `${this.vaultFolder}/${LAYOUT.vaultScriptFile}`,
+      executable: true,
+      content: () => integration.configureScript({
+        header: `${generatedHeader(config.name)}\nRun: dist/${this.vaultFolder}/${LAYOUT.vaultScriptFile}${integration.database ? ` (first run: ${integration.database.passwordVariable}=... too)` : ''}; docs/vault-integration.md`,
+      }),
+    });
+  }
+
+  /**
+   * One HCL file per policy of the integration, beside its `configure-vault.sh`. Call it once every
+   * grant is made (the rotation jobs' policies exist only once `grantRotation` ran); returns the files.
+   */
+  public addPolicyFiles(): TextFile[] {
+    return this.integration.policies.map((policy) => new TextFile(this, `Policy-${policy.name}`, {
+      path: `${this.vaultFolder}/${policy.fileName}`,
+      content: () => `# ${generatedHeader(this.environment)}\n${policy.toHcl()}`,
+    }));
+  }
+}
+
+function generatedHeader(env: string): string {
+  return `Generated by veza-secrets from environments/${env}.yaml: do not edit. Change the source and run \`npm run synth\`.`;
 }

@@ -1,38 +1,11 @@
 import { Construct } from 'constructs';
 import { AuditPolicyFile } from '../control-plane/audit-policy';
 import { EncryptionConfigurationFile } from '../control-plane/encryption-configuration';
-import { DeploymentUnit } from '../eso/external-secret';
 import { ExternalSecretsOperator, ExternalSecretsOperatorProps, GitOpsFlavor } from '../eso/external-secrets-operator';
 import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
-import { LAYOUT } from './layout';
-import { kustomization } from './veza-environment';
+import { CLUSTER_LABELS, CLUSTER_LAYOUT, ESO_DEPLOYMENT, ESO_NAMESPACE, LAYOUT } from './layout';
+import { DeploymentUnit, kustomization } from '../output/deployment-unit';
 import type { RunbookCommand } from './runbook';
-
-/** The namespace ESO runs in: the seed's `kubectl logs -n external-secrets-system ...`. */
-export const ESO_NAMESPACE = 'external-secrets-system';
-/** ESO's controller Deployment: the seed's `deployment/external-secrets`. */
-export const ESO_DEPLOYMENT = 'external-secrets';
-
-/** Where the cluster-wide files go in `dist/`. */
-export const CLUSTER_LAYOUT = {
-  /** ESO's install, applied (Flux). */
-  operatorFile: `${LAYOUT.clusterFolder}/external-secrets-operator.yaml`,
-  /** The install by hand (no Flux, no Argo CD): the namespace, applied with kubectl... */
-  operatorNamespaceFile: `${LAYOUT.alternativesFolder}/${LAYOUT.clusterFolder}/external-secrets-namespace.yaml`,
-  /** ...and the chart's values, given to `helm upgrade --install`. */
-  operatorValuesFile: `${LAYOUT.alternativesFolder}/${LAYOUT.clusterFolder}/external-secrets-values.json`,
-  kustomizationFile: `${LAYOUT.clusterFolder}/${LAYOUT.kustomizationFile}`,
-  /** Files kube-apiserver reads from disk: listed in no kustomization. */
-  controlPlaneFolder: `${LAYOUT.clusterFolder}/control-plane`,
-  encryptionConfigurationFile: `${LAYOUT.clusterFolder}/control-plane/encryption-configuration.yaml`,
-  auditPolicyFile: `${LAYOUT.clusterFolder}/control-plane/audit-policy.yaml`,
-} as const;
-
-/** Labels on every cluster-wide object. */
-export const CLUSTER_LABELS: Record<string, string> = {
-  'app.kubernetes.io/part-of': 'veza',
-  'app.kubernetes.io/managed-by': 'veza-secrets',
-};
 
 /** Props of {@link VezaCluster}. */
 export interface VezaClusterProps {

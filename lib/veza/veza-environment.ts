@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
 import { AwsAuth, AwsSecretService, AwsSecretStore } from '../eso/aws-secret-store';
 import { AzureAuth, AzureKeyVaultStore } from '../eso/azure-key-vault-store';
-import { DeploymentUnit, ExternalSecret } from '../eso/external-secret';
+import { ExternalSecret } from '../eso/external-secret';
 import { GcpAuth, GcpSecretStore } from '../eso/gcp-secret-store';
 import { ISecretStore, SecretKeyReference } from '../eso/secret-store';
 import { SecretTemplateFile } from '../eso/secret-template-file';
@@ -12,13 +12,14 @@ import { where } from '../eso/names';
 import { catalogData } from '../eso/catalog-secret';
 import { RotationMethod } from '../eso/secret-catalog';
 import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
-import { toYaml } from '../output/synthesize';
+import { DeploymentUnit, kustomization } from '../output/deployment-unit';
 import { VezaCatalog } from './catalog';
 import { EnvironmentReadme } from './environment-readme';
 import { VezaConsumers } from './veza-consumers';
+import { environmentLocationAllowed, namesEnvironment } from './isolation';
 import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
-import { EnvironmentCluster, LAYOUT, SHARED_CLUSTER, STORE_NAMES, TARGET_SECRET } from './layout';
-import { addDatabaseCredentials, addVaultIntegration, addVaultPolicyFiles, databaseEngineKeys, databaseRotationSection } from './vault-integration';
+import { commonLabels, EnvironmentCluster, LAYOUT, SECRETS_EXAMPLE_FILE, SHARED_CLUSTER, STORE_NAMES, TARGET_SECRET } from './layout';
+import { databaseEngineKeys, databaseRotationSection, VezaDatabaseCredentials, VezaVaultIntegration } from './vault-integration';
 import { addVezaRotation } from './rotation';
 import { SecretRotation } from '../eso/secret-rotation';
 import { url } from '../rules';
@@ -51,15 +52,6 @@ export interface ProviderSecrets {
   readonly active: boolean;
 }
 
-/** Labels on every object, so `kubectl get -l` finds what this project manages. */
-export function commonLabels(env: string): Record<string, string> {
-  return {
-    'app.kubernetes.io/part-of': 'veza',
-    'app.kubernetes.io/managed-by': 'veza-secrets',
-    'veza.io/environment': env,
-  };
-}
-
 /**
  * Everything of one environment: its namespace, the store and ExternalSecret of the provider it
  * uses (applied), and those of the three others (synthesized under the seed's file names in
@@ -88,6 +80,8 @@ export class VezaEnvironment extends Construct {
   public readonly vaultCa?: kplus.ConfigMap;
   /** Both sides of Vault's Kubernetes auth for the Vault store, when it uses Kubernetes auth. */
   public readonly vaultIntegration?: VaultKubernetesAuthIntegration;
+  /** The files of {@link vaultIntegration}: `vault-integration.yaml`, `vault/configure-vault.sh` and the policies. */
+  public readonly vaultIntegrationFiles?: VezaVaultIntegration;
   /** The rotation CronJobs (`<env>/secrets-rotation.yaml`), when the active provider is Vault. */
   public readonly rotation?: SecretRotation;
 
@@ -145,15 +139,17 @@ export class VezaEnvironment extends Construct {
         }),
         targetLabels: labels,
       });
-      if (store instanceof VaultSecretStore) addDatabaseCredentials(esFile, store, externalSecret, config, props.catalog, labels);
+      if (store instanceof VaultSecretStore && engineKeys.length > 0) {
+        new VezaDatabaseCredentials(esFile, 'DatabaseCredentials', { store, externalSecret, catalog: props.catalog, database: config.providers.vault.database, labels });
+      }
       return { provider, store, externalSecret, active };
     });
 
     this.vaultCa = vaultCa;
     // Guardrails: what the environment file cannot show on its own.
     for (const { store } of this.providers) {
-      if (!new RegExp(`(^|[^a-z0-9])${config.name}([^a-z0-9]|$)`).test(store.location)) {
-        throw new Error(`${where(store)}: 'location' is ${JSON.stringify(store.location)}; allowed: a location of environment ${JSON.stringify(config.name)} (a store must not read another environment's secrets)`);
+      if (!namesEnvironment(store.location, config.name)) {
+        throw new Error(`${where(store)}: 'location' is ${JSON.stringify(store.location)}; allowed: ${environmentLocationAllowed(config.name)}`);
       }
       if (config.production && store instanceof VaultSecretStore && HTTPS_URL.parse(store.server) === undefined) {
         throw new Error(`${where(store)}: 'server' is ${JSON.stringify(store.server)}; allowed: ${HTTPS_URL.allowed}`);
@@ -180,7 +176,8 @@ export class VezaEnvironment extends Construct {
     // Vault's side of its Kubernetes auth, from the same store (docs/vault-integration.md).
     const vaultStore = this.providers.find((p) => p.store instanceof VaultSecretStore)?.store;
     if (vaultStore instanceof VaultSecretStore && vaultStore.authMethod === 'kubernetes') {
-      this.vaultIntegration = addVaultIntegration(vaultStore, config, props.catalog, labels, this.cluster);
+      this.vaultIntegrationFiles = new VezaVaultIntegration(DeploymentUnit.of(vaultStore), 'vault-integration', { store: vaultStore, config, catalog: props.catalog, cluster: this.cluster, labels });
+      this.vaultIntegration = this.vaultIntegrationFiles.integration;
     }
 
     // docs/rotation.md: a daily job per automatically rotated class, granted by the Vault integration.
@@ -192,7 +189,7 @@ export class VezaEnvironment extends Construct {
       labels,
     });
     // Vault's policies as files, once the rotation jobs were granted theirs.
-    if (this.vaultIntegration) addVaultPolicyFiles(this.vaultIntegration, config);
+    this.vaultIntegrationFiles?.addPolicyFiles();
 
     // Kustomize (and Argo CD, Flux) apply exactly the files listed here, in this order.
     new TextFile(this, 'Kustomization', {
@@ -217,9 +214,6 @@ export class VezaEnvironment extends Construct {
   }
 }
 
-/** The template of the seed's option 1, next to the environment's kustomization (listed by none). */
-export const SECRETS_EXAMPLE_FILE = 'secrets.yaml.example';
-
 function secretsExampleComment(config: EnvironmentConfig): string[] {
   return [
     `Template of the Secret ${TARGET_SECRET} of ${config.namespace}: the seed's "Option 1: Basic Kubernetes Secrets".`,
@@ -235,12 +229,6 @@ function secretsExampleComment(config: EnvironmentConfig): string[] {
     'Never commit secrets.yaml.',
     '',
   ];
-}
-
-/** A kustomization.yaml listing files relative to `folder`. */
-export function kustomization(folder: string, paths: string[]): string {
-  const resources = paths.map((p) => p.slice(folder.length + 1));
-  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
 }
 
 function ref(config: SecretKeyRefConfig): SecretKeyReference {

@@ -1,6 +1,9 @@
 // Veza's policy rules on top of the generic ones: environments never touch each other, and outside
 // development the live Secret is kept. They know Veza's layout (`dist/<env>/`, `veza-<env>`).
-import { esoHygiene, GENERIC_POLICY_RULES, PolicyContext, PolicyEnvironment, PolicyObject, PolicyRule, providerOf, storeOf, stringsOf } from '../policy';
+import { environmentLocationAllowed, namesEnvironment } from './isolation';
+import { liveSecretProblems } from './live-secret';
+import { esoHygiene, GENERIC_POLICY_RULES, PolicyContext, PolicyEnvironment, PolicyObject, PolicyRule } from '../policy';
+import { providerOf, storeOf, stringsOf } from '../policy/policy';
 
 /** Kinds without a namespace; in an environment's folder only its Namespace and objects named after it may be one. */
 export const CLUSTER_SCOPED_KINDS = [
@@ -82,14 +85,14 @@ export const environmentIsolation: PolicyRule = {
     if (doc.kind === 'SecretStore' || doc.kind === 'ClusterSecretStore') {
       const location = STORE_LOCATION[providerOf(doc) ?? ''];
       const value = location?.read((doc.spec as any).provider);
-      if (location && (typeof value !== 'string' || !value.includes(env.name))) {
-        problems.push(`'${location.field}' is ${JSON.stringify(value ?? null)}; allowed: a location holding ${JSON.stringify(env.name)}`);
+      if (location && (typeof value !== 'string' || !namesEnvironment(value, env.name))) {
+        problems.push(`'${location.field}' is ${JSON.stringify(value ?? null)}; allowed: ${environmentLocationAllowed(env.name)}`);
       }
     }
     if (doc.kind === 'VaultDynamicSecret') {
       // A generator reads Vault as the store does: a path of this environment only.
       const path = String((doc.spec as any)?.path ?? '');
-      if (!new RegExp(`(^|[^a-z0-9])${env.name}([^a-z0-9]|$)`).test(path)) problems.push(`'spec.path' is ${JSON.stringify(path)}; allowed: a Vault path holding ${JSON.stringify(env.name)}`);
+      if (!namesEnvironment(path, env.name)) problems.push(`'spec.path' is ${JSON.stringify(path)}; allowed: ${environmentLocationAllowed(env.name, 'a Vault path')}`);
     }
     if (doc.kind === 'ExternalSecret') {
       const store = storeOf(object, context);
@@ -126,12 +129,9 @@ function keepsLiveSecret(object: PolicyObject, context: PolicyContext): string[]
   const env = vezaEnvironments(context).find((e) => e.name === object.environment);
   if (!env?.production) return [];
   const target = ((object.doc.spec as any)?.target ?? {}) as { deletionPolicy?: string; creationPolicy?: string };
-  const deletion = target.deletionPolicy ?? 'Retain';
-  const creation = target.creationPolicy ?? 'Owner';
-  const problems: string[] = [];
-  if (deletion !== 'Retain') problems.push(`'spec.target.deletionPolicy' is ${JSON.stringify(deletion)}; allowed: Retain outside development (a missing provider entry must not drop the live Secret)`);
-  if (creation !== 'Orphan') problems.push(`'spec.target.creationPolicy' is ${JSON.stringify(creation)}; allowed: Orphan outside development (deleting the ExternalSecret must not delete the live Secret)`);
-  return problems;
+  // ESO's defaults where the manifest says nothing: Retain and Owner.
+  return liveSecretProblems(true, { deletionPolicy: target.deletionPolicy ?? 'Retain', creationPolicy: target.creationPolicy ?? 'Owner' })
+    .map((p) => `'spec.target.${p.field}' is ${JSON.stringify(p.value)}; allowed: ${p.allowed}`);
 }
 
 /**
