@@ -260,6 +260,16 @@ describe('cascading deletions (issue 10.8)', () => {
     }
   });
 
+  test('the operator\'s namespace survives the operator\'s Kustomization going away (Flux prunes it with prune: true)', () => {
+    const namespace = docsUnder(files, 'cluster/').find((d) => d.kind === 'Namespace')!;
+    expect(namespace.metadata.annotations).toMatchObject({
+      'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+    });
+    const operator = docsUnder(files, 'gitops/flux/').find((d) => d.kind === 'Kustomization' && d.spec.path === './dist/cluster')!;
+    expect(operator.spec.prune).toBe(true);
+  });
+
   test('every ESO install keeps its CRDs (templated by the chart) when the release is uninstalled or its Application deleted', () => {
     const helmRelease = docsUnder(files, 'cluster/').find((d) => d.kind === 'HelmRelease')!;
     const argoOperators = docsUnder(files, 'gitops/argocd/apps/').filter((a) => a.spec.source.chart === 'external-secrets');
