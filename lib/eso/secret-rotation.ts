@@ -660,7 +660,7 @@ export class RotationCronJob extends Construct {
       title: `Rotation of ${this.rotationClass.name}: ${this.keys.join(', ')}`,
       commands: [
         {
-          why: `Rule: due ${this.intervalDays} days after Vault's last rotation of the static role (last_vault_rotation), in whole UTC days${this.offsetDays > 0 ? ` (ROTATION_OFFSET_DAYS=${this.offsetDays} staggers this environment's first rotation)` : ''}; the job asks Vault to rotate, re-syncs and restarts the consumers, and heals consumers not restarted since a rotation Vault made on its own (its rotation_period is a longer backstop). No previous value: a password cannot be accepted twice. When Vault last rotated it`,
+          why: `Rule: due ${this.intervalDays} days after Vault's last rotation of the static role (last_vault_rotation), in whole UTC days (no offset: each environment follows the day its static role was created, when Vault rotated it); the job asks Vault to rotate, re-syncs and restarts the consumers, and heals consumers not restarted since a rotation Vault made on its own (its rotation_period is a longer backstop). No previous value: a password cannot be accepted twice. When Vault last rotated it`,
           command: `vault read ${role}`,
         },
         runNow,
