@@ -8,7 +8,7 @@ import * as path from 'path';
 import { ROOT, run, tempDir } from './support/project';
 
 /** What the copy needs to build, synthesize, type-check and run the tests below. */
-const ENTRIES = ['environments', 'lib', 'imports', 'scripts', 'examples', '__tests__', 'main.ts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'cdk8s.yaml', 'gitops.yaml', 'dist'];
+const ENTRIES = ['docs', 'environments', 'lib', 'imports', 'scripts', 'examples', '__tests__', 'main.ts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'cdk8s.yaml', 'gitops.yaml', 'dist'];
 
 /** The whole-app tests: each derives what it expects from environments/ and the catalog. */
 const TEST_FILES = ['veza-app', 'environment', 'gitops', 'migrate', 'types', 'readme', 'secrets-example', 'veza-consumers', 'dist-drift'];

@@ -8,7 +8,7 @@ import * as path from 'path';
 export const ROOT = path.join(__dirname, '..', '..');
 
 /** What the synth entry points need: the sources (both build), the environment files and the committed dist/. */
-const PROJECT_FILES = ['environments', 'dist', 'lib', 'imports', 'scripts', 'main.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'cdk8s.yaml', 'gitops.yaml'];
+const PROJECT_FILES = ['environments', 'dist', 'docs', 'lib', 'imports', 'scripts', 'main.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'cdk8s.yaml', 'gitops.yaml'];
 
 /** A temporary folder, removed by `cleanup`. */
 export function tempDir(prefix: string): string {

@@ -40,7 +40,9 @@ for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format
  * (rename), so parallel workers never read half a file.
  */
 const CACHE_DIR = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'veza-secrets-ajv');
-const CACHE_SALT = `${require('ajv/package.json').version}\n${fs.readFileSync(FORMATS_FILE, 'utf8')}`;
+// The generated code requires FORMATS_FILE by its absolute path: a copy of the project (user-edits, nothing-lost)
+// sharing node_modules must not load a validator that points into another, maybe deleted, copy.
+const CACHE_SALT = `${require('ajv/package.json').version}\n${FORMATS_FILE}\n${fs.readFileSync(FORMATS_FILE, 'utf8')}`;
 
 const crdValidators = new Map<string, ValidateFunction | undefined>();
 const configValidators = new Map<string, ValidateFunction>();
