@@ -308,8 +308,10 @@ function startRunner(): Runner {
   // Each open blocks until the runner opens the other end (its first command), in this order on both sides.
   const a = fs.openSync(answers, 'r');
   const r = fs.openSync(requests, 'w');
-  // The runner's read sees end-of-file when this process exits (or stopRunner closes it), and the runner ends.
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  // Both ends open: the FIFOs' names are no longer needed. The runner's read sees end-of-file when
+  // stopRunner closes its end (or this process ends), and the runner ends.
+  fs.rmSync(answers);
+  fs.rmSync(requests);
   return { dir, requests: r, answers: a, exited };
 }
 
