@@ -6,7 +6,10 @@ import { ROTATION_SCRIPT_FILE } from '../lib/eso/secret-rotation';
 import { renderVeza } from '../lib/veza';
 import { testWith, toolPath } from './support/tools';
 import { ENVIRONMENTS, GENERATED, GeneratedClass, generateEnv, generateWorld, KV_MOUNT, kvPath, SHELLS, SimulatedEnvironment, START, SUFFIX } from './support/rotation-contract';
-import { DAY, RotationWorld } from './support/rotation-world';
+import { DAY, RotationWorld, stopRunner } from './support/rotation-world';
+
+// The runs' processes are counted in this test's own (the runner is waited for).
+afterAll(() => stopRunner());
 
 const root = path.join(__dirname, '..');
 const scriptFile = path.join(root, ROTATION_SCRIPT_FILE);

@@ -32,7 +32,7 @@
 //   selector (rollout_status.go), so its Role needs get, list and watch on that name.
 // - ESO: `force-sync` annotation changed -> the ExternalSecret reconciles, the Secret gets the
 //   provider's current values and status.syncedResourceVersion changes (it hashes the annotations).
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -178,7 +178,7 @@ case "$1 $2" in
   "write -f")
     logcall "vault PUT $3"
     need update PUT "$3" "Error writing data to $3"
-    r="$S/db/$(printf '%s' "$3" | sed 's#/rotate-role/#/static-roles/#')"
+    r="$S/db/\${3%%/rotate-role/*}/static-roles/\${3#*/rotate-role/}"
     [ -d "$r" ] || api_error "Error writing data to $3" PUT "$3" 400 'unable to find role'
     readv "$r/serial"; v=$((\${v:-0} + 1)); printf '%s\\n' "$v" >"$r/serial"
     printf 'db-pw-%s-%s\\n' "$v" "$STUB_NOW" >"$r/password"
@@ -249,8 +249,10 @@ case "$1" in
     case "$2" in
       restart)
         printf '%s\\n' "$STUB_NOW_RFC3339" >"$K/deploy/$d/restartedAt"
-        # The new pods read the Secret as it is now.
-        rm -rf "$K/deploy/$d/pods"; mkdir "$K/deploy/$d/pods"
+        # The new pods read the Secret as it is now (a key gone from the Secret is gone from the pods;
+        # shell built-ins only, but for that rm).
+        [ -d "$K/deploy/$d/pods" ] || mkdir "$K/deploy/$d/pods"
+        for f in "$K/deploy/$d/pods"/*; do [ ! -f "$f" ] || [ -f "$K/secret/\${f##*/}" ] || rm -f "$f"; done
         for f in "$K/secret"/*; do [ -f "$f" ] || continue; readv "$f"; printf '%s' "$v" >"$K/deploy/$d/pods/\${f##*/}"; done
         echo "deployment.apps/$d restarted"; exit 0 ;;
       status)
@@ -269,6 +271,83 @@ case "$*" in
   *) echo "date stub: unexpected $*" >&2; exit 64 ;;
 esac
 `;
+
+// One long-lived dash process starts every run of the script. On this kind of machine a fork of the
+// Node process running the tests (hundreds of MiB mapped) costs several times a fork of a small
+// shell, and a simulation makes thousands of runs: each run is one request to this runner, which
+// forks a subshell that takes the run's environment (and nothing else) and execs `<shell> <script>`,
+// as spawnSync would. Requests and answers go through two FIFOs, so a run stays synchronous: the
+// answer is the run's exit status; when the runner dies, the read sees end-of-file and throws.
+const RUNNER = `
+exec 3>"$1" 4<"$2"
+while IFS= read -r req <&4; do
+  (. "$req.env" && exec "$run_shell" "$run_script") >"$req.out" 2>"$req.err" </dev/null
+  printf '%s\\n' "$?" >&3
+done
+`;
+
+interface Runner {
+  readonly dir: string;
+  readonly requests: number;
+  readonly answers: number;
+  readonly exited: Promise<void>;
+}
+
+let runner: Runner | undefined;
+
+function startRunner(): Runner {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rotation-runner-'));
+  const answers = path.join(dir, 'answers');
+  const requests = path.join(dir, 'requests');
+  const made = spawnSync('mkfifo', [answers, requests], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`mkfifo: ${made.stderr}`);
+  // An empty environment: each run exports its own (dash adds PWD, as it does when spawned directly).
+  const child = spawn('/bin/sh', ['-c', RUNNER, 'rotation-runner', answers, requests], { stdio: 'ignore', env: {} });
+  child.unref();
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  // Each open blocks until the runner opens the other end (its first command), in this order on both sides.
+  const a = fs.openSync(answers, 'r');
+  const r = fs.openSync(requests, 'w');
+  // Both ends open: the FIFOs' names are no longer needed. The runner's read sees end-of-file when
+  // stopRunner closes its end (or this process ends), and the runner ends.
+  fs.rmSync(answers);
+  fs.rmSync(requests);
+  return { dir, requests: r, answers: a, exited };
+}
+
+/** Ends the runner and waits for it (an afterAll of each test file that runs the script). */
+export async function stopRunner(): Promise<void> {
+  if (!runner) return;
+  const { dir, requests, answers, exited } = runner;
+  runner = undefined;
+  fs.closeSync(requests);
+  await exited;
+  fs.closeSync(answers);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+let serial = 0;
+
+/** Runs `shell script` with exactly `env` (as spawnSync with `env` would), through the runner. */
+function runScript(shell: string, script: string, env: Record<string, string>): { status: number; stdout: string; stderr: string } {
+  runner ??= startRunner();
+  const req = path.join(runner.dir, `run-${++serial}`);
+  const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  // Exported: the run's environment; not exported: what the runner execs.
+  const lines = [...Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`), `run_shell=${quote(shell)}`, `run_script=${quote(script)}`];
+  fs.writeFileSync(`${req}.env`, lines.map((l) => `${l}\n`).join(''));
+  fs.writeSync(runner.requests, `${req}\n`);
+  let answer = '';
+  const buffer = Buffer.alloc(64);
+  while (!answer.endsWith('\n')) {
+    const n = fs.readSync(runner.answers, buffer, 0, buffer.length, null);
+    if (n === 0) throw new Error('the rotation runner exited');
+    answer += buffer.toString('utf8', 0, n);
+  }
+  const result = { status: Number(answer.trim()), stdout: fs.readFileSync(`${req}.out`, 'utf8'), stderr: fs.readFileSync(`${req}.err`, 'utf8') };
+  for (const ext of ['env', 'out', 'err']) fs.rmSync(`${req}.${ext}`, { force: true });
+  return result;
+}
 
 /** An RFC 3339 UTC time (whole seconds), as kubectl's time.Now().Format(time.RFC3339) in UTC. */
 export function rfc3339(epoch: number): string {
@@ -502,11 +581,7 @@ export class RotationWorld {
     fs.rmSync(path.join(this.state, 'killed'), { force: true });
     const work = path.join(this.dir, 'work');
     fs.mkdirSync(work, { recursive: true });
-    const r = spawnSync(shell, [ROTATION_SCRIPT], {
-      encoding: 'utf8',
-      env: this.env({ ROTATION_VAULT_TOKEN_FILE: path.join(this.dir, 'sa-token'), ROTATION_WORK_DIR: work, ROTATION_SYNC_INTERVAL: '0', ...env, ...(killAt ? { STUB_KILL_AT: killAt } : {}) }),
-    });
-    if (r.error) throw r.error;
+    const r = runScript(shell, ROTATION_SCRIPT, this.env({ ROTATION_VAULT_TOKEN_FILE: path.join(this.dir, 'sa-token'), ROTATION_WORK_DIR: work, ROTATION_SYNC_INTERVAL: '0', ...env, ...(killAt ? { STUB_KILL_AT: killAt } : {}) }));
     const left = fs.readdirSync(work);
     if (left.length > 0) throw new Error(`the script left ${left.join(', ')} in its work folder`);
     this.outputs.push(r.stdout, r.stderr);
