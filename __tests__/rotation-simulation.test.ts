@@ -448,7 +448,10 @@ describe.each(SHELLS)('database-engine under %s', (shell) => {
   };
 
   // One environment: the method has no offset; the cadence, the heal and the policy are per environment.
-  (shell === 'sh' ? test : test.skip)('a year of daily runs: heal after the role is created, rotate-role every interval, heal after Vault rotates by itself', () => {
+  const yearTitle = 'a year of daily runs: heal after the role is created, rotate-role every interval, heal after Vault rotates by itself';
+  // Under bash only the generating year runs (time): the database year runs under dash.
+  (shell === 'sh' ? test(yearTitle, databaseYear) : test.skip(`${yearTitle} [did not run: the database year runs under sh (dash, like the image's busybox sh); bash runs the generating year]`, databaseYear));
+  function databaseYear(): void {
     const ENVIRONMENTS = [PRODUCTION];
     const world = databaseWorld(ENVIRONMENTS, created);
     try {
@@ -481,7 +484,7 @@ describe.each(SHELLS)('database-engine under %s', (shell) => {
     } finally {
       world.dispose();
     }
-  });
+  }
 
   test.each([
     ['no read on the static role', (w: RotationWorld) => w.grant(`veza-${PRODUCTION.name}-rotation`, `${DB_MOUNT}/static-roles/${dbRole(PRODUCTION)}`, []), new RegExp(`error: cannot read last_vault_rotation of ${DB_MOUNT}/static-roles/${dbRole(PRODUCTION)}; nothing written$`)],

@@ -115,7 +115,7 @@ test('a test that needs a missing tool says which and why, and the reporter prin
   } finally {
     write.mockRestore();
   }
-  expect(written.join('')).toBe('\n1 test(s) did not run (optional tools, see the README\'s "Optional tools"):\n  lint [did not run: needs shellcheck; shellcheck is not on PATH]\n');
+  expect(written.join('')).toBe('\n1 test(s) did not run, each with its reason (optional tools: the README\'s "Optional tools"):\n  lint [did not run: needs shellcheck; shellcheck is not on PATH]\n');
 });
 
 

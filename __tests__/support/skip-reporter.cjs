@@ -9,7 +9,7 @@ class SkipReporter {
       }
     }
     if (lines.length === 0) return;
-    process.stderr.write(`\n${lines.length} test(s) did not run (optional tools, see the README's "Optional tools"):\n${lines.join('\n')}\n`);
+    process.stderr.write(`\n${lines.length} test(s) did not run, each with its reason (optional tools: the README's "Optional tools"):\n${lines.join('\n')}\n`);
   }
 }
 module.exports = SkipReporter;
