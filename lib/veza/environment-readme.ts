@@ -1,6 +1,5 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DeploymentUnit } from '../output/deployment-unit';
 import { toGoDuration } from '../eso/go-duration';
 import { PREVIOUS_SUFFIX, RotationClass, RotationMethod } from '../eso/secret-catalog';
 import { SecretProvider, SecretStoreKind } from '../eso/secret-store';
@@ -148,7 +147,7 @@ export interface AutomaticRotation {
 export function automaticRotations(env: VezaEnvironment): Map<string, AutomaticRotation[]> {
   const out = new Map<string, AutomaticRotation[]>();
   const add = (key: string, r: AutomaticRotation) => out.set(key, [...(out.get(key) ?? []), r]);
-  const applied = (c: Construct) => DeploymentUnit.of(c) === env.applied;
+  const applied = (c: Construct) => env.isApplied(c);
   for (const job of env.rotation && applied(env.rotation) ? env.rotation.rotations : []) {
     const days = `every ${job.intervalDays} days after the last rotation`;
     const when = job.method === RotationMethod.GENERATE

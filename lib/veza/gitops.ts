@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ConfigError, dnsLabel, FieldReader, goDuration, oneOf, text, url, readYamlFile } from '../config/field-reader';
-import { DeploymentUnit, kustomization } from '../output/deployment-unit';
+import { kustomization } from '../output/deployment-unit';
 import { ExternalSecretsOperator } from '../eso/external-secrets-operator';
 import { toGoDuration } from '../eso/go-duration';
 import { where } from '../eso/names';
@@ -362,11 +362,11 @@ export function fluxRef(revision: string): { commit?: string; name?: string; bra
  */
 export function annotateSyncWaves(env: VezaEnvironment): void {
   setSyncWave(env.namespace, SYNC_WAVES.namespace);
-  if (env.vaultIntegration && DeploymentUnit.of(env.vaultIntegration) === env.applied) {
+  if (env.vaultIntegration && env.isApplied(env.vaultIntegration)) {
     setSyncWave(env.vaultIntegration, SYNC_WAVES.storePrerequisites);
   }
   // Vault's CA, when synthesized: the store, the generator and the rotation job read it.
-  if (env.vaultCa && DeploymentUnit.of(env.vaultCa) === env.applied) setSyncWave(env.vaultCa, SYNC_WAVES.storePrerequisites);
+  if (env.vaultCa && env.isApplied(env.vaultCa)) setSyncWave(env.vaultCa, SYNC_WAVES.storePrerequisites);
   setSyncWave(env.active.store, SYNC_WAVES.store);
   setSyncWave(env.active.externalSecret, SYNC_WAVES.externalSecret);
 }

@@ -2,7 +2,6 @@ import { ApiObject } from 'cdk8s';
 import { PREVIOUS_SUFFIX, RotationMethod } from '../eso/secret-catalog';
 import { SecretStoreKind } from '../eso/secret-store';
 import { VaultSecretStore } from '../eso/vault-secret-store';
-import { DeploymentUnit } from '../output/deployment-unit';
 import { manifestFilesOf } from '../output/files';
 import type { VezaCatalog, VezaService } from './catalog';
 import { ESO_DEPLOYMENT, ESO_NAMESPACE, LAYOUT } from './layout';
@@ -132,7 +131,7 @@ export function applyCommands(env: VezaEnvironment, contributions?: { readonly c
 function afterApplySteps(env: VezaEnvironment): RunbookCommand[] {
   const steps: RunbookCommand[] = [];
   const folder = LAYOUT.appliedFolder(env.config.name);
-  const integration = env.vaultIntegration && DeploymentUnit.of(env.vaultIntegration) === env.applied ? env.vaultIntegration : undefined;
+  const integration = env.isApplied(env.vaultIntegration) ? env.vaultIntegration : undefined;
   const store = env.active.store;
   if (integration) {
     const db = integration.database;
@@ -154,7 +153,7 @@ function afterApplySteps(env: VezaEnvironment): RunbookCommand[] {
       });
     }
   }
-  for (const job of env.rotation && DeploymentUnit.of(env.rotation) === env.applied ? env.rotation.rotations : []) {
+  for (const job of env.rotation && env.isApplied(env.rotation) ? env.rotation.rotations : []) {
     if (job.method !== RotationMethod.GENERATE) continue;
     steps.push({
       why: `Create the generated keys now instead of at the next daily run: the first run of ${job.name} writes ${job.grant.kvMount}/${job.grant.kvPath} (${job.keys.join(', ')}, each with its ${PREVIOUS_SUFFIX}), which ${env.active.externalSecret.name} reads`,

@@ -208,6 +208,11 @@ export class VezaEnvironment extends Construct {
     if (databaseRotation) this.readme.addSection(databaseRotation);
   }
 
+  /** Whether `construct` is applied with this environment (in `dist/<env>/`, not `alternatives/`). */
+  public isApplied(construct: Construct | undefined): boolean {
+    return construct !== undefined && DeploymentUnit.of(construct) === this.applied;
+  }
+
   /** The provider the applied folder uses. */
   public get active(): ProviderSecrets {
     return this.providers[0];
