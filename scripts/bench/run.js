@@ -5,6 +5,7 @@
 //
 //   npm run bench                      everything
 //   npm run bench -- scale synth       only some sections: synth, cdk8s, kustomize, scale, toolchain, test, clone
+//   npm run bench -- install           what each dependency adds to `npm ci` (not part of "everything": minutes)
 //   BENCH_TS5=/path/to/typescript5/bin/tsc npm run bench -- toolchain
 //                                      also times TypeScript 5's tsc on the same work, for comparison
 //   BENCH_SCALE_SIZES=1000,2000 npm run bench -- scale
@@ -233,4 +234,10 @@ if (wanted('clone')) {
   print('npm ci', fmt(stats(ci), 'ms'));
   print('first npm run synth (tsc compiles everything)', fmt(stats(synth), 'ms'));
   print('fresh clone to first dist/ (npm ci + synth)', fmt(stats(total), 'ms'));
+}
+
+// Opt-in (several minutes: each variant is a whole `npm ci`): `npm run bench -- install`.
+if (sections.includes('install')) {
+  header('`npm ci`: what each dependency costs (scripts/bench/install.js)');
+  require('./install').run(RUNS, print);
 }
