@@ -6,7 +6,7 @@ import * as yaml from 'js-yaml';
 import { renderApp, ROTATION_IMAGES } from '../lib';
 import { ConfigError } from '../lib/config/field-reader';
 import { DEFAULT_ROTATION_OFFSET_DAYS, generatedHeader, loadEnvironments, parseEnvironment, TIERS, VezaApp } from '../lib/veza';
-import { rotationOrderErrors } from '../lib/veza/environment';
+import { rotationOrderErrors } from '../lib/veza/environment-file';
 
 const root = path.join(__dirname, '..');
 const FILE = 'environments/production.yaml';

@@ -8,7 +8,7 @@ import { renderApp, RenderedFile } from '../lib';
 import { ConfigError } from '../lib/config/field-reader';
 import { generatedHeader, SYNC_WAVE_ANNOTATION, VezaApp } from '../lib/veza';
 import { vaultCaCheck } from '../lib/cli/doctor';
-import { loadEnvironments, parseEnvironment } from '../lib/veza/environment';
+import { loadEnvironments, parseEnvironment } from '../lib/veza/environment-file';
 import { environmentCluster, parseGitOps } from '../lib/veza/gitops';
 import { LAYOUT } from '../lib/veza/layout';
 

@@ -5,7 +5,7 @@ import * as yaml from 'js-yaml';
 import { Chart, Duration, Testing } from 'cdk8s';
 import { renderApp, RenderedFile, VaultAuth, VaultKubernetesAuthIntegration, VaultSecretStore } from '../lib';
 import { generatedHeader, parseEnvironment, VezaApp } from '../lib/veza';
-import { loadEnvironments } from '../lib/veza/environment';
+import { loadEnvironments } from '../lib/veza/environment-file';
 import { LAYOUT } from '../lib/veza/layout';
 import { CONFIGURE_STUB_CA, CONFIGURE_STUB_KUBERNETES_HOST, ConfigureCall, freshVault, runConfigure } from './configure-vault-stub';
 import { testWith, toolPath } from './support/tools';

@@ -7,7 +7,7 @@ import { ExternalSecret, ManifestFile, renderApp, RenderedFile, RotationMethod, 
 import { ConfigError } from '../lib/config/field-reader';
 import { generatedHeader, parseEnvironment, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib/veza';
 import { VezaDatabaseCredentials, VezaVaultIntegration } from '../lib/veza/vault-integration';
-import { loadEnvironments } from '../lib/veza/environment';
+import { loadEnvironments } from '../lib/veza/environment-file';
 import { parseGitOps } from '../lib/veza/gitops';
 import { LAYOUT } from '../lib/veza/layout';
 

@@ -1,6 +1,6 @@
 // The Veza application on top of the generic layer: its catalog, environments and layout.
 export { ROTATION_CLASSES, VEZA_CATALOG, VEZA_SERVICES, type VezaCatalog, type VezaSecretKey, type VezaService } from './catalog';
-export { DEFAULT_ROTATION_OFFSET_DAYS, loadEnvironment, loadEnvironments, parseEnvironment, PROVIDERS, TIERS, VAULT_CA_CONFIG_MAP, type AwsAuthConfig, type AwsConfig, type AzureAuthConfig, type AzureConfig, type EnvironmentConfig, type GcpAuthConfig, type GcpConfig, type ParseEnvironmentOptions, type ProviderName, type SecretKeyRefConfig, type Tier, type VaultAuthConfig, type VaultCaCertificate, type VaultConfig, type VaultDatabaseConfig } from './environment';
+export { DEFAULT_ROTATION_OFFSET_DAYS, loadEnvironment, loadEnvironments, parseEnvironment, PROVIDERS, TIERS, VAULT_CA_CONFIG_MAP, type AwsAuthConfig, type AwsConfig, type AzureAuthConfig, type AzureConfig, type EnvironmentConfig, type GcpAuthConfig, type GcpConfig, type ParseEnvironmentOptions, type ProviderName, type SecretKeyRefConfig, type Tier, type VaultAuthConfig, type VaultCaCertificate, type VaultConfig, type VaultDatabaseConfig } from './environment-file';
 export { CLUSTER_LABELS, CLUSTER_LAYOUT, commonLabels, DATABASE_CREDENTIALS_GENERATOR, ESO_DEPLOYMENT, ESO_NAMESPACE, LAYOUT, ROTATION_CLASS_LABEL, ROTATION_FILE, SECRETS_EXAMPLE_FILE, SHARED_CLUSTER, STORE_NAMES, TARGET_SECRET, type EnvironmentCluster } from './layout';
 export { LIVE_SECRET_POLICIES, liveSecretProblems, type LiveSecretProblem } from './live-secret';
 export { namesEnvironment } from './isolation';

@@ -1,4 +1,4 @@
-import type { ProviderName } from './environment';
+import type { ProviderName } from './environment-file';
 
 // The names other teams and the seed's commands rely on: file names, object names, labels.
 // Every module of lib/veza reads them from here.

@@ -5,7 +5,7 @@ import { generatedRotations, SecretRotation } from '../eso/secret-rotation';
 import { VaultKubernetesAuthIntegration } from '../eso/vault-kubernetes-auth-integration';
 import { ManifestFile } from '../output/files';
 import { VezaCatalog } from './catalog';
-import { EnvironmentConfig } from './environment';
+import { EnvironmentConfig } from './environment-file';
 import { ROTATION_CLASS_LABEL, ROTATION_FILE } from './layout';
 
 /** Props of {@link addVezaRotation}. */

@@ -9,7 +9,7 @@ import { VaultKubernetesAuthIntegration } from '../eso/vault-kubernetes-auth-int
 import { VaultSecretStore } from '../eso/vault-secret-store';
 import { ManifestFile, TextFile } from '../output/files';
 import { VezaCatalog } from './catalog';
-import { EnvironmentConfig } from './environment';
+import { EnvironmentConfig } from './environment-file';
 import { DATABASE_CREDENTIALS_GENERATOR, LAYOUT } from './layout';
 import type { RunbookSection } from './runbook';
 import type { VezaEnvironment } from './veza-environment';

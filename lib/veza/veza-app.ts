@@ -7,7 +7,7 @@ import { renderApp, RenderedFile, SynthError } from '../output/synthesize';
 import { enforcePolicy, formatExemption, PolicyError } from '../policy';
 import { POLICY_RULES } from './veza-policy';
 import { VEZA_CATALOG, VezaCatalog } from './catalog';
-import { EnvironmentConfig, loadEnvironments, rotationOrderErrors } from './environment';
+import { EnvironmentConfig, loadEnvironments, rotationOrderErrors } from './environment-file';
 import { environmentCluster, GITOPS_FILE, GitOpsConfig, GitOpsWiring, loadGitOps } from './gitops';
 import { traceViolations } from './policy-trace';
 import { VezaCluster } from './veza-cluster';

@@ -17,7 +17,7 @@ import { VezaCatalog } from './catalog';
 import { EnvironmentReadme } from './environment-readme';
 import { VezaConsumers } from './veza-consumers';
 import { environmentLocationAllowed, namesEnvironment } from './isolation';
-import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment';
+import { EnvironmentConfig, PROVIDERS, ProviderName, SecretKeyRefConfig } from './environment-file';
 import { commonLabels, EnvironmentCluster, LAYOUT, SECRETS_EXAMPLE_FILE, SHARED_CLUSTER, STORE_NAMES, TARGET_SECRET } from './layout';
 import { databaseEngineKeys, databaseRotationSection, VezaDatabaseCredentials, VezaVaultIntegration } from './vault-integration';
 import { addVezaRotation } from './rotation';
