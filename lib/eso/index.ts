@@ -1,5 +1,5 @@
 // The generic ESO construct layer: any team can use it with its own catalog.
-export { isPinnedImage, parseImageReference, PINNED_IMAGE_ALLOWED, type ImageReference } from './image-reference';
+export { isPinnedImage, PINNED_IMAGE_ALLOWED } from './image-reference';
 export { SecretProvider, SecretStoreBase, SecretStoreKind, type ISecretStore, type RemoteRef, type SecretKeyReference, type SecretStoreProps } from './secret-store';
 export { VaultAuth, VaultSecretStore, type VaultAppRoleAuthOptions, type VaultAuthMethod, type VaultCaProvider, type VaultJwtAuthOptions, type VaultKubernetesAuthOptions, type VaultSecretStoreProps, type VaultTokenAuthOptions } from './vault-secret-store';
 export { VaultDynamicSecret, VaultDynamicSecretResultType, type IGenerator, type VaultDynamicSecretProps } from './vault-dynamic-secret';
@@ -12,6 +12,6 @@ export { CatalogSecret, RELOADER_ANNOTATION, ServiceSecrets, type AnySecretCatal
 export { ExternalSecretsOperator, GitOpsFlavor, type ExternalSecretsOperatorProps, type OperatorComponentOptions, type OperatorMetricsOptions, type OperatorResources } from './external-secrets-operator';
 export { SecretTemplateFile, type SecretTemplateFileProps } from './secret-template-file';
 export { VaultPolicy, type VaultCapability, type VaultPolicyProps, type VaultPolicyRule } from './vault-policy';
-export { RECONFIGURE_VARIABLE, VaultKubernetesAuthIntegration, type ConfigureScriptOptions, type VaultDatabaseConnection, type VaultDatabaseOptions, type VaultKubernetesAuthIntegrationProps, type VaultKubernetesRole, type VaultRotationGrant, type VaultRotationGrantOptions, type VaultRotationMethod } from './vault-kubernetes-auth-integration';
-export { generatedRotations, readRotationScript, ROTATION_IMAGES, ROTATION_SCHEDULE, SecretRotation, type CatalogRotation, type GeneratedRotation, type RotationImages, type RotationOptions, type RotationRunbook, type RotationRunbookCommand, type SecretRotationProps } from './secret-rotation';
-// Internal (imported by their modules, not part of the API): ./go-duration, ./names.
+export { VaultKubernetesAuthIntegration, type ConfigureScriptOptions, type VaultDatabaseConnection, type VaultDatabaseOptions, type VaultKubernetesAuthIntegrationProps, type VaultKubernetesRole, type VaultRotationGrant, type VaultRotationGrantOptions, type VaultRotationMethod } from './vault-kubernetes-auth-integration';
+export { generatedRotations, RotationCronJob, SecretRotation, type CatalogRotation, type RotationImages, type RotationOptions, type RotationRunbook, type RotationRunbookCommand, type SecretRotationProps } from './secret-rotation';
+// Internal (imported from their modules, not part of the API): ./go-duration, ./names, ./image-reference, ./scope.

@@ -424,6 +424,7 @@ export class RotationCronJob extends Construct {
   public readonly name: string;
   /** The SecretRotation it belongs to. */
   public readonly rotation: SecretRotation;
+  /** The catalog's class it rotates: its method, interval and grace period. */
   public readonly rotationClass: RotationClass;
   /** GENERATE or DATABASE_ENGINE (`ROTATION_METHOD`). */
   public readonly method: RotationMethod.GENERATE | RotationMethod.DATABASE_ENGINE;

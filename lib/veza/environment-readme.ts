@@ -8,7 +8,7 @@ import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
 import { TextFile } from '../output/files';
 import { cloudPrerequisites } from './cloud-prerequisites';
 import type { VezaCatalog } from './catalog';
-import { ESO_DEPLOYMENT, ESO_NAMESPACE, LAYOUT } from './layout';
+import { LAYOUT } from './layout';
 import { vaultCaSection } from './vault-integration';
 import { applyCommands, consumersOf, RunbookCommand, RunbookSection, troubleshootingCommands, verificationCommands } from './runbook';
 import type { VezaEnvironment } from './veza-environment';
@@ -81,15 +81,16 @@ export function mermaidId(name: string): string {
 
 /**
  * The seed's architecture drawing made true for one environment: built from the constructs
- * (the active store, the ExternalSecret's keys, the catalog's consumers), never from strings.
+ * (the operator, the active store, the ExternalSecret's keys, the catalog's consumers), never from strings.
  */
 export function flowDiagram(env: VezaEnvironment, catalog: VezaCatalog): FlowDiagram {
   const { store, externalSecret: es } = env.active;
+  const operator = env.operator;
   const keys = es.keys.map((k) => k.secretKey);
   const storeKind = store.kind === SecretStoreKind.CLUSTER_SECRET_STORE ? 'ClusterSecretStore' : 'SecretStore';
   const nodes: FlowNode[] = [
     { id: 'provider', kind: 'Provider', name: store.location, label: `${PROVIDER_TITLES[store.provider]}<br/>${store.location}` },
-    { id: 'operator', kind: 'Operator', name: ESO_DEPLOYMENT, label: `External Secrets Operator<br/>deployment/${ESO_DEPLOYMENT} in ${ESO_NAMESPACE}` },
+    { id: 'operator', kind: 'Operator', name: operator.deploymentName, label: `External Secrets Operator<br/>deployment/${operator.deploymentName} in ${operator.namespaceName}` },
     { id: 'store', kind: storeKind, name: store.storeName, label: `${storeKind} ${store.storeName}` },
     { id: 'externalsecret', kind: 'ExternalSecret', name: es.name, label: `ExternalSecret ${es.name}<br/>refresh every ${toGoDuration(es.refreshInterval)}` },
     { id: 'secret', kind: 'Secret', name: es.targetName, label: `Secret ${es.targetName}<br/>${keys.length} keys` },

@@ -6,7 +6,7 @@ import { ExternalSecretsOperator } from '../eso/external-secrets-operator';
 import { toGoDuration } from '../eso/go-duration';
 import { where } from '../eso/names';
 import { ManifestFile, TextFile } from '../output/files';
-import { EnvironmentCluster, LAYOUT, SHARED_CLUSTER } from './layout';
+import { CLUSTER_LABELS, EnvironmentCluster, LAYOUT, SHARED_CLUSTER } from './layout';
 import type { RunbookSection } from './runbook';
 import type { VezaCluster } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
@@ -177,7 +177,7 @@ export class GitOpsWiring extends Construct {
     const config = props.config;
     this.config = config;
     const folder = props.folder ?? 'gitops';
-    const labels = { 'app.kubernetes.io/part-of': 'veza', 'app.kubernetes.io/managed-by': 'veza-secrets' };
+    const labels = CLUSTER_LABELS;
 
     for (const env of props.environments) {
       annotateSyncWaves(env);
@@ -247,13 +247,13 @@ export class GitOpsWiring extends Construct {
     const operatorNamespaceLabels = operator.namespace ? (ApiObject.of(operator.namespace).toJson().metadata?.labels as Record<string, string> | undefined) : undefined;
     for (const cluster of clusters) {
       const suffix = config.topology === GitOpsTopology.SINGLE_CLUSTER ? '' : `-${cluster.name}`;
-      application(`veza-secrets-operator${suffix}`, SYNC_WAVES.operatorApplication, operatorSource, cluster.server, operator.namespaceName,
+      application(`${gitopsName('operator')}${suffix}`, SYNC_WAVES.operatorApplication, operatorSource, cluster.server, operator.namespaceName,
         ['CreateNamespace=true'], operatorNamespaceLabels && { labels: operatorNamespaceLabels });
     }
     for (const cluster of clusters) {
       for (const env of cluster.environments) {
         const source = { repoURL: config.repoUrl, targetRevision: config.revision, path: repoPath(LAYOUT.appliedFolder(env.config.name)) };
-        application(`veza-secrets-${env.config.name}`, SYNC_WAVES.environmentApplication, source, cluster.server, env.config.namespace);
+        application(gitopsName(env.config.name), SYNC_WAVES.environmentApplication, source, cluster.server, env.config.namespace);
       }
     }
     new TextFile(this, 'argocd-kustomization', { path: `${appsFolder}/${LAYOUT.kustomizationFile}`, content: () => kustomization(appsFolder, argoFiles) });
@@ -279,7 +279,7 @@ export class GitOpsWiring extends Construct {
         fluxFiles.push(file.path);
         return file;
       };
-      new ApiObject(fluxFile('veza-secrets-source'), 'Resource', {
+      const repository = new ApiObject(fluxFile(gitopsName('source')), 'Resource', {
         apiVersion: 'source.toolkit.fluxcd.io/v1',
         kind: 'GitRepository',
         metadata: { name: 'veza-secrets' },
@@ -297,7 +297,7 @@ export class GitOpsWiring extends Construct {
             path: `./${sourcePath}`,
             prune: true,
             wait: true,
-            sourceRef: { kind: 'GitRepository', name: 'veza-secrets' },
+            sourceRef: { kind: repository.kind, name: repository.name },
             dependsOn: dependsOn.length > 0 ? dependsOn.map((d) => ({ name: d })) : undefined,
           },
         });
@@ -305,25 +305,33 @@ export class GitOpsWiring extends Construct {
         return k;
       };
       // This folder, so Flux keeps its own wiring in sync after a one-time `kubectl apply -k`.
-      fluxKustomization('veza-secrets-gitops', repoPath(clusterFolder), []);
-      fluxKustomization('veza-secrets-operator', repoPath(LAYOUT.clusterFolder), []);
+      fluxKustomization(gitopsName('gitops'), repoPath(clusterFolder), []);
+      const operatorKustomization = fluxKustomization(gitopsName('operator'), repoPath(LAYOUT.clusterFolder), []);
       for (const env of cluster.environments) {
-        fluxKustomization(`veza-secrets-${env.config.name}`, repoPath(LAYOUT.appliedFolder(env.config.name)), ['veza-secrets-operator']);
+        fluxKustomization(gitopsName(env.config.name), repoPath(LAYOUT.appliedFolder(env.config.name)), [operatorKustomization.name]);
       }
       new TextFile(this, `flux-${cluster.name}-kustomization`, { path: `${clusterFolder}/${LAYOUT.kustomizationFile}`, content: () => kustomization(clusterFolder, fluxFiles) });
     }
   }
 }
 
+/**
+ * The name of the Argo CD Application and Flux Kustomization deploying `part` (an environment, the
+ * operator, the wiring itself), and of Flux's GitRepository (`source`) beside them.
+ */
+function gitopsName(part: string): string {
+  return `veza-secrets-${part}`;
+}
+
 /** How to watch and nudge an environment's Argo CD Application and Flux Kustomization. */
 export function gitopsCommands(env: VezaEnvironment, config: GitOpsConfig): RunbookSection {
-  const name = `veza-secrets-${env.config.name}`;
+  const name = gitopsName(env.config.name);
   return {
     title: 'GitOps',
     commands: [
       { why: `Argo CD: the Application deploying dist/${LAYOUT.appliedFolder(env.config.name)} (wave ${SYNC_WAVES.environmentApplication}, after the operator)`, command: `kubectl get application ${name} -n ${config.argocd.namespace}` },
       { why: 'Argo CD: sync it now', command: `argocd app sync ${name}` },
-      { why: 'Flux: the Kustomization (dependsOn veza-secrets-operator)', command: `flux get kustomizations ${name} -n ${config.flux.namespace}` },
+      { why: `Flux: the Kustomization (dependsOn ${gitopsName('operator')})`, command: `flux get kustomizations ${name} -n ${config.flux.namespace}` },
       { why: 'Flux: fetch the repository and apply now', command: `flux reconcile kustomization ${name} -n ${config.flux.namespace} --with-source` },
     ],
   };

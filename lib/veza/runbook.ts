@@ -4,7 +4,7 @@ import { SecretStoreKind } from '../eso/secret-store';
 import { VaultSecretStore } from '../eso/vault-secret-store';
 import { manifestFilesOf } from '../output/files';
 import type { VezaCatalog, VezaService } from './catalog';
-import { ESO_DEPLOYMENT, ESO_NAMESPACE, LAYOUT } from './layout';
+import { LAYOUT } from './layout';
 
 import type { VezaEnvironment } from './veza-environment';
 
@@ -63,14 +63,14 @@ export function troubleshootingCommands(env: VezaEnvironment, catalog: VezaCatal
   const ns = env.config.namespace;
   const es = env.active.externalSecret;
   const consumers = consumersOf(catalog, es.keys.map((k) => k.secretKey));
-  // Each service's own account, as rbac.yaml binds it to secrets-reader.
+  // Each service's own account, as rbac.yaml binds it to the read grant's Role.
   const account = (service: string) => env.consumers.serviceAccounts[service as VezaService]?.name ?? service;
   return [
     {
       title: 'Secret not syncing',
       commands: [
         { why: 'Check the ExternalSecret status', command: `kubectl describe externalsecret ${es.name} -n ${ns}` },
-        { why: 'Check the External Secrets Operator logs', command: `kubectl logs -n ${ESO_NAMESPACE} deployment/${ESO_DEPLOYMENT}` },
+        { why: 'Check the External Secrets Operator logs', command: `kubectl logs -n ${env.operator.namespaceName} deployment/${env.operator.deploymentName}` },
         { why: 'Check the SecretStore connection', command: `kubectl describe ${storeArgs(env)}` },
         { why: 'Force a refresh now (works because refreshInterval is not 0)', command: `kubectl annotate externalsecret ${es.name} force-sync=$(date +%s) --overwrite -n ${ns}` },
       ],
@@ -89,7 +89,7 @@ export function troubleshootingCommands(env: VezaEnvironment, catalog: VezaCatal
     {
       title: 'Permission denied',
       commands: [
-        ...consumers.map((d) => ({ why: `May ${d} read the Secret? (its account is bound to secrets-reader)`, command: `kubectl auth can-i get secrets/${es.targetName} -n ${ns} --as=system:serviceaccount:${ns}:${account(d)}` })),
+        ...consumers.map((d) => ({ why: `May ${d} read the Secret? (its account is bound to ${env.consumers.readGrant.role.name})`, command: `kubectl auth can-i get secrets/${es.targetName} -n ${ns} --as=system:serviceaccount:${ns}:${account(d)}` })),
         { why: 'Check the service accounts', command: `kubectl get serviceaccount -n ${ns}` },
         ...consumers.map((d) => ({ why: `Check ${d}'s service account`, command: `kubectl describe serviceaccount ${account(d)} -n ${ns}` })),
       ],

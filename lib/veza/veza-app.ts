@@ -41,8 +41,9 @@ export class VezaApp extends App {
     // Production is never due before staging, whoever loaded the environments.
     const order = rotationOrderErrors(props.environments);
     if (order.length > 0) throw new ConfigError(order);
-    this.environments = props.environments.map((config) => new VezaEnvironment(this, config.name, { config, catalog, cluster: environmentCluster(props.gitops, config.name) }));
     this.cluster = new VezaCluster(this, 'cluster');
+    const operator = this.cluster.operator;
+    this.environments = props.environments.map((config) => new VezaEnvironment(this, config.name, { config, catalog, operator, cluster: environmentCluster(props.gitops, config.name) }));
     // "By hand" in each README starts with the operator's install, as this cluster synthesizes it.
     for (const env of this.environments) for (const step of this.cluster.byHandInstallCommands()) env.readme.addClusterStep(step);
     if (props.gitops) new GitOpsWiring(this, 'GitOps', { config: props.gitops, environments: this.environments, cluster: this.cluster });
