@@ -231,7 +231,6 @@ export interface VaultSecretStoreProps extends SecretStoreProps {
 export class VaultSecretStore extends SecretStoreBase {
   public readonly provider = SecretProvider.VAULT;
   public readonly location: string;
-  public readonly serviceAccount?: kplus.IServiceAccount;
   /** Vault's address. */
   public readonly server: string;
   /** The KV mount. */
@@ -267,8 +266,7 @@ export class VaultSecretStore extends SecretStoreBase {
     if (props.caProvider) checkDnsSubdomain(where(this), 'caProvider.name', props.caProvider.name);
     this.caProvider = props.caProvider;
 
-    const auth = (props.auth ?? VaultAuth.kubernetes()).bind(this);
-    this.serviceAccount = auth.serviceAccount;
+    const auth = this.bindAuth(props.auth ?? VaultAuth.kubernetes());
     this.authRole = auth.role;
     this.authAudience = auth.audience;
     this.authMethod = auth.method;
