@@ -23,12 +23,13 @@ export {
   type VaultKubernetesAuthIntegrationProps, type VaultKubernetesRole, type VaultRotationGrant,
   type VaultRotationGrantOptions, type VaultRotationMethod, generatedRotations, RotationCronJob, SecretRotation,
   type CatalogRotation, type RotationImages, type RotationOptions, type RotationRunbook, type RotationRunbookCommand,
-  type SecretRotationProps, isPinnedImage, PINNED_IMAGE_ALLOWED,
+  type SecretRotationProps, type RotationCronJobProps, type CatalogExternalSecretProps, isPinnedImage,
+  PINNED_IMAGE_ALLOWED,
 } from './eso';
 // Output: files laid out like a repository folder, rendered in memory.
 export {
   DeploymentUnit, Kustomization, ManifestFile, renderApp, SynthError, TextFile, type KustomizationProps,
-  type ManifestFileProps, type RenderedFile, type RenderOptions, type TextFileProps,
+  type ManifestFileProps, type RenderedFile, type RenderOptions, type TextFileProps, type SwapStep,
 } from './output';
 // Files the Kubernetes API server reads from its node's disk: not manifests to apply.
 export {

@@ -34,12 +34,16 @@ export interface AzureServicePrincipalAuthOptions {
   readonly clientSecret: SecretKeyReference;
 }
 
-/** The service-account annotation ESO's Key Vault provider reads the client ID from (`AnnotationClientID`). */
+/**
+ * The service-account annotation ESO's Key Vault provider reads the client ID from (`AnnotationClientID`).
+ * @internal
+ */
 export const AZURE_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
 
 /**
  * The audience of the token ESO requests for the service account (`AzureDefaultAudience`): the
  * audience of the federated credential in Entra ID.
+ * @internal
  */
 export const AZURE_TOKEN_AUDIENCE = 'api://AzureADTokenExchange';
 

@@ -202,6 +202,7 @@ export abstract class SecretStoreBase extends Construct implements ISecretStore 
 /**
  * Creates the dedicated service account a store authenticates as: no token mounted in pods
  * (ESO requests a short-lived token through the TokenRequest API instead).
+ * @internal
  */
 export function dedicatedServiceAccount(scope: Construct, name: string, annotations?: Record<string, string>): kplus.ServiceAccount {
   return new kplus.ServiceAccount(scope, 'ServiceAccount', {

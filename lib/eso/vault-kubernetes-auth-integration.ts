@@ -600,7 +600,10 @@ function staticRoleWrite(db: VaultDatabaseConnection, indent: string, extra: str
   ].join(` \\\n${indent}`);
 }
 
-/** The variable that makes `configure-vault.sh` rewrite an existing database connection: `RECONFIGURE_DATABASE=1`. */
+/**
+ * The variable that makes `configure-vault.sh` rewrite an existing database connection: `RECONFIGURE_DATABASE=1`.
+ * @internal
+ */
 export const RECONFIGURE_VARIABLE = 'RECONFIGURE_DATABASE';
 
 /** `vault secrets enable` / `vault auth enable`, skipped when the path is already mounted. */

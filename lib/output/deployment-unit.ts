@@ -24,6 +24,7 @@ export class DeploymentUnit extends Construct {
  * A kustomization.yaml listing `paths` (paths of the output, each below `folder`) relative to `folder`.
  *
  * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/resource/
+ * @internal
  */
 export function kustomization(folder: string, paths: readonly string[]): string {
   const resources = paths.map((p) => p.slice(folder.length + 1));

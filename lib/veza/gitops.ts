@@ -23,7 +23,10 @@ export enum GitOpsTopology {
   CLUSTER_PER_ENVIRONMENT = 'cluster-per-environment',
 }
 
-/** The cluster `env` runs in under `config`'s topology (the shared one without gitops.yaml). */
+/**
+ * The cluster `env` runs in under `config`'s topology (the shared one without gitops.yaml).
+ * @internal
+ */
 export function environmentCluster(config: GitOpsConfig | undefined, env: string): EnvironmentCluster {
   return config?.topology === GitOpsTopology.CLUSTER_PER_ENVIRONMENT ? { name: env, dedicated: true } : SHARED_CLUSTER;
 }
@@ -35,6 +38,7 @@ export function environmentCluster(config: GitOpsConfig | undefined, env: string
  * ExternalSecret and everything else (workloads, RBAC, rotation) in the default, last wave 0.
  * Negative waves so nobody else's objects move.
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/
+ * @internal
  */
 export const SYNC_WAVES = {
   operatorApplication: 0,
@@ -52,7 +56,10 @@ export const SYNC_WAVES = {
   externalSecret: 0,
 } as const;
 
-/** The annotation Argo CD orders by. */
+/**
+ * The annotation Argo CD orders by.
+ * @internal
+ */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
 /** `gitops.yaml`, checked. */
@@ -75,7 +82,10 @@ export interface GitOpsConfig {
   readonly flux: { readonly namespace: string; readonly interval: Duration };
 }
 
-/** Argo CD's name for the cluster it runs in. */
+/**
+ * Argo CD's name for the cluster it runs in.
+ * @internal
+ */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
 const PATH = text("a relative folder of the repository such as dist or deploy/dist (no '.', '..' or leading '/')", /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/);
@@ -323,7 +333,10 @@ function gitopsName(part: string): string {
   return `veza-secrets-${part}`;
 }
 
-/** How to watch and nudge an environment's Argo CD Application and Flux Kustomization. */
+/**
+ * How to watch and nudge an environment's Argo CD Application and Flux Kustomization.
+ * @internal
+ */
 export function gitopsCommands(env: VezaEnvironment, config: GitOpsConfig): RunbookSection {
   const name = gitopsName(env.config.name);
   return {
@@ -345,18 +358,25 @@ export function gitopsCommands(env: VezaEnvironment, config: GitOpsConfig): Runb
  * Secret `veza-secrets` that creationPolicy Orphan left) in place, to be deleted by a person.
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#no-resource-deletion
  * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#prune
+ * @internal
  */
 export const PROTECTED_NAMESPACE_ANNOTATIONS: Readonly<Record<string, string>> = {
   'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
   'kustomize.toolkit.fluxcd.io/prune': 'disabled',
 };
 
-/** Puts {@link PROTECTED_NAMESPACE_ANNOTATIONS} on a namespace: an environment's, or the operator's. */
+/**
+ * Puts {@link PROTECTED_NAMESPACE_ANNOTATIONS} on a namespace: an environment's, or the operator's.
+ * @internal
+ */
 export function protectNamespace(namespace: { readonly metadata: ApiObject['metadata'] }): void {
   for (const [key, value] of Object.entries(PROTECTED_NAMESPACE_ANNOTATIONS)) namespace.metadata.addAnnotation(key, value);
 }
 
-/** Flux's `ref` for a revision: a commit, a full ref, or a branch. */
+/**
+ * Flux's `ref` for a revision: a commit, a full ref, or a branch.
+ * @internal
+ */
 export function fluxRef(revision: string): { commit?: string; name?: string; branch?: string } {
   if (/^[0-9a-f]{40}$/.test(revision)) return { commit: revision };
   if (revision.startsWith('refs/')) return { name: revision };
@@ -367,6 +387,7 @@ export function fluxRef(revision: string): { commit?: string; name?: string; bra
  * Puts Argo CD sync waves on every object of the files holding an environment's namespace, Vault's
  * token reviewer (when the active store is Vault's), its active store (with the service account the
  * store logs in as) and its ExternalSecret.
+ * @internal
  */
 export function annotateSyncWaves(env: VezaEnvironment): void {
   setSyncWave(env.namespace, SYNC_WAVES.namespace);
@@ -383,6 +404,7 @@ export function annotateSyncWaves(env: VezaEnvironment): void {
  * Puts the Argo CD sync wave `wave` on every object of the file (chart) holding `construct`, and
  * returns those objects. For objects another file holds that a store needs before it can log in,
  * use a wave below `SYNC_WAVES.store`.
+ * @internal
  */
 export function setSyncWave(construct: IConstruct, wave: number): ApiObject[] {
   if (!Number.isInteger(wave)) {

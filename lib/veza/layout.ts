@@ -58,9 +58,15 @@ export const STORE_NAMES: Record<ProviderName, string> = {
 /** The Secret every provider materializes, and the ExternalSecret's name in the seed's commands. */
 export const TARGET_SECRET = 'veza-secrets';
 
-/** The namespace ESO runs in: the seed's `kubectl logs -n external-secrets-system ...`. */
+/**
+ * The namespace ESO runs in: the seed's `kubectl logs -n external-secrets-system ...`.
+ * @internal
+ */
 export const ESO_NAMESPACE = 'external-secrets-system';
-/** ESO's controller Deployment: the seed's `deployment/external-secrets`. */
+/**
+ * ESO's controller Deployment: the seed's `deployment/external-secrets`.
+ * @internal
+ */
 export const ESO_DEPLOYMENT = 'external-secrets';
 
 /** Where the cluster-wide files go in `dist/`. */

@@ -32,7 +32,10 @@ function storeArgs(env: VezaEnvironment): string {
     : `secretstore ${store.storeName} -n ${env.config.namespace}`;
 }
 
-/** The Deployments that read the target Secret, from the catalog's consumers. */
+/**
+ * The Deployments that read the target Secret, from the catalog's consumers.
+ * @internal
+ */
 export function consumersOf(catalog: VezaCatalog, keys: readonly string[]): string[] {
   return catalog.services.filter((s) => catalog.all.some((e) => keys.includes(e.key) && (e.consumers as readonly string[]).includes(s)));
 }
@@ -40,6 +43,7 @@ export function consumersOf(catalog: VezaCatalog, keys: readonly string[]): stri
 /**
  * The seed's "Migration Guide" step 4, "Verify secrets are synced", with this environment's
  * names: what to run once the environment is applied.
+ * @internal
  */
 export function verificationCommands(env: VezaEnvironment): RunbookSection {
   const ns = env.config.namespace;
@@ -58,6 +62,7 @@ export function verificationCommands(env: VezaEnvironment): RunbookSection {
 /**
  * The seed's "Troubleshooting" commands with this environment's names. The seed's
  * `env | grep -i secret` printed values to the terminal: here only variable names are shown.
+ * @internal
  */
 export function troubleshootingCommands(env: VezaEnvironment, catalog: VezaCatalog): RunbookSection[] {
   const ns = env.config.namespace;
@@ -103,6 +108,7 @@ export function troubleshootingCommands(env: VezaEnvironment, catalog: VezaCatal
  * until the API server serves every ESO kind the folder holds (else "no matches for kind"), the
  * environment's own steps, then `kubectl apply -k`. `contributions` default to what the
  * environment's README was given.
+ * @internal
  */
 export function applyCommands(env: VezaEnvironment, contributions?: { readonly clusterSteps?: readonly RunbookCommand[]; readonly applySteps?: readonly RunbookCommand[] }): RunbookSection {
   const folder = LAYOUT.appliedFolder(env.config.name);
@@ -163,7 +169,10 @@ function afterApplySteps(env: VezaEnvironment): RunbookCommand[] {
   return steps;
 }
 
-/** A section as plain text: one `# why` comment line above each command. */
+/**
+ * A section as plain text: one `# why` comment line above each command.
+ * @internal
+ */
 export function sectionAsShell(section: RunbookSection): string {
   return section.commands.map((c) => `# ${c.why}\n${c.command}\n`).join('');
 }
@@ -171,6 +180,7 @@ export function sectionAsShell(section: RunbookSection): string {
 /**
  * The Kubernetes kinds of ESO's CRDs the objects of the applied folder use, as CRD names
  * (`externalsecrets.external-secrets.io`): what must be Established before `kubectl apply`.
+ * @internal
  */
 export function requiredCrds(env: VezaEnvironment): string[] {
   const names = new Set<string>();

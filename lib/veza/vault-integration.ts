@@ -18,13 +18,17 @@ import type { EnvironmentCluster } from './layout';
 /**
  * How much longer than the catalog's interval Vault's own `rotation_period` is: the daily job
  * rotates the static role when due; Vault rotates on its own only if the job has not (a backstop).
+ * @internal
  */
 export const DATABASE_BACKSTOP_MARGIN = Duration.days(30);
 
 /** The mount of Vault's database secrets engine. */
 const DATABASE_MOUNT = 'database';
 
-/** The database engine's static role of an environment's app login: `<store role>-app` (`veza-production-app`). */
+/**
+ * The database engine's static role of an environment's app login: `<store role>-app` (`veza-production-app`).
+ * @internal
+ */
 export function databaseStaticRole(store: VaultSecretStore): string {
   return `${store.authRole}-app`;
 }
@@ -33,6 +37,7 @@ export function databaseStaticRole(store: VaultSecretStore): string {
  * The catalog's keys that Vault's database secrets engine rotates (the DATABASE_ENGINE classes),
  * when `store` can use the engine: a Vault store with Kubernetes auth, whose Vault side this
  * project writes. Empty otherwise: those keys are then read from KV like the others.
+ * @internal
  */
 export function databaseEngineKeys(store: unknown, catalog: VezaCatalog): string[] {
   if (!(store instanceof VaultSecretStore) || store.authMethod !== 'kubernetes') return [];
@@ -101,6 +106,7 @@ export class VezaDatabaseCredentials extends Construct {
  * The README's runbook for the database engine's rotation of the active store's keys (`undefined`
  * when no key of `externalSecret` comes from the engine): when Vault rotated, rotate now, re-sync,
  * roll the consumers.
+ * @internal
  */
 export function databaseRotationSection(store: ISecretStore, externalSecret: ExternalSecret, config: EnvironmentConfig, catalog: VezaCatalog): RunbookSection | undefined {
   if (!(store instanceof VaultSecretStore)) return undefined;
@@ -126,6 +132,7 @@ export function databaseRotationSection(store: ISecretStore, externalSecret: Ext
  * `caBundle`): apply the namespace, then create that object from the CA's PEM file. `undefined`
  * when the CA is synthesized (`vault-ca.yaml`), absent (system roots) or the store is not Vault's.
  * Names come from the objects: the namespace's file, the store's `caProvider`, who reads it.
+ * @internal
  */
 export function vaultCaSection(env: VezaEnvironment): RunbookSection | undefined {
   const store = env.active.store;

@@ -50,7 +50,10 @@ export class VezaApp extends App {
   }
 }
 
-/** The comment at the top of every generated YAML file. */
+/**
+ * The comment at the top of every generated YAML file.
+ * @internal
+ */
 export function generatedHeader(filePath: string): string {
   const env = filePath.split('/')[0] === 'alternatives' ? filePath.split('/')[1] : filePath.split('/')[0];
   const source = env === 'cluster' ? 'lib/veza/veza-cluster.ts' : env === 'gitops' ? GITOPS_FILE : `environments/${env}.yaml`;
