@@ -47,11 +47,15 @@ export interface KustomizationProps {
  * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/
  */
 export class Kustomization extends TextFile {
+  /** The folder it lists the files of, below the output folder: what `kubectl apply -k` and GitOps are given. */
+  public readonly folder: string;
+
   public constructor(scope: Construct, id: string, props: KustomizationProps) {
     const folder = path.posix.dirname(props.path);
     super(scope, id, {
       path: props.path,
       content: () => kustomization(folder, manifestFilesOf(props.unit).filter((f) => f.toJson().length > 0).map((f) => f.path)),
     });
+    this.folder = folder;
   }
 }

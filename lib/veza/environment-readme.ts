@@ -211,7 +211,7 @@ export function droppedRotations(env: VezaEnvironment, catalog: VezaCatalog): { 
 export function droppedRotationWarning(env: VezaEnvironment, catalog: VezaCatalog): string | undefined {
   const dropped = droppedRotations(env, catalog);
   if (dropped.length === 0) return undefined;
-  return `${env.config.file}: provider ${env.active.store.provider} rotates nothing automatically: ${dropped.map((d) => `${d.key} (${d.rotationClass.name})`).join(', ')} must be rotated by hand (dist/${LAYOUT.appliedFolder(env.config.name)}/${README_FILE}, "Rotation")`;
+  return `${env.config.file}: provider ${env.active.store.provider} rotates nothing automatically: ${dropped.map((d) => `${d.key} (${d.rotationClass.name})`).join(', ')} must be rotated by hand (dist/${env.readme.file.path}, "Rotation")`;
 }
 
 /** The rotation cell of `<key>-previous`: the value its key had before the last rotation, or its key's value. */
@@ -247,7 +247,7 @@ export interface ReadmeContributions {
  * The README of one environment: inventory, flow, rotation, apply, verify, migrate, troubleshoot.
  * @internal
  */
-export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatalog, contributions: ReadmeContributions = {}): string {
+export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatalog, contributions: ReadmeContributions = {}, filePath = env.readme.file.path): string {
   const { config } = env;
   const { store, externalSecret: es } = env.active;
   const ns = config.namespace;
@@ -284,8 +284,8 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
   ].join('\n');
   const prerequisites = cloudPrerequisites(store);
   const byHand = applyCommands(env, contributions);
-  // Links relative to dist/<folder>/README.md, so they resolve where the file is read (a Git host, an editor).
-  const root = '../'.repeat(`dist/${LAYOUT.appliedFolder(config.name)}`.split('/').length);
+  // Links relative to the file itself (dist/<env>/README.md), so they resolve where it is read (a Git host, an editor).
+  const root = '../'.repeat(`dist/${filePath}`.split('/').length - 1);
 
   return [
     `# ${config.name}: Veza secrets`,
@@ -381,7 +381,7 @@ export class EnvironmentReadme extends Construct {
     this.catalog = props.catalog;
     this.file = new TextFile(this, 'File', {
       path: props.path ?? `${LAYOUT.appliedFolder(props.environment.config.name)}/${README_FILE}`,
-      content: () => renderEnvironmentReadme(props.environment, props.catalog, this.contributions),
+      content: () => renderEnvironmentReadme(props.environment, props.catalog, this.contributions, this.file.path),
     });
   }
 

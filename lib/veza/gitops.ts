@@ -262,7 +262,7 @@ export class GitOpsWiring extends Construct {
     }
     for (const cluster of clusters) {
       for (const env of cluster.environments) {
-        const source = { repoURL: config.repoUrl, targetRevision: config.revision, path: repoPath(LAYOUT.appliedFolder(env.config.name)) };
+        const source = { repoURL: config.repoUrl, targetRevision: config.revision, path: repoPath(env.kustomization.folder) };
         application(gitopsName(env.config.name), SYNC_WAVES.environmentApplication, source, cluster.server, env.config.namespace);
       }
     }
@@ -316,9 +316,9 @@ export class GitOpsWiring extends Construct {
       };
       // This folder, so Flux keeps its own wiring in sync after a one-time `kubectl apply -k`.
       fluxKustomization(gitopsName('gitops'), repoPath(clusterFolder), []);
-      const operatorKustomization = fluxKustomization(gitopsName('operator'), repoPath(LAYOUT.clusterFolder), []);
+      const operatorKustomization = fluxKustomization(gitopsName('operator'), repoPath(props.cluster.kustomization.folder), []);
       for (const env of cluster.environments) {
-        fluxKustomization(gitopsName(env.config.name), repoPath(LAYOUT.appliedFolder(env.config.name)), [operatorKustomization.name]);
+        fluxKustomization(gitopsName(env.config.name), repoPath(env.kustomization.folder), [operatorKustomization.name]);
       }
       new TextFile(this, `flux-${cluster.name}-kustomization`, { path: `${clusterFolder}/${LAYOUT.kustomizationFile}`, content: () => kustomization(clusterFolder, fluxFiles) });
     }
@@ -342,7 +342,7 @@ export function gitopsCommands(env: VezaEnvironment, config: GitOpsConfig): Runb
   return {
     title: 'GitOps',
     commands: [
-      { why: `Argo CD: the Application deploying dist/${LAYOUT.appliedFolder(env.config.name)} (wave ${SYNC_WAVES.environmentApplication}, after the operator)`, command: `kubectl get application ${name} -n ${config.argocd.namespace}` },
+      { why: `Argo CD: the Application deploying dist/${env.kustomization.folder} (wave ${SYNC_WAVES.environmentApplication}, after the operator)`, command: `kubectl get application ${name} -n ${config.argocd.namespace}` },
       { why: 'Argo CD: sync it now', command: `argocd app sync ${name}` },
       { why: `Flux: the Kustomization (dependsOn ${gitopsName('operator')})`, command: `flux get kustomizations ${name} -n ${config.flux.namespace}` },
       { why: 'Flux: fetch the repository and apply now', command: `flux reconcile kustomization ${name} -n ${config.flux.namespace} --with-source` },

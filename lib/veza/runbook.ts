@@ -4,7 +4,6 @@ import { SecretStoreKind } from '../eso/secret-store';
 import { VaultSecretStore } from '../eso/vault-secret-store';
 import { manifestFilesOf } from '../output/files';
 import type { VezaCatalog, VezaService } from './catalog';
-import { LAYOUT } from './layout';
 
 import type { VezaEnvironment } from './veza-environment';
 
@@ -111,7 +110,7 @@ export function troubleshootingCommands(env: VezaEnvironment, catalog: VezaCatal
  * @internal
  */
 export function applyCommands(env: VezaEnvironment, contributions?: { readonly clusterSteps?: readonly RunbookCommand[]; readonly applySteps?: readonly RunbookCommand[] }): RunbookSection {
-  const folder = LAYOUT.appliedFolder(env.config.name);
+  const folder = env.kustomization.folder;
   const given = contributions ?? env.readme.contributions;
   const crds = requiredCrds(env);
   return {
@@ -136,14 +135,13 @@ export function applyCommands(env: VezaEnvironment, contributions?: { readonly c
  */
 function afterApplySteps(env: VezaEnvironment): RunbookCommand[] {
   const steps: RunbookCommand[] = [];
-  const folder = LAYOUT.appliedFolder(env.config.name);
-  const integration = env.isApplied(env.vaultIntegration) ? env.vaultIntegration : undefined;
+  const files = env.isApplied(env.vaultIntegrationFiles) ? env.vaultIntegrationFiles : undefined;
   const store = env.active.store;
-  if (integration) {
-    const db = integration.database;
+  if (files) {
+    const db = files.integration.database;
     steps.push({
       why: `A Vault operator configures Vault for this store (policies, Kubernetes auth, roles${db ? ', the database engine' : ''}); it reads the token reviewer's token the apply created. Safe to re-run${db ? `; ${db.passwordVariable} (the password of ${db.username}) is needed only while database/config/${db.connectionName} does not exist` : ''} (docs/vault-integration.md)`,
-      command: `${db ? `${db.passwordVariable}=... ` : ''}dist/${folder}/${LAYOUT.vaultFolder}/${LAYOUT.vaultScriptFile}`,
+      command: `${db ? `${db.passwordVariable}=... ` : ''}dist/${files.script.path}`,
     });
   }
   if (store instanceof VaultSecretStore) {

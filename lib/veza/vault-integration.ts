@@ -189,6 +189,8 @@ export interface VezaVaultIntegrationProps {
 export class VezaVaultIntegration extends ManifestFile {
   /** Both sides of the auth method: the child `'Resource'`. */
   public readonly integration: VaultKubernetesAuthIntegration;
+  /** `vault/configure-vault.sh`, the script a Vault operator runs. */
+  public readonly script: TextFile;
   private readonly vaultFolder: string;
   private readonly environment: string;
 
@@ -219,11 +221,11 @@ export class VezaVaultIntegration extends ManifestFile {
       },
     });
     this.integration = integration;
-    new TextFile(this, 'ConfigureVault', {
+    this.script = new TextFile(this, 'ConfigureVault', {
       path: `${this.vaultFolder}/${LAYOUT.vaultScriptFile}`,
       executable: true,
       content: () => integration.configureScript({
-        header: `${generatedHeader(config.name)}\nRun: dist/${this.vaultFolder}/${LAYOUT.vaultScriptFile}${integration.database ? ` (first run: ${integration.database.passwordVariable}=... too)` : ''}; docs/vault-integration.md`,
+        header: `${generatedHeader(config.name)}\nRun: dist/${this.script.path}${integration.database ? ` (first run: ${integration.database.passwordVariable}=... too)` : ''}; docs/vault-integration.md`,
       }),
     });
   }

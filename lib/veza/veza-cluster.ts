@@ -48,6 +48,8 @@ export class VezaCluster extends Construct {
   public readonly encryptionConfiguration: EncryptionConfigurationFile;
   /** The API server's audit policy for Secrets and ESO objects: a control-plane file. */
   public readonly auditPolicy: AuditPolicyFile;
+  /** `cluster/kustomization.yaml`, listing what {@link applied} holds: its folder is what GitOps is given. */
+  public readonly kustomization: Kustomization;
 
   public constructor(scope: Construct, id: string, props: VezaClusterProps = {}) {
     super(scope, id);
@@ -74,7 +76,7 @@ export class VezaCluster extends Construct {
       header: CONTROL_PLANE_HEADER('--audit-policy-file'),
     });
 
-    new Kustomization(this, 'Kustomization', { path: CLUSTER_LAYOUT.kustomizationFile, unit: this.applied });
+    this.kustomization = new Kustomization(this, 'Kustomization', { path: CLUSTER_LAYOUT.kustomizationFile, unit: this.applied });
   }
 
   /**

@@ -67,6 +67,8 @@ export class VezaEnvironment extends Construct {
   public readonly vaultIntegrationFiles?: VezaVaultIntegration;
   /** The rotation CronJobs (`<env>/secrets-rotation.yaml`), when the active provider is Vault with Kubernetes auth. */
   public readonly rotation?: VezaRotation;
+  /** `<env>/kustomization.yaml`, listing what {@link applied} holds: its folder is what GitOps and `kubectl apply -k` are given. */
+  public readonly kustomization: Kustomization;
 
   public constructor(scope: Construct, id: string, props: VezaEnvironmentProps) {
     super(scope, id);
@@ -99,7 +101,7 @@ export class VezaEnvironment extends Construct {
     if (rotated && VezaRotation.rotationsOf(rotated).length > 0) this.rotation = new VezaRotation(this.applied, 'SecretsRotation', { ...rotated, config, labels });
     // Vault's policies as files, once the rotation jobs were granted theirs.
     this.vaultIntegrationFiles?.addPolicyFiles();
-    new Kustomization(this, 'Kustomization', { path: `${config.name}/${LAYOUT.kustomizationFile}`, unit: this.applied });
+    this.kustomization = new Kustomization(this, 'Kustomization', { path: `${config.name}/${LAYOUT.kustomizationFile}`, unit: this.applied });
     // dist/<env>/README.md: inventory, flow diagram and runbooks, rendered from the constructs above.
     this.readme = new EnvironmentReadme(this, 'Readme', { environment: this, catalog });
     for (const section of this.rotationRunbooks(catalog)) this.readme.addSection(section);
