@@ -1,7 +1,7 @@
 // The generic ESO construct layer: any team can use it with its own catalog.
 export { isPinnedImage, PINNED_IMAGE_ALLOWED } from './image-reference';
 export { SecretProvider, SecretStoreBase, SecretStoreKind, type ISecretStore, type RemoteRef, type SecretKeyReference, type SecretStoreProps } from './secret-store';
-export { VaultAuth, VaultSecretStore, type VaultAppRoleAuthOptions, type VaultAuthMethod, type VaultCaProvider, type VaultJwtAuthOptions, type VaultKubernetesAuthOptions, type VaultSecretStoreProps, type VaultTokenAuthOptions } from './vault-secret-store';
+export { VaultAuth, VaultSecretStore, type VaultAppRoleAuthOptions, type VaultAuthMethod, type VaultCaProvider, type VaultJwtAuthOptions, type VaultKubernetesAuthOptions, type VaultKubernetesLogin, type VaultSecretStoreProps, type VaultTokenAuthOptions } from './vault-secret-store';
 export { VaultDynamicSecret, VaultDynamicSecretResultType, type IGenerator, type VaultDynamicSecretProps } from './vault-dynamic-secret';
 export { AwsAuth, AwsSecretService, AwsSecretStore, type AwsAccessKeyAuthOptions, type AwsSecretStoreProps, type AwsServiceAccountAuthOptions } from './aws-secret-store';
 export { GcpAuth, GcpSecretStore, type GcpSecretStoreProps, type GcpWorkloadIdentityAuthOptions } from './gcp-secret-store';

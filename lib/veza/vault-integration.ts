@@ -30,7 +30,7 @@ const DATABASE_MOUNT = 'database';
  * @internal
  */
 export function databaseStaticRole(store: VaultSecretStore): string {
-  return `${store.authRole}-app`;
+  return `${store.kubernetesAuth?.role ?? store.authRole}-app`;
 }
 
 /**
