@@ -80,9 +80,10 @@ export class VezaEnvironment extends Construct {
     this.applied = new DeploymentUnit(this, 'Applied');
     this.namespace = new VezaNamespace(this.applied, 'Namespace', { config, labels }).resource;
     // The active provider applied, each other one in a unit of its own under alternatives/.
-    this.providers = [config.provider, ...PROVIDERS.filter((p) => p !== config.provider)].map((provider) => new VezaProviderSecrets(
-      provider === config.provider ? this.applied : new DeploymentUnit(this, `Alternative-${provider}`), provider,
-      { provider, config, catalog, cluster: this.cluster, labels }));
+    this.providers = [config.provider, ...PROVIDERS.filter((p) => p !== config.provider)].map((provider) => {
+      const unit = provider === config.provider ? this.applied : new DeploymentUnit(this, `Alternative-${provider}`);
+      return new VezaProviderSecrets(unit, provider, { provider, config, catalog, cluster: this.cluster, labels });
+    });
     this.vaultCa = this.providers.find((p) => p.vaultCa)?.vaultCa;
     this.consumers = new VezaConsumers(this.applied, 'Consumers', {
       environment: config.name, namespace: config.namespace, catalog, externalSecret: this.active.externalSecret, labels,
@@ -97,8 +98,8 @@ export class VezaEnvironment extends Construct {
     this.vaultIntegration = this.vaultIntegrationFiles?.integration;
     // docs/rotation.md: a daily job per automatically rotated class, granted by the Vault integration.
     const vault = this.vaultIntegration;
-    const rotated = vault && { catalog, externalSecret: this.active.externalSecret, vault };
-    if (rotated && VezaRotation.rotationsOf(rotated).length > 0) this.rotation = new VezaRotation(this.applied, 'SecretsRotation', { ...rotated, config, labels });
+    const rotation = vault && { config, catalog, externalSecret: this.active.externalSecret, vault, labels };
+    if (rotation && VezaRotation.rotationsOf(rotation).length > 0) this.rotation = new VezaRotation(this.applied, 'SecretsRotation', rotation);
     // Vault's policies as files, once the rotation jobs were granted theirs.
     this.vaultIntegrationFiles?.addPolicyFiles();
     this.kustomization = new Kustomization(this, 'Kustomization', { path: `${config.name}/${LAYOUT.kustomizationFile}`, unit: this.applied });
