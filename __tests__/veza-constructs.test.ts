@@ -29,6 +29,17 @@ describe('VezaProviderSecrets', () => {
     expect(env.vaultCa).toBe(env.providers.find((p) => p.provider === 'vault')!.vaultCa);
   });
 
+  test('with the CA in the environment file, the Vault store reads the ConfigMap the construct synthesizes, by reference', () => {
+    const config = environments[0];
+    const vault = { ...config.providers.vault, caProvider: { type: 'ConfigMap' as const, name: 'vault-ca', key: 'ca.crt' }, caCertificate: { pem: '-----BEGIN CERTIFICATE-----\n', source: 'test', certificates: [] } };
+    const env = environment({ ...config, providers: { ...config.providers, vault } });
+    const provider = env.providers.find((p) => p.provider === 'vault')!;
+    expect(provider.vaultCa).toBeDefined();
+    expect(env.vaultCa).toBe(provider.vaultCa);
+    expect((provider.store as VaultSecretStore).caProvider).toEqual({ type: 'ConfigMap', name: provider.vaultCa!.name, key: 'ca.crt' });
+    expect(env.isApplied(provider.vaultCa)).toBe(provider.active);
+  });
+
   test('addVaultIntegration adds nothing for a store that is not Vault\'s', () => {
     const env = environment();
     for (const p of env.providers.filter((x) => x.provider !== 'vault')) expect(p.addVaultIntegration()).toBeUndefined();

@@ -143,7 +143,9 @@ export class VezaProviderSecrets extends Construct {
             : c.auth.method === 'approle'
               ? VaultAuth.appRole({ roleId: c.auth.roleId, secretId: ref(c.auth.secretId), path: c.auth.mountPath })
               : VaultAuth.token({ token: ref(c.auth.token) });
-        return new VaultSecretStore(scope, name, { name, server: c.server, mount: c.mount, path: c.path, auth, caProvider: c.caProvider });
+        // The CA ConfigMap this construct synthesizes, by reference; else the object the file names.
+        const caProvider = this.vaultCa && c.caProvider ? { type: 'ConfigMap' as const, name: this.vaultCa.name, key: c.caProvider.key } : c.caProvider;
+        return new VaultSecretStore(scope, name, { name, server: c.server, mount: c.mount, path: c.path, auth, caProvider });
       }
       case 'aws': {
         const c = env.providers.aws;
