@@ -36,6 +36,36 @@ describe('the import graph of lib/', () => {
   });
 });
 
+describe('the public API', () => {
+  // A user reads an entry point's export list on one screen; internals are imported from their modules.
+  test.each(['lib/index.ts', 'lib/veza/index.ts'])('%s lists its exports by name and fits on one screen', (file) => {
+    const lines = fs.readFileSync(path.join(root, file), 'utf8').trimEnd().split('\n');
+    expect(lines.filter((l) => /^export \*/.test(l))).toEqual([]);
+    expect(lines.length).toBeLessThanOrEqual(50);
+    expect(lines.filter((l) => l.length > 120)).toEqual([]);
+  });
+});
+
+describe('names read from the objects that own them', () => {
+  // A constant of lib/veza/layout.ts that names one object is read by the construct that creates
+  // that object only; everything else reads the name from the object (passed by reference).
+  test.each([
+    ['ESO_NAMESPACE', ['lib/veza/veza-cluster.ts']],
+    ['ESO_DEPLOYMENT', ['lib/veza/veza-cluster.ts']],
+    ['STORE_NAMES', ['lib/veza/provider-secrets.ts']],
+    ['DATABASE_CREDENTIALS_GENERATOR', ['lib/veza/vault-integration.ts']],
+    ['ROTATION_CLASS_LABEL', ['lib/veza/rotation.ts']],
+    ['ROTATION_FILE', ['lib/veza/rotation.ts']],
+    ['TARGET_SECRET', ['lib/veza/provider-secrets.ts']],
+    ['SECRETS_EXAMPLE_FILE', ['lib/veza/veza-environment.ts']],
+  ])('%s is used by %j only', (name, owners) => {
+    const users = [...graph.keys()].map((m) => `${m}.ts`)
+      .filter((file) => file !== 'lib/veza/layout.ts' && !file.endsWith('/index.ts'))
+      .filter((file) => new RegExp(`\\b${name}\\b`).test(fs.readFileSync(path.join(root, file), 'utf8')));
+    expect(users).toEqual(owners);
+  });
+});
+
 describe('the cycle finder', () => {
   let dir: string;
   beforeAll(() => {

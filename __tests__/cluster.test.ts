@@ -7,7 +7,8 @@ import * as yaml from 'js-yaml';
 import { testWith, toolPath } from './support/tools';
 import { GitOpsFlavor, renderApp } from '../lib';
 import { replaceDirectory } from '../lib/output/swap';
-import { CLUSTER_LAYOUT, ESO_DEPLOYMENT, ESO_NAMESPACE, renderVeza, VezaCluster } from '../lib/veza';
+import { CLUSTER_LAYOUT, renderVeza, VezaCluster } from '../lib/veza';
+import { ESO_DEPLOYMENT, ESO_NAMESPACE } from '../lib/veza/layout';
 
 const root = path.join(__dirname, '..');
 const files = renderVeza(path.join(root, 'environments'));

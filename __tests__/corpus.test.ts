@@ -10,7 +10,13 @@ import { App, Chart, Duration } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { AwsSecretStore, AzureKeyVaultStore, CreationPolicy, DeletionPolicy, DeploymentUnit, ExternalSecret, renderApp, RotationMethod, SecretCatalog, SynthError, VaultSecretStore } from '../lib';
 import { ConfigError } from '../lib/config/field-reader';
-import { EnvironmentConfig, loadEnvironment, parseEnvironment, VEZA_CATALOG, VezaEnvironment } from '../lib/veza';
+import { EnvironmentConfig, loadEnvironment, parseEnvironment, VEZA_CATALOG, VezaCluster, VezaEnvironment, type VezaEnvironmentProps } from '../lib/veza';
+
+/** An environment in an app of its own, reconciled by the operator of the app's cluster. */
+const environmentInCluster = (id: string, props: Omit<VezaEnvironmentProps, 'operator'>) => {
+  const app = new App();
+  return new VezaEnvironment(app, id, { ...props, operator: new VezaCluster(app, 'cluster').operator });
+};
 
 const root = path.join(__dirname, '..');
 
@@ -276,16 +282,16 @@ const CONSTRUCT_CASES: [string, () => unknown, string[]][] = [
     [`[production/azure-store]: 'vaultUrl' must be a Key Vault URL such as https://my-vault.vault.azure.net. The value passed is: "https://veza.example.com"`]],
   ["an environment whose store reads another environment's path", () => {
     const config = envConfig('staging', '{}');
-    new VezaEnvironment(new App(), 'staging', { catalog: VEZA_CATALOG, config: { ...config, providers: { ...config.providers, vault: { ...config.providers.vault, path: 'veza/production' } } } });
-  }, [`[staging/Applied/vault-store/vault-store]: 'location' is "secret/veza/production"; allowed: a location of environment "staging" (a store must not read another environment's secrets)`]],
+    environmentInCluster('staging', { catalog: VEZA_CATALOG, config: { ...config, providers: { ...config.providers, vault: { ...config.providers.vault, path: 'veza/production' } } } });
+  }, [`[staging/Applied/vault/vault-store/vault-store]: 'location' is "secret/veza/production"; allowed: a location of environment "staging" (a store must not read another environment's secrets)`]],
   ['a production environment reaching Vault without TLS', () => {
     const config = envConfig('production', '{}');
-    new VezaEnvironment(new App(), 'production', { catalog: VEZA_CATALOG, config: { ...config, providers: { ...config.providers, vault: { ...config.providers.vault, server: 'http://vault:8200' } } } });
-  }, [`[production/Applied/vault-store/vault-store]: 'server' is "http://vault:8200"; allowed: an https:// URL without a password (TLS is required outside development)`]],
+    environmentInCluster('production', { catalog: VEZA_CATALOG, config: { ...config, providers: { ...config.providers, vault: { ...config.providers.vault, server: 'http://vault:8200' } } } });
+  }, [`[production/Applied/vault/vault-store/vault-store]: 'server' is "http://vault:8200"; allowed: an https:// URL without a password (TLS is required outside development)`]],
   ['a CronJob name over 52 characters', () => {
     const long = `${'x'.repeat(36)}`;
     const catalog = SecretCatalog.define({ services: ['veza-backend-api', 'veza-stream-server'], secrets: { 'jwt-secret': { description: 'd', placeholder: 'p', consumers: ['veza-backend-api'], rotation: { ...signing, name: long } } } });
-    new VezaEnvironment(new App(), 'production', { catalog: catalog as any, config: envConfig('production', '{}') });
+    environmentInCluster('production', { catalog: catalog as any, config: envConfig('production', '{}') });
   }, [`[production/Applied/SecretsRotation/secrets-rotation/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx]: 'name' must be a CronJob name (a DNS label of at most 52 characters: its Jobs add 11). The value passed is: "secrets-rotation-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" (53 characters)`]],
   ['a Vault address with a password', () => new VaultSecretStore(chartWithStore().chart, 's', { name: 's', server: 'https://admin:hunter22@vault:8200', path: 'veza/production' }),
     [`[production/s]: 'server' must be an http(s) URL such as https://vault.example:8200. The value passed is: "https://admin:hunter22@vault:8200"`]],

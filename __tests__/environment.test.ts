@@ -4,7 +4,8 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { CreationPolicy, DeletionPolicy } from '../lib';
 import { ConfigError } from '../lib/config/field-reader';
-import { DEFAULT_ROTATION_OFFSET_DAYS, EnvironmentConfig, loadEnvironment, loadEnvironments, parseEnvironment } from '../lib/veza';
+import { EnvironmentConfig, loadEnvironment, loadEnvironments, parseEnvironment } from '../lib/veza';
+import { DEFAULT_ROTATION_OFFSET_DAYS } from '../lib/veza/environment-file';
 
 const root = path.join(__dirname, '..');
 const fixtures = path.join(__dirname, 'fixtures', 'environments');

@@ -9,7 +9,7 @@ import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { CreationPolicy, DeletionPolicy, enforcePolicy, renderApp } from '../lib';
 import { ConfigError } from '../lib/config/field-reader';
-import { parseEnvironment, POLICY_RULES, VEZA_CATALOG, VezaEnvironment } from '../lib/veza';
+import { parseEnvironment, POLICY_RULES, VEZA_CATALOG, VezaCluster, VezaEnvironment } from '../lib/veza';
 
 const root = path.join(__dirname, '..');
 const ENVIRONMENTS = fs.readdirSync(path.join(root, 'environments')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
@@ -88,7 +88,7 @@ test.each(COMBINATIONS)('%s: creationPolicy %s, deletionPolicy %s', (env, creati
 
   // Accepted: rendered as given (or by the default), accepted by ESO's webhook and by the policy pass.
   const app = new App();
-  new VezaEnvironment(app, env, { catalog: VEZA_CATALOG, config });
+  new VezaEnvironment(app, env, { catalog: VEZA_CATALOG, config, operator: new VezaCluster(app, 'cluster').operator });
   const files = renderApp(app);
   const externalSecrets = files.filter((f) => f.path.endsWith('.yaml')).flatMap((f) => yaml.loadAll(f.content) as any[]).filter((d) => d?.kind === 'ExternalSecret');
   expect(externalSecrets.length).toBeGreaterThan(0);

@@ -103,6 +103,8 @@ describe('VaultSecretStore', () => {
       });
       expect(store.authRole).toBe('veza-test-reader');
       expect(store.authAudience).toBe('vault.example');
+      // What the Vault side must match, every field known: the integration reads it, no assertion.
+      expect(store.kubernetesAuth).toEqual({ role: 'veza-test-reader', audience: 'vault.example', mountPath: 'k8s-prod', serviceAccount: store.serviceAccount });
     });
 
     test('kubernetes with a service account of the caller: no dedicated one is created', () => {
@@ -123,6 +125,7 @@ describe('VaultSecretStore', () => {
       expect(kindsAndNames(objects)).toEqual(['ServiceAccount/vault-store-auth', 'SecretStore/vault-store']);
       expect(store.authRole).toBe('veza-test');
       expect(store.authAudience).toBe('vault');
+      expect(store.kubernetesAuth).toBeUndefined();
     });
 
     test('jwt with path and audience', () => {

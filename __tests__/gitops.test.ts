@@ -3,7 +3,8 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { renderApp } from '../lib';
 import { ConfigError } from '../lib/config/field-reader';
-import { GitOpsTopology, GitOpsWiring, IN_CLUSTER, loadEnvironments, parseGitOps, renderVeza, SYNC_WAVE_ANNOTATION, VezaApp } from '../lib/veza';
+import { GitOpsTopology, GitOpsWiring, loadEnvironments, parseGitOps, renderVeza, VezaApp } from '../lib/veza';
+import { IN_CLUSTER, SYNC_WAVE_ANNOTATION } from '../lib/veza/gitops';
 import { setSyncWave } from '../lib/veza/gitops';
 
 const root = path.join(__dirname, '..');

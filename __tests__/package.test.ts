@@ -13,7 +13,8 @@ const version = (pkg: string): string => JSON.parse(fs.readFileSync(path.join(ro
 const CHART_JS = `
 const { App } = require('cdk8s');
 const kplus = require('cdk8s-plus-28');
-const { ExternalSecret, ManifestFile, readRotationScript, renderApp, VaultSecretStore } = require('veza-secrets');
+const { Duration } = require('cdk8s');
+const { ExternalSecret, ManifestFile, renderApp, RotationMethod, SecretRotation, VaultKubernetesAuthIntegration, VaultSecretStore } = require('veza-secrets');
 
 const app = new App();
 const file = new ManifestFile(app, 'Shop', { path: 'shop/secrets.yaml', namespace: 'shop' });
@@ -29,9 +30,17 @@ new kplus.Deployment(file, 'Api', {
   }],
 });
 const files = renderApp(app);
+// The rotation script the package ships, as a SecretRotation puts it in its ConfigMap.
+const rotationFile = new ManifestFile(new App(), 'Rotation', { path: 'shop/secrets-rotation.yaml', namespace: 'shop' });
+const vaultStore = new VaultSecretStore(rotationFile, 'vault-store', { server: 'https://vault.example:8200', path: 'shop/production' });
+const vault = new VaultKubernetesAuthIntegration(rotationFile, 'vault', { store: vaultStore });
+const rotated = new ExternalSecret(rotationFile, 'shop-secrets', { store: vaultStore, data: ['jwt-secret', 'jwt-secret-previous'].map((k) => ({ secretKey: k, remoteRef: vaultStore.remoteRefAt('signing', k) })) });
+new SecretRotation(rotationFile, 'rotation', { externalSecret: rotated, vault })
+  .addRotation({ name: 'signing', method: RotationMethod.GENERATE, interval: Duration.days(30), description: 'd' }, { keys: ['jwt-secret'], deployments: [SecretRotation.deploymentFromName('api')] });
+const script = rotationFile.toJson().find((o) => o.kind === 'ConfigMap');
 // The second entry point: Veza's app on top of the kit.
 const { VEZA_CATALOG, VezaApp } = require('veza-secrets/veza');
-process.stdout.write(JSON.stringify({ files, synthYaml: app.synthYaml(), rotationScript: readRotationScript(), vezaKeys: VEZA_CATALOG.all.map((e) => e.key), vezaApp: typeof VezaApp }));
+process.stdout.write(JSON.stringify({ files, synthYaml: app.synthYaml(), rotationScript: Object.values(script.data)[0], vezaKeys: VEZA_CATALOG.all.map((e) => e.key), vezaApp: typeof VezaApp }));
 `;
 
 // The same from TypeScript: the package's types resolve through \`exports\` and \`types\`.
@@ -106,7 +115,7 @@ test('the installed package serves its second entry point, veza-secrets/veza (ex
   expect(result.vezaApp).toBe('function');
 });
 
-test('the installed package finds the rotation script it ships', () => {
+test('the installed package finds the rotation script it ships: a SecretRotation puts it in its ConfigMap', () => {
   expect(result.rotationScript).toBe(fs.readFileSync(path.join(root, 'scripts', 'rotation', 'rotate-secrets.sh'), 'utf8'));
 });
 

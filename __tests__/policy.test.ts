@@ -6,7 +6,10 @@ import { toYaml } from '../lib/output/synthesize';
 import { readDirectory } from '../lib/output/swap';
 import { SAFE_SYSCTLS } from '../lib/policy/pod-security';
 import { objectsReachable, policyContext } from '../lib/policy/policy';
-import { vezaEsoHygiene, environmentIsolation, namesEnvironment, POLICY_RULES, generatedHeader, loadEnvironments, VezaApp } from '../lib/veza';
+import { POLICY_RULES, loadEnvironments, VezaApp } from '../lib/veza';
+import { vezaEsoHygiene, environmentIsolation } from '../lib/veza/veza-policy';
+import { namesEnvironment } from '../lib/veza/isolation';
+import { generatedHeader } from '../lib/veza/veza-app';
 
 const root = path.join(__dirname, '..');
 

@@ -3,10 +3,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { renderApp, ROTATION_IMAGES } from '../lib';
+import { renderApp } from '../lib';
+import { ROTATION_IMAGES } from '../lib/eso/secret-rotation';
 import { ConfigError } from '../lib/config/field-reader';
-import { DEFAULT_ROTATION_OFFSET_DAYS, generatedHeader, loadEnvironments, parseEnvironment, TIERS, VezaApp } from '../lib/veza';
-import { rotationOrderErrors } from '../lib/veza/environment';
+import { loadEnvironments, parseEnvironment, TIERS, VezaApp } from '../lib/veza';
+import { DEFAULT_ROTATION_OFFSET_DAYS } from '../lib/veza/environment-file';
+import { generatedHeader } from '../lib/veza/veza-app';
+import { rotationOrderErrors } from '../lib/veza/environment-file';
 
 const root = path.join(__dirname, '..');
 const FILE = 'environments/production.yaml';

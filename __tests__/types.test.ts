@@ -63,13 +63,13 @@ test('the same mistakes, forced past the type checker, are refused at run time',
   expect(typeof refusedAtCompileTime).toBe('function');
   const untyped = stream as unknown as { envValue(key: string): unknown };
   expect(() => untyped.envValue('stripe-api-key')).toThrow(
-    "[development/Applied/vault-external-secret/veza-secrets]: 'key' names \"stripe-api-key\", not a key of veza-stream-server; allowed: database-url, redis-url, jwt-secret, stream-server-secret.",
+    "[development/Applied/vault/vault-external-secret/veza-secrets]: 'key' names \"stripe-api-key\", not a key of veza-stream-server; allowed: database-url, redis-url, jwt-secret, stream-server-secret.",
   );
   expect(() => untyped.envValue('jwt-secrett')).toThrow("'key' names \"jwt-secrett\", not a key of veza-stream-server");
   expect(stream.keys).toEqual(VEZA_CATALOG.keysFor('veza-stream-server'));
   const untypedPrevious = backend as unknown as { previousEnvValue(key: string): unknown };
   expect(() => untypedPrevious.previousEnvValue('stripe-api-key')).toThrow(
-    "[development/Applied/vault-external-secret/veza-secrets]: 'key' names \"stripe-api-key\", whose rotation class keeps no previous value; allowed: jwt-secret.",
+    "[development/Applied/vault/vault-external-secret/veza-secrets]: 'key' names \"stripe-api-key\", whose rotation class keeps no previous value; allowed: jwt-secret.",
   );
 });
 

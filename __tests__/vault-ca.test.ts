@@ -6,9 +6,11 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { renderApp, RenderedFile } from '../lib';
 import { ConfigError } from '../lib/config/field-reader';
-import { generatedHeader, SYNC_WAVE_ANNOTATION, VezaApp } from '../lib/veza';
+import { VezaApp } from '../lib/veza';
+import { generatedHeader } from '../lib/veza/veza-app';
+import { SYNC_WAVE_ANNOTATION } from '../lib/veza/gitops';
 import { vaultCaCheck } from '../lib/cli/doctor';
-import { loadEnvironments, parseEnvironment } from '../lib/veza/environment';
+import { loadEnvironments, parseEnvironment } from '../lib/veza/environment-file';
 import { environmentCluster, parseGitOps } from '../lib/veza/gitops';
 import { LAYOUT } from '../lib/veza/layout';
 

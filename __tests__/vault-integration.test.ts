@@ -5,9 +5,10 @@ import * as kplus from 'cdk8s-plus-28';
 import * as yaml from 'js-yaml';
 import { ExternalSecret, ManifestFile, renderApp, RenderedFile, RotationMethod, SecretCatalog, VaultAuth, VaultKubernetesAuthIntegration, VaultKubernetesAuthIntegrationProps, VaultPolicy, VaultSecretStore, VaultSecretStoreProps, SynthError } from '../lib';
 import { ConfigError } from '../lib/config/field-reader';
-import { generatedHeader, parseEnvironment, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib/veza';
+import { parseEnvironment, VEZA_CATALOG, VezaApp, VezaCatalog } from '../lib/veza';
+import { generatedHeader } from '../lib/veza/veza-app';
 import { VezaDatabaseCredentials, VezaVaultIntegration } from '../lib/veza/vault-integration';
-import { loadEnvironments } from '../lib/veza/environment';
+import { loadEnvironments } from '../lib/veza/environment-file';
 import { parseGitOps } from '../lib/veza/gitops';
 import { LAYOUT } from '../lib/veza/layout';
 

@@ -124,7 +124,10 @@ function modules(buildLib) {
     order.push({ file, entry, only });
     for (const m of fs.readFileSync(file, 'utf8').matchAll(/^export (\*|\{[^}]*\}) from '(.+)';$/gm)) {
       const target = path.resolve(path.dirname(file), m[2]);
-      const names = m[1] === '*' ? undefined : new Set(m[1].slice(1, -1).split(',').map((n) => n.trim().replace(/^type\s+/, '')).filter(Boolean));
+      const listed = m[1] === '*' ? undefined : new Set(m[1].slice(1, -1).split(',').map((n) => n.trim().replace(/^type\s+/, '')).filter(Boolean));
+      // Through an index that re-exports a module, only what both lists name reaches the entry point.
+      const names = only && listed ? new Set([...listed].filter((n) => only.has(n))) : only ?? listed;
+      if (names && names.size === 0) continue;
       visit(fs.existsSync(`${target}.d.ts`) ? `${target}.d.ts` : path.join(target, 'index.d.ts'), entry, names);
     }
   };

@@ -5,7 +5,7 @@ import { clipLine, ConfigError, oneLine, readInputFile } from '../config/field-r
 import { readDirectory } from '../output/swap';
 import { SynthError } from '../output/synthesize';
 import { VEZA_CATALOG } from '../veza/catalog';
-import { loadEnvironments } from '../veza/environment';
+import { loadEnvironments } from '../veza/environment-file';
 import { applyCommands, sectionAsShell, verificationCommands } from '../veza/runbook';
 import { renderVeza, synthVeza, VezaApp } from '../veza/veza-app';
 import { diffFiles, formatChange } from './diff';

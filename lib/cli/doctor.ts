@@ -7,7 +7,7 @@ import { SynthError } from '../output/synthesize';
 import { Chart } from 'cdk8s';
 import { VaultSecretStore } from '../eso/vault-secret-store';
 import { ManifestFile } from '../output/files';
-import { EnvironmentConfig, loadEnvironments } from '../veza/environment';
+import { EnvironmentConfig, loadEnvironments } from '../veza/environment-file';
 import { vaultCaSection } from '../veza/vault-integration';
 import { GITOPS_FILE } from '../veza/gitops';
 import { LAYOUT } from '../veza/layout';

@@ -104,7 +104,6 @@ export interface AwsSecretStoreProps extends SecretStoreProps {
 export class AwsSecretStore extends SecretStoreBase {
   public readonly provider = SecretProvider.AWS;
   public readonly location: string;
-  public readonly serviceAccount?: kplus.IServiceAccount;
   /** The region. */
   public readonly region: string;
   /** The prefix of remote names. */
@@ -120,8 +119,7 @@ export class AwsSecretStore extends SecretStoreBase {
     this.namePrefix = props.namePrefix ?? '';
     const service = props.service ?? AwsSecretService.SECRETS_MANAGER;
     this.location = `aws:${service}:${this.region}:${this.namePrefix}`;
-    const auth = (props.auth ?? AwsAuth.serviceAccount()).bind(this);
-    this.serviceAccount = auth.serviceAccount;
+    const auth = this.bindAuth(props.auth ?? AwsAuth.serviceAccount());
     this.createResource({
       aws: {
         service: service === AwsSecretService.PARAMETER_STORE ? SecretStoreSpecProviderAwsService.PARAMETER_STORE : SecretStoreSpecProviderAwsService.SECRETS_MANAGER,

@@ -34,12 +34,16 @@ export interface AzureServicePrincipalAuthOptions {
   readonly clientSecret: SecretKeyReference;
 }
 
-/** The service-account annotation ESO's Key Vault provider reads the client ID from (`AnnotationClientID`). */
+/**
+ * The service-account annotation ESO's Key Vault provider reads the client ID from (`AnnotationClientID`).
+ * @internal
+ */
 export const AZURE_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
 
 /**
  * The audience of the token ESO requests for the service account (`AzureDefaultAudience`): the
  * audience of the federated credential in Entra ID.
+ * @internal
  */
 export const AZURE_TOKEN_AUDIENCE = 'api://AzureADTokenExchange';
 
@@ -151,7 +155,6 @@ export interface AzureKeyVaultStoreProps extends SecretStoreProps {
 export class AzureKeyVaultStore extends SecretStoreBase {
   public readonly provider = SecretProvider.AZURE;
   public readonly location: string;
-  public readonly serviceAccount?: kplus.IServiceAccount;
   /** The vault's URL. */
   public readonly vaultUrl: string;
   /** The tenant. */
@@ -172,8 +175,7 @@ export class AzureKeyVaultStore extends SecretStoreBase {
       throw new Error(`${where(this)}: 'namePrefix' may hold only letters, digits and '-' (Key Vault names). The value passed is: ${JSON.stringify(this.namePrefix)}`);
     }
     this.location = `azure:${this.vaultUrl.replace(/\/$/, '')}/${this.namePrefix}`;
-    const auth = (props.auth ?? AzureAuth.workloadIdentity()).bind(this);
-    this.serviceAccount = auth.serviceAccount;
+    const auth = this.bindAuth(props.auth ?? AzureAuth.workloadIdentity());
     this.createResource({ azurekv: { vaultUrl: this.vaultUrl, tenantId: this.tenantId, ...auth.spec } });
   }
 

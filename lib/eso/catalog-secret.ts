@@ -21,7 +21,10 @@ export type CatalogKey<C> = C extends SecretCatalog<infer K, infer _S, infer _D>
 /** The Stakater Reloader annotation: the controller rolls the workload when a listed Secret's data changes. */
 export const RELOADER_ANNOTATION = 'secret.reloader.stakater.com/reload';
 
-/** Options of {@link catalogData}. */
+/**
+ * Options of {@link catalogData}.
+ * @internal
+ */
 export interface CatalogDataOptions {
   /** Keys to leave out (rendered otherwise, e.g. from a generator). @default - none */
   readonly exclude?: readonly string[];
@@ -33,7 +36,10 @@ export interface CatalogDataOptions {
   readonly classSecrets?: boolean;
 }
 
-/** The key holding the value a rotation of `key` replaced: `jwt-secret-previous`. */
+/**
+ * The key holding the value a rotation of `key` replaced: `jwt-secret-previous`.
+ * @internal
+ */
 export function previousKey(key: string): string {
   return `${key}${PREVIOUS_SUFFIX}`;
 }
@@ -45,6 +51,7 @@ export function previousKey(key: string): string {
  * never touches the other keys); on any other store `<key>-previous` is read from the same remote
  * as the key (nothing keeps a previous value there, so it equals the key and "accept the current
  * or the previous value" still holds). One rule for every ExternalSecret built from a catalog.
+ * @internal
  */
 export function catalogData(catalog: AnySecretCatalog, store: ISecretStore, options: CatalogDataOptions = {}): ExternalSecretDataOptions[] {
   const classSecrets = (options.classSecrets ?? true) && store instanceof VaultSecretStore;
@@ -387,7 +394,10 @@ export class ServiceSecrets<Key extends string, PreviousKey extends Key = never>
   }
 }
 
-/** `jwt-secret` -> `JWT_SECRET`. */
+/**
+ * `jwt-secret` -> `JWT_SECRET`.
+ * @internal
+ */
 export function envName(key: string): string {
   return key.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
 }

@@ -348,6 +348,7 @@ export class ExternalSecretsOperator extends Construct {
  * Flux's helm-controller; `spec.install.crds`/`upgrade.crds` of a HelmRelease cover only a chart's
  * `crds/` folder, not ESO's templated CRDs) and Argo CD's sync options (Argo CD renders the chart
  * itself and ignores Helm's policy).
+ * @internal
  */
 export const KEEP_CRD_ANNOTATIONS: Readonly<Record<string, string>> = {
   'helm.sh/resource-policy': 'keep',

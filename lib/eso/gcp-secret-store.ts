@@ -89,7 +89,6 @@ export interface GcpSecretStoreProps extends SecretStoreProps {
 export class GcpSecretStore extends SecretStoreBase {
   public readonly provider = SecretProvider.GCP;
   public readonly location: string;
-  public readonly serviceAccount?: kplus.IServiceAccount;
   /** The project. */
   public readonly projectId: string;
   /** The prefix of remote names. */
@@ -104,8 +103,7 @@ export class GcpSecretStore extends SecretStoreBase {
     this.namePrefix = props.namePrefix ?? '';
     checkSecretNamePrefix(this, this.namePrefix);
     this.location = `gcp:${this.projectId}/${this.namePrefix}`;
-    const auth = (props.auth ?? GcpAuth.workloadIdentity()).bind(this);
-    this.serviceAccount = auth.serviceAccount;
+    const auth = this.bindAuth(props.auth ?? GcpAuth.workloadIdentity());
     this.createResource({ gcpsm: { projectId: this.projectId, location: props.location, auth: auth.spec } });
   }
 

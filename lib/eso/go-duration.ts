@@ -3,7 +3,10 @@ import { Duration } from 'cdk8s';
 // Go's duration grammar is a rule of lib/rules, shared with the environment files and the policy pass.
 export { parseGoDuration } from '../rules';
 
-/** Renders a duration the way Go prints it, without zero parts: `1h`, `90m` becomes `1h30m`. */
+/**
+ * Renders a duration the way Go prints it, without zero parts: `1h`, `90m` becomes `1h30m`.
+ * @internal
+ */
 export function toGoDuration(duration: Duration): string {
   const total = duration.toSeconds({ integral: false });
   if (!Number.isInteger(total) || total < 0) {

@@ -9,7 +9,10 @@
  * @see https://kubernetes.io/docs/concepts/containers/images/#image-names
  */
 
-/** The parts of an image reference. */
+/**
+ * The parts of an image reference.
+ * @internal
+ */
 export interface ImageReference {
   /** The registry host (and port) as written, `undefined` for Docker Hub's short form. */
   readonly registry?: string;
@@ -36,6 +39,7 @@ const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
  * The parts of `image`, or `undefined` when it is no image reference. The first path element is a
  * registry only when it holds `.` or `:` or is `localhost`; anything else belongs to the
  * repository, which is lower-case (`Hashicorp/vault:1.21.4` is no reference). A digest is sha256.
+ * @internal
  */
 export function parseImageReference(image: string): ImageReference | undefined {
   const at = image.indexOf('@');

@@ -9,7 +9,10 @@ import { CRONJOB_NAME_MAX_LENGTH, DNS_LABEL, DNS_SUBDOMAIN, labelKey, labelValue
 // The name rules themselves live in lib/rules, shared with the environment files and the policy pass.
 export { CRONJOB_NAME_MAX_LENGTH, DNS_LABEL, DNS_SUBDOMAIN, SECRET_DATA_KEY } from '../rules';
 
-/** Throws unless `value` is an RFC 1123 label of at most 63 characters. */
+/**
+ * Throws unless `value` is an RFC 1123 label of at most 63 characters.
+ * @internal
+ */
 export function checkDnsLabel(where: string, field: string, value: string): string {
   if (value.length > 63 || !DNS_LABEL.test(value)) {
     throw new Error(
@@ -20,7 +23,10 @@ export function checkDnsLabel(where: string, field: string, value: string): stri
   return value;
 }
 
-/** Throws unless `value` is an RFC 1123 subdomain of at most 253 characters. */
+/**
+ * Throws unless `value` is an RFC 1123 subdomain of at most 253 characters.
+ * @internal
+ */
 export function checkDnsSubdomain(where: string, field: string, value: string): string {
   if (value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
     throw new Error(
@@ -31,7 +37,10 @@ export function checkDnsSubdomain(where: string, field: string, value: string): 
   return value;
 }
 
-/** Throws unless `value` may be a key of a Secret's data. */
+/**
+ * Throws unless `value` may be a key of a Secret's data.
+ * @internal
+ */
 export function checkSecretDataKey(where: string, field: string, value: string): string {
   if (value.length > 253 || !SECRET_DATA_KEY.test(value)) {
     throw new Error(
@@ -42,13 +51,19 @@ export function checkSecretDataKey(where: string, field: string, value: string):
   return value;
 }
 
-/** The construct path used to prefix error messages, as cdk8s does: `[veza-production/vault-store]`. */
+/**
+ * The construct path used to prefix error messages, as cdk8s does: `[veza-production/vault-store]`.
+ * @internal
+ */
 export function where(node: { node: { path: string } }): string {
   return `[${node.node.path}]`;
 }
 
 
-/** Throws unless `value` is a DNS label of at most 52 characters, a CronJob's name. */
+/**
+ * Throws unless `value` is a DNS label of at most 52 characters, a CronJob's name.
+ * @internal
+ */
 export function checkCronJobName(where: string, field: string, value: string): string {
   if (value.length > CRONJOB_NAME_MAX_LENGTH || !DNS_LABEL.test(value)) {
     throw new Error(
@@ -63,6 +78,7 @@ export function checkCronJobName(where: string, field: string, value: string): s
  * Throws unless every key and value of `labels` is a Kubernetes label: a key `[prefix/]name`
  * (prefix a DNS subdomain, name at most 63 characters), a value of at most 63 characters.
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+ * @internal
  */
 export function checkLabels(where: string, field: string, labels: Record<string, string> | undefined): Record<string, string> | undefined {
   for (const [key, value] of Object.entries(labels ?? {})) {

@@ -182,20 +182,32 @@ export class SecretCatalog<
 /** The suffix of the key holding the value a rotation replaced: `jwt-secret-previous`. */
 export const PREVIOUS_SUFFIX = '-previous';
 
-/** The default grace period of a GENERATE class: the longest token lifetime. */
+/**
+ * The default grace period of a GENERATE class: the longest token lifetime.
+ * @internal
+ */
 export const DEFAULT_GRACE_PERIOD = Duration.hours(24);
 
-/** Whether keys of `rotation` keep the value they replace as `<key>-previous` (the GENERATE method). */
+/**
+ * Whether keys of `rotation` keep the value they replace as `<key>-previous` (the GENERATE method).
+ * @internal
+ */
 export function keepsPreviousValue(rotation: RotationClass): boolean {
   return rotation.method === RotationMethod.GENERATE;
 }
 
-/** The grace period of a class that keeps a previous value (`gracePeriod`, or 24 h); undefined for the others. */
+/**
+ * The grace period of a class that keeps a previous value (`gracePeriod`, or 24 h); undefined for the others.
+ * @internal
+ */
 export function gracePeriodOf(rotation: RotationClass): Duration | undefined {
   return keepsPreviousValue(rotation) ? rotation.gracePeriod ?? DEFAULT_GRACE_PERIOD : undefined;
 }
 
-/** The interval of a rotating class in whole days; undefined when it has none. */
+/**
+ * The interval of a rotating class in whole days; undefined when it has none.
+ * @internal
+ */
 export function intervalDays(rotation: RotationClass): number | undefined {
   return rotation.interval?.toDays({ integral: false });
 }

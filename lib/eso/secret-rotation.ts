@@ -13,7 +13,10 @@ import { VaultKubernetesAuthIntegration, VaultRotationGrant } from './vault-kube
 import { VaultCaProvider, VaultSecretStore } from './vault-secret-store';
 import { isCidr } from '../rules';
 
-/** The script every rotation CronJob runs, as a path from the package's root (shipped in its `files`). */
+/**
+ * The script every rotation CronJob runs, as a path from the package's root (shipped in its `files`).
+ * @internal
+ */
 export const ROTATION_SCRIPT_FILE = 'scripts/rotation/rotate-secrets.sh';
 
 /** The images a rotation pod runs, pinned by tag or digest. */
@@ -40,25 +43,41 @@ export interface RotationImages {
  * written, so it is pinned by tag: pin it by digest in the environment file (`rotation.images.runner`)
  * after `crane digest alpine/k8s:1.28.15` or `docker buildx imagetools inspect alpine/k8s:1.28.15`
  * (README, "Rotation").
+ * @internal
  */
 export const ROTATION_IMAGES = {
   runner: 'alpine/k8s:1.28.15',
   vault: 'hashicorp/vault:1.21.4@sha256:4e33b126a59c0c333b76fb4e894722462659a6bec7c48c9ee8cea56fccfd2569',
 } as const;
 
-/** When the daily rotation job runs by default: 03:00 UTC; each run rotates only what is due. */
+/**
+ * When the daily rotation job runs by default: 03:00 UTC; each run rotates only what is due.
+ * @internal
+ */
 export const ROTATION_SCHEDULE = Cron.schedule({ minute: '0', hour: '3' });
 
-/** How long one run may take (the Job's activeDeadlineSeconds), and so the lifetime of its Vault token. */
+/**
+ * How long one run may take (the Job's activeDeadlineSeconds), and so the lifetime of its Vault token.
+ * @internal
+ */
 export const ROTATION_ACTIVE_DEADLINE_SECONDS = 3600;
 
-/** The Pod label holding the Job's UID (set by the Job controller), passed to the script as ROTATION_JOB_UID. */
+/**
+ * The Pod label holding the Job's UID (set by the Job controller), passed to the script as ROTATION_JOB_UID.
+ * @internal
+ */
 export const JOB_UID_LABEL = 'batch.kubernetes.io/controller-uid';
 
-/** The user and group the rotation pod runs as (no image user is trusted). */
+/**
+ * The user and group the rotation pod runs as (no image user is trusted).
+ * @internal
+ */
 export const ROTATION_UID = 65532;
 
-/** Where things are mounted in the rotation pod: the script's inputs name these paths. */
+/**
+ * Where things are mounted in the rotation pod: the script's inputs name these paths.
+ * @internal
+ */
 export const ROTATION_PATHS = {
   script: '/opt/rotation',
   tools: '/opt/tools',
@@ -144,9 +163,6 @@ export interface CatalogRotation<Key extends string, Service extends string> {
   /** The services that consume any of `keys`, in the catalog's service order. */
   readonly consumers: Service[];
 }
-
-/** @deprecated use {@link CatalogRotation} */
-export type GeneratedRotation<Key extends string, Service extends string> = CatalogRotation<Key, Service>;
 
 /** The catalog's classes of `methods` (GENERATE by default), each with its keys and their consumers. */
 export function generatedRotations<K extends string, S extends string>(
@@ -424,6 +440,7 @@ export class RotationCronJob extends Construct {
   public readonly name: string;
   /** The SecretRotation it belongs to. */
   public readonly rotation: SecretRotation;
+  /** The catalog's class it rotates: its method, interval and grace period. */
   public readonly rotationClass: RotationClass;
   /** GENERATE or DATABASE_ENGINE (`ROTATION_METHOD`). */
   public readonly method: RotationMethod.GENERATE | RotationMethod.DATABASE_ENGINE;
@@ -679,7 +696,10 @@ function resources(cpu: string, memory: string, cpuLimit: string, memoryLimit: s
   };
 }
 
-/** Throws unless `image` is pinned: a tag other than `latest`, or a sha256 digest. */
+/**
+ * Throws unless `image` is pinned: a tag other than `latest`, or a sha256 digest.
+ * @internal
+ */
 export function checkPinnedImage(scope: Construct, field: string, image: string): string {
   if (!isPinnedImage(image)) {
     throw new Error(`${where(scope)}: '${field}' is ${JSON.stringify(image)}; allowed: ${PINNED_IMAGE_ALLOWED}`);
@@ -708,6 +728,7 @@ function urlPort(server: string): number {
  * (`require.resolve('veza-secrets/package.json')`: this repository, or the installed package);
  * for a compiled copy outside any package, from this module's fixed place in it (`lib/eso/`, or
  * `build/lib/eso/` once compiled). No search upward: another project's `scripts/` is never used.
+ * @internal
  */
 export function rotationScriptPath(): string {
   let packageRoot: string;
@@ -723,7 +744,10 @@ export function rotationScriptPath(): string {
 /** This package's name, for its self-reference. */
 const PACKAGE_NAME = 'veza-secrets';
 
-/** The rotation script's text ({@link rotationScriptPath}). */
+/**
+ * The rotation script's text ({@link rotationScriptPath}).
+ * @internal
+ */
 export function readRotationScript(): string {
   const file = rotationScriptPath();
   if (!fs.existsSync(file)) throw new Error(`SecretRotation: the rotation script ${file} is missing; this package ships it as ${ROTATION_SCRIPT_FILE}.`);

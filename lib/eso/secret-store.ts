@@ -108,13 +108,16 @@ export abstract class SecretStoreBase extends Construct implements ISecretStore 
   public abstract readonly provider: SecretProvider;
   /** Where the store reads, as a person would say it: `secret/veza/production`. */
   public abstract readonly location: string;
-  /** The service account the store authenticates as, where it uses one. */
-  public abstract readonly serviceAccount?: kplus.IServiceAccount;
+  /** The service account the store authenticates as, where it uses one (its auth's, bound by the constructor). */
+  public get serviceAccount(): kplus.IServiceAccount | undefined {
+    return this.authServiceAccount;
+  }
   /** The generated object, for escape hatches (`ApiObject.of(store.apiObject).addJsonPatch(...)`). */
   public get apiObject(): ApiObject {
     return this.node.findChild('Resource') as ApiObject;
   }
   private readonly props: SecretStoreProps;
+  private authServiceAccount?: kplus.IServiceAccount;
 
   protected constructor(scope: Construct, id: string, props: SecretStoreProps, defaultName: string) {
     super(scope, id);
@@ -127,6 +130,17 @@ export abstract class SecretStoreBase extends Construct implements ISecretStore 
     }
     for (const ns of props.allowedNamespaces ?? []) checkDnsLabel(where(this), 'allowedNamespaces', ns);
     checkLabels(where(this), 'labels', props.labels);
+  }
+
+  /**
+   * Binds the store's auth, keeping the service account it authenticates as: what each provider's
+   * constructor does before it builds its provider block.
+   * @internal
+   */
+  protected bindAuth<S extends SecretStoreBase, B extends { readonly serviceAccount?: kplus.IServiceAccount }>(this: S, auth: { bind(store: S): B }): B {
+    const bound = auth.bind(this);
+    this.authServiceAccount = bound.serviceAccount;
+    return bound;
   }
 
   /**
@@ -188,6 +202,7 @@ export abstract class SecretStoreBase extends Construct implements ISecretStore 
 /**
  * Creates the dedicated service account a store authenticates as: no token mounted in pods
  * (ESO requests a short-lived token through the TokenRequest API instead).
+ * @internal
  */
 export function dedicatedServiceAccount(scope: Construct, name: string, annotations?: Record<string, string>): kplus.ServiceAccount {
   return new kplus.ServiceAccount(scope, 'ServiceAccount', {

@@ -209,7 +209,8 @@ export class VaultKubernetesAuthIntegration extends Construct {
     super(scope, id);
     const store = props.store;
     this.store = store;
-    if (store.authMethod !== 'kubernetes') {
+    const login = store.kubernetesAuth;
+    if (!login) {
       throw new Error(`${where(this)}: 'store' must log in with VaultAuth.kubernetes(); ${store.node.path} uses ${store.authMethod} auth.`);
     }
     if (store.kvVersion !== 'v2') {
@@ -222,11 +223,9 @@ export class VaultKubernetesAuthIntegration extends Construct {
     if (chartNamespace !== store.namespace) {
       throw new Error(`${where(this)}: must be in a chart of the store's namespace ${JSON.stringify(store.namespace)} (the reviewer lives next to the store); its chart's namespace is ${JSON.stringify(chartNamespace)}.`);
     }
-    const role = store.authRole!;
-    const audience = store.authAudience!;
-    const storeAccount = store.serviceAccount!;
+    const { role, audience, serviceAccount: storeAccount } = login;
     this.namespace = store.namespace;
-    this.authMountPath = store.authMountPath!;
+    this.authMountPath = login.mountPath;
     this.cluster = props.cluster;
     // One mount, one cluster: reported once, by the later of two integrations.
     this.node.addValidation({
@@ -600,7 +599,10 @@ function staticRoleWrite(db: VaultDatabaseConnection, indent: string, extra: str
   ].join(` \\\n${indent}`);
 }
 
-/** The variable that makes `configure-vault.sh` rewrite an existing database connection: `RECONFIGURE_DATABASE=1`. */
+/**
+ * The variable that makes `configure-vault.sh` rewrite an existing database connection: `RECONFIGURE_DATABASE=1`.
+ * @internal
+ */
 export const RECONFIGURE_VARIABLE = 'RECONFIGURE_DATABASE';
 
 /** `vault secrets enable` / `vault auth enable`, skipped when the path is already mounted. */

@@ -63,6 +63,18 @@ export interface VaultTokenAuthOptions {
 /** Vault's auth methods a store can use. */
 export type VaultAuthMethod = 'kubernetes' | 'jwt' | 'appRole' | 'token';
 
+/** How a store logs in with Kubernetes auth: what the Vault side of that auth method must match. */
+export interface VaultKubernetesLogin {
+  /** The Vault role it logs in as. */
+  readonly role: string;
+  /** The audience its token carries, which the Vault role must require. */
+  readonly audience: string;
+  /** Where the auth method is mounted in Vault. */
+  readonly mountPath: string;
+  /** The service account whose token it presents. */
+  readonly serviceAccount: kplus.IServiceAccount;
+}
+
 /**
  * What binding an auth method to a store yields.
  * @internal
@@ -89,6 +101,8 @@ export interface VaultAuthBinding {
    * @default - none: only Kubernetes and JWT auth present a token
    */
   readonly audience?: string;
+  /** With Kubernetes auth: the login, every field known. @default - none: another auth method */
+  readonly kubernetes?: VaultKubernetesLogin;
 }
 
 /**
@@ -118,6 +132,7 @@ export abstract class VaultAuth {
           serviceAccount,
           role,
           audience,
+          kubernetes: { role, audience, mountPath, serviceAccount },
         };
       }
     })();
@@ -231,7 +246,6 @@ export interface VaultSecretStoreProps extends SecretStoreProps {
 export class VaultSecretStore extends SecretStoreBase {
   public readonly provider = SecretProvider.VAULT;
   public readonly location: string;
-  public readonly serviceAccount?: kplus.IServiceAccount;
   /** Vault's address. */
   public readonly server: string;
   /** The KV mount. */
@@ -244,6 +258,8 @@ export class VaultSecretStore extends SecretStoreBase {
   public readonly authAudience?: string;
   /** How the store logs in to Vault, for the Vault-side configuration. */
   public readonly authMethod: VaultAuthMethod;
+  /** The Kubernetes auth login (role, audience, mount, service account), when the store uses `VaultAuth.kubernetes()`. */
+  public readonly kubernetesAuth?: VaultKubernetesLogin;
   /** Where that auth method is mounted in Vault (`kubernetes`); `undefined` for token auth. */
   public readonly authMountPath?: string;
   /** The KV engine's version. */
@@ -267,12 +283,12 @@ export class VaultSecretStore extends SecretStoreBase {
     if (props.caProvider) checkDnsSubdomain(where(this), 'caProvider.name', props.caProvider.name);
     this.caProvider = props.caProvider;
 
-    const auth = (props.auth ?? VaultAuth.kubernetes()).bind(this);
-    this.serviceAccount = auth.serviceAccount;
+    const auth = this.bindAuth(props.auth ?? VaultAuth.kubernetes());
     this.authRole = auth.role;
     this.authAudience = auth.audience;
     this.authMethod = auth.method;
     this.authMountPath = auth.mountPath;
+    this.kubernetesAuth = auth.kubernetes;
     this.kvVersion = props.kvVersion ?? 'v2';
 
     this.vaultProvider = {

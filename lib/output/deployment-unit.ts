@@ -1,4 +1,6 @@
+import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
+import { manifestFilesOf, TextFile } from './files';
 import { toYaml } from './synthesize';
 
 /**
@@ -22,8 +24,38 @@ export class DeploymentUnit extends Construct {
  * A kustomization.yaml listing `paths` (paths of the output, each below `folder`) relative to `folder`.
  *
  * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/resource/
+ * @internal
  */
 export function kustomization(folder: string, paths: readonly string[]): string {
   const resources = paths.map((p) => p.slice(folder.length + 1));
   return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+}
+
+/** Props of {@link Kustomization}. */
+export interface KustomizationProps {
+  /** The file below the output folder: `production/kustomization.yaml`. Every file of `unit` is below its folder. */
+  readonly path: string;
+  /** The manifests it lists. */
+  readonly unit: DeploymentUnit;
+}
+
+/**
+ * The kustomization.yaml of a DeploymentUnit: Kustomize (and Argo CD, Flux) apply exactly the
+ * files it lists, in construct order, read at synth so every file added to the unit is listed.
+ * A file without objects is left out (no file is written for it).
+ *
+ * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/
+ */
+export class Kustomization extends TextFile {
+  /** The folder it lists the files of, below the output folder: what `kubectl apply -k` and GitOps are given. */
+  public readonly folder: string;
+
+  public constructor(scope: Construct, id: string, props: KustomizationProps) {
+    const folder = path.posix.dirname(props.path);
+    super(scope, id, {
+      path: props.path,
+      content: () => kustomization(folder, manifestFilesOf(props.unit).filter((f) => f.toJson().length > 0).map((f) => f.path)),
+    });
+    this.folder = folder;
+  }
 }

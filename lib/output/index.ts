@@ -1,4 +1,4 @@
 export { ManifestFile, TextFile, type ManifestFileProps, type TextFileProps } from './files';
 export { renderApp, SynthError, type RenderedFile, type RenderOptions } from './synthesize';
-export { DeploymentUnit, kustomization } from './deployment-unit';
-export { readDirectory, replaceDirectory, withOutputLock, type SwapStep } from './swap';
+export { DeploymentUnit, Kustomization, type KustomizationProps } from './deployment-unit';
+export { type SwapStep } from './swap';

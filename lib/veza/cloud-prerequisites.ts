@@ -5,19 +5,27 @@ import { GcpSecretStore } from '../eso/gcp-secret-store';
 import { ISecretStore } from '../eso/secret-store';
 import type { RunbookCommand, RunbookSection } from './runbook';
 
-/** The service-account annotation IRSA maps to an IAM role (EKS pod identity webhook). */
+/**
+ * The service-account annotation IRSA maps to an IAM role (EKS pod identity webhook).
+ * @internal
+ */
 export const AWS_ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
 /**
  * The audience ESO requests for an AWS store's service-account token (its default, unless the
  * account's `eks.amazonaws.com/audience` annotation says otherwise): the one IRSA's trust policy checks.
+ * @internal
  */
 export const AWS_TOKEN_AUDIENCE = 'sts.amazonaws.com';
-/** The service-account annotation GKE Workload Identity maps to a Google service account. */
+/**
+ * The service-account annotation GKE Workload Identity maps to a Google service account.
+ * @internal
+ */
 export const GCP_SERVICE_ACCOUNT_ANNOTATION = 'iam.gke.io/gcp-service-account';
 
 /**
  * `system:serviceaccount:<namespace>:<name>`: the subject of the tokens Kubernetes issues for a
  * service account, which a cloud's trust (IRSA, Workload Identity, a federated credential) names.
+ * @internal
  */
 export function serviceAccountSubject(serviceAccount: kplus.IServiceAccount, fallbackNamespace?: string): string | undefined {
   const namespace = serviceAccount.toSubjectConfiguration().namespace ?? fallbackNamespace;
@@ -46,6 +54,7 @@ function shellJson(doc: unknown): string {
  * @see https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html
  * @see https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity
  * @see https://azure.github.io/azure-workload-identity/docs/topics/federated-identity-credential.html
+ * @internal
  */
 export function cloudPrerequisites(store: ISecretStore): RunbookSection | undefined {
   const annotations = annotationsOf(store.serviceAccount);

@@ -8,12 +8,15 @@ import { VaultDynamicSecret } from '../eso/vault-dynamic-secret';
 import { TextFile } from '../output/files';
 import { cloudPrerequisites } from './cloud-prerequisites';
 import type { VezaCatalog } from './catalog';
-import { ESO_DEPLOYMENT, ESO_NAMESPACE, LAYOUT } from './layout';
+import { LAYOUT } from './layout';
 import { vaultCaSection } from './vault-integration';
 import { applyCommands, consumersOf, RunbookCommand, RunbookSection, troubleshootingCommands, verificationCommands } from './runbook';
 import type { VezaEnvironment } from './veza-environment';
 
-/** The README's file name in an environment's folder. */
+/**
+ * The README's file name in an environment's folder.
+ * @internal
+ */
 export const README_FILE = 'README.md';
 
 /** The project's docs an environment's README links to, as paths from the repository's root. */
@@ -35,7 +38,10 @@ export interface EnvironmentReadmeProps {
   readonly path?: string;
 }
 
-/** A node of the flow diagram. */
+/**
+ * A node of the flow diagram.
+ * @internal
+ */
 export interface FlowNode {
   /** A Mermaid id: letters, digits and `_` only. */
   readonly id: string;
@@ -47,7 +53,10 @@ export interface FlowNode {
   readonly label: string;
 }
 
-/** An edge of the flow diagram. */
+/**
+ * An edge of the flow diagram.
+ * @internal
+ */
 export interface FlowEdge {
   /** The id of the node it starts at. */
   readonly from: string;
@@ -59,7 +68,10 @@ export interface FlowEdge {
   readonly dotted?: boolean;
 }
 
-/** The flow provider -> store -> ExternalSecret -> Secret -> workloads of one environment. */
+/**
+ * The flow provider -> store -> ExternalSecret -> Secret -> workloads of one environment.
+ * @internal
+ */
 export interface FlowDiagram {
   /** The nodes, in drawing order. */
   readonly nodes: FlowNode[];
@@ -74,22 +86,27 @@ const PROVIDER_TITLES: Record<SecretProvider, string> = {
   [SecretProvider.AZURE]: 'Azure Key Vault',
 };
 
-/** A Mermaid id from a Kubernetes name: `veza-backend-api` -> `veza_backend_api`. */
+/**
+ * A Mermaid id from a Kubernetes name: `veza-backend-api` -> `veza_backend_api`.
+ * @internal
+ */
 export function mermaidId(name: string): string {
   return name.replace(/[^A-Za-z0-9]/g, '_');
 }
 
 /**
  * The seed's architecture drawing made true for one environment: built from the constructs
- * (the active store, the ExternalSecret's keys, the catalog's consumers), never from strings.
+ * (the operator, the active store, the ExternalSecret's keys, the catalog's consumers), never from strings.
+ * @internal
  */
 export function flowDiagram(env: VezaEnvironment, catalog: VezaCatalog): FlowDiagram {
   const { store, externalSecret: es } = env.active;
+  const operator = env.operator;
   const keys = es.keys.map((k) => k.secretKey);
   const storeKind = store.kind === SecretStoreKind.CLUSTER_SECRET_STORE ? 'ClusterSecretStore' : 'SecretStore';
   const nodes: FlowNode[] = [
     { id: 'provider', kind: 'Provider', name: store.location, label: `${PROVIDER_TITLES[store.provider]}<br/>${store.location}` },
-    { id: 'operator', kind: 'Operator', name: ESO_DEPLOYMENT, label: `External Secrets Operator<br/>deployment/${ESO_DEPLOYMENT} in ${ESO_NAMESPACE}` },
+    { id: 'operator', kind: 'Operator', name: operator.deploymentName, label: `External Secrets Operator<br/>deployment/${operator.deploymentName} in ${operator.namespaceName}` },
     { id: 'store', kind: storeKind, name: store.storeName, label: `${storeKind} ${store.storeName}` },
     { id: 'externalsecret', kind: 'ExternalSecret', name: es.name, label: `ExternalSecret ${es.name}<br/>refresh every ${toGoDuration(es.refreshInterval)}` },
     { id: 'secret', kind: 'Secret', name: es.targetName, label: `Secret ${es.targetName}<br/>${keys.length} keys` },
@@ -116,7 +133,10 @@ export function flowDiagram(env: VezaEnvironment, catalog: VezaCatalog): FlowDia
   return { nodes, edges };
 }
 
-/** Mermaid text of a diagram: `flowchart LR`, quoted labels. */
+/**
+ * Mermaid text of a diagram: `flowchart LR`, quoted labels.
+ * @internal
+ */
 export function renderMermaid(diagram: FlowDiagram): string {
   const quote = (s: string) => `"${s.replace(/"/g, '#quot;')}"`;
   const lines = ['flowchart LR'];
@@ -128,7 +148,10 @@ export function renderMermaid(diagram: FlowDiagram): string {
   return lines.join('\n') + '\n';
 }
 
-/** What renews one key of the target Secret on its own, as synthesized in the environment's applied folder. */
+/**
+ * What renews one key of the target Secret on its own, as synthesized in the environment's applied folder.
+ * @internal
+ */
 export interface AutomaticRotation {
   /** The object doing it, as a person would name it: `CronJob secrets-rotation-signing-secret`. */
   readonly by: string;
@@ -143,6 +166,7 @@ export interface AutomaticRotation {
  * CronJobs (`env.rotation`, each naming the keys it regenerates) and Vault's database engine when
  * the folder applies its integration and the key is rendered from its static credentials. A key
  * without an entry is rotated by nobody: whatever the catalog's class says, a person must.
+ * @internal
  */
 export function automaticRotations(env: VezaEnvironment): Map<string, AutomaticRotation[]> {
   const out = new Map<string, AutomaticRotation[]>();
@@ -170,6 +194,7 @@ export function automaticRotations(env: VezaEnvironment): Map<string, AutomaticR
 /**
  * The keys whose catalog class rotates automatically (generated, or by Vault's database engine)
  * that nothing in the applied folder rotates: what the active provider dropped.
+ * @internal
  */
 export function droppedRotations(env: VezaEnvironment, catalog: VezaCatalog): { key: string; rotationClass: RotationClass }[] {
   const automatic = automaticRotations(env);
@@ -179,11 +204,14 @@ export function droppedRotations(env: VezaEnvironment, catalog: VezaCatalog): { 
     .filter(({ key, rotationClass }) => rotationClass.method !== RotationMethod.MANUAL && !automatic.has(key));
 }
 
-/** The synth's warning when the active provider drops automatic rotation; `undefined` when it does not. */
+/**
+ * The synth's warning when the active provider drops automatic rotation; `undefined` when it does not.
+ * @internal
+ */
 export function droppedRotationWarning(env: VezaEnvironment, catalog: VezaCatalog): string | undefined {
   const dropped = droppedRotations(env, catalog);
   if (dropped.length === 0) return undefined;
-  return `${env.config.file}: provider ${env.active.store.provider} rotates nothing automatically: ${dropped.map((d) => `${d.key} (${d.rotationClass.name})`).join(', ')} must be rotated by hand (dist/${LAYOUT.appliedFolder(env.config.name)}/${README_FILE}, "Rotation")`;
+  return `${env.config.file}: provider ${env.active.store.provider} rotates nothing automatically: ${dropped.map((d) => `${d.key} (${d.rotationClass.name})`).join(', ')} must be rotated by hand (dist/${env.readme.file.path}, "Rotation")`;
 }
 
 /** The rotation cell of `<key>-previous`: the value its key had before the last rotation, or its key's value. */
@@ -215,8 +243,11 @@ export interface ReadmeContributions {
   readonly applySteps?: readonly RunbookCommand[];
 }
 
-/** The README of one environment: inventory, flow, rotation, apply, verify, migrate, troubleshoot. */
-export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatalog, contributions: ReadmeContributions = {}): string {
+/**
+ * The README of one environment: inventory, flow, rotation, apply, verify, migrate, troubleshoot.
+ * @internal
+ */
+export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatalog, contributions: ReadmeContributions = {}, filePath = env.readme.file.path): string {
   const { config } = env;
   const { store, externalSecret: es } = env.active;
   const ns = config.namespace;
@@ -253,8 +284,8 @@ export function renderEnvironmentReadme(env: VezaEnvironment, catalog: VezaCatal
   ].join('\n');
   const prerequisites = cloudPrerequisites(store);
   const byHand = applyCommands(env, contributions);
-  // Links relative to dist/<folder>/README.md, so they resolve where the file is read (a Git host, an editor).
-  const root = '../'.repeat(`dist/${LAYOUT.appliedFolder(config.name)}`.split('/').length);
+  // Links relative to the file itself (dist/<env>/README.md), so they resolve where it is read (a Git host, an editor).
+  const root = '../'.repeat(`dist/${filePath}`.split('/').length - 1);
 
   return [
     `# ${config.name}: Veza secrets`,
@@ -350,7 +381,7 @@ export class EnvironmentReadme extends Construct {
     this.catalog = props.catalog;
     this.file = new TextFile(this, 'File', {
       path: props.path ?? `${LAYOUT.appliedFolder(props.environment.config.name)}/${README_FILE}`,
-      content: () => renderEnvironmentReadme(props.environment, props.catalog, this.contributions),
+      content: () => renderEnvironmentReadme(props.environment, props.catalog, this.contributions, this.file.path),
     });
   }
 

@@ -6,7 +6,7 @@ import { ExternalSecretsOperator } from '../eso/external-secrets-operator';
 import { toGoDuration } from '../eso/go-duration';
 import { where } from '../eso/names';
 import { ManifestFile, TextFile } from '../output/files';
-import { EnvironmentCluster, LAYOUT, SHARED_CLUSTER } from './layout';
+import { CLUSTER_LABELS, EnvironmentCluster, LAYOUT, SHARED_CLUSTER } from './layout';
 import type { RunbookSection } from './runbook';
 import type { VezaCluster } from './veza-cluster';
 import type { VezaEnvironment } from './veza-environment';
@@ -23,7 +23,10 @@ export enum GitOpsTopology {
   CLUSTER_PER_ENVIRONMENT = 'cluster-per-environment',
 }
 
-/** The cluster `env` runs in under `config`'s topology (the shared one without gitops.yaml). */
+/**
+ * The cluster `env` runs in under `config`'s topology (the shared one without gitops.yaml).
+ * @internal
+ */
 export function environmentCluster(config: GitOpsConfig | undefined, env: string): EnvironmentCluster {
   return config?.topology === GitOpsTopology.CLUSTER_PER_ENVIRONMENT ? { name: env, dedicated: true } : SHARED_CLUSTER;
 }
@@ -35,6 +38,7 @@ export function environmentCluster(config: GitOpsConfig | undefined, env: string
  * ExternalSecret and everything else (workloads, RBAC, rotation) in the default, last wave 0.
  * Negative waves so nobody else's objects move.
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/
+ * @internal
  */
 export const SYNC_WAVES = {
   operatorApplication: 0,
@@ -52,7 +56,10 @@ export const SYNC_WAVES = {
   externalSecret: 0,
 } as const;
 
-/** The annotation Argo CD orders by. */
+/**
+ * The annotation Argo CD orders by.
+ * @internal
+ */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
 /** `gitops.yaml`, checked. */
@@ -75,7 +82,10 @@ export interface GitOpsConfig {
   readonly flux: { readonly namespace: string; readonly interval: Duration };
 }
 
-/** Argo CD's name for the cluster it runs in. */
+/**
+ * Argo CD's name for the cluster it runs in.
+ * @internal
+ */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
 const PATH = text("a relative folder of the repository such as dist or deploy/dist (no '.', '..' or leading '/')", /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/);
@@ -177,7 +187,7 @@ export class GitOpsWiring extends Construct {
     const config = props.config;
     this.config = config;
     const folder = props.folder ?? 'gitops';
-    const labels = { 'app.kubernetes.io/part-of': 'veza', 'app.kubernetes.io/managed-by': 'veza-secrets' };
+    const labels = CLUSTER_LABELS;
 
     for (const env of props.environments) {
       annotateSyncWaves(env);
@@ -247,13 +257,13 @@ export class GitOpsWiring extends Construct {
     const operatorNamespaceLabels = operator.namespace ? (ApiObject.of(operator.namespace).toJson().metadata?.labels as Record<string, string> | undefined) : undefined;
     for (const cluster of clusters) {
       const suffix = config.topology === GitOpsTopology.SINGLE_CLUSTER ? '' : `-${cluster.name}`;
-      application(`veza-secrets-operator${suffix}`, SYNC_WAVES.operatorApplication, operatorSource, cluster.server, operator.namespaceName,
+      application(`${gitopsName('operator')}${suffix}`, SYNC_WAVES.operatorApplication, operatorSource, cluster.server, operator.namespaceName,
         ['CreateNamespace=true'], operatorNamespaceLabels && { labels: operatorNamespaceLabels });
     }
     for (const cluster of clusters) {
       for (const env of cluster.environments) {
-        const source = { repoURL: config.repoUrl, targetRevision: config.revision, path: repoPath(LAYOUT.appliedFolder(env.config.name)) };
-        application(`veza-secrets-${env.config.name}`, SYNC_WAVES.environmentApplication, source, cluster.server, env.config.namespace);
+        const source = { repoURL: config.repoUrl, targetRevision: config.revision, path: repoPath(env.kustomization.folder) };
+        application(gitopsName(env.config.name), SYNC_WAVES.environmentApplication, source, cluster.server, env.config.namespace);
       }
     }
     new TextFile(this, 'argocd-kustomization', { path: `${appsFolder}/${LAYOUT.kustomizationFile}`, content: () => kustomization(appsFolder, argoFiles) });
@@ -279,7 +289,7 @@ export class GitOpsWiring extends Construct {
         fluxFiles.push(file.path);
         return file;
       };
-      new ApiObject(fluxFile('veza-secrets-source'), 'Resource', {
+      const repository = new ApiObject(fluxFile(gitopsName('source')), 'Resource', {
         apiVersion: 'source.toolkit.fluxcd.io/v1',
         kind: 'GitRepository',
         metadata: { name: 'veza-secrets' },
@@ -297,7 +307,7 @@ export class GitOpsWiring extends Construct {
             path: `./${sourcePath}`,
             prune: true,
             wait: true,
-            sourceRef: { kind: 'GitRepository', name: 'veza-secrets' },
+            sourceRef: { kind: repository.kind, name: repository.name },
             dependsOn: dependsOn.length > 0 ? dependsOn.map((d) => ({ name: d })) : undefined,
           },
         });
@@ -305,25 +315,36 @@ export class GitOpsWiring extends Construct {
         return k;
       };
       // This folder, so Flux keeps its own wiring in sync after a one-time `kubectl apply -k`.
-      fluxKustomization('veza-secrets-gitops', repoPath(clusterFolder), []);
-      fluxKustomization('veza-secrets-operator', repoPath(LAYOUT.clusterFolder), []);
+      fluxKustomization(gitopsName('gitops'), repoPath(clusterFolder), []);
+      const operatorKustomization = fluxKustomization(gitopsName('operator'), repoPath(props.cluster.kustomization.folder), []);
       for (const env of cluster.environments) {
-        fluxKustomization(`veza-secrets-${env.config.name}`, repoPath(LAYOUT.appliedFolder(env.config.name)), ['veza-secrets-operator']);
+        fluxKustomization(gitopsName(env.config.name), repoPath(env.kustomization.folder), [operatorKustomization.name]);
       }
       new TextFile(this, `flux-${cluster.name}-kustomization`, { path: `${clusterFolder}/${LAYOUT.kustomizationFile}`, content: () => kustomization(clusterFolder, fluxFiles) });
     }
   }
 }
 
-/** How to watch and nudge an environment's Argo CD Application and Flux Kustomization. */
+/**
+ * The name of the Argo CD Application and Flux Kustomization deploying `part` (an environment, the
+ * operator, the wiring itself), and of Flux's GitRepository (`source`) beside them.
+ */
+function gitopsName(part: string): string {
+  return `veza-secrets-${part}`;
+}
+
+/**
+ * How to watch and nudge an environment's Argo CD Application and Flux Kustomization.
+ * @internal
+ */
 export function gitopsCommands(env: VezaEnvironment, config: GitOpsConfig): RunbookSection {
-  const name = `veza-secrets-${env.config.name}`;
+  const name = gitopsName(env.config.name);
   return {
     title: 'GitOps',
     commands: [
-      { why: `Argo CD: the Application deploying dist/${LAYOUT.appliedFolder(env.config.name)} (wave ${SYNC_WAVES.environmentApplication}, after the operator)`, command: `kubectl get application ${name} -n ${config.argocd.namespace}` },
+      { why: `Argo CD: the Application deploying dist/${env.kustomization.folder} (wave ${SYNC_WAVES.environmentApplication}, after the operator)`, command: `kubectl get application ${name} -n ${config.argocd.namespace}` },
       { why: 'Argo CD: sync it now', command: `argocd app sync ${name}` },
-      { why: 'Flux: the Kustomization (dependsOn veza-secrets-operator)', command: `flux get kustomizations ${name} -n ${config.flux.namespace}` },
+      { why: `Flux: the Kustomization (dependsOn ${gitopsName('operator')})`, command: `flux get kustomizations ${name} -n ${config.flux.namespace}` },
       { why: 'Flux: fetch the repository and apply now', command: `flux reconcile kustomization ${name} -n ${config.flux.namespace} --with-source` },
     ],
   };
@@ -337,18 +358,25 @@ export function gitopsCommands(env: VezaEnvironment, config: GitOpsConfig): Runb
  * Secret `veza-secrets` that creationPolicy Orphan left) in place, to be deleted by a person.
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#no-resource-deletion
  * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#prune
+ * @internal
  */
 export const PROTECTED_NAMESPACE_ANNOTATIONS: Readonly<Record<string, string>> = {
   'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
   'kustomize.toolkit.fluxcd.io/prune': 'disabled',
 };
 
-/** Puts {@link PROTECTED_NAMESPACE_ANNOTATIONS} on a namespace: an environment's, or the operator's. */
+/**
+ * Puts {@link PROTECTED_NAMESPACE_ANNOTATIONS} on a namespace: an environment's, or the operator's.
+ * @internal
+ */
 export function protectNamespace(namespace: { readonly metadata: ApiObject['metadata'] }): void {
   for (const [key, value] of Object.entries(PROTECTED_NAMESPACE_ANNOTATIONS)) namespace.metadata.addAnnotation(key, value);
 }
 
-/** Flux's `ref` for a revision: a commit, a full ref, or a branch. */
+/**
+ * Flux's `ref` for a revision: a commit, a full ref, or a branch.
+ * @internal
+ */
 export function fluxRef(revision: string): { commit?: string; name?: string; branch?: string } {
   if (/^[0-9a-f]{40}$/.test(revision)) return { commit: revision };
   if (revision.startsWith('refs/')) return { name: revision };
@@ -359,6 +387,7 @@ export function fluxRef(revision: string): { commit?: string; name?: string; bra
  * Puts Argo CD sync waves on every object of the files holding an environment's namespace, Vault's
  * token reviewer (when the active store is Vault's), its active store (with the service account the
  * store logs in as) and its ExternalSecret.
+ * @internal
  */
 export function annotateSyncWaves(env: VezaEnvironment): void {
   setSyncWave(env.namespace, SYNC_WAVES.namespace);
@@ -375,6 +404,7 @@ export function annotateSyncWaves(env: VezaEnvironment): void {
  * Puts the Argo CD sync wave `wave` on every object of the file (chart) holding `construct`, and
  * returns those objects. For objects another file holds that a store needs before it can log in,
  * use a wave below `SYNC_WAVES.store`.
+ * @internal
  */
 export function setSyncWave(construct: IConstruct, wave: number): ApiObject[] {
   if (!Number.isInteger(wave)) {

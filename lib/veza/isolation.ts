@@ -6,12 +6,18 @@
  * `environment-isolation` (on the files) both ask {@link namesEnvironment}.
  */
 
-/** Whether `value` holds `environment` as a whole word: not inside a longer word (`production2`, `preproduction`). */
+/**
+ * Whether `value` holds `environment` as a whole word: not inside a longer word (`production2`, `preproduction`).
+ * @internal
+ */
 export function namesEnvironment(value: string, environment: string): boolean {
   return new RegExp(`(^|[^a-z0-9])${escape(environment)}([^a-z0-9]|$)`).test(value);
 }
 
-/** The "allowed: ..." text of a location that must name `environment`. */
+/**
+ * The "allowed: ..." text of a location that must name `environment`.
+ * @internal
+ */
 export function environmentLocationAllowed(environment: string, what = 'a location'): string {
   return `${what} of environment ${JSON.stringify(environment)} (a store must not read another environment's secrets)`;
 }

@@ -1,4 +1,4 @@
-import type { ProviderName } from './environment';
+import type { ProviderName } from './environment-file';
 
 // The names other teams and the seed's commands rely on: file names, object names, labels.
 // Every module of lib/veza reads them from here.
@@ -58,9 +58,15 @@ export const STORE_NAMES: Record<ProviderName, string> = {
 /** The Secret every provider materializes, and the ExternalSecret's name in the seed's commands. */
 export const TARGET_SECRET = 'veza-secrets';
 
-/** The namespace ESO runs in: the seed's `kubectl logs -n external-secrets-system ...`. */
+/**
+ * The namespace ESO runs in: the seed's `kubectl logs -n external-secrets-system ...`.
+ * @internal
+ */
 export const ESO_NAMESPACE = 'external-secrets-system';
-/** ESO's controller Deployment: the seed's `deployment/external-secrets`. */
+/**
+ * ESO's controller Deployment: the seed's `deployment/external-secrets`.
+ * @internal
+ */
 export const ESO_DEPLOYMENT = 'external-secrets';
 
 /** Where the cluster-wide files go in `dist/`. */

@@ -7,6 +7,7 @@ import { CreationPolicy, DeletionPolicy } from '../eso/external-secret';
  * file's reader and the policy pass's `eso-hygiene` both ask {@link liveSecretProblems}.
  *
  * @see https://external-secrets.io/latest/guides/ownership-deletion-policy/
+ * @internal
  */
 export const LIVE_SECRET_POLICIES = {
   deletionPolicy: {
@@ -19,7 +20,10 @@ export const LIVE_SECRET_POLICIES = {
   },
 } as const;
 
-/** One field of an ExternalSecret's target that breaks the rule: its name, value and what is allowed. */
+/**
+ * One field of an ExternalSecret's target that breaks the rule: its name, value and what is allowed.
+ * @internal
+ */
 export interface LiveSecretProblem {
   /** `deletionPolicy` or `creationPolicy`. */
   readonly field: keyof typeof LIVE_SECRET_POLICIES;
@@ -32,6 +36,7 @@ export interface LiveSecretProblem {
 /**
  * What breaks the rule in `policies` of an environment that is (`production`) or is not past
  * development; a field left `undefined` is not checked (the caller says what its default is).
+ * @internal
  */
 export function liveSecretProblems(production: boolean, policies: { readonly deletionPolicy?: string; readonly creationPolicy?: string }): LiveSecretProblem[] {
   if (!production) return [];

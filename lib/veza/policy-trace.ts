@@ -31,6 +31,7 @@ function environmentOf(file: string): string {
  * another environment, or holds a credential). The line printed is then
  * `environments/production.yaml: 'providers.vault.database.host' is "..." -> policy ...: dist/production/...`.
  * Violations no field explains keep their line.
+ * @internal
  */
 export function traceViolations(error: PolicyError, files: RenderedFile[], environmentNames: string[], environmentsDir: string, displayDir: string): PolicyError {
   const leaves = new Map<string, Leaf[]>();

@@ -4,7 +4,6 @@ import { SecretStoreKind } from '../eso/secret-store';
 import { VaultSecretStore } from '../eso/vault-secret-store';
 import { manifestFilesOf } from '../output/files';
 import type { VezaCatalog, VezaService } from './catalog';
-import { ESO_DEPLOYMENT, ESO_NAMESPACE, LAYOUT } from './layout';
 
 import type { VezaEnvironment } from './veza-environment';
 
@@ -32,7 +31,10 @@ function storeArgs(env: VezaEnvironment): string {
     : `secretstore ${store.storeName} -n ${env.config.namespace}`;
 }
 
-/** The Deployments that read the target Secret, from the catalog's consumers. */
+/**
+ * The Deployments that read the target Secret, from the catalog's consumers.
+ * @internal
+ */
 export function consumersOf(catalog: VezaCatalog, keys: readonly string[]): string[] {
   return catalog.services.filter((s) => catalog.all.some((e) => keys.includes(e.key) && (e.consumers as readonly string[]).includes(s)));
 }
@@ -40,6 +42,7 @@ export function consumersOf(catalog: VezaCatalog, keys: readonly string[]): stri
 /**
  * The seed's "Migration Guide" step 4, "Verify secrets are synced", with this environment's
  * names: what to run once the environment is applied.
+ * @internal
  */
 export function verificationCommands(env: VezaEnvironment): RunbookSection {
   const ns = env.config.namespace;
@@ -58,19 +61,20 @@ export function verificationCommands(env: VezaEnvironment): RunbookSection {
 /**
  * The seed's "Troubleshooting" commands with this environment's names. The seed's
  * `env | grep -i secret` printed values to the terminal: here only variable names are shown.
+ * @internal
  */
 export function troubleshootingCommands(env: VezaEnvironment, catalog: VezaCatalog): RunbookSection[] {
   const ns = env.config.namespace;
   const es = env.active.externalSecret;
   const consumers = consumersOf(catalog, es.keys.map((k) => k.secretKey));
-  // Each service's own account, as rbac.yaml binds it to secrets-reader.
+  // Each service's own account, as rbac.yaml binds it to the read grant's Role.
   const account = (service: string) => env.consumers.serviceAccounts[service as VezaService]?.name ?? service;
   return [
     {
       title: 'Secret not syncing',
       commands: [
         { why: 'Check the ExternalSecret status', command: `kubectl describe externalsecret ${es.name} -n ${ns}` },
-        { why: 'Check the External Secrets Operator logs', command: `kubectl logs -n ${ESO_NAMESPACE} deployment/${ESO_DEPLOYMENT}` },
+        { why: 'Check the External Secrets Operator logs', command: `kubectl logs -n ${env.operator.namespaceName} deployment/${env.operator.deploymentName}` },
         { why: 'Check the SecretStore connection', command: `kubectl describe ${storeArgs(env)}` },
         { why: 'Force a refresh now (works because refreshInterval is not 0)', command: `kubectl annotate externalsecret ${es.name} force-sync=$(date +%s) --overwrite -n ${ns}` },
       ],
@@ -89,7 +93,7 @@ export function troubleshootingCommands(env: VezaEnvironment, catalog: VezaCatal
     {
       title: 'Permission denied',
       commands: [
-        ...consumers.map((d) => ({ why: `May ${d} read the Secret? (its account is bound to secrets-reader)`, command: `kubectl auth can-i get secrets/${es.targetName} -n ${ns} --as=system:serviceaccount:${ns}:${account(d)}` })),
+        ...consumers.map((d) => ({ why: `May ${d} read the Secret? (its account is bound to ${env.consumers.readGrant.role.name})`, command: `kubectl auth can-i get secrets/${es.targetName} -n ${ns} --as=system:serviceaccount:${ns}:${account(d)}` })),
         { why: 'Check the service accounts', command: `kubectl get serviceaccount -n ${ns}` },
         ...consumers.map((d) => ({ why: `Check ${d}'s service account`, command: `kubectl describe serviceaccount ${account(d)} -n ${ns}` })),
       ],
@@ -103,9 +107,10 @@ export function troubleshootingCommands(env: VezaEnvironment, catalog: VezaCatal
  * until the API server serves every ESO kind the folder holds (else "no matches for kind"), the
  * environment's own steps, then `kubectl apply -k`. `contributions` default to what the
  * environment's README was given.
+ * @internal
  */
 export function applyCommands(env: VezaEnvironment, contributions?: { readonly clusterSteps?: readonly RunbookCommand[]; readonly applySteps?: readonly RunbookCommand[] }): RunbookSection {
-  const folder = LAYOUT.appliedFolder(env.config.name);
+  const folder = env.kustomization.folder;
   const given = contributions ?? env.readme.contributions;
   const crds = requiredCrds(env);
   return {
@@ -130,14 +135,13 @@ export function applyCommands(env: VezaEnvironment, contributions?: { readonly c
  */
 function afterApplySteps(env: VezaEnvironment): RunbookCommand[] {
   const steps: RunbookCommand[] = [];
-  const folder = LAYOUT.appliedFolder(env.config.name);
-  const integration = env.isApplied(env.vaultIntegration) ? env.vaultIntegration : undefined;
+  const files = env.isApplied(env.vaultIntegrationFiles) ? env.vaultIntegrationFiles : undefined;
   const store = env.active.store;
-  if (integration) {
-    const db = integration.database;
+  if (files) {
+    const db = files.integration.database;
     steps.push({
       why: `A Vault operator configures Vault for this store (policies, Kubernetes auth, roles${db ? ', the database engine' : ''}); it reads the token reviewer's token the apply created. Safe to re-run${db ? `; ${db.passwordVariable} (the password of ${db.username}) is needed only while database/config/${db.connectionName} does not exist` : ''} (docs/vault-integration.md)`,
-      command: `${db ? `${db.passwordVariable}=... ` : ''}dist/${folder}/${LAYOUT.vaultFolder}/${LAYOUT.vaultScriptFile}`,
+      command: `${db ? `${db.passwordVariable}=... ` : ''}dist/${files.script.path}`,
     });
   }
   if (store instanceof VaultSecretStore) {
@@ -163,7 +167,10 @@ function afterApplySteps(env: VezaEnvironment): RunbookCommand[] {
   return steps;
 }
 
-/** A section as plain text: one `# why` comment line above each command. */
+/**
+ * A section as plain text: one `# why` comment line above each command.
+ * @internal
+ */
 export function sectionAsShell(section: RunbookSection): string {
   return section.commands.map((c) => `# ${c.why}\n${c.command}\n`).join('');
 }
@@ -171,6 +178,7 @@ export function sectionAsShell(section: RunbookSection): string {
 /**
  * The Kubernetes kinds of ESO's CRDs the objects of the applied folder use, as CRD names
  * (`externalsecrets.external-secrets.io`): what must be Established before `kubectl apply`.
+ * @internal
  */
 export function requiredCrds(env: VezaEnvironment): string[] {
   const names = new Set<string>();

@@ -9,7 +9,7 @@ import { VaultKubernetesAuthIntegration } from '../eso/vault-kubernetes-auth-int
 import { VaultSecretStore } from '../eso/vault-secret-store';
 import { ManifestFile, TextFile } from '../output/files';
 import { VezaCatalog } from './catalog';
-import { EnvironmentConfig } from './environment';
+import { EnvironmentConfig } from './environment-file';
 import { DATABASE_CREDENTIALS_GENERATOR, LAYOUT } from './layout';
 import type { RunbookSection } from './runbook';
 import type { VezaEnvironment } from './veza-environment';
@@ -18,21 +18,26 @@ import type { EnvironmentCluster } from './layout';
 /**
  * How much longer than the catalog's interval Vault's own `rotation_period` is: the daily job
  * rotates the static role when due; Vault rotates on its own only if the job has not (a backstop).
+ * @internal
  */
 export const DATABASE_BACKSTOP_MARGIN = Duration.days(30);
 
 /** The mount of Vault's database secrets engine. */
 const DATABASE_MOUNT = 'database';
 
-/** The database engine's static role of an environment's app login: `<store role>-app` (`veza-production-app`). */
+/**
+ * The database engine's static role of an environment's app login: `<store role>-app` (`veza-production-app`).
+ * @internal
+ */
 export function databaseStaticRole(store: VaultSecretStore): string {
-  return `${store.authRole}-app`;
+  return `${store.kubernetesAuth?.role ?? store.authRole}-app`;
 }
 
 /**
  * The catalog's keys that Vault's database secrets engine rotates (the DATABASE_ENGINE classes),
  * when `store` can use the engine: a Vault store with Kubernetes auth, whose Vault side this
  * project writes. Empty otherwise: those keys are then read from KV like the others.
+ * @internal
  */
 export function databaseEngineKeys(store: unknown, catalog: VezaCatalog): string[] {
   if (!(store instanceof VaultSecretStore) || store.authMethod !== 'kubernetes') return [];
@@ -101,6 +106,7 @@ export class VezaDatabaseCredentials extends Construct {
  * The README's runbook for the database engine's rotation of the active store's keys (`undefined`
  * when no key of `externalSecret` comes from the engine): when Vault rotated, rotate now, re-sync,
  * roll the consumers.
+ * @internal
  */
 export function databaseRotationSection(store: ISecretStore, externalSecret: ExternalSecret, config: EnvironmentConfig, catalog: VezaCatalog): RunbookSection | undefined {
   if (!(store instanceof VaultSecretStore)) return undefined;
@@ -126,6 +132,7 @@ export function databaseRotationSection(store: ISecretStore, externalSecret: Ext
  * `caBundle`): apply the namespace, then create that object from the CA's PEM file. `undefined`
  * when the CA is synthesized (`vault-ca.yaml`), absent (system roots) or the store is not Vault's.
  * Names come from the objects: the namespace's file, the store's `caProvider`, who reads it.
+ * @internal
  */
 export function vaultCaSection(env: VezaEnvironment): RunbookSection | undefined {
   const store = env.active.store;
@@ -182,6 +189,8 @@ export interface VezaVaultIntegrationProps {
 export class VezaVaultIntegration extends ManifestFile {
   /** Both sides of the auth method: the child `'Resource'`. */
   public readonly integration: VaultKubernetesAuthIntegration;
+  /** `vault/configure-vault.sh`, the script a Vault operator runs. */
+  public readonly script: TextFile;
   private readonly vaultFolder: string;
   private readonly environment: string;
 
@@ -212,11 +221,11 @@ export class VezaVaultIntegration extends ManifestFile {
       },
     });
     this.integration = integration;
-    new TextFile(this, 'ConfigureVault', {
+    this.script = new TextFile(this, 'ConfigureVault', {
       path: `${this.vaultFolder}/${LAYOUT.vaultScriptFile}`,
       executable: true,
       content: () => integration.configureScript({
-        header: `${generatedHeader(config.name)}\nRun: dist/${this.vaultFolder}/${LAYOUT.vaultScriptFile}${integration.database ? ` (first run: ${integration.database.passwordVariable}=... too)` : ''}; docs/vault-integration.md`,
+        header: `${generatedHeader(config.name)}\nRun: dist/${this.script.path}${integration.database ? ` (first run: ${integration.database.passwordVariable}=... too)` : ''}; docs/vault-integration.md`,
       }),
     });
   }

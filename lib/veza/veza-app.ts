@@ -7,7 +7,7 @@ import { renderApp, RenderedFile, SynthError } from '../output/synthesize';
 import { enforcePolicy, formatExemption, PolicyError } from '../policy';
 import { POLICY_RULES } from './veza-policy';
 import { VEZA_CATALOG, VezaCatalog } from './catalog';
-import { EnvironmentConfig, loadEnvironments, rotationOrderErrors } from './environment';
+import { EnvironmentConfig, loadEnvironments, rotationOrderErrors } from './environment-file';
 import { environmentCluster, GITOPS_FILE, GitOpsConfig, GitOpsWiring, loadGitOps } from './gitops';
 import { traceViolations } from './policy-trace';
 import { VezaCluster } from './veza-cluster';
@@ -41,15 +41,19 @@ export class VezaApp extends App {
     // Production is never due before staging, whoever loaded the environments.
     const order = rotationOrderErrors(props.environments);
     if (order.length > 0) throw new ConfigError(order);
-    this.environments = props.environments.map((config) => new VezaEnvironment(this, config.name, { config, catalog, cluster: environmentCluster(props.gitops, config.name) }));
     this.cluster = new VezaCluster(this, 'cluster');
+    const operator = this.cluster.operator;
+    this.environments = props.environments.map((config) => new VezaEnvironment(this, config.name, { config, catalog, operator, cluster: environmentCluster(props.gitops, config.name) }));
     // "By hand" in each README starts with the operator's install, as this cluster synthesizes it.
     for (const env of this.environments) for (const step of this.cluster.byHandInstallCommands()) env.readme.addClusterStep(step);
     if (props.gitops) new GitOpsWiring(this, 'GitOps', { config: props.gitops, environments: this.environments, cluster: this.cluster });
   }
 }
 
-/** The comment at the top of every generated YAML file. */
+/**
+ * The comment at the top of every generated YAML file.
+ * @internal
+ */
 export function generatedHeader(filePath: string): string {
   const env = filePath.split('/')[0] === 'alternatives' ? filePath.split('/')[1] : filePath.split('/')[0];
   const source = env === 'cluster' ? 'lib/veza/veza-cluster.ts' : env === 'gitops' ? GITOPS_FILE : `environments/${env}.yaml`;

@@ -2,9 +2,9 @@ import { Construct } from 'constructs';
 import { AuditPolicyFile } from '../control-plane/audit-policy';
 import { EncryptionConfigurationFile } from '../control-plane/encryption-configuration';
 import { ExternalSecretsOperator, ExternalSecretsOperatorProps, GitOpsFlavor } from '../eso/external-secrets-operator';
-import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
-import { CLUSTER_LABELS, CLUSTER_LAYOUT, ESO_DEPLOYMENT, ESO_NAMESPACE, LAYOUT } from './layout';
-import { DeploymentUnit, kustomization } from '../output/deployment-unit';
+import { ManifestFile, TextFile } from '../output/files';
+import { CLUSTER_LABELS, CLUSTER_LAYOUT, ESO_DEPLOYMENT, ESO_NAMESPACE } from './layout';
+import { DeploymentUnit, Kustomization } from '../output/deployment-unit';
 import type { RunbookCommand } from './runbook';
 
 /** Props of {@link VezaCluster}. */
@@ -48,6 +48,8 @@ export class VezaCluster extends Construct {
   public readonly encryptionConfiguration: EncryptionConfigurationFile;
   /** The API server's audit policy for Secrets and ESO objects: a control-plane file. */
   public readonly auditPolicy: AuditPolicyFile;
+  /** `cluster/kustomization.yaml`, listing what {@link applied} holds: its folder is what GitOps is given. */
+  public readonly kustomization: Kustomization;
 
   public constructor(scope: Construct, id: string, props: VezaClusterProps = {}) {
     super(scope, id);
@@ -74,10 +76,7 @@ export class VezaCluster extends Construct {
       header: CONTROL_PLANE_HEADER('--audit-policy-file'),
     });
 
-    new TextFile(this, 'Kustomization', {
-      path: CLUSTER_LAYOUT.kustomizationFile,
-      content: () => kustomization(LAYOUT.clusterFolder, manifestFilesOf(this.applied).map((f) => f.path)),
-    });
+    this.kustomization = new Kustomization(this, 'Kustomization', { path: CLUSTER_LAYOUT.kustomizationFile, unit: this.applied });
   }
 
   /**

@@ -1,11 +1,15 @@
 // Veza's policy rules on top of the generic ones: environments never touch each other, and outside
 // development the live Secret is kept. They know Veza's layout (`dist/<env>/`, `veza-<env>`).
+import { defaultNamespace, isProductionTier, type Tier } from './environment-file';
 import { environmentLocationAllowed, namesEnvironment } from './isolation';
 import { liveSecretProblems } from './live-secret';
 import { esoHygiene, GENERIC_POLICY_RULES, PolicyContext, PolicyEnvironment, PolicyObject, PolicyRule } from '../policy';
 import { providerOf, storeOf, stringsOf } from '../policy/policy';
 
-/** Kinds without a namespace; in an environment's folder only its Namespace and objects named after it may be one. */
+/**
+ * Kinds without a namespace; in an environment's folder only its Namespace and objects named after it may be one.
+ * @internal
+ */
 export const CLUSTER_SCOPED_KINDS = [
   'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ClusterSecretStore', 'ClusterExternalSecret',
   'CustomResourceDefinition', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
@@ -16,6 +20,7 @@ export const CLUSTER_SCOPED_KINDS = [
  * The environments the pass was given, or else Veza's: each top-level folder of the output
  * (`dist/<env>/`, `alternatives/<env>/`) is an environment in namespace `veza-<env>`, production
  * outside development.
+ * @internal
  */
 export function vezaEnvironments(context: PolicyContext): PolicyEnvironment[] {
   if (context.environments.length > 0) return context.environments;
@@ -23,7 +28,8 @@ export function vezaEnvironments(context: PolicyContext): PolicyEnvironment[] {
   if (!found) {
     found = [...new Set(context.objects.map((o) => o.environment).filter((e): e is string => e !== undefined))]
       .sort()
-      .map((name) => ({ name, namespace: `veza-${name}`, production: name !== 'development' }));
+      // A folder's name stands for its tier here: production's rules unless it is development.
+      .map((name) => ({ name, namespace: defaultNamespace(name), production: isProductionTier(name as Tier) }));
     derivedEnvironments.set(context, found);
   }
   return found;
@@ -39,7 +45,7 @@ function mentionsOf(env: PolicyEnvironment): RegExp[] {
   let patterns = mentionPatterns.get(env);
   if (!patterns) {
     patterns = [new RegExp(`(^|[^a-z0-9])veza[-/.]${env.name}([^a-z0-9]|$)`)];
-    if (env.namespace !== `veza-${env.name}`) patterns.push(new RegExp(`(^|[^a-z0-9-])${env.namespace}([^a-z0-9-]|$)`));
+    if (env.namespace !== defaultNamespace(env.name)) patterns.push(new RegExp(`(^|[^a-z0-9-])${env.namespace}([^a-z0-9-]|$)`));
     mentionPatterns.set(env, patterns);
   }
   return patterns;
@@ -61,6 +67,7 @@ const STORE_LOCATION: Record<string, { field: string; read: (p: any) => unknown 
  * Environments never touch each other: every object of `dist/<env>/` (and `alternatives/<env>/`)
  * is in `veza-<env>`, every store reads a location of `<env>`, and nothing names another
  * environment's namespace, path, prefix, project or vault.
+ * @internal
  */
 export const environmentIsolation: PolicyRule = {
   name: 'environment-isolation',
@@ -139,6 +146,7 @@ function keepsLiveSecret(object: PolicyObject, context: PolicyContext): string[]
  * `creationPolicy: Orphan`, so neither a missing provider entry nor deleting the ExternalSecret
  * (an Argo CD prune, a provider switch) removes the Secret running pods read.
  * @see https://external-secrets.io/latest/guides/ownership-deletion-policy/
+ * @internal
  */
 export const vezaEsoHygiene: PolicyRule = {
   name: esoHygiene.name,

@@ -14,8 +14,26 @@ export const TIERS = ['development', 'staging', 'production'] as const;
 export type Tier = (typeof TIERS)[number];
 
 /**
+ * Whether an environment of `tier` is held to production's rules (Vault over TLS, the live Secret
+ * kept when the ExternalSecret goes): every tier but development.
+ * @internal
+ */
+export function isProductionTier(tier: Tier): boolean {
+  return tier !== 'development';
+}
+
+/**
+ * The namespace of the environment `env` when its file names none: `veza-<env>`.
+ * @internal
+ */
+export function defaultNamespace(env: string): string {
+  return `veza-${env}`;
+}
+
+/**
  * The default `rotation.offsetDays` of each tier: development rotates first, production last,
  * a week apart, so a bad rotation shows in development a week before staging.
+ * @internal
  */
 export const DEFAULT_ROTATION_OFFSET_DAYS: Readonly<Record<Tier, number>> = { development: 0, staging: 7, production: 14 };
 
@@ -82,7 +100,10 @@ export interface VaultCaCertificate {
   readonly certificates: readonly { readonly subject: string; readonly notAfter: Date }[];
 }
 
-/** The ConfigMap this project synthesizes from `caFile`/`caBundle`: the name the store, the generator and the rotation job read. */
+/**
+ * The ConfigMap this project synthesizes from `caFile`/`caBundle`: the name the store, the generator and the rotation job read.
+ * @internal
+ */
 export const VAULT_CA_CONFIG_MAP = { type: 'ConfigMap', name: 'vault-ca', key: 'ca.crt' } as const;
 
 /** `providers.vault.database`: where Vault's database secrets engine connects, and where the app does. */
@@ -238,12 +259,12 @@ export function parseEnvironment(doc: unknown, file: string, options: ParseEnvir
   const expectedName = path.basename(file).replace(/\.ya?ml$/, '');
   const name = root.required('name', text(`the file's own name, ${JSON.stringify(expectedName)}`, undefined, (v) => v === expectedName && dnsLabel.parse(v) !== undefined));
   const env = name ?? expectedName;
-  const namespace = root.optional('namespace', dnsLabel, `veza-${env}`);
+  const namespace = root.optional('namespace', dnsLabel, defaultNamespace(env));
   if (namespace && !new RegExp(`(^|-)${env}(-|$)`).test(namespace)) {
-    root.fail('namespace', namespace, `a namespace of this environment, holding ${JSON.stringify(env)} such as ${JSON.stringify(`veza-${env}`)}`);
+    root.fail('namespace', namespace, `a namespace of this environment, holding ${JSON.stringify(env)} such as ${JSON.stringify(defaultNamespace(env))}`);
   }
   const tier = root.required('tier', oneOf(TIERS));
-  const production = (tier ?? 'production') !== 'development';
+  const production = isProductionTier(tier ?? 'production');
   const provider = root.required('provider', oneOf(PROVIDERS));
 
   const es = root.object('externalSecret');
@@ -384,7 +405,10 @@ const PG_IDENTIFIER = text("a PostgreSQL identifier (lower-case letters, digits 
 
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/;
 
-/** A name only the cluster's DNS resolves: a Service (`x.ns.svc`, `x.ns.svc.cluster.local`) or a bare name. */
+/**
+ * A name only the cluster's DNS resolves: a Service (`x.ns.svc`, `x.ns.svc.cluster.local`) or a bare name.
+ * @internal
+ */
 export function isClusterLocalHost(host: string): boolean {
   return /\.svc(\.cluster\.local)?\.?$/i.test(host) || !host.includes('.');
 }
@@ -534,6 +558,7 @@ export function loadEnvironments(dir: string, displayDir: string = dir): Environ
 /**
  * An environment's rotation offset must not be smaller than that of any environment of an
  * earlier tier: production is never due before staging, staging never before development.
+ * @internal
  */
 export function rotationOrderErrors(envs: readonly EnvironmentConfig[]): string[] {
   const errors: string[] = [];
