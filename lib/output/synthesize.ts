@@ -1,8 +1,8 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import * as yaml from 'js-yaml';
 import { manifestFilesOf, textFilesOf } from './files';
 import { recordRenderedObjects } from './rendered-objects';
+import { dumpYaml } from './yaml';
 
 /** One file of the output, rendered. */
 export interface RenderedFile {
@@ -35,9 +35,12 @@ export interface RenderOptions {
   readonly header?: (filePath: string) => string;
 }
 
-/** Serializes one object the same way on every run: block style, no line folding, no anchors. */
+/**
+ * Serializes one object the same way on every run: block style, no line folding, no anchors;
+ * byte for byte js-yaml's `dump(doc, { noRefs: true, lineWidth: -1 })`.
+ */
 export function toYaml(doc: unknown): string {
-  return yaml.dump(doc, { noRefs: true, lineWidth: -1 });
+  return dumpYaml(doc);
 }
 
 /**

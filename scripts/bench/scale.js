@@ -105,7 +105,7 @@ function main() {
   const t2 = process.hrtime.bigint();
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-bench-'));
   try {
-    require('../../build/lib/output/synthesize').replaceDirectory(path.join(out, 'dist'), files);
+    require('../../build/lib/output/swap').replaceDirectory(path.join(out, 'dist'), files);
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
