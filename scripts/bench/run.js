@@ -162,6 +162,7 @@ if (wanted('scale')) {
     perSize[services] = { wall: s('wallMs'), inMemory, policy: s('policyMs') };
     print(`${services} services: objects, files`, `${runs[0].objects}, ${runs[0].files}`);
     print(`${services} services: process wall time (start to files written)`, fmt(s('wallMs'), 'ms'));
+    if (runs[0].cpuMs !== undefined) print(`${services} services: CPU time in the process, start to files written`, fmt(s('cpuMs'), 'ms'));
     print(`${services} services: build the tree (incl. loading the library)`, fmt(s('buildMs'), 'ms'));
     print(`${services} services: validate + render in memory`, fmt(s('renderMs'), 'ms'));
     print(`${services} services: policy pass (Veza's rules, as the synth runs it)`, fmt(s('policyMs'), 'ms'));
