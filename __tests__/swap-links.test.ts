@@ -59,6 +59,16 @@ test('a file edited in place since the last synth is written again with the rend
   expect(fs.readFileSync(path.join(out, 'a.yaml'), 'utf8')).toBe('a: 1\n');
 });
 
+test('a previous file that is not valid UTF-8 is not taken for content that decodes the same', () => {
+  // A truncated 4-byte sequence decodes to U+FFFD, which is 3 bytes in UTF-8 too: same size, same text.
+  const file: RenderedFile = { path: 'a.yaml', content: 'a: \ufffd\n', executable: false };
+  replaceDirectory(out, [file]);
+  fs.writeFileSync(path.join(out, 'a.yaml'), Buffer.from([0x61, 0x3a, 0x20, 0xf0, 0x9f, 0x98, 0x0a]));
+  expect(fs.readFileSync(path.join(out, 'a.yaml'), 'utf8')).toBe(file.content);
+  replaceDirectory(out, [file]);
+  expect(fs.readFileSync(path.join(out, 'a.yaml'))).toEqual(Buffer.from(file.content));
+});
+
 test('a swap that fails after staging leaves the previous files as they were, each linked once', () => {
   replaceDirectory(out, FILES);
   const before = Object.fromEntries(FILES.map((f) => [f.path, inode(f.path)]));

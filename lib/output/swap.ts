@@ -296,9 +296,9 @@ function stagingWriter(staging: string, previous: string | undefined): (file: Re
       }
     }
     const mode = file.executable ? 0o755 : 0o644;
-    const bytes = Buffer.from(file.content);
-    if (previous !== undefined && linkUnchanged(path.join(previous, file.path), full, bytes, mode)) return;
-    fs.writeFileSync(full, bytes, { mode });
+    if (previous !== undefined && linkUnchanged(path.join(previous, file.path), full, file.content, mode)) return;
+    // A string is written by Node's one-call UTF-8 path (open, write, close).
+    fs.writeFileSync(full, file.content, { mode });
     let keeps = umaskKeeps.get(mode);
     if (keeps === undefined) {
       keeps = (fs.statSync(full).mode & 0o777) === mode;
@@ -308,12 +308,13 @@ function stagingWriter(staging: string, previous: string | undefined): (file: Re
   };
 }
 
-/** Links `from` to `to` when `from` is a regular file, linked once, with `mode` and exactly `bytes`; false otherwise. */
-function linkUnchanged(from: string, to: string, bytes: Buffer, mode: number): boolean {
+/** Links `from` to `to` when `from` is a regular file, linked once, with `mode` and exactly the bytes of `content`; false otherwise. */
+function linkUnchanged(from: string, to: string, content: string, mode: number): boolean {
   try {
     const stat = fs.lstatSync(from);
-    if (!stat.isFile() || stat.nlink !== 1 || (stat.mode & 0o7777) !== mode || stat.size !== bytes.length) return false;
-    if (!fs.readFileSync(from).equals(bytes)) return false;
+    if (!stat.isFile() || stat.nlink !== 1 || (stat.mode & 0o7777) !== mode || stat.size !== Buffer.byteLength(content)) return false;
+    // Bytes, not decoded text: a file that is not valid UTF-8 must not pass for the content.
+    if (!fs.readFileSync(from).equals(Buffer.from(content))) return false;
     fs.linkSync(from, to);
     return true;
   } catch {
