@@ -4,6 +4,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ManifestFile, renderApp } from '../lib';
+import { hasObjects } from '../lib/output/files';
 import { renderedObjectsOf } from '../lib/output/rendered-objects';
 import { loadEnvironments, loadGitOps, VezaApp } from '../lib/veza';
 
@@ -69,4 +70,18 @@ test('a dependency cycle inside a chart fails as in cdk8s', () => {
   b.node.addDependency(a);
   expect(() => renderApp(app)).toThrow('Dependency cycle detected: File/A => File/B => File/A');
   expect(() => Chart.of(a).toJson()).toThrow('Dependency cycle detected');
+});
+
+test('hasObjects says what Chart.toJson() says: whether the file renders an object', () => {
+  const root = path.join(__dirname, '..');
+  const app = new VezaApp({ environments: loadEnvironments(path.join(root, 'environments')) });
+  const extra = new ManifestFile(app, 'Extra', { path: 'extra.yaml' });
+  new ManifestFile(extra, 'OnlyNested', { path: 'only-nested.yaml' });
+  new kplus.ServiceAccount(new ManifestFile(extra, 'Inner', { path: 'inner.yaml' }), 'A', { metadata: { name: 'a' } });
+  new Construct(new ManifestFile(app, 'Empty', { path: 'empty.yaml' }), 'NoObject');
+  const files = app.node.findAll().filter(ManifestFile.isManifestFile);
+  const answers = files.map((f) => ({ path: f.path, has: hasObjects(f) }));
+  expect(answers).toEqual(files.map((f) => ({ path: f.path, has: f.toJson().length > 0 })));
+  expect(answers.filter((a) => a.has).length).toBeGreaterThan(0);
+  expect(answers.filter((a) => !a.has).map((a) => a.path)).toEqual(expect.arrayContaining(['extra.yaml', 'only-nested.yaml', 'empty.yaml']));
 });

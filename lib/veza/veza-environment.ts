@@ -11,7 +11,7 @@ import { VaultAuth, VaultSecretStore } from '../eso/vault-secret-store';
 import { where } from '../eso/names';
 import { catalogData } from '../eso/catalog-secret';
 import { RotationMethod } from '../eso/secret-catalog';
-import { ManifestFile, manifestFilesOf, TextFile } from '../output/files';
+import { hasObjects, ManifestFile, manifestFilesOf, TextFile } from '../output/files';
 import { DeploymentUnit, kustomization } from '../output/deployment-unit';
 import { VezaCatalog } from './catalog';
 import { EnvironmentReadme } from './environment-readme';
@@ -195,7 +195,7 @@ export class VezaEnvironment extends Construct {
     new TextFile(this, 'Kustomization', {
       path: `${config.name}/${LAYOUT.kustomizationFile}`,
       // Only files with objects: renderApp writes no file for an empty ManifestFile.
-      content: () => kustomization(config.name, manifestFilesOf(this.applied).filter((f) => f.toJson().length > 0).map((f) => f.path)),
+      content: () => kustomization(config.name, manifestFilesOf(this.applied).filter(hasObjects).map((f) => f.path)),
     });
 
     // dist/<env>/README.md: inventory, flow diagram and runbooks, rendered from the constructs above.
