@@ -8,22 +8,24 @@ import { renderVeza } from '../lib/veza';
 // The output's YAML writer (lib/output/yaml.ts) must write exactly what js-yaml writes.
 const jsYaml = (doc: unknown) => yaml.dump(doc, DUMP_OPTIONS);
 
-test('every document the synth renders is written byte for byte as js-yaml writes it', () => {
+describe('the synthesized documents', () => {
   const files = renderVeza(path.join(__dirname, '..', 'environments'));
-  const docs = files.flatMap((f) => renderedObjectsOf(f) ?? []);
-  expect(docs.length).toBeGreaterThan(files.filter((f) => f.path.endsWith('.yaml')).length / 2);
-  const differing = docs.filter((doc) => toYaml(doc) !== jsYaml(doc)).map((doc) => JSON.stringify(doc).slice(0, 200));
-  expect(differing).toEqual([]);
-});
 
-test('every YAML file of dist/ is the js-yaml dump of the objects it holds', () => {
-  // The committed files parsed back: the same objects the synth rendered, through both writers.
-  const files = renderVeza(path.join(__dirname, '..', 'environments')).filter((f) => f.path.endsWith('.yaml'));
-  for (const file of files) {
-    for (const doc of yaml.loadAll(file.content)) {
-      if (doc !== null && doc !== undefined) expect(toYaml(doc)).toBe(jsYaml(doc));
+  test('every document the synth renders is written byte for byte as js-yaml writes it', () => {
+    const docs = files.flatMap((f) => renderedObjectsOf(f) ?? []);
+    expect(docs.length).toBeGreaterThan(files.filter((f) => f.path.endsWith('.yaml')).length / 2);
+    const differing = docs.filter((doc) => toYaml(doc) !== jsYaml(doc)).map((doc) => JSON.stringify(doc).slice(0, 200));
+    expect(differing).toEqual([]);
+  });
+
+  test('every YAML file of dist/ is the js-yaml dump of the objects it holds', () => {
+    // The files parsed back: the same objects the synth rendered, through both writers.
+    for (const file of files.filter((f) => f.path.endsWith('.yaml'))) {
+      for (const doc of yaml.loadAll(file.content)) {
+        if (doc !== null && doc !== undefined) expect(toYaml(doc)).toBe(jsYaml(doc));
+      }
     }
-  }
+  });
 });
 
 // Strings that take each of js-yaml's scalar styles and each of its special cases.
