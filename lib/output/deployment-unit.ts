@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { manifestFilesOf, TextFile } from './files';
+import { hasObjects, manifestFilesOf, TextFile } from './files';
 import { toYaml } from './synthesize';
 
 /**
@@ -54,7 +54,7 @@ export class Kustomization extends TextFile {
     const folder = path.posix.dirname(props.path);
     super(scope, id, {
       path: props.path,
-      content: () => kustomization(folder, manifestFilesOf(props.unit).filter((f) => f.toJson().length > 0).map((f) => f.path)),
+      content: () => kustomization(folder, manifestFilesOf(props.unit).filter(hasObjects).map((f) => f.path)),
     });
     this.folder = folder;
   }

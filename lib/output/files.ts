@@ -1,4 +1,4 @@
-import { App, Chart, ChartProps } from 'cdk8s';
+import { ApiObject, App, Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 
 /** Props of {@link ManifestFile}. */
@@ -67,6 +67,15 @@ export class TextFile extends Construct {
 /** Every manifest file below `scope`, in construct order. */
 export function manifestFilesOf(scope: IConstruct): ManifestFile[] {
   return scope.node.findAll().filter(ManifestFile.isManifestFile);
+}
+
+/**
+ * Whether `file` renders at least one object, as `file.toJson().length > 0` says, without rendering:
+ * an API object whose closest chart it is. (`toJson()` prepares and validates the whole app on each
+ * call.)
+ */
+export function hasObjects(file: Chart): boolean {
+  return file.node.findAll().some((c) => ApiObject.isApiObject(c) && Chart.of(c) === file);
 }
 
 /** Every text file below `scope`, in construct order. */

@@ -219,10 +219,11 @@ function removeLeftover(leftover: string): void {
 /**
  * Replaces `outdir` with exactly `files`, holding its lock: the files are written to a sibling
  * staging folder, then the old tree is renamed aside (`.<name>.old`), the new one renamed in and
- * the old one removed. At every instant the output is the complete old or new tree, or (between
- * the renames) absent with the complete old tree beside it, which the next run puts back. A
- * failure before the new tree is in restores the old one; every failure is one
- * {@link OutputError} line.
+ * the old one removed. A file whose bytes and mode are those of the old tree's file is not
+ * written again: the staging tree gets a hard link to it, which outlives the old tree's removal.
+ * At every instant the output is the complete old or new tree, or (between the renames) absent
+ * with the complete old tree beside it, which the next run puts back. A failure before the new
+ * tree is in restores the old one; every failure is one {@link OutputError} line.
  */
 export function replaceDirectory(outdir: string, files: RenderedFile[], options: SwapOptions = {}): void {
   withOutputLock(outdir, () => swap(path.resolve(outdir), files, options), options);
@@ -243,12 +244,10 @@ function swap(target: string, files: RenderedFile[], options: SwapOptions): void
   try {
     // mkdtemp makes a private folder and the umask trims modes: set them, so every machine writes the same.
     fs.chmodSync(staging, 0o755);
+    const stage = stagingWriter(staging, exists ? target : undefined);
     for (const [i, file] of files.entries()) {
       current = path.join(target, file.path);
-      const full = path.join(staging, file.path);
-      fs.mkdirSync(path.dirname(full), { recursive: true });
-      fs.writeFileSync(full, file.content);
-      fs.chmodSync(full, file.executable ? 0o755 : 0o644);
+      stage(file);
       if (i === 0) options.onStep?.('writing');
     }
     current = target;
@@ -275,6 +274,53 @@ function swap(target: string, files: RenderedFile[], options: SwapOptions): void
     options.onNotice?.(`${fileSystemError(e, 'remove the previous output', old).messages[0]} (the next run retries)`);
   }
   options.onStep?.('old-removed');
+}
+
+/**
+ * Puts one file into the staging tree: a hard link to the previous tree's file when that one has
+ * the same bytes and mode (and no other link, so nothing outside the tree shares it), else a new
+ * file. Each folder is created once, with mode 0755; a file's mode is set after writing only when
+ * the umask trimmed it (checked once per mode).
+ */
+function stagingWriter(staging: string, previous: string | undefined): (file: RenderedFile) => void {
+  const folders = new Set<string>([staging]);
+  const umaskKeeps = new Map<number, boolean>();
+  return (file) => {
+    const full = path.join(staging, file.path);
+    const folder = path.dirname(full);
+    if (!folders.has(folder)) {
+      fs.mkdirSync(folder, { recursive: true });
+      for (let f = folder; !folders.has(f); f = path.dirname(f)) {
+        folders.add(f);
+        fs.chmodSync(f, 0o755);
+      }
+    }
+    const mode = file.executable ? 0o755 : 0o644;
+    if (previous !== undefined && linkUnchanged(path.join(previous, file.path), full, file.content, mode)) return;
+    // A string is written by Node's one-call UTF-8 path (open, write, close).
+    fs.writeFileSync(full, file.content, { mode });
+    let keeps = umaskKeeps.get(mode);
+    if (keeps === undefined) {
+      keeps = (fs.statSync(full).mode & 0o777) === mode;
+      umaskKeeps.set(mode, keeps);
+    }
+    if (!keeps) fs.chmodSync(full, mode);
+  };
+}
+
+/** Links `from` to `to` when `from` is a regular file, linked once, with `mode` and exactly the bytes of `content`; false otherwise. */
+function linkUnchanged(from: string, to: string, content: string, mode: number): boolean {
+  try {
+    const stat = fs.lstatSync(from);
+    if (!stat.isFile() || stat.nlink !== 1 || (stat.mode & 0o7777) !== mode || stat.size !== Buffer.byteLength(content)) return false;
+    // Bytes, not decoded text: a file that is not valid UTF-8 must not pass for the content.
+    if (!fs.readFileSync(from).equals(Buffer.from(content))) return false;
+    fs.linkSync(from, to);
+    return true;
+  } catch {
+    // Absent, unreadable, or a file system without hard links: the file is written.
+    return false;
+  }
 }
 
 /** Whether `target` is a folder; false when absent; a one-line error when it is a file. */

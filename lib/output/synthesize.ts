@@ -1,8 +1,8 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import * as yaml from 'js-yaml';
-import { manifestFilesOf, textFilesOf } from './files';
+import { ManifestFile, TextFile } from './files';
 import { recordRenderedObjects } from './rendered-objects';
+import { dumpYaml } from './yaml';
 
 /** One file of the output, rendered. */
 export interface RenderedFile {
@@ -35,9 +35,12 @@ export interface RenderOptions {
   readonly header?: (filePath: string) => string;
 }
 
-/** Serializes one object the same way on every run: block style, no line folding, no anchors. */
+/**
+ * Serializes one object the same way on every run: block style, no line folding, no anchors;
+ * byte for byte js-yaml's `dump(doc, { noRefs: true, lineWidth: -1 })`.
+ */
 export function toYaml(doc: unknown): string {
-  return yaml.dump(doc, { noRefs: true, lineWidth: -1 });
+  return dumpYaml(doc);
 }
 
 /**
@@ -45,22 +48,25 @@ export function toYaml(doc: unknown): string {
  * Nothing is written: a failure leaves the output folder as it was.
  */
 export function renderApp(app: App, options: RenderOptions = {}): RenderedFile[] {
-  const errors = validateTree(app);
+  // One walk of the tree, in construct order, serves every step below.
+  const tree = walkTree(app);
+  const errors = validateConstructs(tree.constructs);
   if (errors.length > 0) throw new SynthError(errors);
+  prepareDependencies(tree.constructs);
+  const withDependencies = chartsWithDependencies(tree);
   const files: RenderedFile[] = [];
-  const manifests = manifestFilesOf(app);
-  // Chart.toJson() prepares the whole app (dependencies, validation) for every chart it renders:
-  // quadratic in the number of files. The first call prepares it once; the others take their
-  // chart's objects in the same dependency order without preparing it again.
-  for (const [i, file] of manifests.entries()) {
-    const docs = i === 0 ? file.toJson() : chartObjects(file).map((o) => o.toJson());
+  const texts: TextFile[] = [];
+  for (const [i, c] of tree.constructs.entries()) {
+    if (c instanceof TextFile) texts.push(c);
+    if (!ManifestFile.isManifestFile(c)) continue;
+    const docs = chartObjects(tree, i, withDependencies.has(c)).map((o) => o.toJson());
     if (docs.length === 0) continue;
-    const header = options.header ? options.header(file.path) : '';
-    const rendered = { path: file.path, content: header + docs.map(toYaml).join('---\n'), executable: false };
+    const header = options.header ? options.header(c.path) : '';
+    const rendered = { path: c.path, content: header + docs.map(toYaml).join('---\n'), executable: false };
     recordRenderedObjects(rendered, rendered.content, docs);
     files.push(rendered);
   }
-  for (const file of textFilesOf(app)) {
+  for (const file of texts) {
     files.push({ path: file.path, content: file.render(), executable: file.executable });
   }
   const seen = new Set<string>();
@@ -69,16 +75,97 @@ export function renderApp(app: App, options: RenderOptions = {}): RenderedFile[]
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** The objects `chart.toJson()` renders, in the same order: its own, not those of nested charts. */
-function chartObjects(chart: Chart): ApiObject[] {
-  return new DependencyGraph(chart.node).topology()
-    .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
+/** The tree in construct order (what `findAll()` lists), each construct's closest chart, each chart's extent. */
+interface Tree {
+  readonly constructs: IConstruct[];
+  /** For each construct (same index): the closest chart at or above it, as `Chart.of` finds it. */
+  readonly charts: (Chart | undefined)[];
+  /** For each chart: the index after the last construct of its subtree. */
+  readonly ends: Map<IConstruct, number>;
+}
+
+function walkTree(root: IConstruct): Tree {
+  const tree: Tree = { constructs: [], charts: [], ends: new Map() };
+  const visit = (c: IConstruct, parentChart: Chart | undefined) => {
+    const chart = Chart.isChart(c) ? c : parentChart;
+    tree.constructs.push(c);
+    tree.charts.push(chart);
+    for (const child of c.node.children) visit(child, chart);
+    if (chart === c) tree.ends.set(c, tree.constructs.length);
+  };
+  visit(root, undefined);
+  return tree;
+}
+
+/**
+ * What cdk8s's `Chart.toJson()` does before rendering (`resolveDependencies` in cdk8s's app.ts), once
+ * for the whole app: a chart depends on the charts nested in it and on the charts its constructs
+ * depend on, and each API object on the API objects of the constructs its construct depends on.
+ * The same steps in the same order, so every chart's objects come out in the same order.
+ * (cdk8s then validates the app again: done once, before, by renderApp.)
+ */
+function prepareDependencies(all: readonly IConstruct[]): void {
+  for (const parent of all) {
+    if (!Chart.isChart(parent)) continue;
+    for (const child of parent.node.children) if (Chart.isChart(child)) parent.node.addDependency(child);
+  }
+  for (const { source, target } of dependenciesOf(all)) {
+    const sourceChart = Chart.of(source);
+    const targetChart = Chart.of(target);
+    if (sourceChart !== targetChart) sourceChart.node.addDependency(targetChart);
+  }
+  for (const { source, target } of dependenciesOf(all)) {
+    const sourceChart = Chart.of(source);
+    const targetChart = Chart.of(target);
+    const targetObjects = target.node.findAll().filter((c) => ApiObject.isApiObject(c) && Chart.of(c) === targetChart);
+    const sourceObjects = source.node.findAll().filter((c) => ApiObject.isApiObject(c) && Chart.of(c) === sourceChart);
+    for (const t of targetObjects) for (const s of sourceObjects) if (t !== s) s.node.addDependency(t);
+  }
+}
+
+function dependenciesOf(all: readonly IConstruct[]): { source: IConstruct; target: IConstruct }[] {
+  const deps: { source: IConstruct; target: IConstruct }[] = [];
+  for (const source of all) for (const target of source.node.dependencies) deps.push({ source, target });
+  return deps;
+}
+
+/** The charts with a dependency inside their subtree: only their objects need a dependency graph. */
+function chartsWithDependencies(tree: Tree): Set<IConstruct> {
+  const charts = new Set<IConstruct>();
+  for (const c of tree.constructs) {
+    if (c.node.dependencies.length === 0) continue;
+    for (let scope: IConstruct | undefined = c; scope; scope = scope.node.scope) if (Chart.isChart(scope)) charts.add(scope);
+  }
+  return charts;
+}
+
+/**
+ * The objects `chart.toJson()` renders, in the same order: its own, not those of nested charts.
+ * Without a dependency in the chart, that order is construct order: cdk8s's dependency graph of
+ * a chart without edges lists its constructs as `findAll()` does.
+ */
+function chartObjects(tree: Tree, index: number, withDependencies: boolean): ApiObject[] {
+  const chart = tree.constructs[index] as Chart;
+  if (withDependencies) {
+    return new DependencyGraph(chart.node).topology().filter((x): x is ApiObject => ApiObject.isApiObject(x) && Chart.of(x) === chart);
+  }
+  const objects: ApiObject[] = [];
+  const end = tree.ends.get(chart)!;
+  for (let i = index; i < end; i++) {
+    const c = tree.constructs[i];
+    if (tree.charts[i] === chart && ApiObject.isApiObject(c)) objects.push(c);
+  }
+  return objects;
 }
 
 /** Every validation message of the tree, each prefixed with its construct path. */
 export function validateTree(root: IConstruct): string[] {
+  return validateConstructs(root.node.findAll());
+}
+
+function validateConstructs(constructs: readonly IConstruct[]): string[] {
   const messages: string[] = [];
-  for (const c of root.node.findAll()) {
+  for (const c of constructs) {
     for (const message of c.node.validate()) {
       messages.push(message.startsWith('[') ? message : `[${c.node.path || '<app>'}]: ${message}`);
     }

@@ -28,7 +28,14 @@ export function looksRandom(value: string): boolean {
   return value.length >= 32 && /^[A-Za-z0-9+/=_-]+$/.test(value) && entropy(value) > 4.5;
 }
 
+/**
+ * A literal every credential pattern above contains: a string without any is none of them, found
+ * with one scan instead of one per pattern. `__tests__/policy.test.ts` checks each pattern has one.
+ */
+export const CREDENTIAL_MARKERS = /-----BEGIN |AKIA|ASIA|[sr]k_(live|test)_|whsec_|hv[sbr]\.|:\/\/|eyJ|gh[pousr]_/;
+
 function credentialIn(value: string): string | undefined {
+  if (!CREDENTIAL_MARKERS.test(value)) return undefined;
   return CREDENTIAL_PATTERNS.find((p) => p.pattern.test(value))?.name;
 }
 

@@ -163,10 +163,12 @@ if (wanted('scale')) {
     perSize[services] = { wall: s('wallMs'), inMemory, policy: s('policyMs') };
     print(`${services} services: objects, files`, `${runs[0].objects}, ${runs[0].files}`);
     print(`${services} services: process wall time (start to files written)`, fmt(s('wallMs'), 'ms'));
+    if (runs[0].cpuMs !== undefined) print(`${services} services: CPU time in the process, start to files written`, fmt(s('cpuMs'), 'ms'));
     print(`${services} services: build the tree (incl. loading the library)`, fmt(s('buildMs'), 'ms'));
     print(`${services} services: validate + render in memory`, fmt(s('renderMs'), 'ms'));
     print(`${services} services: policy pass (Veza's rules, as the synth runs it)`, fmt(s('policyMs'), 'ms'));
     print(`${services} services: write to a temporary folder`, fmt(s('writeMs'), 'ms'));
+    if (runs[0].rewriteOneChangedMs !== undefined) print(`${services} services: write again, one file changed (the others linked)`, fmt(s('rewriteOneChangedMs'), 'ms'));
     print(`${services} services: peak memory`, fmt(s('peakRssMiB'), 'MiB', 1));
     print(`${services} services: objects per second (in process)`, fmt(s('objectsPerSecond'), 'objects/s'));
     print(`${services} services: floor, js-yaml alone on the same objects`, fmt(floor, 'ms'));
