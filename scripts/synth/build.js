@@ -22,8 +22,8 @@ const BUILD_CONFIG = 'tsconfig.build.json';
  * the typescript package), so no Node.js process stands in front of it; the launcher itself
  * (`typescript/bin/tsc` under Node.js) where that binary is not found.
  */
-function tscCommand() {
-  const tsPackage = require.resolve('typescript/package.json', { paths: [root] });
+function tscCommand(projectRoot = root) {
+  const tsPackage = require.resolve('typescript/package.json', { paths: [projectRoot] });
   const tsDir = path.dirname(tsPackage);
   try {
     const platformPackage = require.resolve(`@typescript/typescript-${process.platform}-${process.arch}/package.json`, { paths: [tsDir] });
@@ -72,8 +72,9 @@ function main() {
     metafile: true,
     logLevel: 'error',
   });
-  // Every project file the bundle holds must be one the snapshot's check watches.
-  const unwatched = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/') && !isSource(f));
+  // Every project file the bundle holds must be one the snapshot's check watches (dependencies:
+  // by node_modules/.package-lock.json, which npm rewrites on every install).
+  const unwatched = Object.keys(result.metafile.inputs).filter((f) => !/(^|\/)node_modules\//.test(f) && !isSource(f));
   if (unwatched.length > 0) {
     process.stderr.write(`synth: the bundle reads ${unwatched.join(', ')}, which scripts/synth/sources.js does not watch; add it to SOURCES\n`);
     process.exit(2);
@@ -93,4 +94,6 @@ function main() {
   fs.writeFileSync(path.join(root, OUT.inputs), inputs);
 }
 
-main();
+if (require.main === module) main();
+
+module.exports = { tscCommand };
