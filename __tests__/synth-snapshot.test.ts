@@ -139,6 +139,32 @@ test('a type error stops the synth with tsc\'s message, and dist/ stays as it wa
   expect(snapshot(file('dist'))).toEqual(committed);
 });
 
+test('an error thrown while the modules load (when the snapshot is built) is one line, as from build/main.js', () => {
+  const rel = 'main.ts';
+  const before = snapshot(file('dist'));
+  fs.appendFileSync(file(rel), "if (Date.now() > 0) throw new Error('thrown while the modules load');\n");
+  try {
+    const result = synth();
+    expect([result.status, result.stderr]).toEqual([1, 'error: thrown while the modules load\n']);
+    expect(snapshot(file('dist'))).toEqual(before);
+    expect(run(process.execPath, ['build/main.js'], project).stderr).toBe('error: thrown while the modules load\n');
+  } finally {
+    // Built again by the next test's synth.
+    restore(rel);
+  }
+});
+
+test.each([
+  ['stringify', 'cdk8s Yaml.stringify needs the yaml package, which the synth\'s bundle leaves out (scripts/synth/build.js); the synth renders with js-yaml'],
+  ['parseAllDocuments', 'cdk8s Yaml.load needs the yaml package, which the synth\'s bundle leaves out (scripts/synth/build.js); the synth renders with js-yaml'],
+])('the bundle holds, in place of the yaml package cdk8s loads, a module whose %s says it was left out', (name, message) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const leftOut = require('../scripts/synth/left-out-yaml.js') as Record<string, () => never>;
+  expect(() => leftOut[name]()).toThrow(new Error(message));
+  expect(fs.readFileSync(file(OUT.bundle), 'utf8')).toContain("which the synth's bundle leaves out");
+  expect(fs.readFileSync(file(OUT.bundle), 'utf8')).not.toMatch(/function parseAllDocuments\(source,\s*options/);
+});
+
 test('a snapshot built by another Node.js version is rebuilt (Node.js refuses to load it, exit 14)', () => {
   // The blob's header names the Node.js version that built it: make it another one.
   const blob = fs.readFileSync(file(OUT.blob));

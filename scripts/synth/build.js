@@ -4,7 +4,8 @@
 //   1. `tsc -b tsconfig.build.json`: the type check, and build/ (build/main.js, the package's
 //      build/lib); a type error stops here with tsc's messages;
 //   2. esbuild bundles scripts/synth/snapshot.js with main.ts and what it imports, from the
-//      TypeScript sources, into one file (generated classes nothing uses drop out);
+//      TypeScript sources, into one file (generated classes nothing uses drop out, and the `yaml`
+//      package cdk8s loads and the synth never calls);
 //   3. `node --build-snapshot` loads that bundle into a V8 startup snapshot;
 //   4. records what it was built from (sources.js), last, so an interrupted build is out of date.
 'use strict';
@@ -71,6 +72,12 @@ function main() {
     tsconfig: path.join(root, BUILD_CONFIG),
     metafile: true,
     logLevel: 'error',
+    // Less source text to hold in the snapshot and deserialize (names and code unchanged).
+    minifyWhitespace: true,
+    // cdk8s loads the `yaml` package (260 KB) for App.synth()'s files, Include and Helm, which
+    // this synth never calls (it renders with js-yaml, lib/output): left out, in its place a
+    // module that says so if it is ever called.
+    alias: { yaml: path.join(__dirname, 'left-out-yaml.js') },
   });
   // Every project file the bundle holds must be one the snapshot's check watches (dependencies:
   // by node_modules/.package-lock.json, which npm rewrites on every install).

@@ -8,7 +8,16 @@
 const path = require('path');
 const { startupSnapshot } = require('v8');
 const { buildInputs, OUT, STALE_EXIT_CODE } = require('./sources');
-const { runSynth } = require('../../main');
+let runSynth;
+try {
+  ({ runSynth } = require('../../main'));
+} catch (e) {
+  // An error while the modules load (a catalog rule) is one line, as from build/main.js: Node.js
+  // building a snapshot calls no 'uncaughtException' handler, so the one main.ts installed first
+  // is called here.
+  if (process.listenerCount('uncaughtException') === 0) throw e;
+  process.emit('uncaughtException', e);
+}
 
 // Where the snapshot was built: the root of the project, from this bundle's place in it.
 const root = path.resolve(__dirname, '..', '..');
