@@ -60,11 +60,16 @@ function main() {
 
   const outDir = path.join(root, OUT.dir);
   fs.mkdirSync(outDir, { recursive: true });
+  // Built beside under this process's own names, then renamed: a synth starting meanwhile, or
+  // another build at the same time, never reads half a bundle or half a snapshot.
   const bundle = path.join(root, OUT.bundle);
+  const partialBundle = `${bundle}.${process.pid}.js`;
+  const blob = path.join(root, OUT.blob);
+  const partialBlob = `${blob}.${process.pid}`;
   const result = require('esbuild').buildSync({
     absWorkingDir: root,
     entryPoints: [path.join(__dirname, 'snapshot.js')],
-    outfile: bundle,
+    outfile: partialBundle,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -83,21 +88,20 @@ function main() {
   // by node_modules/.package-lock.json, which npm rewrites on every install).
   const unwatched = Object.keys(result.metafile.inputs).filter((f) => !/(^|\/)node_modules\//.test(f) && !isSource(f));
   if (unwatched.length > 0) {
+    fs.rmSync(partialBundle, { force: true });
     process.stderr.write(`synth: the bundle reads ${unwatched.join(', ')}, which scripts/synth/sources.js does not watch; add it to SOURCES\n`);
     process.exit(2);
   }
 
-  // Built beside, then renamed: a synth starting meanwhile never reads half a snapshot.
-  const blob = path.join(root, OUT.blob);
-  const partial = `${blob}.${process.pid}`;
-  const snap = spawnSync(process.execPath, ['--snapshot-blob', partial, '--build-snapshot', bundle], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  const snap = spawnSync(process.execPath, ['--snapshot-blob', partialBlob, '--build-snapshot', partialBundle], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
   // An error while the modules load (a catalog rule) is the one line main.ts's handler prints.
   process.stderr.write((snap.stderr ?? '').replace(CHILD_PROCESS_WARNING, ''));
+  fs.renameSync(partialBundle, bundle);
   if (snap.status !== 0) {
-    fs.rmSync(partial, { force: true });
+    fs.rmSync(partialBlob, { force: true });
     process.exit(snap.status ?? 1);
   }
-  fs.renameSync(partial, blob);
+  fs.renameSync(partialBlob, blob);
   fs.writeFileSync(path.join(root, OUT.inputs), inputs);
 }
 
