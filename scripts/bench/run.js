@@ -143,15 +143,17 @@ if (wanted('synth')) {
     ['npm run synth, snapshot up to date (the README command)', npm, ['run', '--silent', 'synth']],
     ['the synth process: sh scripts/synth/synth.sh (what npm run synth runs)', 'sh', ['scripts/synth/synth.sh']],
     ['node build/main.js (the tsc build, no snapshot; cdk8s.yaml runs it)', process.execPath, ['build/main.js']],
+    ['before the snapshot: node_modules/.bin/tsc -b, then node build/main.js', 'sh', ['-c', 'node_modules/.bin/tsc -b tsconfig.build.json && node build/main.js']],
   ];
   if (kustomize) entries.push([`kubectl kustomize, ${kustomize.dirs.length} folders (${kustomize.dirs.join(', ')})`, 'sh', ['-c', kustomize.script]]);
   else if (wanted('kustomize')) print('kubectl kustomize', 'skipped: kubectl is not installed');
-  [results.synth, results.process, results.app, results.kustomize] = measureSideBySide(entries);
+  [results.synth, results.process, results.app, results.before, results.kustomize] = measureSideBySide(entries);
   if (results.kustomize) {
     const ratio = (r) => `${(r.time.median / results.kustomize.time.median).toFixed(2)}x (medians, side by side)`;
     print('ratio synth process / kubectl kustomize (target: at most 0.6x)', ratio(results.process));
     print('ratio npm run synth / kubectl kustomize (target: at most 1.2x)', ratio(results.synth));
     print('ratio node build/main.js / kubectl kustomize', ratio(results.app));
+    print('ratio before the snapshot (tsc -b launcher + node build/main.js) / kubectl kustomize', ratio(results.before));
     const rendered = kustomize.dirs.reduce((n, d) => n + (spawnSync('kubectl', ['kustomize', `dist/${d}`], { cwd: root, encoding: 'utf8' }).stdout.match(/^kind: /gm) ?? []).length, 0);
     print('objects kustomize renders', String(rendered));
   }
