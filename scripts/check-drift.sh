@@ -6,10 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-npm run --silent build
 ln -s "$PWD/environments" "$tmp/environments"
 ln -s "$PWD/gitops.yaml" "$tmp/gitops.yaml"
-VEZA_PROJECT_DIR="$tmp" node build/main.js > /dev/null
+# What `npm run synth` runs (scripts/synth/synth.sh: the startup snapshot, rebuilt and type-checked when the sources changed).
+VEZA_PROJECT_DIR="$tmp" sh scripts/synth/synth.sh > /dev/null
 # File modes git keeps: the executable bit.
 (cd dist && find . -type f -perm -u+x | sort) > "$tmp/committed.x"
 (cd "$tmp/dist" && find . -type f -perm -u+x | sort) > "$tmp/fresh.x"

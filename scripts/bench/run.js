@@ -5,6 +5,8 @@
 //
 //   npm run bench                      everything
 //   npm run bench -- scale synth       only some sections: synth, cdk8s, kustomize, scale, toolchain, test, clone
+//   npm run bench -- synth kustomize   the synth process and npm run synth against kubectl kustomize,
+//                                      measured side by side (alternating runs), with the ratios
 //   npm run bench -- install           what each dependency adds to `npm ci` (not part of "everything": minutes)
 //   BENCH_TS5=/path/to/typescript5/bin/tsc npm run bench -- toolchain
 //                                      also times TypeScript 5's tsc on the same work, for comparison
@@ -108,15 +110,75 @@ process.on('exit', () => process.stdout.write(`\nat end: ${commitAndLoad()}\n`))
 process.stdout.write('Times are medians with (min, max); peak = the largest resident set of the process tree.\n');
 runOnce(npm, ['run', '--silent', 'build']);
 
+/** Runs each command once per round, RUNS rounds, alternating: figures taken side by side under the same load. */
+function measureSideBySide(entries) {
+  const runs = entries.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    entries.forEach(([, cmd, args, options = {}], j) => {
+      options.prepare?.();
+      runs[j].push(runOnce(cmd, args, options));
+    });
+  }
+  return entries.map(([label], j) => {
+    const time = stats(runs[j].map((r) => r.ms));
+    const mem = runs[j][0].peakMiB === undefined ? undefined : stats(runs[j].map((r) => r.peakMiB));
+    print(label, `${fmt(time, 'ms')}${mem ? `, peak ${fmt(mem, 'MiB', 1)}` : ''}`);
+    return { time, mem, runs: runs[j] };
+  });
+}
+
+/** `kubectl kustomize` of every dist/ folder with a kustomization, as one shell command; undefined without kubectl. */
+function kustomizeCommand() {
+  const dirs = fs.readdirSync(path.join(root, 'dist')).filter((d) => fs.existsSync(path.join(root, 'dist', d, 'kustomization.yaml')));
+  if (spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status !== 0) return undefined;
+  return { dirs, script: dirs.map((d) => `kubectl kustomize dist/${d} >/dev/null`).join(' && ') };
+}
+
 if (wanted('synth')) {
-  header('Veza synth through the README command (`npm run synth`)');
+  header('Veza synth through the README command (`npm run synth`), and the process it starts');
   const objects = objectsIn(path.join(root, 'dist'));
-  results.synth = measure('npm run synth, build up to date', npm, ['run', '--silent', 'synth']);
-  measure('npm run synth, from no build/ (tsc compiles everything)', npm, ['run', '--silent', 'synth'], {
+  // Up to date first: the snapshot built, build/ current.
+  runOnce(npm, ['run', '--silent', 'synth']);
+  const kustomize = wanted('kustomize') ? kustomizeCommand() : undefined;
+  const entries = [
+    ['npm run synth, snapshot up to date (the README command)', npm, ['run', '--silent', 'synth']],
+    ['the synth process: sh scripts/synth/synth.sh (what npm run synth runs)', 'sh', ['scripts/synth/synth.sh']],
+    ['node build/main.js (the tsc build, no snapshot; cdk8s.yaml runs it)', process.execPath, ['build/main.js']],
+    ['before the snapshot: node_modules/.bin/tsc -b, then node build/main.js', 'sh', ['-c', 'node_modules/.bin/tsc -b tsconfig.build.json && node build/main.js']],
+  ];
+  if (kustomize) entries.push([`kubectl kustomize, ${kustomize.dirs.length} folders (${kustomize.dirs.join(', ')})`, 'sh', ['-c', kustomize.script]]);
+  else if (wanted('kustomize')) print('kubectl kustomize', 'skipped: kubectl is not installed');
+  [results.synth, results.process, results.app, results.before, results.kustomize] = measureSideBySide(entries);
+  if (results.kustomize) {
+    const ratio = (r) => `${(r.time.median / results.kustomize.time.median).toFixed(2)}x (medians, side by side)`;
+    print('ratio synth process / kubectl kustomize (target: at most 0.6x)', ratio(results.process));
+    print('ratio npm run synth / kubectl kustomize (target: at most 1.2x)', ratio(results.synth));
+    print('ratio node build/main.js / kubectl kustomize', ratio(results.app));
+    print('ratio before the snapshot (tsc -b launcher + node build/main.js) / kubectl kustomize', ratio(results.before));
+    const rendered = kustomize.dirs.reduce((n, d) => n + (spawnSync('kubectl', ['kustomize', `dist/${d}`], { cwd: root, encoding: 'utf8' }).stdout.match(/^kind: /gm) ?? []).length, 0);
+    print('objects kustomize renders', String(rendered));
+  }
+  print('objects in dist/', String(objects));
+  // The freshness check, in the synth process: what the snapshot compares before it synthesizes.
+  const check = spawnSync(process.execPath, ['-e', `
+    const { buildInputs } = require('./scripts/synth/sources');
+    const times = [];
+    for (let i = 0; i < ${RUNS}; i++) { const t = process.hrtime.bigint(); buildInputs(process.cwd()); times.push(Number(process.hrtime.bigint() - t) / 1e6); }
+    console.log(JSON.stringify(times));`], { cwd: root, encoding: 'utf8' });
+  print('freshness check in the synth process (stat of the sources, no tsc)', fmt(stats(JSON.parse(check.stdout)), 'ms', 1));
+  const [tscNative] = require('../synth/build.js').tscCommand();
+  measureSideBySide([
+    ['tsc -b up to date: the native binary (what a rebuild runs)', tscNative, ['-b', 'tsconfig.build.json']],
+    ['tsc -b up to date: node_modules/.bin/tsc (its Node.js launcher)', path.join(root, 'node_modules', '.bin', 'tsc'), ['-b', 'tsconfig.build.json']],
+  ]);
+  const touch = () => {
+    const now = new Date();
+    fs.utimesSync(path.join(root, 'main.ts'), now, now);
+  };
+  measure('npm run synth after an edit (main.ts touched): tsc -b, bundle, snapshot, synth', npm, ['run', '--silent', 'synth'], { prepare: touch });
+  measure('npm run synth, from no build/ (a fresh clone after npm ci --ignore-scripts)', npm, ['run', '--silent', 'synth'], {
     prepare: () => fs.rmSync(path.join(root, 'build'), { recursive: true, force: true }),
   });
-  results.app = measure('node build/main.js alone (the app, no tsc, no npm)', process.execPath, ['build/main.js']);
-  print('objects in dist/', String(objects));
 }
 
 if (wanted('cdk8s')) {
@@ -126,22 +188,11 @@ if (wanted('cdk8s')) {
   measure('cdk8s --version (the CLI starting, for reference)', cli, ['--version', '--check-upgrade=false']);
 }
 
-if (wanted('kustomize')) {
+if (wanted('kustomize') && !wanted('synth')) {
   header('`kubectl kustomize` over the same dist/, one kustomization per environment');
-  const dirs = fs.readdirSync(path.join(root, 'dist')).filter((d) => fs.existsSync(path.join(root, 'dist', d, 'kustomization.yaml')));
-  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-  if (kubectl.status !== 0) {
-    print('kubectl kustomize', 'skipped: kubectl is not installed');
-  } else {
-    const script = dirs.map((d) => `kubectl kustomize dist/${d} >/dev/null`).join(' && ');
-    results.kustomize = measure(`kubectl kustomize, ${dirs.length} folders (${dirs.join(', ')})`, 'sh', ['-c', script]);
-    const rendered = dirs.reduce((n, d) => n + (spawnSync('kubectl', ['kustomize', `dist/${d}`], { cwd: root, encoding: 'utf8' }).stdout.match(/^kind: /gm) ?? []).length, 0);
-    print('objects kustomize renders', String(rendered));
-    if (results.synth) {
-      print('ratio npm run synth / kubectl kustomize', `${(results.synth.time.median / results.kustomize.time.median).toFixed(2)}x (medians)`);
-      print('ratio node build/main.js / kubectl kustomize', `${(results.app.time.median / results.kustomize.time.median).toFixed(2)}x (medians)`);
-    }
-  }
+  const kustomize = kustomizeCommand();
+  if (!kustomize) print('kubectl kustomize', 'skipped: kubectl is not installed');
+  else results.kustomize = measure(`kubectl kustomize, ${kustomize.dirs.length} folders (${kustomize.dirs.join(', ')})`, 'sh', ['-c', kustomize.script]);
 }
 
 if (wanted('scale')) {

@@ -1,0 +1,18 @@
+#!/bin/sh
+# `npm run synth`: starts the synth from its V8 startup snapshot (docs/performance.md, "Startup").
+# The snapshot checks first that it was built from the current sources, dependencies and Node.js;
+# when it was not (exit 75), when Node.js cannot load it (exit 14: built by another version) or
+# when there is none, scripts/synth/build.js type-checks and rebuilds it, then it runs.
+# Environment files and gitops.yaml are read by the synth each time, never built in.
+root="${0%/*}/../.."
+blob="$root/build/synth/synth.blob"
+if [ -f "$blob" ]; then
+  node --snapshot-blob "$blob" "$root/build/synth/synth.js" "$@"
+  status=$?
+  case "$status" in
+    75 | 14) ;;
+    *) exit "$status" ;;
+  esac
+fi
+node "$root/scripts/synth/build.js" || exit
+exec node --snapshot-blob "$blob" "$root/build/synth/synth.js" "$@"
