@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { copyProject, ROOT, run, snapshot, tempDir } from './support/project';
+import { copyProject, ROOT, run, snapshot, synthInOneProcess, tempDir } from './support/project';
 
 jest.setTimeout(300_000);
 
@@ -99,29 +99,6 @@ function reset() {
 /** Each case's own folder (its synth inputs and dist/), and what `synthVeza` did there. */
 const cases = new Map<string, { dir: string; status: number; stdout: string; stderr: string }>();
 
-/**
- * One Node.js process runs `synthVeza` (the compiled one main.js calls) in each folder given, in
- * turn, and writes each return code and what it printed as JSON.
- */
-const SYNTH_EACH = `
-  const fs = require('fs');
-  const { synthVeza } = require(process.argv[1]);
-  const [, , out, ...dirs] = process.argv;
-  const results = [];
-  const write = { stdout: process.stdout.write, stderr: process.stderr.write };
-  for (const dir of dirs) {
-    const printed = { stdout: '', stderr: '' };
-    process.stdout.write = (chunk) => { printed.stdout += chunk; return true; };
-    process.stderr.write = (chunk) => { printed.stderr += chunk; return true; };
-    try {
-      results.push({ status: synthVeza({ projectDir: dir }), ...printed });
-    } finally {
-      process.stdout.write = write.stdout;
-      process.stderr.write = write.stderr;
-    }
-  }
-  fs.writeFileSync(out, JSON.stringify(results));`;
-
 beforeAll(() => {
   project = copyProject(tempDir('veza-corpus-cli-'));
   target = project;
@@ -137,10 +114,7 @@ beforeAll(() => {
     cases.set(name, { dir: target, status: -1, stdout: '', stderr: '' });
   });
   target = project;
-  const out = path.join(root, 'results.json');
-  const ran = run(process.execPath, ['-e', SYNTH_EACH, path.join(project, 'build', 'lib', 'veza', 'veza-app.js'), out, ...[...cases.values()].map((c) => c.dir)], project);
-  expect([ran.status, ran.stderr]).toEqual([0, '']);
-  const results = JSON.parse(fs.readFileSync(out, 'utf8')) as { status: number; stdout: string; stderr: string }[];
+  const results = synthInOneProcess(project, [...cases.values()].map((c) => ({ projectDir: c.dir })));
   [...cases.values()].forEach((c, i) => Object.assign(c, results[i]));
 });
 

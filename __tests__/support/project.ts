@@ -88,3 +88,59 @@ export function run(command: string, args: string[], cwd: string, env: NodeJS.Pr
   const r = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
+
+/** What one `synthVeza` call returned and printed. */
+export interface SynthResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A synth for `synthInOneProcess`: the project folder, and optionally a file-system error thrown after a swap step. */
+export interface SynthCase {
+  readonly projectDir: string;
+  readonly failAfter?: { readonly step: string; readonly code: string };
+}
+
+const SYNTH_EACH = `
+  const fs = require('fs');
+  const [, vezaApp, input, output] = process.argv;
+  const { synthVeza } = require(vezaApp);
+  const results = [];
+  const write = { stdout: process.stdout.write, stderr: process.stderr.write };
+  for (const { projectDir, failAfter } of JSON.parse(fs.readFileSync(input, 'utf8'))) {
+    const printed = { stdout: '', stderr: '' };
+    process.stdout.write = (chunk) => { printed.stdout += chunk; return true; };
+    process.stderr.write = (chunk) => { printed.stderr += chunk; return true; };
+    try {
+      // As main.js runs: in the project folder.
+      process.chdir(projectDir);
+      const onSwapStep = failAfter && ((s) => {
+        if (s === failAfter.step) throw Object.assign(new Error(failAfter.code + ': injected failure, write'), { code: failAfter.code, syscall: 'write' });
+      });
+      results.push({ status: synthVeza({ projectDir, onSwapStep }), ...printed });
+    } finally {
+      process.stdout.write = write.stdout;
+      process.stderr.write = write.stderr;
+    }
+  }
+  fs.writeFileSync(output, JSON.stringify(results));`;
+
+/**
+ * Runs `synthVeza` (the function `node build/main.js` runs: main.ts) of the compiled project at
+ * `projectRoot` once per case, in turn, in one Node.js process: each case's return code (the exit
+ * code main.js sets) and what it printed. One process instead of one per case.
+ */
+export function synthInOneProcess(projectRoot: string, cases: SynthCase[]): SynthResult[] {
+  const dir = tempDir('veza-synth-each-');
+  try {
+    const input = path.join(dir, 'cases.json');
+    const output = path.join(dir, 'results.json');
+    fs.writeFileSync(input, JSON.stringify(cases));
+    const ran = run(process.execPath, ['-e', SYNTH_EACH, path.join(projectRoot, 'build', 'lib', 'veza', 'veza-app.js'), input, output], projectRoot);
+    if (ran.status !== 0) throw new Error(`synthInOneProcess: exit ${ran.status}: ${ran.stderr}`);
+    return JSON.parse(fs.readFileSync(output, 'utf8')) as SynthResult[];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
