@@ -2,9 +2,10 @@
 // `npm test`: the type check of everything (tsc -p tsconfig.json), the build (tsc -b
 // tsconfig.build.json, as `npm run build`), then jest in this process with any arguments given
 // (`npm test -- __tests__/cli.test.ts`); prints how long the whole took, pass or fail.
-// In a whole run (no arguments) the type check runs beside the build and jest (the tests need the
-// build, not the type check; jest compiles the tests with swc, without types): its errors print as
-// they come, and it fails the run at the end. With arguments (a few suites) it runs first.
+// In a whole run (options only, no test path) the type check runs beside the build and jest (the
+// tests need the build, not the type check; jest compiles the tests with swc, without types): its
+// errors print as they come, and it fails the run at the end. With a test path (a few suites) it
+// runs first.
 'use strict';
 const { spawn, spawnSync } = require('child_process');
 const path = require('path');
@@ -19,7 +20,8 @@ function report() {
 
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const args = process.argv.slice(2);
-if (args.length > 0) {
+const someSuites = args.some((a) => !a.startsWith('-'));
+if (someSuites) {
   const check = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
   if (check.status !== 0) {
     process.exitCode = check.status ?? 1;
@@ -27,7 +29,7 @@ if (args.length > 0) {
     process.exit();
   }
 }
-const typeCheck = args.length > 0
+const typeCheck = someSuites
   ? Promise.resolve(0)
   : new Promise((resolve) => {
     const checker = spawn(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
