@@ -100,7 +100,7 @@ function reset() {
 const cases = new Map<string, { dir: string; status: number; stdout: string; stderr: string }>();
 
 beforeAll(() => {
-  project = copyProject(tempDir('veza-corpus-cli-'));
+  project = copyProject(tempDir('veza-corpus-cli-'), { build: true });
   target = project;
   expect(run('npm', ['run', '--silent', 'build'], project).status).toBe(0);
   pristine = snapshot(file('dist'));

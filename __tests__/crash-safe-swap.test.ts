@@ -42,7 +42,7 @@ const synth = () => run(process.execPath, ['build/main.js'], project);
 const quiet = (stderr: string) => stderr.split('\n').filter((l) => !l.startsWith('warning: ')).join('\n');
 
 beforeAll(() => {
-  project = copyProject(tempDir('veza-swap-'));
+  project = copyProject(tempDir('veza-swap-'), { build: true });
   dist = path.join(project, 'dist');
   oldTree = snapshot(dist);
   expect(run('npm', ['run', '--silent', 'build'], project).status).toBe(0);

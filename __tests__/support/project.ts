@@ -15,10 +15,19 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Copies the project into `dir` (node_modules linked, not copied) and returns `dir`. */
-export function copyProject(dir: string): string {
-  for (const entry of PROJECT_FILES) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+/**
+ * Copies the project into `dir` (node_modules linked, not copied) and returns `dir`. With `build`,
+ * this project's build/ too (`npm test` built it before jest; the run's shared build under it is
+ * left out), every file with its times: `tsc -b` in the copy decides as it would here (up to date
+ * after npm test's build) instead of compiling everything again.
+ */
+export function copyProject(dir: string, options: { readonly build?: boolean } = {}): string {
+  const preserveTimestamps = options.build ?? false;
+  for (const entry of PROJECT_FILES) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true, preserveTimestamps });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  if (options.build && fs.existsSync(path.join(ROOT, 'build'))) {
+    fs.cpSync(path.join(ROOT, 'build'), path.join(dir, 'build'), { recursive: true, preserveTimestamps, filter: (src) => !path.basename(src).startsWith('.test-build-') });
+  }
   return dir;
 }
 
