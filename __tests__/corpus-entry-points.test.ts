@@ -114,7 +114,7 @@ beforeAll(() => {
     cases.set(name, { dir: target, status: -1, stdout: '', stderr: '' });
   });
   target = project;
-  const results = synthInOneProcess(project, [...cases.values()].map((c) => ({ projectDir: c.dir })));
+  const results = synthInOneProcess(path.join(project, 'build'), [...cases.values()].map((c) => ({ projectDir: c.dir })));
   [...cases.values()].forEach((c, i) => Object.assign(c, results[i]));
 });
 

@@ -109,7 +109,7 @@ describe('file-system failures', () => {
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^provider: vault$/m, 'provider: aws'));
       cases.set(step, { projectDir: dir, failAfter: { step, code } });
     }
-    const results = synthInOneProcess(project, [...cases.values()]);
+    const results = synthInOneProcess(path.join(project, 'build'), [...cases.values()]);
     [...cases.values()].forEach((c, i) => { c.result = results[i]; });
   });
   afterAll(() => {

@@ -136,17 +136,18 @@ const SYNTH_EACH = `
   fs.writeFileSync(output, JSON.stringify(results));`;
 
 /**
- * Runs `synthVeza` (the function `node build/main.js` runs: main.ts) of the compiled project at
- * `projectRoot` once per case, in turn, in one Node.js process: each case's return code (the exit
- * code main.js sets) and what it printed. One process instead of one per case.
+ * Runs `synthVeza` (the function `node build/main.js` runs: main.ts) of the build in `buildDir`
+ * (a project's build/, or `sharedBuild()`) once per case, in turn, in one Node.js process, in the
+ * case's folder as main.js runs: each case's return code (the exit code main.js sets) and what it
+ * printed. One process instead of one per case.
  */
-export function synthInOneProcess(projectRoot: string, cases: SynthCase[]): SynthResult[] {
+export function synthInOneProcess(buildDir: string, cases: SynthCase[]): SynthResult[] {
   const dir = tempDir('veza-synth-each-');
   try {
     const input = path.join(dir, 'cases.json');
     const output = path.join(dir, 'results.json');
     fs.writeFileSync(input, JSON.stringify(cases));
-    const ran = run(process.execPath, ['-e', SYNTH_EACH, path.join(projectRoot, 'build', 'lib', 'veza', 'veza-app.js'), input, output], projectRoot);
+    const ran = run(process.execPath, ['-e', SYNTH_EACH, path.join(buildDir, 'lib', 'veza', 'veza-app.js'), input, output], dir);
     if (ran.status !== 0) throw new Error(`synthInOneProcess: exit ${ran.status}: ${ran.stderr}`);
     return JSON.parse(fs.readFileSync(output, 'utf8')) as SynthResult[];
   } finally {
