@@ -1,9 +1,10 @@
 // Drives the real scripts/rotation/rotate-secrets.sh through simulated time against stub Vault,
 // kubectl and ESO (support/rotation-world.ts), with the environment variables of the rotation
-// contract: a year of daily runs across the environments, pre-flight failures, a kill at every
-// step, the database-engine method, and the exact Vault capabilities the script uses.
-import { DATABASE, DB_MOUNT, databaseEnv, databaseWorld, dbRole, ENVIRONMENTS, GENERATED, GeneratedClass, generateEnv, generateWorld, contractCapabilities, GRACE_SECONDS, KV_MOUNT, kvPath, SHELLS, SimulatedEnvironment, START, SUFFIX } from './support/rotation-contract';
-import { snapshot } from './support/project';
+// contract: a year of runs across the environments, idle days, pre-flight failures, the
+// database-engine method, and the exact Vault capabilities the script uses. A kill at every step:
+// rotation-kills.test.ts (a file of its own, so that jest's two workers share the simulation).
+import { DATABASE, DB_MOUNT, databaseEnv, databaseWorld, dbRole, ENVIRONMENTS, GENERATED, generateEnv, generateWorld, contractCapabilities, GRACE_SECONDS, KV_MOUNT, kvPath, SHELLS, SimulatedEnvironment, START, SUFFIX } from './support/rotation-contract';
+import { allValues, bootstrapped, CLASS, dueDay, expectNoValueLogged, expectPodsOnVault, jitter, PRODUCTION, stateOf } from './support/rotation-simulation';
 import { DAY, isWrite, RotationWorld, stopRunner } from './support/rotation-world';
 
 // The runs' processes are counted in this test's own (the runner is waited for).
@@ -11,39 +12,6 @@ afterAll(() => stopRunner());
 
 // Thousands of script runs (each a handful of processes): no timing assertion, a generous limit.
 jest.setTimeout(30 * 60 * 1000);
-
-/** Every value Vault ever held in the world: none may appear in a log. */
-function allValues(world: RotationWorld, envs: SimulatedEnvironment[]): string[] {
-  const values = new Set<string>();
-  for (const env of envs) {
-    for (const cls of GENERATED) {
-      for (let v = 1; v <= world.kvVersion(KV_MOUNT, kvPath(env, cls)); v++) Object.values(world.kvData(KV_MOUNT, kvPath(env, cls), v)).forEach((x) => values.add(x));
-    }
-  }
-  return [...values];
-}
-
-function expectNoValueLogged(world: RotationWorld, values: string[], valuesExpected = true): void {
-  const logged = [...world.outputs, ...world.allCalls()].join('\n');
-  if (valuesExpected) expect(values.length).toBeGreaterThan(0);
-  for (const value of values) {
-    expect(value.length).toBeGreaterThanOrEqual(43);
-    expect(logged).not.toContain(value);
-  }
-  expect(logged).not.toContain('PROJECTED.SA.TOKEN');
-  expect(logged).not.toContain('hvs.stub.');
-}
-
-/** Each Deployment's pods hold exactly what Vault holds for the keys they read (no divergence). */
-function expectPodsOnVault(world: RotationWorld, env: SimulatedEnvironment): void {
-  for (const cls of GENERATED) {
-    const vault = world.kvData(KV_MOUNT, kvPath(env, cls));
-    for (const d of cls.deployments) {
-      const pods = world.pods(`veza-${env.name}`, d);
-      for (const [k, v] of Object.entries(vault)) expect([d, k, pods[k]]).toEqual([d, k, v]);
-    }
-  }
-}
 
 interface Write {
   day: number;
@@ -54,9 +22,6 @@ interface Write {
   now: number;
   graceUntil?: number;
 }
-
-/** A different start second for each day and environment (CronJobs never start on the same second). */
-const jitter = (day: number, envIndex: number) => (day * 37 + envIndex * 11) % 300;
 
 const YEAR = 366;
 
@@ -219,11 +184,6 @@ describe.each(SHELLS)('a simulated year of runs under %s (sh: every environment,
   });
 });
 
-/** The world's state (every file of Vault and Kubernetes, with its bytes), without the stubs' own logs. */
-function stateOf(world: RotationWorld): string[] {
-  return snapshot(world.state).filter((line) => !/^(calls|used|count|killed) /.test(line));
-}
-
 /** `count` days spread evenly from `first` to `last`, both included. */
 function spread(first: number, last: number, count = 5): number[] {
   return [...new Set(Array.from({ length: count }, (_, i) => first + Math.round(((last - first) * i) / (count - 1))))];
@@ -297,20 +257,6 @@ describe.each(SHELLS)('a day that is not due under %s', (shell) => {
   });
 });
 
-/** A world bootstrapped on day 0, at `day` of the first cycle of `env`. */
-function bootstrapped(env: SimulatedEnvironment, cls: GeneratedClass, shell: string): RotationWorld {
-  const world = generateWorld([env]);
-  world.now = START;
-  const r = world.run(generateEnv(env, cls, 'bootstrap-job'), shell);
-  if (r.status !== 0) throw new Error(r.stderr);
-  return world;
-}
-
-/** The environment that rotates last (production by default). */
-const PRODUCTION = ENVIRONMENTS[ENVIRONMENTS.length - 1];
-const CLASS = GENERATED[0];
-const dueDay = (env: SimulatedEnvironment, cls: GeneratedClass) => cls.intervalDays + env.offsetDays;
-
 describe.each(SHELLS)('pre-flight under %s (bash: one case of each check): any failure writes nothing and exits 1', (shell) => {
   const ns = `veza-${PRODUCTION.name}`;
   const role = `veza-${PRODUCTION.name}-rotation`;
@@ -362,105 +308,6 @@ describe.each(SHELLS)('pre-flight under %s (bash: one case of each check): any f
     const cani = r.calls.filter((c) => c.startsWith('kubectl auth can-i ')).length;
     expect(cani).toBe(2 + CLASS.deployments.length * 4);
     expect(r.calls.filter(isWrite).length).toBeGreaterThan(0);
-  });
-});
-
-/** Runs of one kind of write (bootstrap, rotation, retire): the world just before it, and the script's environment. */
-const KILL_SCENARIOS: [string, (shell: string) => RotationWorld][] = [
-  ['bootstrap', () => { const w = generateWorld([PRODUCTION]); w.now = START; return w; }],
-  ['rotation', (shell) => { const w = bootstrapped(PRODUCTION, CLASS, shell); w.now = START + dueDay(PRODUCTION, CLASS) * DAY; return w; }],
-  ['retire', (shell) => {
-    const w = bootstrapped(PRODUCTION, CLASS, shell);
-    w.now = START + dueDay(PRODUCTION, CLASS) * DAY;
-    if (w.run(generateEnv(PRODUCTION, CLASS), shell).status !== 0) throw new Error('rotation failed');
-    w.now += DAY;
-    return w;
-  }],
-];
-
-/**
- * Where to kill a run, from the stub calls of an uninterrupted one (1-based): before its first call,
- * and before and after each write. A kill anywhere else leaves the state of one of these: before a
- * read = after the write before it (or before the first call).
- */
-function killPoints(calls: string[]): string[] {
-  const points = ['1:before'];
-  calls.forEach((call, i) => {
-    if (isWrite(call)) points.push(`${i + 1}:before`, `${i + 1}:after`);
-  });
-  return [...new Set(points)];
-}
-
-/**
- * The kills of one scenario that leave the same state (a kill after a write and one before the next
- * call that writes, with only reads between; every file of Vault and Kubernetes byte for byte):
- * the runs that follow are the same, so they run once per state. Returns true when `world`'s state
- * is one already resumed from (then only what the killed run logged is checked here).
- */
-function resumedFrom(): (world: RotationWorld, point: string) => boolean {
-  const seen = new Map<string, string>();
-  return (world, point) => {
-    const state = stateOf(world).join('\n');
-    if (!seen.has(state)) {
-      seen.set(state, point);
-      return false;
-    }
-    expectNoValueLogged(world, allValues(world, [PRODUCTION]), false);
-    return true;
-  };
-}
-
-describe.each(SHELLS)('a kill at every step under %s', (shell) => {
-  const ns = `veza-${PRODUCTION.name}`;
-  const p = kvPath(PRODUCTION, CLASS);
-  // Every scenario under sh (dash here; busybox ash in the image); under bash the rotation only (the same script path, a second shell's parsing).
-  test.each(KILL_SCENARIOS.filter(([kind]) => shell === 'sh' || kind === 'rotation'))('%s: one new version, consumers on it, whatever step the run dies at', (kind, setup) => {
-    const base = setup(shell);
-    try {
-      const clean = base.clone();
-      const calls = clean.run(generateEnv(PRODUCTION, CLASS), shell).calls;
-      clean.dispose();
-      const points = killPoints(calls);
-      expect(points.length).toBeGreaterThan(kind === 'bootstrap' ? 10 : 16);
-      const resumedAlike = resumedFrom();
-      for (const point of points) {
-        const world = base.clone();
-        try {
-          const before = world.kvVersion(KV_MOUNT, p);
-          const old = world.kvData(KV_MOUNT, p);
-          const killed = world.run(generateEnv(PRODUCTION, CLASS, 'job-a'), shell, point);
-          expect([point, killed.killedAt, killed.status]).toEqual([point, Number(point.split(':')[0]), 1]);
-          // ESO refreshes meanwhile (a pod restarting now would diverge until the job resumes).
-          world.esoRefresh(ns);
-          if (resumedAlike(world, point)) continue;
-          // The Job's retry (after its backoff), then a later run the same day.
-          world.now += 60;
-          const retry = world.run(generateEnv(PRODUCTION, CLASS, 'job-a'), shell);
-          expect([point, retry.status, retry.stderr]).toEqual([point, 0, expect.any(String)]);
-          world.now += 3600;
-          const again = world.run(generateEnv(PRODUCTION, CLASS, 'job-b'), shell);
-          expect([point, again.status, again.calls.filter(isWrite)]).toEqual([point, 0, []]);
-          expect([point, world.kvVersion(KV_MOUNT, p)]).toEqual([point, before + 1]);
-          const now = world.kvData(KV_MOUNT, p);
-          for (const k of CLASS.keys) {
-            if (kind === 'rotation') {
-              expect([point, now[k] !== old[k], now[k + SUFFIX]]).toEqual([point, true, old[k]]);
-            } else if (kind === 'retire') {
-              expect([point, now[k], now[k + SUFFIX]]).toEqual([point, old[k], old[k]]);
-            } else {
-              expect([point, now[k + SUFFIX]]).toEqual([point, now[k]]);
-            }
-          }
-          expect([point, world.kvMeta(KV_MOUNT, p)['rotation-phase']]).toEqual([point, kind === 'rotation' ? 'grace' : 'done']);
-          expectPodsOnVault(world, PRODUCTION);
-          expectNoValueLogged(world, allValues(world, [PRODUCTION]));
-        } finally {
-          world.dispose();
-        }
-      }
-    } finally {
-      base.dispose();
-    }
   });
 });
 
@@ -625,38 +472,4 @@ describe.each(SHELLS)('database-engine under %s', (shell) => {
     }
   });
 
-  test('a kill at every step of a due run: one rotate-role, consumers end on the new password', () => {
-    const base = databaseWorld([PRODUCTION], created);
-    try {
-      base.now = START;
-      if (base.run(databaseEnv(PRODUCTION), shell).status !== 0) throw new Error('heal failed');
-      base.now = START + DATABASE.intervalDays * DAY;
-      const clean = base.clone();
-      const points = killPoints(clean.run(databaseEnv(PRODUCTION), shell).calls);
-      clean.dispose();
-      expect(points.length).toBeGreaterThan(6);
-      const resumedAlike = resumedFrom();
-      for (const point of points) {
-        const world = base.clone();
-        try {
-          const before = world.dbPassword(DB_MOUNT, dbRole(PRODUCTION));
-          const killed = world.run(databaseEnv(PRODUCTION), shell, point);
-          expect([point, killed.status]).toEqual([point, 1]);
-          world.esoRefresh(ns(PRODUCTION));
-          if (resumedAlike(world, point)) continue;
-          world.now += 60;
-          expect([point, world.run(databaseEnv(PRODUCTION), shell).status]).toEqual([point, 0]);
-          world.now += 60;
-          expect([point, world.run(databaseEnv(PRODUCTION), shell).calls.filter(isWrite)]).toEqual([point, []]);
-          const after = world.dbPassword(DB_MOUNT, dbRole(PRODUCTION));
-          expect([point, after !== before, after.split('-')[2]]).toEqual([point, true, '1']);
-          expectPodsOnPassword(world, PRODUCTION);
-        } finally {
-          world.dispose();
-        }
-      }
-    } finally {
-      base.dispose();
-    }
-  });
 });
