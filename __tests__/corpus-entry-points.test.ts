@@ -1,21 +1,26 @@
 /**
  * The corpus through the synth entry points: every class of fault (hostile YAML, duplicate keys,
  * field rules, lifecycle policies, violations traced to the environment file, file-system errors,
- * catalog errors) run as the README's `node build/main.js` and, one case per class, as
- * `cdk8s synth`. Each ends with exit code 1, its exact one-line messages, no stack trace, a short
- * stderr (never a whole value) and dist/ byte for byte as it was, with no leftover.
+ * catalog errors) run through `synthVeza`, the function the README's `node build/main.js` runs
+ * (main.ts: the one-line error handler, then `process.exitCode = synthVeza(...)`), all cases in one
+ * Node.js process, each in its own copy of the synth's inputs; and one case per class as the
+ * processes `node build/main.js` and `cdk8s synth`. Each ends with exit code 1, its exact one-line
+ * messages, no stack trace, a short stderr (never a whole value) and dist/ byte for byte as it
+ * was, with no leftover.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { copyProject, ROOT, run, snapshot, tempDir } from './support/project';
+import { copyProject, ROOT, run, snapshot, synthInOneProcess, tempDir } from './support/project';
 
 jest.setTimeout(300_000);
 
 let project: string;
+/** Where the case being set up writes (the project, or a case's own folder). */
+let target: string;
 let pristine: string[];
 const P = 'environments/production.yaml';
 const D = 'environments/development.yaml';
-const file = (rel: string) => path.join(project, rel);
+const file = (rel: string) => path.join(target, rel);
 const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
 /** The committed file `rel` with `from` (a regex on one line) replaced by `to`. */
 const edit = (rel: string, from: RegExp, to: string) => () => {
@@ -91,22 +96,49 @@ function reset() {
   }
 }
 
+/** Each case's own folder (its synth inputs and dist/), and what `synthVeza` did there. */
+const cases = new Map<string, { dir: string; status: number; stdout: string; stderr: string }>();
+
 beforeAll(() => {
-  project = copyProject(tempDir('veza-corpus-cli-'));
+  project = copyProject(tempDir('veza-corpus-cli-'), { build: true });
+  target = project;
   expect(run('npm', ['run', '--silent', 'build'], project).status).toBe(0);
   pristine = snapshot(file('dist'));
+  // Every case in a folder of its own: the synth's inputs (environments/, gitops.yaml) and dist/.
+  const root = tempDir('veza-corpus-cases-');
+  CASES.forEach(([name, , change], i) => {
+    target = path.join(root, String(i));
+    fs.mkdirSync(target);
+    reset();
+    change();
+    cases.set(name, { dir: target, status: -1, stdout: '', stderr: '' });
+  });
+  target = project;
+  const results = synthInOneProcess(path.join(project, 'build'), [...cases.values()].map((c) => ({ projectDir: c.dir })));
+  [...cases.values()].forEach((c, i) => Object.assign(c, results[i]));
 });
 
-afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(project, { recursive: true, force: true });
+  const dirs = [...cases.values()].map((c) => path.dirname(c.dir));
+  for (const dir of new Set(dirs)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
-function expectRefused(stderr: string, expected: string[]) {
+function expectRefused(stderr: string, expected: string[], dir = project) {
   expect(stderr).not.toMatch(/\n\s+at /);
   expect(stderr.length).toBeLessThan(2000 * expected.length);
-  expect(snapshot(file('dist'))).toEqual(pristine);
-  expect(fs.readdirSync(project).filter((f) => f.startsWith('.dist'))).toEqual([]);
+  expect(snapshot(path.join(dir, 'dist'))).toEqual(pristine);
+  expect(fs.readdirSync(dir).filter((f) => f.startsWith('.dist'))).toEqual([]);
 }
 
-test.each(CASES)('%s (%s): node build/main.js', (_case, _class, change, expected) => {
+test.each(CASES)('%s (%s): synthVeza, as node build/main.js runs it', (name, _class, _change, expected) => {
+  const result = cases.get(name)!;
+  expect(result.stderr).toBe([...expected.map((l) => `error: ${l}`), `synth failed: ${expected.length} problem(s); dist was left unchanged.`, ''].join('\n'));
+  expect(result.status).toBe(1);
+  expectRefused(result.stderr, expected, result.dir);
+});
+
+test.each(CASES.filter((c) => c[4]))('%s (%s): node build/main.js', (_case, _class, change, expected) => {
   reset();
   change();
   const result = run(process.execPath, ['build/main.js'], project);

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { OutputError, SWAP_STEPS, withOutputLock } from '../lib/output/swap';
-import { copyProject, ROOT, run, snapshot, tempDir } from './support/project';
+import { copyProject, ROOT, run, snapshot, SynthCase, synthInOneProcess, SynthResult, tempDir } from './support/project';
 
 jest.setTimeout(180_000);
 
@@ -26,17 +26,15 @@ const restoreOld = () => {
   fs.cpSync(path.join(ROOT, 'dist'), dist, { recursive: true });
 };
 
-/** A synth in a child process whose hook, at `step`, kills it or throws the file-system error `code`. */
-function childSynth(step: string, action: 'kill' | string) {
+/** A synth in a child process whose hook, at `step`, kills it. */
+function killedSynth(step: string) {
   const script = `
     const { synthVeza } = require(${JSON.stringify(path.join(project, 'build', 'lib', 'veza', 'veza-app.js'))});
-    const [step, action] = process.argv.slice(1);
+    const [step] = process.argv.slice(1);
     process.exitCode = synthVeza({ projectDir: process.cwd(), onSwapStep: (s) => {
-      if (s !== step) return;
-      if (action === 'kill') process.kill(process.pid, 'SIGKILL');
-      throw Object.assign(new Error(action + ': injected failure, write'), { code: action, syscall: 'write' });
+      if (s === step) process.kill(process.pid, 'SIGKILL');
     } });`;
-  return spawnSync(process.execPath, ['-e', script, step, action], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['-e', script, step], { cwd: project, encoding: 'utf8', timeout: 60_000 });
 }
 
 const synth = () => run(process.execPath, ['build/main.js'], project);
@@ -44,7 +42,7 @@ const synth = () => run(process.execPath, ['build/main.js'], project);
 const quiet = (stderr: string) => stderr.split('\n').filter((l) => !l.startsWith('warning: ')).join('\n');
 
 beforeAll(() => {
-  project = copyProject(tempDir('veza-swap-'));
+  project = copyProject(tempDir('veza-swap-'), { build: true });
   dist = path.join(project, 'dist');
   oldTree = snapshot(dist);
   expect(run('npm', ['run', '--silent', 'build'], project).status).toBe(0);
@@ -60,7 +58,7 @@ const BEFORE_THE_NEW_TREE_IS_IN = ['locked', 'writing', 'staged', 'old-moved-asi
 
 test.each(SWAP_STEPS.map((s) => [s]))('a synth killed after step %s leaves dist/ complete, and the next run repairs it', (step) => {
   restoreOld();
-  const killed = childSynth(step, 'kill');
+  const killed = killedSynth(step);
   expect(killed.signal).toBe('SIGKILL');
   // Right after the kill: the old tree, the new tree, or (between the renames) the old tree beside dist/.
   if (fs.existsSync(dist)) expect([oldTree, newTree]).toContainEqual(snapshot(dist));
@@ -96,13 +94,36 @@ const FAILURES: [string, string, string][] = [
   ['new-moved-in', 'EBUSY', 'cannot move the new output into dist: injected failure (EBUSY); close the program that holds it open (an editor, a file watcher) and run again'],
 ];
 
-test.each(FAILURES)('a failure after step %s (%s) is one line, exit code 1, and dist/ as it was', (step, code, line) => {
-  restoreOld();
-  const result = childSynth(step, code);
-  expect(quiet(result.stderr)).toBe(`error: ${line}\nsynth failed: 1 problem(s); dist was left unchanged.\n`);
-  expect(result.status).toBe(1);
-  expect(snapshot(dist)).toEqual(oldTree);
-  expect(leftovers()).toEqual([]);
+describe('file-system failures', () => {
+  // Each failure in a folder of its own (the inputs switched to aws, the old dist/), all run by
+  // synthVeza with the error injected, in one Node.js process.
+  const cases = new Map<string, SynthCase & { result?: SynthResult }>();
+  beforeAll(() => {
+    const root = tempDir('veza-swap-failures-');
+    for (const [step, code] of FAILURES) {
+      const dir = path.join(root, step);
+      fs.cpSync(path.join(ROOT, 'environments'), path.join(dir, 'environments'), { recursive: true });
+      fs.copyFileSync(path.join(ROOT, 'gitops.yaml'), path.join(dir, 'gitops.yaml'));
+      fs.cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
+      const file = path.join(dir, 'environments', 'production.yaml');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^provider: vault$/m, 'provider: aws'));
+      cases.set(step, { projectDir: dir, failAfter: { step, code } });
+    }
+    const results = synthInOneProcess(path.join(project, 'build'), [...cases.values()]);
+    [...cases.values()].forEach((c, i) => { c.result = results[i]; });
+  });
+  afterAll(() => {
+    const first = cases.values().next().value;
+    if (first) fs.rmSync(path.dirname(first.projectDir), { recursive: true, force: true });
+  });
+
+  test.each(FAILURES)('a failure after step %s (%s) is one line, exit code 1, and dist/ as it was', (step, _code, line) => {
+    const { projectDir, result } = cases.get(step)!;
+    expect(quiet(result!.stderr)).toBe(`error: ${line}\nsynth failed: 1 problem(s); dist was left unchanged.\n`);
+    expect(result!.status).toBe(1);
+    expect(snapshot(path.join(projectDir, 'dist'))).toEqual(oldTree);
+    expect(fs.readdirSync(projectDir).filter((f) => f.startsWith('.dist'))).toEqual([]);
+  });
 });
 
 test('dist being a file is one line through both entry points, and the file stays', () => {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { copyProject, run, tempDir } from './support/project';
 
 let project: string;
-beforeAll(() => { project = copyProject(tempDir('veza-drift-')); });
+beforeAll(() => { project = copyProject(tempDir('veza-drift-'), { build: true }); });
 afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
 test('a drifted dist/ fails, naming each differing file', () => {

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readDirectory } from '../lib/output/swap';
-import { sharedBuild } from './support/project';
+import { sharedBuild, synthInOneProcess, SynthResult } from './support/project';
 
 const root = path.join(__dirname, '..');
 let buildDir: string;
@@ -20,12 +20,16 @@ beforeAll(() => {
   buildDir = sharedBuild();
 }, 60_000);
 
+/** The synth's inputs: environments/ and, beside it, gitops.yaml; and the committed dist/. */
+function copyInputs(dir = project) {
+  fs.cpSync(path.join(root, 'environments'), path.join(dir, 'environments'), { recursive: true });
+  if (fs.existsSync(path.join(root, 'gitops.yaml'))) fs.copyFileSync(path.join(root, 'gitops.yaml'), path.join(dir, 'gitops.yaml'));
+  fs.cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
+}
+
 beforeEach(() => {
   project = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-synth-'));
-  // The synth's inputs: environments/ and, beside it, gitops.yaml.
-  fs.cpSync(path.join(root, 'environments'), path.join(project, 'environments'), { recursive: true });
-  if (fs.existsSync(path.join(root, 'gitops.yaml'))) fs.copyFileSync(path.join(root, 'gitops.yaml'), path.join(project, 'gitops.yaml'));
-  fs.cpSync(path.join(root, 'dist'), path.join(project, 'dist'), { recursive: true });
+  copyInputs();
 });
 
 afterEach(() => {
@@ -41,12 +45,12 @@ function synth() {
 }
 
 /** Every file of dist/ with its bytes and mode. */
-function distState() {
-  return readDirectory(path.join(project, 'dist'));
+function distState(dir = project) {
+  return readDirectory(path.join(dir, 'dist'));
 }
 
-function editEnvironment(env: string, edit: (text: string) => string) {
-  const file = path.join(project, 'environments', `${env}.yaml`);
+function editEnvironment(env: string, edit: (text: string) => string, dir = project) {
+  const file = path.join(dir, 'environments', `${env}.yaml`);
   const before = fs.readFileSync(file, 'utf8');
   const after = edit(before);
   expect(after).not.toBe(before);
@@ -62,7 +66,7 @@ test('an unchanged project synthesizes exactly the committed dist/', () => {
   expect(distState()).toEqual(before);
 });
 
-test.each<[string, string, (text: string) => string, string]>([
+const BROKEN: [string, string, (text: string) => string, string][] = [
   ['plain http for Vault in production', 'production', (t) => t.replace('server: https://vault.veza.internal:8200', 'server: http://vault.veza.internal:8200'),
     "error: environments/production.yaml: 'providers.vault.server' is \"http://vault.veza.internal:8200\"; allowed: an https:// URL without a password (TLS is required outside development)"],
   ['a typo in a field name', 'staging', (t) => t.replace('refreshInterval: 15m', 'refreshIntervl: 15m'),
@@ -72,19 +76,39 @@ test.each<[string, string, (text: string) => string, string]>([
     'error: environments/development.yaml: \'provider\' is "openbao"; allowed: vault, aws, gcp, azure'],
   ['a file that is not YAML', 'production', (t) => t.replace('name: production', 'name: [production'),
     'error: environments/production.yaml: not readable YAML: deficient indentation (4:1)'],
-])('%s: exit code 1, the message on stderr, dist/ byte-identical', (_case, env, edit, message) => {
-  const before = distState();
-  expect(before.length).toBeGreaterThan(0);
-  const entries = fs.readdirSync(project).sort();
-  editEnvironment(env, edit);
-  const { status, stdout, stderr } = synth();
-  expect(status).toBe(1);
-  expect(stdout).toBe('');
-  const problems = message.split('\n').length;
-  expect(stderr).toBe(`${message}\nsynth failed: ${problems} problem(s); dist was left unchanged.\n`);
-  expect(distState()).toEqual(before);
-  // No staging folder is left behind next to dist/.
-  expect(fs.readdirSync(project).sort()).toEqual(entries);
+];
+
+describe('a broken environment file', () => {
+  // Each case in a project folder of its own, all synthesized by the shared build's synthVeza (what
+  // main.js runs: main.ts) in one Node.js process; the other tests run main.js itself.
+  const cases = new Map<string, { dir: string; before: ReturnType<typeof distState>; entries: string[]; result?: SynthResult }>();
+  beforeAll(() => {
+    for (const [name, env, edit] of BROKEN) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-synth-'));
+      copyInputs(dir);
+      const before = distState(dir);
+      expect(before.length).toBeGreaterThan(0);
+      const entries = fs.readdirSync(dir).sort();
+      editEnvironment(env, edit, dir);
+      cases.set(name, { dir, before, entries });
+    }
+    const results = synthInOneProcess(buildDir, [...cases.values()].map((c) => ({ projectDir: c.dir })));
+    [...cases.values()].forEach((c, i) => { c.result = results[i]; });
+  });
+  afterAll(() => {
+    for (const c of cases.values()) fs.rmSync(c.dir, { recursive: true, force: true });
+  });
+
+  test.each(BROKEN)('%s: exit code 1, the message on stderr, dist/ byte-identical', (name, _env, _edit, message) => {
+    const { dir, before, entries, result } = cases.get(name)!;
+    expect(result!.status).toBe(1);
+    expect(result!.stdout).toBe('');
+    const problems = message.split('\n').length;
+    expect(result!.stderr).toBe(`${message}\nsynth failed: ${problems} problem(s); dist was left unchanged.\n`);
+    expect(distState(dir)).toEqual(before);
+    // No staging folder is left behind next to dist/.
+    expect(fs.readdirSync(dir).sort()).toEqual(entries);
+  });
 });
 
 test('a change to an environment rewrites dist/ and says how many files changed', () => {

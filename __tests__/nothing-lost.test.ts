@@ -14,7 +14,7 @@ let project: string;
 let before: string[];
 
 beforeAll(() => {
-  project = copyProject(tempDir('veza-nothing-lost-'));
+  project = copyProject(tempDir('veza-nothing-lost-'), { build: true });
   const file = path.join(project, 'environments', 'production.yaml');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^provider: vault$/m, 'provider: hashicorp'));
   before = snapshot(path.join(project, 'dist'));

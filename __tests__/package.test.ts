@@ -1,13 +1,13 @@
-// The package as a user gets it: `npm pack`, installed into a separate cdk8s project, which
+// The package as a user gets it: `npm pack`, extracted into a separate cdk8s project's node_modules, which
 // synthesizes a chart that imports the constructs and a Deployment that consumes `veza-secrets`.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { extractPackage } from './support/tarball';
 
 const root = path.join(__dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const version = (pkg: string): string => JSON.parse(fs.readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 
 // A chart in plain CommonJS, as in a JavaScript cdk8s project.
 const CHART_JS = `
@@ -59,19 +59,37 @@ export { name, files, keys };
 `;
 
 let work: string;
+let packedFiles: string[];
 let result: { files: { path: string; content: string }[]; synthYaml: string; rotationScript: string; vezaKeys: string[]; vezaApp: string };
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-package-'));
-  const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  // Packed once, from a copy of the repository without build/ (node_modules linked): what npm does
+  // for a git dependency (clone, install the devDependencies, pack, which runs `prepare`) and what a
+  // release from a clean checkout packs. No build/ left from an older source can slip in.
+  const clone = path.join(work, 'clone');
+  for (const entry of ['lib', 'imports', 'scripts', 'bin', 'main.ts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md']) {
+    fs.cpSync(path.join(root, entry), path.join(clone, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(clone, 'node_modules'), 'dir');
+  const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  packedFiles = packed[0].files.map((f: { path: string }) => f.path);
   const tarball = path.join(work, packed[0].filename);
   const project = path.join(work, 'consumer');
   fs.mkdirSync(project);
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  execFileSync(npm, [
-    'install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball,
-    `cdk8s@${version('cdk8s')}`, `cdk8s-plus-28@${version('cdk8s-plus-28')}`, `constructs@${version('constructs')}`,
-  ], { cwd: project, stdio: 'ignore' });
+  // What `npm install <tarball> cdk8s cdk8s-plus-28 constructs` makes, without npm's resolution
+  // (seconds here): the tarball's files in node_modules/veza-secrets, and each dependency its
+  // package.json declares, and the chart's own, linked from this project's node_modules (the
+  // versions npm installed here). A module the package needs without declaring it is not found:
+  // node_modules/veza-secrets resolves only what is beside it.
+  const installed = path.join(project, 'node_modules', 'veza-secrets');
+  expect(extractPackage(tarball, installed)).toEqual([...packedFiles].sort());
+  const declared = Object.keys(JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')).dependencies ?? {});
+  for (const dep of new Set([...declared, 'cdk8s', 'cdk8s-plus-28', 'constructs'])) {
+    fs.mkdirSync(path.dirname(path.join(project, 'node_modules', dep)), { recursive: true });
+    fs.symlinkSync(path.join(root, 'node_modules', dep), path.join(project, 'node_modules', dep), 'dir');
+  }
   fs.writeFileSync(path.join(project, 'chart.js'), CHART_JS);
   fs.writeFileSync(path.join(project, 'chart.ts'), CHART_TS);
   fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
@@ -86,8 +104,7 @@ afterAll(() => {
 });
 
 test('the packed package holds the compiled library and its types, not the sources or the app', () => {
-  const packed = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
-  const paths: string[] = packed[0].files.map((f: { path: string }) => f.path);
+  const paths = packedFiles;
   expect(paths).toEqual(expect.arrayContaining([
     'package.json', 'README.md', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/external-secrets.io.js',
     'build/imports/generators.external-secrets.io.js', // VaultDynamicSecret
@@ -126,20 +143,9 @@ test('the package types resolve in a TypeScript project', () => {
 
 test('a git dependency builds on install: npm runs `prepare` in its clone before packing, so build/ is in what it installs', () => {
   // What npm does for `npm install git+https://...`: clone, install the devDependencies, pack
-  // (running `prepare`), install the tarball. Here: a copy of the repository without build/, with
-  // node_modules linked, packed. (Checked by hand end to end: `npm install git+file://<clone>`.)
+  // (running `prepare`), install the tarball; beforeAll packed such a clone, without build/.
+  // (Checked by hand end to end: `npm install git+file://<clone>`.)
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   expect(pkg.scripts.prepare).toBe('tsc -b tsconfig.build.json');
-  const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-git-'));
-  try {
-    for (const entry of ['lib', 'imports', 'scripts', 'bin', 'main.ts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md']) {
-      fs.cpSync(path.join(root, entry), path.join(clone, entry), { recursive: true });
-    }
-    fs.symlinkSync(path.join(root, 'node_modules'), path.join(clone, 'node_modules'), 'dir');
-    const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', clone], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
-    const paths: string[] = packed[0].files.map((f: { path: string }) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/cli/index.js', 'bin/veza-secrets.js']));
-  } finally {
-    fs.rmSync(clone, { recursive: true, force: true });
-  }
+  expect(packedFiles).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/cli/index.js', 'bin/veza-secrets.js']));
 });

@@ -6,7 +6,7 @@ import { ROTATION_SCRIPT_FILE } from '../lib/eso/secret-rotation';
 import { renderVeza } from '../lib/veza';
 import { testWith, toolPath } from './support/tools';
 import { ENVIRONMENTS, GENERATED, GeneratedClass, generateEnv, generateWorld, KV_MOUNT, kvPath, SHELLS, SimulatedEnvironment, START, SUFFIX } from './support/rotation-contract';
-import { DAY, RotationWorld, stopRunner } from './support/rotation-world';
+import { DAY, RotationWorld, RunResult, stopRunner } from './support/rotation-world';
 
 // The runs' processes are counted in this test's own (the runner is waited for).
 afterAll(() => stopRunner());
@@ -78,61 +78,53 @@ function rotationCalls(env: SimulatedEnvironment, cls: GeneratedClass): string[]
 }
 
 describe.each(SHELLS)('one due run of the generate method under %s', (shell) => {
+  // One bootstrapped world and one due run, read by the three tests below.
+  let world: RotationWorld;
+  let old: Record<string, string>;
+  let r: RunResult;
+  beforeAll(() => {
+    world = dueWorld(shell);
+    old = world.kvData(KV_MOUNT, kvPath(PRODUCTION, CLASS));
+    r = world.run(generateEnv(PRODUCTION, CLASS), shell);
+  });
+  afterAll(() => world.dispose());
+
   test('the exact calls, in order: read the state, pre-flight, state, data, state, sync, state, restart, state', () => {
-    const world = dueWorld(shell);
-    try {
-      const r = world.run(generateEnv(PRODUCTION, CLASS), shell);
-      expect(r.stderr).not.toMatch(/error/);
-      expect(r.status).toBe(0);
-      expect(r.calls).toEqual(rotationCalls(PRODUCTION, CLASS));
-    } finally {
-      world.dispose();
-    }
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual(rotationCalls(PRODUCTION, CLASS));
   });
 
   test('the exact log, one line per step, no value', () => {
-    const world = dueWorld(shell);
-    try {
-      const r = world.run(generateEnv(PRODUCTION, CLASS), shell);
-      const c = `rotate-secrets: ${CLASS.name}:`;
-      const path = `${KV_MOUNT}/data/${kvPath(PRODUCTION, CLASS)}`;
-      const graceUntil = world.kvMeta(KV_MOUNT, kvPath(PRODUCTION, CLASS))['grace-until'];
-      expect(r.stderr.trim().split('\n')).toEqual([
-        `${c} logging in to Vault as role veza-${PRODUCTION.name}-rotation`,
-        `${c} due: last rotation on 2027-01-01, bootstrapped, every ${CLASS.intervalDays} days + offset ${PRODUCTION.offsetDays}`,
-        `${c} pre-flight passed`,
-        `${c} writing version 2 of ${path} (rotation: ${CLASS.keys.join(' ')})`,
-        `${c} forcing externalsecret/veza-secrets to re-sync`,
-        `${c} externalsecret/veza-secrets synced`,
-        ...CLASS.deployments.map((d) => `${c} restarting deployment/${d}`),
-        ...CLASS.deployments.map((d) => `${c} deployment/${d} rolled out`),
-        `${c} done: rotated ${CLASS.keys.join(' ')}; ${CLASS.keys.join(' ')} with suffix ${SUFFIX} accepted until epoch ${graceUntil}`,
-      ]);
-      expect(r.stdout).toBe('');
-    } finally {
-      world.dispose();
-    }
+    const c = `rotate-secrets: ${CLASS.name}:`;
+    const path = `${KV_MOUNT}/data/${kvPath(PRODUCTION, CLASS)}`;
+    const graceUntil = world.kvMeta(KV_MOUNT, kvPath(PRODUCTION, CLASS))['grace-until'];
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `${c} logging in to Vault as role veza-${PRODUCTION.name}-rotation`,
+      `${c} due: last rotation on 2027-01-01, bootstrapped, every ${CLASS.intervalDays} days + offset ${PRODUCTION.offsetDays}`,
+      `${c} pre-flight passed`,
+      `${c} writing version 2 of ${path} (rotation: ${CLASS.keys.join(' ')})`,
+      `${c} forcing externalsecret/veza-secrets to re-sync`,
+      `${c} externalsecret/veza-secrets synced`,
+      ...CLASS.deployments.map((d) => `${c} restarting deployment/${d}`),
+      ...CLASS.deployments.map((d) => `${c} deployment/${d} rolled out`),
+      `${c} done: rotated ${CLASS.keys.join(' ')}; ${CLASS.keys.join(' ')} with suffix ${SUFFIX} accepted until epoch ${graceUntil}`,
+    ]);
+    expect(r.stdout).toBe('');
   });
 
   test('new values: 64 base64url characters each, distinct, the old ones kept as -previous, never printed', () => {
-    const world = dueWorld(shell);
-    try {
-      const p = kvPath(PRODUCTION, CLASS);
-      const old = world.kvData(KV_MOUNT, p);
-      const r = world.run(generateEnv(PRODUCTION, CLASS), shell);
-      expect(r.status).toBe(0);
-      const data = world.kvData(KV_MOUNT, p);
-      expect(Object.keys(data).sort()).toEqual(CLASS.keys.flatMap((k) => [k, k + SUFFIX]).sort());
-      const fresh = CLASS.keys.map((k) => data[k]);
-      for (const v of fresh) expect(v).toMatch(/^[A-Za-z0-9_-]{64}$/);
-      expect(new Set([...fresh, ...CLASS.keys.map((k) => old[k])]).size).toBe(2 * CLASS.keys.length);
-      for (const k of CLASS.keys) expect(data[k + SUFFIX]).toBe(old[k]);
-      const printed = [...world.outputs, ...world.allCalls()].join('\n');
-      for (const v of Object.values(data)) expect(printed).not.toContain(v);
-      expect(printed).not.toContain('PROJECTED.SA.TOKEN');
-    } finally {
-      world.dispose();
-    }
+    const p = kvPath(PRODUCTION, CLASS);
+    expect(r.status).toBe(0);
+    const data = world.kvData(KV_MOUNT, p);
+    expect(Object.keys(data).sort()).toEqual(CLASS.keys.flatMap((k) => [k, k + SUFFIX]).sort());
+    const fresh = CLASS.keys.map((k) => data[k]);
+    for (const v of fresh) expect(v).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    expect(new Set([...fresh, ...CLASS.keys.map((k) => old[k])]).size).toBe(2 * CLASS.keys.length);
+    for (const k of CLASS.keys) expect(data[k + SUFFIX]).toBe(old[k]);
+    const printed = [...world.outputs, ...world.allCalls()].join('\n');
+    for (const v of Object.values(data)) expect(printed).not.toContain(v);
+    expect(printed).not.toContain('PROJECTED.SA.TOKEN');
   });
 
   const base = generateEnv(PRODUCTION, CLASS);

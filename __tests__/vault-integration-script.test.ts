@@ -8,7 +8,7 @@ import { parseEnvironment, VezaApp } from '../lib/veza';
 import { generatedHeader } from '../lib/veza/veza-app';
 import { loadEnvironments } from '../lib/veza/environment-file';
 import { LAYOUT } from '../lib/veza/layout';
-import { CONFIGURE_STUB_CA, CONFIGURE_STUB_KUBERNETES_HOST, ConfigureCall, freshVault, runConfigure } from './configure-vault-stub';
+import { CONFIGURE_STUB_CA, CONFIGURE_STUB_KUBERNETES_HOST, ConfigureCall, ConfigureRun, freshVault, runConfigure } from './configure-vault-stub';
 import { testWith, toolPath } from './support/tools';
 
 const root = path.join(__dirname, '..');
@@ -50,6 +50,17 @@ function renderProductionWithDatabase(): RenderedFile[] {
 
 const PASSWORD = 'DB-PASSWORD-FROM-ENV';
 
+/**
+ * The first run on a fresh Vault of production's script (with a database host) and
+ * VAULT_DB_PASSWORD: the start of most tests below, run once for the file (a copy each time, so no
+ * test changes what another reads).
+ */
+function firstRun(): ConfigureRun {
+  firstRunResult ??= runConfigure(vaultFolder(productionWithDatabase(), 'production'), freshVault(), { env: { VAULT_DB_PASSWORD: PASSWORD } });
+  return structuredClone(firstRunResult);
+}
+let firstRunResult: ConfigureRun | undefined;
+
 testWith('shellcheck')('shellcheck passes on every committed configure-vault.sh', () => {
   const scripts = distScripts();
   expect(scripts.map((s) => path.relative(dist, s))).toEqual(expect.arrayContaining(['development/vault/configure-vault.sh', 'staging/vault/configure-vault.sh', 'production/vault/configure-vault.sh']));
@@ -65,7 +76,7 @@ const PRE_FLIGHT = [
 
 test('configure-vault.sh runs exactly these commands on a fresh Vault, secrets only on stdin', () => {
   const files = vaultFolder(productionWithDatabase(), 'production');
-  const run = runConfigure(files, freshVault(), { env: { VAULT_DB_PASSWORD: PASSWORD } });
+  const run = firstRun();
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   const reviewerSecret = ['get', 'secret', 'vault-token-reviewer-token', '--namespace', 'veza-production', '-o'];
@@ -112,7 +123,7 @@ test('configure-vault.sh runs exactly these commands on a fresh Vault, secrets o
 
 test('a second run leaves the same state: it enables nothing, writes no database connection and rotates nothing, without any password', () => {
   const files = vaultFolder(productionWithDatabase(), 'production');
-  const first = runConfigure(files, freshVault(), { env: { VAULT_DB_PASSWORD: PASSWORD } });
+  const first = firstRun();
   expect(first.status).toBe(0);
   const again = runConfigure(files, first.state);
   expect(again.stderr).toBe('');
@@ -133,7 +144,7 @@ test('a second run leaves the same state: it enables nothing, writes no database
 
 test('after database/rotate-root (only Vault knows the password of vault) the script still runs', () => {
   const files = vaultFolder(productionWithDatabase(), 'production');
-  const first = runConfigure(files, freshVault(), { env: { VAULT_DB_PASSWORD: PASSWORD } });
+  const first = firstRun();
   const rotatedRoot = { ...first.state, databasePasswords: { vault: 'ONLY-VAULT-KNOWS' } };
   const again = runConfigure(files, rotatedRoot, { env: { VAULT_DB_PASSWORD: PASSWORD } });
   expect(again.stderr).toBe('');
@@ -147,7 +158,7 @@ test('after database/rotate-root (only Vault knows the password of vault) the sc
 
 test('RECONFIGURE_DATABASE=1 rewrites the connection, and then needs VAULT_DB_PASSWORD', () => {
   const files = vaultFolder(productionWithDatabase(), 'production');
-  const first = runConfigure(files, freshVault(), { env: { VAULT_DB_PASSWORD: PASSWORD } });
+  const first = firstRun();
   const noPassword = runConfigure(files, first.state, { env: { RECONFIGURE_DATABASE: '1' } });
   expect(noPassword.status).not.toBe(0);
   expect(noPassword.stderr).toContain('VAULT_DB_PASSWORD: set VAULT_DB_PASSWORD to the password of the database login vault (database/config/veza-production is written: it does not exist yet, or RECONFIGURE_DATABASE=1)\n');
@@ -169,7 +180,7 @@ test.each([
 });
 
 test('a new rotation_period from the caller updates the static role without rotating it', () => {
-  const first = runConfigure(vaultFolder(productionWithDatabase(), 'production'), freshVault(), { env: { VAULT_DB_PASSWORD: PASSWORD } });
+  const first = firstRun();
   const chart = new Chart(Testing.app(), 'veza-production', { namespace: 'veza-production' });
   const store = new VaultSecretStore(chart, 'vault-store', { server: 'https://vault.veza.internal:8200', path: 'veza/production', auth: VaultAuth.kubernetes({ role: 'veza-production' }) });
   const integration = new VaultKubernetesAuthIntegration(chart, 'integration', {
@@ -207,7 +218,7 @@ describe('VAULT_APP_DB_PASSWORD: the static role keeps the current password (ski
   });
 
   test('an existing static role is not re-created: the variable is not used', () => {
-    const first = runConfigure(vaultFolder(productionWithDatabase(), 'production'), freshVault(), { env: { VAULT_DB_PASSWORD: PASSWORD } });
+    const first = firstRun();
     const again = runConfigure(vaultFolder(productionWithDatabase(), 'production'), first.state, { env: { VAULT_APP_DB_PASSWORD: 'APP-PASSWORD' } });
     expect(again.status).toBe(0);
     expect(again.calls.filter((c) => c.stdin === 'APP-PASSWORD')).toEqual([]);
@@ -222,7 +233,7 @@ test('a failure half way stops the script; the re-run completes and ends in the 
   expect(Object.keys(broken.state.data).filter((p) => p.startsWith('database/'))).toEqual([]);
   const resumed = runConfigure(files, broken.state, { env: { VAULT_DB_PASSWORD: PASSWORD } });
   expect(resumed.status).toBe(0);
-  const clean = runConfigure(files, freshVault(), { env: { VAULT_DB_PASSWORD: PASSWORD } });
+  const clean = firstRun();
   const { writes: _resumedWrites, ...resumedState } = resumed.state;
   const { writes: _cleanWrites, ...cleanState } = clean.state;
   expect(resumedState).toEqual(cleanState);

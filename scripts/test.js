@@ -2,8 +2,12 @@
 // `npm test`: the type check of everything (tsc -p tsconfig.json), the build (tsc -b
 // tsconfig.build.json, as `npm run build`), then jest in this process with any arguments given
 // (`npm test -- __tests__/cli.test.ts`); prints how long the whole took, pass or fail.
+// In a whole run (options only, no test path) the type check runs beside the build and jest (the
+// tests need the build, not the type check; jest compiles the tests with swc, without types): its
+// errors print as they come, and it fails the run at the end. With a test path (a few suites) it
+// runs first.
 'use strict';
-const { spawnSync } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
@@ -15,20 +19,46 @@ function report() {
 }
 
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-for (const args of [['-p', 'tsconfig.json'], ['-b', 'tsconfig.build.json']]) {
-  const result = spawnSync(process.execPath, [tsc, ...args], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) {
-    process.exitCode = result.status ?? 1;
+const args = process.argv.slice(2);
+const someSuites = args.some((a) => !a.startsWith('-'));
+if (someSuites) {
+  const check = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  if (check.status !== 0) {
+    process.exitCode = check.status ?? 1;
     report();
     process.exit();
   }
 }
-// jest sets the exit code in an 'exit' listener it adds when the run is over: report after it.
-require('jest').run(process.argv.slice(2)).then(
-  () => process.on('exit', report),
-  (error) => {
-    process.exitCode = 1;
-    process.on('exit', report);
-    throw error;
-  },
-);
+const typeCheck = someSuites
+  ? Promise.resolve(0)
+  : new Promise((resolve) => {
+    const checker = spawn(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+    checker.on('error', () => resolve(1));
+    checker.on('exit', (code) => resolve(code ?? 1));
+  });
+/** Sets the exit code of a failed type check (after jest's own, which it sets on exit), then reports. */
+function finish(status) {
+  process.on('exit', () => {
+    if (status !== 0) {
+      process.stderr.write('npm test: the type check (tsc -p tsconfig.json) failed, above\n');
+      process.exitCode = status;
+    }
+    report();
+  });
+}
+
+const build = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) {
+  process.exitCode = build.status ?? 1;
+  typeCheck.then(finish);
+} else {
+  // jest sets the exit code in an 'exit' listener it adds when the run is over: report after it.
+  require('jest').run(args).then(
+    () => typeCheck.then(finish),
+    (error) => {
+      process.exitCode = 1;
+      typeCheck.then(finish);
+      throw error;
+    },
+  );
+}
