@@ -1,9 +1,9 @@
 // A kill at every step of the real scripts/rotation/rotate-secrets.sh (support/rotation-world.ts),
 // then the Job's retry and a later run: one new version (or one rotate-role), consumers on it. Its
 // own file so that jest's two workers share the simulation (rotation-simulation.test.ts).
-import { DATABASE, DB_MOUNT, databaseEnv, databaseWorld, dbRole, generateEnv, KV_MOUNT, kvPath, SHELLS, SimulatedEnvironment, START, SUFFIX } from './support/rotation-contract';
-import { allValues, CLASS, expectNoValueLogged, expectPodsOnVault, KILL_SCENARIOS, killPoints, PRODUCTION, resumedFrom } from './support/rotation-simulation';
-import { DAY, isWrite, RotationWorld, stopRunner } from './support/rotation-world';
+import { DATABASE, DB_MOUNT, databaseEnv, databaseWorld, dbRole, generateEnv, KV_MOUNT, kvPath, SHELLS, START, SUFFIX } from './support/rotation-contract';
+import { allValues, CLASS, expectNoValueLogged, expectPodsOnPassword, expectPodsOnVault, KILL_SCENARIOS, killPoints, namespaceOf, PRODUCTION, resumedFrom } from './support/rotation-simulation';
+import { DAY, isWrite, stopRunner } from './support/rotation-world';
 
 // The runs' processes are counted in this test's own (the runner is waited for).
 afterAll(() => stopRunner());
@@ -67,10 +67,6 @@ describe.each(SHELLS)('a kill at every step under %s', (shell) => {
 
 describe.each(SHELLS)('database-engine under %s', (shell) => {
   const created = START - 3600;
-  const ns = (env: SimulatedEnvironment) => `veza-${env.name}`;
-  const expectPodsOnPassword = (world: RotationWorld, env: SimulatedEnvironment) => {
-    for (const d of DATABASE.deployments) for (const k of DATABASE.keys) expect([d, k, world.pods(ns(env), d)[k]]).toEqual([d, k, world.dbPassword(DB_MOUNT, dbRole(env))]);
-  };
 
   test('a kill at every step of a due run: one rotate-role, consumers end on the new password', () => {
     const base = databaseWorld([PRODUCTION], created);
@@ -89,7 +85,7 @@ describe.each(SHELLS)('database-engine under %s', (shell) => {
           const before = world.dbPassword(DB_MOUNT, dbRole(PRODUCTION));
           const killed = world.run(databaseEnv(PRODUCTION), shell, point);
           expect([point, killed.status]).toEqual([point, 1]);
-          world.esoRefresh(ns(PRODUCTION));
+          world.esoRefresh(namespaceOf(PRODUCTION));
           if (resumedAlike(world, point)) continue;
           world.now += 60;
           expect([point, world.run(databaseEnv(PRODUCTION), shell).status]).toEqual([point, 0]);

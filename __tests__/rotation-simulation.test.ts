@@ -4,7 +4,7 @@
 // database-engine method, and the exact Vault capabilities the script uses. A kill at every step:
 // rotation-kills.test.ts (a file of its own, so that jest's two workers share the simulation).
 import { DATABASE, DB_MOUNT, databaseEnv, databaseWorld, dbRole, ENVIRONMENTS, GENERATED, generateEnv, generateWorld, contractCapabilities, GRACE_SECONDS, KV_MOUNT, kvPath, SHELLS, SimulatedEnvironment, START, SUFFIX } from './support/rotation-contract';
-import { allValues, bootstrapped, CLASS, dueDay, expectNoValueLogged, expectPodsOnVault, jitter, PRODUCTION, stateOf } from './support/rotation-simulation';
+import { allValues, bootstrapped, CLASS, dueDay, expectNoValueLogged, expectPodsOnPassword, expectPodsOnVault, jitter, namespaceOf, PRODUCTION, stateOf } from './support/rotation-simulation';
 import { DAY, isWrite, RotationWorld, stopRunner } from './support/rotation-world';
 
 // The runs' processes are counted in this test's own (the runner is waited for).
@@ -408,10 +408,6 @@ describe.each(SHELLS)('generate, more cases under %s', (shell) => {
 
 describe.each(SHELLS)('database-engine under %s', (shell) => {
   const created = START - 3600;
-  const ns = (env: SimulatedEnvironment) => `veza-${env.name}`;
-  const expectPodsOnPassword = (world: RotationWorld, env: SimulatedEnvironment) => {
-    for (const d of DATABASE.deployments) for (const k of DATABASE.keys) expect([d, k, world.pods(ns(env), d)[k]]).toEqual([d, k, world.dbPassword(DB_MOUNT, dbRole(env))]);
-  };
 
   // One environment: the method has no offset; the cadence, the heal and the policy are per environment.
   const yearTitle = 'a year of runs (the days the state can change, a sample of the idle days): heal after the role is created, rotate-role every interval, heal after Vault rotates by itself';
@@ -434,7 +430,7 @@ describe.each(SHELLS)('database-engine under %s', (shell) => {
           if (r.calls.includes(`vault PUT ${DB_MOUNT}/rotate-role/${dbRole(env)}`)) (rotations[env.name] ??= []).push(day);
           else if (r.calls.some(isWrite)) (heals[env.name] ??= []).push(day);
           expectPodsOnPassword(world, env);
-          world.esoRefresh(ns(env));
+          world.esoRefresh(namespaceOf(env));
         });
       }
       for (const env of ENVIRONMENTS) {

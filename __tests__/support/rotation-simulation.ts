@@ -2,7 +2,7 @@
 // pre-flight, more cases, database-engine; rotation-kills.test.ts: a kill at every step): worlds at a
 // given point, what every run must keep (no value logged, pods on Vault's values), kill points.
 import { snapshot } from './project';
-import { ENVIRONMENTS, GENERATED, GeneratedClass, generateEnv, generateWorld, KV_MOUNT, kvPath, SimulatedEnvironment, START } from './rotation-contract';
+import { DATABASE, DB_MOUNT, dbRole, ENVIRONMENTS, GENERATED, GeneratedClass, generateEnv, generateWorld, KV_MOUNT, kvPath, SimulatedEnvironment, START } from './rotation-contract';
 import { DAY, isWrite, RotationWorld } from './rotation-world';
 
 /** Every value Vault ever held in the world: none may appear in a log. */
@@ -27,15 +27,23 @@ export function expectNoValueLogged(world: RotationWorld, values: string[], valu
   expect(logged).not.toContain('hvs.stub.');
 }
 
+/** The namespace of `env` in the world. */
+export const namespaceOf = (env: SimulatedEnvironment) => `veza-${env.name}`;
+
 /** Each Deployment's pods hold exactly what Vault holds for the keys they read (no divergence). */
 export function expectPodsOnVault(world: RotationWorld, env: SimulatedEnvironment): void {
   for (const cls of GENERATED) {
     const vault = world.kvData(KV_MOUNT, kvPath(env, cls));
     for (const d of cls.deployments) {
-      const pods = world.pods(`veza-${env.name}`, d);
+      const pods = world.pods(namespaceOf(env), d);
       for (const [k, v] of Object.entries(vault)) expect([d, k, pods[k]]).toEqual([d, k, v]);
     }
   }
+}
+
+/** Each database consumer's pods hold the password Vault's database engine holds now. */
+export function expectPodsOnPassword(world: RotationWorld, env: SimulatedEnvironment): void {
+  for (const d of DATABASE.deployments) for (const k of DATABASE.keys) expect([d, k, world.pods(namespaceOf(env), d)[k]]).toEqual([d, k, world.dbPassword(DB_MOUNT, dbRole(env))]);
 }
 
 /** A different start second for each day and environment (CronJobs never start on the same second). */
