@@ -13,7 +13,7 @@ import { copyProject, ROOT, run, RunResult, snapshot, tempDir } from './support/
 jest.setTimeout(300_000);
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { tscCommand } = require('../scripts/synth/build.js') as { tscCommand: (root?: string) => [string, string[]] };
+const { tscCommand } = require('../scripts/tsc') as { tscCommand: (root?: string) => [string, string[]] };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { OUT, STALE_EXIT_CODE } = require('../scripts/synth/sources.js') as { OUT: Record<'blob' | 'bundle' | 'inputs', string>; STALE_EXIT_CODE: number };
 

@@ -47,13 +47,14 @@ function buildIfStale() {
   const why = built < 0 ? 'build/ is missing' : `build/ is older than ${source.file}`;
   let tsc;
   try {
-    tsc = path.join(path.dirname(require.resolve('typescript/package.json', { paths: [ROOT] })), 'bin', 'tsc');
+    // In a checkout only (an installed package returned above): scripts/ is beside bin/.
+    tsc = require('../scripts/tsc').tscCommand(ROOT);
   } catch {
     process.stderr.write(`veza-secrets: ${why} and TypeScript is not installed to rebuild it; run \`npm ci && npm run build\` first.\n`);
     return 2;
   }
   process.stderr.write(`veza-secrets: ${why}; building first (tsc -b ${BUILD_CONFIG}).\n`);
-  const result = spawnSync(process.execPath, [tsc, '-b', BUILD_CONFIG], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+  const result = spawnSync(tsc[0], [...tsc[1], '-b', BUILD_CONFIG], { cwd: ROOT, stdio: ['ignore', 2, 2] });
   if (result.status !== 0) {
     process.stderr.write(`veza-secrets: the build failed (above); nothing was run. Fix the sources, or run \`npm run build\` to see the errors again.\n`);
     return 2;

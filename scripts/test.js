@@ -9,6 +9,7 @@
 'use strict';
 const { spawn, spawnSync } = require('child_process');
 const path = require('path');
+const { tscCommand } = require('./tsc');
 
 const root = path.join(__dirname, '..');
 const start = process.hrtime.bigint();
@@ -18,11 +19,11 @@ function report() {
   process.stderr.write(`npm test: ${code === 0 ? 'passed' : 'failed'} in ${seconds.toFixed(1)} s (type check, build and jest)\n`);
 }
 
-const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const [tsc, tscArgs] = tscCommand(root);
 const args = process.argv.slice(2);
 const someSuites = args.some((a) => !a.startsWith('-'));
 if (someSuites) {
-  const check = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  const check = spawnSync(tsc, [...tscArgs, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
   if (check.status !== 0) {
     process.exitCode = check.status ?? 1;
     report();
@@ -32,7 +33,7 @@ if (someSuites) {
 const typeCheck = someSuites
   ? Promise.resolve(0)
   : new Promise((resolve) => {
-    const checker = spawn(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+    const checker = spawn(tsc, [...tscArgs, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
     checker.on('error', () => resolve(1));
     checker.on('exit', (code) => resolve(code ?? 1));
   });
@@ -47,7 +48,7 @@ function finish(status) {
   });
 }
 
-const build = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+const build = spawnSync(tsc, [...tscArgs, '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) {
   process.exitCode = build.status ?? 1;
   typeCheck.then(finish);

@@ -166,7 +166,7 @@ if (wanted('synth')) {
     for (let i = 0; i < ${RUNS}; i++) { const t = process.hrtime.bigint(); buildInputs(process.cwd()); times.push(Number(process.hrtime.bigint() - t) / 1e6); }
     console.log(JSON.stringify(times));`], { cwd: root, encoding: 'utf8' });
   print('freshness check in the synth process (stat of the sources, no tsc)', fmt(stats(JSON.parse(check.stdout)), 'ms', 1));
-  const [tscNative] = require('../synth/build.js').tscCommand();
+  const [tscNative] = require('../tsc').tscCommand();
   measureSideBySide([
     ['tsc -b up to date: the native binary (what a rebuild runs)', tscNative, ['-b', 'tsconfig.build.json']],
     ['tsc -b up to date: node_modules/.bin/tsc (its Node.js launcher)', path.join(root, 'node_modules', '.bin', 'tsc'), ['-b', 'tsconfig.build.json']],

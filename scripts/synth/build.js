@@ -13,28 +13,10 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { buildInputs, isSource, OUT } = require('./sources');
+const { tscCommand } = require('../tsc');
 
 const root = path.resolve(__dirname, '..', '..');
 const BUILD_CONFIG = 'tsconfig.build.json';
-
-/**
- * How to run TypeScript's compiler: its native binary, found as the typescript package's own
- * launcher finds it (the platform package `@typescript/typescript-<platform>-<arch>`, resolved from
- * the typescript package), so no Node.js process stands in front of it; the launcher itself
- * (`typescript/bin/tsc` under Node.js) where that binary is not found.
- */
-function tscCommand(projectRoot = root) {
-  const tsPackage = require.resolve('typescript/package.json', { paths: [projectRoot] });
-  const tsDir = path.dirname(tsPackage);
-  try {
-    const platformPackage = require.resolve(`@typescript/typescript-${process.platform}-${process.arch}/package.json`, { paths: [tsDir] });
-    const exe = path.join(path.dirname(platformPackage), 'lib', process.platform === 'win32' ? 'tsc.exe' : 'tsc');
-    fs.accessSync(exe, fs.constants.X_OK);
-    return [exe, []];
-  } catch {
-    return [process.execPath, [path.join(tsDir, 'bin', 'tsc')]];
-  }
-}
 
 /** Runs a step; on failure exits with its status (its own messages are already on stdout/stderr). */
 function step(command, args) {
@@ -55,7 +37,7 @@ function main() {
   const inputs = buildInputs(root);
   fs.rmSync(path.join(root, OUT.inputs), { force: true });
 
-  const [tsc, tscArgs] = tscCommand();
+  const [tsc, tscArgs] = tscCommand(root);
   step(tsc, [...tscArgs, '-b', BUILD_CONFIG]);
 
   const outDir = path.join(root, OUT.dir);
@@ -106,5 +88,3 @@ function main() {
 }
 
 if (require.main === module) main();
-
-module.exports = { tscCommand };
