@@ -119,9 +119,36 @@ test('a test that needs a missing tool says which and why, and the reporter prin
 });
 
 
-test('.ci/run installs the Mermaid version the tests name, and runs npm test with CI set', () => {
+test('.ci/run installs the Mermaid version the tests name, and runs every suite (npm run test:all) with CI set', () => {
   const ci = fs.readFileSync(path.join(__dirname, '..', '.ci', 'run'), 'utf8');
   expect(ci).toContain(`npm install --no-save --no-audit --no-fund mermaid@${MERMAID_VERSION}\n`);
   expect(ci).toContain('command -v shellcheck >/dev/null || (apt-get update && apt-get install -y shellcheck)\n');
-  expect(ci).toContain('CI="${CI:-true}" npm test\n');
+  expect(ci).toContain('CI="${CI:-true}" npm run test:all\n');
+});
+
+describe('the two tiers of suites', () => {
+  const { END_TO_END } = require('../scripts/test') as { END_TO_END: string };
+  const suites = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.ts'));
+  const endToEnd = (f: string) => new RegExp(END_TO_END).test(f);
+  // What starts the project's own programs as child processes: a suite that uses one is end-to-end.
+  const starters: [string, RegExp][] = [
+    ['a copy of the project', /\bcopyProject\(/],
+    ['a child process of the project (support/project run, synthInOneProcess)', /import \{[^}]*\b(run|synthInOneProcess)\b[^}]*\} from '\.\/support\/project'/],
+    ['the rotation script against its stub CLIs', /from '\.\/support\/rotation-(world|contract|simulation)'/],
+    ['configure-vault.sh against its stub CLIs', /from '\.\/configure-vault-stub'/],
+    ['the package tarball', /from '\.\/support\/tarball'/],
+  ];
+
+  test('npm test leaves out the end-to-end suites, and only those', () => {
+    expect(suites.filter(endToEnd).length).toBeGreaterThan(0);
+    expect(suites.filter((f) => !endToEnd(f)).length).toBeGreaterThan(suites.filter(endToEnd).length);
+    expect(endToEnd('rotation-kills.e2e.test.ts')).toBe(true);
+    expect(endToEnd('e2e.test.ts.bak')).toBe(false);
+  });
+
+  test.each(starters)('a suite that starts %s is end-to-end by its name', (_what, marker) => {
+    const users = suites.filter((f) => marker.test(fs.readFileSync(path.join(__dirname, f), 'utf8')));
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.filter((f) => !endToEnd(f))).toEqual([]);
+  });
 });

@@ -2,6 +2,11 @@
 // `npm test`: the type check of everything (tsc -p tsconfig.json), the build (tsc -b
 // tsconfig.build.json, as `npm run build`), then jest in this process with any arguments given
 // (`npm test -- __tests__/cli.test.ts`); prints how long the whole took, pass or fail.
+// Two tiers of suites. `npm test` runs the fast ones: the library in process, and the tools that
+// read its output (kubectl kustomize, the schema validators). The end-to-end suites, named
+// `*.e2e.test.ts`, run the project's own programs as child processes (the shell scripts against stub
+// CLIs, the synth entry points and the CLI in copies of the project, the package): `--all`
+// (`npm run test:all`, what CI runs) adds them. A test path given selects from both tiers.
 // In a whole run (options only, no test path) the type check runs beside the build and jest (the
 // tests need the build, not the type check; jest compiles the tests with swc, without types): its
 // errors print as they come, and it fails the run at the end. With a test path (a few suites) it
@@ -16,50 +21,71 @@ const start = process.hrtime.bigint();
 function report() {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const code = process.exitCode ?? 0;
-  process.stderr.write(`npm test: ${code === 0 ? 'passed' : 'failed'} in ${seconds.toFixed(1)} s (type check, build and jest)\n`);
+  process.stderr.write(`${command}: ${code === 0 ? 'passed' : 'failed'} in ${seconds.toFixed(1)} s (type check, build and jest: ${tier})\n`);
 }
 
+/** The end-to-end suites' file names: left out of `npm test` unless `--all` or a test path is given. */
+const END_TO_END = '\\.e2e\\.test\\.ts$';
+
 const [tsc, tscArgs] = tscCommand(root);
-const args = process.argv.slice(2);
-const someSuites = args.some((a) => !a.startsWith('-'));
-if (someSuites) {
-  const check = spawnSync(tsc, [...tscArgs, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
-  if (check.status !== 0) {
-    process.exitCode = check.status ?? 1;
-    report();
-    process.exit();
-  }
-}
-const typeCheck = someSuites
-  ? Promise.resolve(0)
-  : new Promise((resolve) => {
-    const checker = spawn(tsc, [...tscArgs, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
-    checker.on('error', () => resolve(1));
-    checker.on('exit', (code) => resolve(code ?? 1));
-  });
+const all = process.argv.includes('--all');
+const args = process.argv.slice(2).filter((a) => a !== '--all');
+const command = all ? 'npm run test:all' : 'npm test';
+let tier = 'every suite';
+
 /** Sets the exit code of a failed type check (after jest's own, which it sets on exit), then reports. */
 function finish(status) {
   process.on('exit', () => {
     if (status !== 0) {
-      process.stderr.write('npm test: the type check (tsc -p tsconfig.json) failed, above\n');
+      process.stderr.write(`${command}: the type check (tsc -p tsconfig.json) failed, above\n`);
       process.exitCode = status;
     }
     report();
   });
 }
 
-const build = spawnSync(tsc, [...tscArgs, '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) {
-  process.exitCode = build.status ?? 1;
-  typeCheck.then(finish);
-} else {
+async function main() {
+  // jest's own reading of the arguments: a test path (or --testPathPatterns) names suites, so that
+  // the value of an option (`-t 'a name'`) is not taken for one.
+  const argv = await require('jest').buildArgv(args);
+  const someSuites = argv._.length > 0 || (argv.testPathPatterns ?? []).length > 0;
+  if (!all) tier = someSuites ? 'the suites named' : 'the fast suites; `npm run test:all` adds the end-to-end ones, *.e2e.test.ts';
+  if (someSuites) {
+    const check = spawnSync(tsc, [...tscArgs, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+    if (check.status !== 0) {
+      process.exitCode = check.status ?? 1;
+      report();
+      process.exit();
+    }
+  }
+  const typeCheck = someSuites
+    ? Promise.resolve(0)
+    : new Promise((resolve) => {
+      const checker = spawn(tsc, [...tscArgs, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+      checker.on('error', () => resolve(1));
+      checker.on('exit', (code) => resolve(code ?? 1));
+    });
+
+  const build = spawnSync(tsc, [...tscArgs, '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) {
+    process.exitCode = build.status ?? 1;
+    typeCheck.then(finish);
+    return;
+  }
+  // The suites' shared build copies this one (__tests__/support/global-setup.ts) instead of compiling.
+  process.env.VEZA_TEST_BUILD_FROM = path.join(root, 'build');
   // jest sets the exit code in an 'exit' listener it adds when the run is over: report after it.
-  require('jest').run(args).then(
-    () => typeCheck.then(finish),
-    (error) => {
-      process.exitCode = 1;
-      typeCheck.then(finish);
-      throw error;
-    },
-  );
+  const jestArgs = all || someSuites ? args : [...args, '--testPathIgnorePatterns', END_TO_END];
+  try {
+    await require('jest').run(jestArgs);
+  } catch (error) {
+    process.exitCode = 1;
+    typeCheck.then(finish);
+    throw error;
+  }
+  typeCheck.then(finish);
 }
+
+if (require.main === module) main();
+
+module.exports = { END_TO_END };

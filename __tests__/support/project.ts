@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 export const ROOT = path.join(__dirname, '..', '..');
+const { tscCommand } = require('../../scripts/tsc') as { tscCommand: (root: string) => [string, string[]] };
 
 /** What the synth entry points need: the sources (both build), the environment files and the committed dist/. */
 const PROJECT_FILES = ['environments', 'dist', 'docs', 'lib', 'imports', 'scripts', 'main.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'cdk8s.yaml', 'gitops.yaml'];
@@ -33,9 +34,10 @@ export function copyProject(dir: string, options: { readonly build?: boolean } =
 
 /**
  * One build of the current sources (tsconfig.build.json) for the whole jest run: `main.js`, `lib/`
- * and the declarations, in the folder global-setup.ts made. The first suite that asks compiles it
- * (holding a lock folder; the other workers wait), the rest reuse it. A folder of its own, with its
- * own build info: never racing a concurrent `npm run synth` on build/, never a stale build/.
+ * and the declarations, in the folder global-setup.ts made. Under `npm test`, global-setup.ts has
+ * already copied build/ there; under a bare jest, the first suite that asks compiles it (holding a
+ * lock folder; the other workers wait), the rest reuse it. A folder of its own: never racing a
+ * concurrent `npm run synth` on build/, never a stale build/.
  */
 export function sharedBuild(): string {
   const dir = process.env.VEZA_TEST_BUILD;
@@ -53,10 +55,8 @@ export function sharedBuild(): string {
       Atomics.wait(wait, 0, 0, 100);
       continue;
     }
-    const result = run(process.execPath, [
-      path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'),
-      '--outDir', dir, '--tsBuildInfoFile', path.join(dir, '.tsbuildinfo'),
-    ], ROOT);
+    const [tsc, tscArgs] = tscCommand(ROOT);
+    const result = run(tsc, [...tscArgs, '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', dir, '--tsBuildInfoFile', path.join(dir, '.tsbuildinfo')], ROOT);
     if (result.status !== 0) {
       fs.writeFileSync(failed, `tsc failed: ${result.stdout}${result.stderr}`);
       throw new Error(fs.readFileSync(failed, 'utf8'));

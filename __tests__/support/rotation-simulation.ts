@@ -1,5 +1,5 @@
-// Shared by the rotation simulation's test files (rotation-simulation.test.ts: the year, idle days,
-// pre-flight, more cases, database-engine; rotation-kills.test.ts: a kill at every step): worlds at a
+// Shared by the rotation simulation's test files (rotation-simulation.e2e.test.ts: the year, idle days,
+// pre-flight, more cases, database-engine; rotation-kills.e2e.test.ts: a kill at every step): worlds at a
 // given point, what every run must keep (no value logged, pods on Vault's values), kill points.
 import { snapshot } from './project';
 import { DATABASE, DB_MOUNT, dbRole, ENVIRONMENTS, GENERATED, GeneratedClass, generateEnv, generateWorld, KV_MOUNT, kvPath, SimulatedEnvironment, START } from './rotation-contract';

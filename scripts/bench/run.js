@@ -8,6 +8,7 @@
 //   npm run bench -- synth kustomize   the synth process and npm run synth against kubectl kustomize,
 //                                      measured side by side (alternating runs), with the ratios
 //   npm run bench -- install           what each dependency adds to `npm ci` (not part of "everything": minutes)
+//   npm run bench -- test-all          `npm run test:all` (not part of "everything": minutes per run)
 //   BENCH_TS5=/path/to/typescript5/bin/tsc npm run bench -- toolchain
 //                                      also times TypeScript 5's tsc on the same work, for comparison
 //   BENCH_SCALE_SIZES=1000,2000 npm run bench -- scale
@@ -255,8 +256,14 @@ if (wanted('toolchain')) {
 }
 
 if (wanted('test')) {
-  header('`npm test` (tsc type-check, then jest)');
+  header('`npm test` (tsc type-check, then jest on the fast suites)');
   measure('npm test', npm, ['test', '--silent']);
+}
+
+// Opt-in (each run is minutes): `npm run bench -- test-all`.
+if (sections.includes('test-all')) {
+  header('`npm run test:all` (tsc type-check, then jest on every suite, the end-to-end ones too)');
+  measure('npm run test:all', npm, ['run', '--silent', 'test:all']);
 }
 
 if (wanted('clone')) {

@@ -1,6 +1,6 @@
 // A kill at every step of the real scripts/rotation/rotate-secrets.sh (support/rotation-world.ts),
 // then the Job's retry and a later run: one new version (or one rotate-role), consumers on it. Its
-// own file so that jest's two workers share the simulation (rotation-simulation.test.ts).
+// own file so that jest's two workers share the simulation (rotation-simulation.e2e.test.ts).
 import { DATABASE, DB_MOUNT, databaseEnv, databaseWorld, dbRole, generateEnv, KV_MOUNT, kvPath, SHELLS, START, SUFFIX } from './support/rotation-contract';
 import { allValues, CLASS, expectNoValueLogged, expectPodsOnPassword, expectPodsOnVault, KILL_SCENARIOS, killPoints, namespaceOf, PRODUCTION, resumedFrom } from './support/rotation-simulation';
 import { DAY, isWrite, stopRunner } from './support/rotation-world';

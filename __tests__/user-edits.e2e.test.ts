@@ -27,7 +27,7 @@ test('a fourth environment and a tenth key: synth, type check and the whole-app 
   try {
     for (const entry of ENTRIES) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-    fs.rmSync(path.join(dir, '__tests__', 'user-edits.test.ts'));
+    fs.rmSync(path.join(dir, '__tests__', 'user-edits.e2e.test.ts'));
 
     // Add an environment as the README says: copy staging, rename all but its tier.
     const staging = fs.readFileSync(path.join(dir, 'environments', 'staging.yaml'), 'utf8');

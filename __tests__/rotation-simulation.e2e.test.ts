@@ -2,7 +2,7 @@
 // kubectl and ESO (support/rotation-world.ts), with the environment variables of the rotation
 // contract: a year of runs across the environments, idle days, pre-flight failures, the
 // database-engine method, and the exact Vault capabilities the script uses. A kill at every step:
-// rotation-kills.test.ts (a file of its own, so that jest's two workers share the simulation).
+// rotation-kills.e2e.test.ts (a file of its own, so that jest's two workers share the simulation).
 import { DATABASE, DB_MOUNT, databaseEnv, databaseWorld, dbRole, ENVIRONMENTS, GENERATED, generateEnv, generateWorld, contractCapabilities, GRACE_SECONDS, KV_MOUNT, kvPath, SHELLS, SimulatedEnvironment, START, SUFFIX } from './support/rotation-contract';
 import { allValues, bootstrapped, CLASS, dueDay, expectNoValueLogged, expectPodsOnPassword, expectPodsOnVault, jitter, namespaceOf, PRODUCTION, stateOf } from './support/rotation-simulation';
 import { DAY, isWrite, RotationWorld, stopRunner } from './support/rotation-world';
