@@ -10,8 +10,8 @@ import { EnvironmentConfig, loadEnvironments, PROVIDERS, renderVeza, VEZA_CATALO
 
 const root = path.join(__dirname, '..');
 const ENVIRONMENTS = loadEnvironments(path.join(root, 'environments'));
-const CRD_BUNDLE = fs.readFileSync('/work/shared/crds/external-secrets-v2.9.0/bundle.yaml', 'utf8');
-const ESO_CRDS = new Set((yaml.loadAll(CRD_BUNDLE) as { kind?: string; metadata?: { name: string } }[]).filter((d) => d?.kind === 'CustomResourceDefinition').map((d) => d.metadata!.name));
+// The served ESO CRDs' names (scripts/extract-crd-schemas.js, from the CRD files scripts/import-crds.sh imports).
+const ESO_CRDS = new Set(fs.readFileSync(path.join(root, 'imports', 'schemas', 'crd-names.txt'), 'utf8').split('\n').filter((l) => l !== ''));
 
 interface K8sObject { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any }
 
