@@ -1,10 +1,12 @@
-import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { DeploymentUnit } from '../output/deployment-unit';
+import { resolvedApiObjectJson } from '../output/resolved-json';
 import { subjectNamespaceOf } from './scope';
 import {
   ExternalSecret as ExternalSecretResource,
+  ExternalSecretProps as ExternalSecretResourceProps,
   ExternalSecretSpecData,
   ExternalSecretSpecDataFrom,
   ExternalSecretSpecDataFromSourceRefGeneratorRefKind,
@@ -13,6 +15,7 @@ import {
   ExternalSecretSpecTargetDeletionPolicy,
   ExternalSecretSpecTargetTemplateEngineVersion,
   ExternalSecretSpecTargetTemplateMergePolicy,
+  toJson_ExternalSecretProps,
 } from '../../imports/external-secrets.io';
 import { toGoDuration } from './go-duration';
 import { checkDnsSubdomain, checkLabels, checkSecretDataKey, where } from './names';
@@ -198,7 +201,7 @@ export class ExternalSecret extends Construct {
     checkLabels(where(this), 'targetLabels', props.targetLabels);
     this.targetLabels = props.targetLabels;
 
-    this.apiObject = new ExternalSecretResource(this, 'Resource', {
+    this.apiObject = new ExternalSecretObject(this, 'Resource', {
       metadata: { name: this.name, labels: props.labels },
       spec: {
         refreshInterval: toGoDuration(this.refreshInterval),
@@ -394,6 +397,32 @@ function templateInputs(template: string): string[] {
     for (const m of action.replace(/"[^"]*"/g, '""').matchAll(/(?:^|[\s(|{])\.([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]);
   }
   return [...names];
+}
+
+/**
+ * The generated ExternalSecret, rendered in one pass (`resolvedApiObjectJson`) instead of cdk8s's
+ * resolve and sanitize passes; byte for byte what the generated class renders. With a JSON patch
+ * (`ApiObject.of(x).addJsonPatch(...)`), or a value the one pass leaves to cdk8s, cdk8s renders it.
+ */
+class ExternalSecretObject extends ExternalSecretResource {
+  private readonly given: ExternalSecretResourceProps;
+  private patched = false;
+
+  public constructor(scope: Construct, id: string, props: ExternalSecretResourceProps) {
+    super(scope, id, props);
+    this.given = props;
+  }
+
+  public override addJsonPatch(...ops: JsonPatch[]): void {
+    this.patched = true;
+    super.addJsonPatch(...ops);
+  }
+
+  public override toJson(): any {
+    const resolved = this.patched ? undefined : resolvedApiObjectJson(this, { ...ExternalSecretResource.GVK, ...this.given });
+    if (resolved === undefined) return super.toJson();
+    return { ...ExternalSecretResource.GVK, ...toJson_ExternalSecretProps(resolved as ExternalSecretResourceProps) };
+  }
 }
 
 /**
