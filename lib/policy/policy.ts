@@ -186,21 +186,23 @@ function runRules(context: PolicyContext, rules: PolicyRule[]): PolicyReport {
   const violations: PolicyViolation[] = [];
   const exemptions: PolicyExemption[] = [];
   for (const object of context.objects) {
-    const described = describeObject(object.doc);
+    // Described only for a message: most objects break no rule.
+    let description: string | undefined;
+    const described = () => (description ??= describeObject(object.doc));
     const exempt = exemptionsOf(object.doc);
     if (exempt.rules.length > 0 && !exempt.reason) {
-      violations.push({ rule: 'policy-exemption', file: object.file, object: described, problem: `'metadata.annotations.${POLICY_EXEMPT_ANNOTATION}' is ${JSON.stringify(exempt.rules.join(', '))} without '${POLICY_EXEMPT_REASON_ANNOTATION}'; allowed: an exemption with a reason, which every synth prints` });
+      violations.push({ rule: 'policy-exemption', file: object.file, object: described(), problem: `'metadata.annotations.${POLICY_EXEMPT_ANNOTATION}' is ${JSON.stringify(exempt.rules.join(', '))} without '${POLICY_EXEMPT_REASON_ANNOTATION}'; allowed: an exemption with a reason, which every synth prints` });
     }
     for (const rule of exempt.rules.filter((r) => !known.has(r))) {
-      violations.push({ rule: 'policy-exemption', file: object.file, object: described, problem: `'metadata.annotations.${POLICY_EXEMPT_ANNOTATION}' names ${JSON.stringify(rule)}; allowed: ${[...known].join(', ')}` });
+      violations.push({ rule: 'policy-exemption', file: object.file, object: described(), problem: `'metadata.annotations.${POLICY_EXEMPT_ANNOTATION}' names ${JSON.stringify(rule)}; allowed: ${[...known].join(', ')}` });
     }
     for (const rule of rules) {
       const problems = rule.check(object, context);
       if (problems.length === 0) continue;
       if (exempt.rules.includes(rule.name) && exempt.reason) {
-        exemptions.push({ rule: rule.name, file: object.file, object: described, reason: exempt.reason });
+        exemptions.push({ rule: rule.name, file: object.file, object: described(), reason: exempt.reason });
       } else {
-        violations.push(...problems.map((problem) => ({ rule: rule.name, file: object.file, object: described, problem })));
+        violations.push(...problems.map((problem) => ({ rule: rule.name, file: object.file, object: described(), problem })));
       }
     }
   }
@@ -212,8 +214,12 @@ function runRules(context: PolicyContext, rules: PolicyRule[]): PolicyReport {
   return { violations, exemptions };
 }
 
-function exemptionsOf(doc: KubeObject): { rules: string[]; reason?: string } {
+/** What an object without the exemption annotations is exempted from: nothing. */
+const NO_EXEMPTION: { readonly rules: readonly string[]; readonly reason?: string } = Object.freeze({ rules: Object.freeze([]) as readonly string[], reason: undefined });
+
+function exemptionsOf(doc: KubeObject): { readonly rules: readonly string[]; readonly reason?: string } {
   const annotations = doc.metadata?.annotations ?? {};
+  if (annotations[POLICY_EXEMPT_ANNOTATION] === undefined && annotations[POLICY_EXEMPT_REASON_ANNOTATION] === undefined) return NO_EXEMPTION;
   const rules = (annotations[POLICY_EXEMPT_ANNOTATION] ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
   const reason = annotations[POLICY_EXEMPT_REASON_ANNOTATION]?.trim();
   return { rules, reason: reason ? reason : undefined };
@@ -255,25 +261,72 @@ export function providerOf(store: KubeObject): string | undefined {
   return Object.keys(((store.spec as any)?.provider ?? {}) as object)[0];
 }
 
-/** Every value of `doc` that is a string, with its dotted path. */
-export function stringsOf(doc: unknown, prefix = ''): { path: string; value: string }[] {
-  // Several rules walk every object whole: during a pass, one walk per object, a copy for each caller.
+/** A string value found in an object: the value, its key, and its dotted path (`spec.data[0].remoteRef.key`). */
+export interface FoundString {
+  /** The string. */
+  readonly value: string;
+  /** Its key in the object or array holding it (`key`, or `0` for `data[0]`). */
+  readonly key: string | number;
+  /** The dotted path: made when read (most strings are only tested, their path never shown). */
+  readonly path: string;
+}
+
+/** One object or array on the way down from the walked value: its key in its parent. */
+interface Step {
+  readonly up: Step | undefined;
+  readonly key: string | number;
+}
+
+/** The dotted path of `key` below `up`, below `prefix`: `${at}.${k}`, `${at}[${i}]`, or `k` at the top. */
+function pathOf(prefix: string, up: Step | undefined, key: string | number): string {
+  const at = up === undefined ? prefix : pathOf(prefix, up.up, up.key);
+  return typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${key}` : key;
+}
+
+class StringAt implements FoundString {
+  private pathText?: string;
+
+  public constructor(public readonly value: string, public readonly key: string | number, private readonly prefix: string, private readonly up: Step | undefined) {}
+
+  public get path(): string {
+    this.pathText ??= pathOf(this.prefix, this.up, this.key);
+    return this.pathText;
+  }
+}
+
+/**
+ * Every value of `doc` that is a string, with its dotted path below `prefix`, in the order of
+ * `Object.entries`. During a pass, a whole object is walked once: every rule gets the same list.
+ */
+export function stringsOf(doc: unknown, prefix = ''): readonly FoundString[] {
   const whole = passStrings !== undefined && prefix === '' && doc !== null && typeof doc === 'object';
   const cached = whole ? passStrings!.get(doc) : undefined;
-  if (cached) return [...cached];
-  const out: { path: string; value: string }[] = [];
-  const walk = (value: unknown, at: string): void => {
-    if (typeof value === 'string') out.push({ path: at, value });
-    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
-    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, at ? `${at}.${k}` : k);
-  };
-  walk(doc, prefix);
+  if (cached) return cached;
+  const out: FoundString[] = [];
+  if (typeof doc === 'string') out.push(new StringAt(doc, prefix, '', undefined));
+  else if (doc !== null && typeof doc === 'object') walkStrings(doc, undefined, prefix, out);
   if (whole) passStrings!.set(doc as object, out);
-  return whole ? [...out] : out;
+  return out;
+}
+
+/** The strings of the object or array `value` (found below `step`) into `out`. */
+function walkStrings(value: object, step: Step | undefined, prefix: string, out: FoundString[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      if (typeof v === 'string') out.push(new StringAt(v, i, prefix, step));
+      else if (v !== null && typeof v === 'object') walkStrings(v, { up: step, key: i }, prefix, out);
+    });
+    return;
+  }
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k];
+    if (typeof v === 'string') out.push(new StringAt(v, k, prefix, step));
+    else if (v !== null && typeof v === 'object') walkStrings(v, { up: step, key: k }, prefix, out);
+  }
 }
 
 /** {@link stringsOf} of whole objects during the running {@link checkPolicy} pass (none outside one). */
-let passStrings: WeakMap<object, { path: string; value: string }[]> | undefined;
+let passStrings: WeakMap<object, readonly FoundString[]> | undefined;
 
 /**
  * Exempts one object from policy rules on purpose: writes the two annotations the policy reads on
