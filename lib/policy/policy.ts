@@ -172,13 +172,7 @@ export function policyContext(files: RenderedFile[], environments?: PolicyEnviro
  * an exemption without a reason, or naming no rule, is a violation itself.
  */
 export function checkPolicy(files: RenderedFile[], rules: PolicyRule[], environments?: PolicyEnvironment[]): PolicyReport {
-  const outer = passStrings;
-  passStrings = new WeakMap();
-  try {
-    return runRules(policyContext(files, environments), rules);
-  } finally {
-    passStrings = outer;
-  }
+  return runRules(policyContext(files, environments), rules);
 }
 
 function runRules(context: PolicyContext, rules: PolicyRule[]): PolicyReport {
@@ -261,72 +255,72 @@ export function providerOf(store: KubeObject): string | undefined {
   return Object.keys(((store.spec as any)?.provider ?? {}) as object)[0];
 }
 
-/** A string value found in an object: the value, its key, and its dotted path (`spec.data[0].remoteRef.key`). */
-export interface FoundString {
-  /** The string. */
-  readonly value: string;
-  /** Its key in the object or array holding it (`key`, or `0` for `data[0]`). */
+/**
+ * Where the string being visited by {@link forEachString} is: its key in the object or array
+ * holding it (`key`, or `0` for `data[0]`) and its dotted path (`spec.data[0].remoteRef.key`),
+ * made when read. Valid during the visit only.
+ */
+export interface StringPlace {
+  /** The key of the string in the object or array holding it. */
   readonly key: string | number;
-  /** The dotted path: made when read (most strings are only tested, their path never shown). */
+  /** The dotted path: `${at}.${key}`, `${at}[${index}]`, or the key itself at the top. */
   readonly path: string;
 }
 
-/** One object or array on the way down from the walked value: its key in its parent. */
-interface Step {
-  readonly up: Step | undefined;
-  readonly key: string | number;
-}
+/** The keys from the walked value down to the string being visited: one object, reused for every string. */
+class WalkPlace implements StringPlace {
+  public readonly keys: (string | number)[] = [];
 
-/** The dotted path of `key` below `up`, below `prefix`: `${at}.${k}`, `${at}[${i}]`, or `k` at the top. */
-function pathOf(prefix: string, up: Step | undefined, key: string | number): string {
-  const at = up === undefined ? prefix : pathOf(prefix, up.up, up.key);
-  return typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${key}` : key;
-}
+  public constructor(private readonly prefix: string) {}
 
-class StringAt implements FoundString {
-  private pathText?: string;
-
-  public constructor(public readonly value: string, public readonly key: string | number, private readonly prefix: string, private readonly up: Step | undefined) {}
+  public get key(): string | number {
+    return this.keys[this.keys.length - 1];
+  }
 
   public get path(): string {
-    this.pathText ??= pathOf(this.prefix, this.up, this.key);
-    return this.pathText;
+    let at = this.prefix;
+    for (const key of this.keys) at = typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${key}` : key;
+    return at;
   }
 }
 
 /**
- * Every value of `doc` that is a string, with its dotted path below `prefix`, in the order of
- * `Object.entries`. During a pass, a whole object is walked once: every rule gets the same list.
+ * Calls `visit` with every value of `doc` that is a string, in the order of `Object.entries`,
+ * and where it is (below `prefix`). Nothing is allocated per string: most strings are only
+ * tested, their path never shown.
  */
-export function stringsOf(doc: unknown, prefix = ''): readonly FoundString[] {
-  const whole = passStrings !== undefined && prefix === '' && doc !== null && typeof doc === 'object';
-  const cached = whole ? passStrings!.get(doc) : undefined;
-  if (cached) return cached;
-  const out: FoundString[] = [];
-  if (typeof doc === 'string') out.push(new StringAt(doc, prefix, '', undefined));
-  else if (doc !== null && typeof doc === 'object') walkStrings(doc, undefined, prefix, out);
-  if (whole) passStrings!.set(doc as object, out);
-  return out;
-}
-
-/** The strings of the object or array `value` (found below `step`) into `out`. */
-function walkStrings(value: object, step: Step | undefined, prefix: string, out: FoundString[]): void {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => {
-      if (typeof v === 'string') out.push(new StringAt(v, i, prefix, step));
-      else if (v !== null && typeof v === 'object') walkStrings(v, { up: step, key: i }, prefix, out);
-    });
+export function forEachString(doc: unknown, visit: (value: string, place: StringPlace) => void, prefix = ''): void {
+  const place = new WalkPlace(prefix);
+  if (typeof doc === 'string') {
+    // The walked value itself: its path is the prefix.
+    visit(doc, { key: prefix, path: prefix });
     return;
   }
-  for (const k of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[k];
-    if (typeof v === 'string') out.push(new StringAt(v, k, prefix, step));
-    else if (v !== null && typeof v === 'object') walkStrings(v, { up: step, key: k }, prefix, out);
-  }
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') visit(value, place);
+    else if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        place.keys.push(i);
+        walk(v);
+        place.keys.pop();
+      });
+    } else if (value !== null && typeof value === 'object') {
+      for (const k of Object.keys(value)) {
+        place.keys.push(k);
+        walk((value as Record<string, unknown>)[k]);
+        place.keys.pop();
+      }
+    }
+  };
+  walk(doc);
 }
 
-/** {@link stringsOf} of whole objects during the running {@link checkPolicy} pass (none outside one). */
-let passStrings: WeakMap<object, readonly FoundString[]> | undefined;
+/** Every string of `doc` with its dotted path below `prefix` (see {@link forEachString}). */
+export function stringsOf(doc: unknown, prefix = ''): { path: string; value: string }[] {
+  const out: { path: string; value: string }[] = [];
+  forEachString(doc, (value, place) => out.push({ path: place.path, value }), prefix);
+  return out;
+}
 
 /**
  * Exempts one object from policy rules on purpose: writes the two annotations the policy reads on

@@ -1,5 +1,5 @@
 import { RenderedFile } from '../output/synthesize';
-import { FoundString, KubeObject, PolicyRule, stringsOf } from './policy';
+import { forEachString, KubeObject, PolicyRule, stringsOf } from './policy';
 
 /** Shapes of credentials that must never be written: dist/ is committed. */
 export const CREDENTIAL_PATTERNS: { readonly name: string; readonly pattern: RegExp }[] = [
@@ -40,13 +40,13 @@ function credentialIn(value: string): string | undefined {
 }
 
 /** Where a value is free text a person could paste a credential into. */
-function freeTextFields(doc: KubeObject): FoundString[] {
-  const out = [...stringsOf(doc.metadata?.annotations ?? {}, 'metadata.annotations')];
+function freeTextFields(doc: KubeObject): { path: string; value: string }[] {
+  const out = stringsOf(doc.metadata?.annotations ?? {}, 'metadata.annotations');
   if (doc.kind === 'ConfigMap') out.push(...stringsOf(doc.data ?? {}, 'data'));
-  for (const found of stringsOf(doc)) {
+  forEachString(doc, (value, place) => {
     // A path ending in `.value` has a key ending in `value`: only those paths are made.
-    if (typeof found.key === 'string' && found.key.endsWith('value') && /\.env\[\d+\]\.value$/.test(found.path)) out.push(found);
-  }
+    if (typeof place.key === 'string' && place.key.endsWith('value') && /\.env\[\d+\]\.value$/.test(place.path)) out.push({ path: place.path, value });
+  });
   return out;
 }
 
@@ -65,12 +65,12 @@ export const noSecretMaterial: PolicyRule = {
         if (keys.length > 0) problems.push(`'${field}' holds ${keys.map((k) => JSON.stringify(k)).join(', ')}; allowed: no values (ESO materializes Secrets from the store)`);
       }
     }
-    for (const found of stringsOf(doc)) {
-      const kind = credentialIn(found.value);
-      if (kind) problems.push(`'${found.path}' holds ${kind}; allowed: a reference to a secret, never its value`);
-    }
-    for (const found of freeTextFields(doc)) {
-      if (!credentialIn(found.value) && found.value.split(/\s+/).some(looksRandom)) problems.push(`'${found.path}' holds a random-looking token; allowed: no key material (exempt it with a reason if it is public)`);
+    forEachString(doc, (value, place) => {
+      const kind = credentialIn(value);
+      if (kind) problems.push(`'${place.path}' holds ${kind}; allowed: a reference to a secret, never its value`);
+    });
+    for (const { path, value } of freeTextFields(doc)) {
+      if (!credentialIn(value) && value.split(/\s+/).some(looksRandom)) problems.push(`'${path}' holds a random-looking token; allowed: no key material (exempt it with a reason if it is public)`);
     }
     return problems;
   },

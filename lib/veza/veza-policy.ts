@@ -4,7 +4,7 @@ import { defaultNamespace, isProductionTier, type Tier } from './environment-fil
 import { environmentLocationAllowed, namesEnvironment } from './isolation';
 import { liveSecretProblems } from './live-secret';
 import { esoHygiene, GENERIC_POLICY_RULES, PolicyContext, PolicyEnvironment, PolicyObject, PolicyRule } from '../policy';
-import { providerOf, storeOf, stringsOf } from '../policy/policy';
+import { forEachString, providerOf, storeOf } from '../policy/policy';
 
 /**
  * Kinds without a namespace; in an environment's folder only its Namespace and objects named after it may be one.
@@ -102,10 +102,10 @@ export const environmentIsolation: PolicyRule = {
     } else if (doc.metadata?.namespace !== env.namespace) {
       problems.push(`'metadata.namespace' is ${doc.metadata?.namespace === undefined ? 'unset' : JSON.stringify(doc.metadata.namespace)}; allowed: ${JSON.stringify(env.namespace)}`);
     }
-    for (const found of stringsOf(doc)) {
-      const other = otherEnvironmentIn(found.value, env, context);
-      if (other) problems.push(`'${found.path}' is ${JSON.stringify(found.value)}, which names environment ${other.name}; allowed: this environment's own (${env.name})`);
-    }
+    forEachString(doc, (value, place) => {
+      const other = otherEnvironmentIn(value, env, context);
+      if (other) problems.push(`'${place.path}' is ${JSON.stringify(value)}, which names environment ${other.name}; allowed: this environment's own (${env.name})`);
+    });
     if (doc.kind === 'SecretStore' || doc.kind === 'ClusterSecretStore') {
       const location = STORE_LOCATION[providerOf(doc) ?? ''];
       const value = location?.read((doc.spec as any).provider);
