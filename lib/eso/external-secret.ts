@@ -346,6 +346,8 @@ export class ExternalSecret extends Construct {
     if (this.generators.length > 0 && !this.templated) {
       errors.push(`${this.at}: it takes values from ${this.generators.map((g) => `${g.generatorKind} ${g.generatorName}`).join(', ')} but renders no key from them; without a templated key ESO would write every output (${this.generators.flatMap((g) => g.outputKeys).join(', ')}, ...) into the Secret. Call addTemplatedKey().`);
     }
+    // Without a templated key there is no template to check (most ExternalSecrets): no set of inputs made.
+    if (!this.templated) return errors;
     const inputs = new Set([...this.keyList.filter((k) => k.template === undefined).map((k) => k.secretKey), ...this.generators.flatMap((g) => g.outputKeys)]);
     for (const k of this.keyList) {
       if (k.template === undefined) continue;
@@ -471,7 +473,9 @@ function registerOwnershipCheck(externalSecret: ExternalSecret): void {
       for (const c of root.node.findAll()) {
         if (!(c instanceof ExternalSecret) || c.creationPolicy === CreationPolicy.MERGE || c.creationPolicy === CreationPolicy.NONE) continue;
         const id = `${DeploymentUnit.of(c).node.path}|${c.namespace ?? ''}|${c.targetName}`;
-        owners.set(id, [...(owners.get(id) ?? []), c]);
+        const list = owners.get(id);
+        if (list) list.push(c);
+        else owners.set(id, [c]);
       }
       return [...owners.values()]
         .filter((list) => list.length > 1)

@@ -13,8 +13,10 @@ import { toYaml } from './synthesize';
 export class DeploymentUnit extends Construct {
   /** The closest unit above `construct`, or the app when it is in none. */
   public static of(construct: IConstruct): IConstruct {
-    for (const scope of [...construct.node.scopes].reverse()) {
-      if (scope instanceof DeploymentUnit) return scope;
+    // From the construct up (scopes lists the root first).
+    const scopes = construct.node.scopes;
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      if (scopes[i] instanceof DeploymentUnit) return scopes[i];
     }
     return construct.node.root;
   }
