@@ -13,10 +13,9 @@ import { toYaml } from './synthesize';
 export class DeploymentUnit extends Construct {
   /** The closest unit above `construct`, or the app when it is in none. */
   public static of(construct: IConstruct): IConstruct {
-    // From the construct up (scopes lists the root first).
-    const scopes = construct.node.scopes;
-    for (let i = scopes.length - 1; i >= 0; i--) {
-      if (scopes[i] instanceof DeploymentUnit) return scopes[i];
+    // From the construct up, without making the list of its scopes.
+    for (let scope: IConstruct | undefined = construct; scope !== undefined; scope = scope.node.scope) {
+      if (scope instanceof DeploymentUnit) return scope;
     }
     return construct.node.root;
   }
