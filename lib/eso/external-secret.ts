@@ -414,12 +414,13 @@ function templateInputs(template: string): string[] {
  * (`ApiObject.of(x).addJsonPatch(...)`), or a value the one pass leaves to cdk8s, cdk8s renders it.
  */
 class ExternalSecretObject extends ExternalSecretResource {
-  private readonly given: ExternalSecretResourceProps;
+  private readonly given: ExternalSecretResourceProps & { readonly apiVersion: string; readonly kind: string };
   private patched = false;
 
   public constructor(scope: Construct, id: string, props: ExternalSecretResourceProps) {
     super(scope, id, props);
-    this.given = props;
+    // What ApiObject holds as its props (the generated constructor adds apiVersion and kind).
+    this.given = Object.assign({}, ExternalSecretResource.GVK, props);
   }
 
   public override addJsonPatch(...ops: JsonPatch[]): void {
@@ -428,9 +429,10 @@ class ExternalSecretObject extends ExternalSecretResource {
   }
 
   public override toJson(): any {
-    const resolved = this.patched ? undefined : resolvedApiObjectJson(this, { ...ExternalSecretResource.GVK, ...this.given });
+    const resolved = this.patched ? undefined : resolvedApiObjectJson(this, this.given);
     if (resolved === undefined) return super.toJson();
-    return { ...ExternalSecretResource.GVK, ...toJson_ExternalSecretProps(resolved as ExternalSecretResourceProps) };
+    // As the generated toJson returns `{ ...GVK, ...toJson_ExternalSecretProps(resolved) }` (whose keys are metadata and spec).
+    return Object.assign({}, ExternalSecretResource.GVK, toJson_ExternalSecretProps(resolved as ExternalSecretResourceProps));
   }
 }
 
