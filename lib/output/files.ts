@@ -24,7 +24,8 @@ export class ManifestFile extends Chart {
   public readonly path: string;
 
   public constructor(scope: Construct, id: string, props: ManifestFileProps) {
-    super(scope, id, { ...props, disableResourceNameHashes: true });
+    // Object.assign, not `{ ...props, disableResourceNameHashes: true }`: V8's spread with another field is several times slower.
+    super(scope, id, Object.assign({}, props, { disableResourceNameHashes: true }));
     this.path = checkOutputPath(this, props.path);
   }
 }
