@@ -472,17 +472,9 @@ function registerOwnershipCheck(externalSecret: ExternalSecret): void {
   root.node.addValidation({
     validate: () => {
       const owners = new Map<string, ExternalSecret[]>();
-      // Each unit's path once: a path is a walk up the tree and a join.
-      const unitPaths = new Map<IConstruct, string>();
       for (const c of root.node.findAll()) {
         if (!(c instanceof ExternalSecret) || c.creationPolicy === CreationPolicy.MERGE || c.creationPolicy === CreationPolicy.NONE) continue;
-        const unit = DeploymentUnit.of(c);
-        let unitPath = unitPaths.get(unit);
-        if (unitPath === undefined) {
-          unitPath = unit.node.path;
-          unitPaths.set(unit, unitPath);
-        }
-        const id = `${unitPath}|${c.namespace ?? ''}|${c.targetName}`;
+        const id = `${DeploymentUnit.of(c).node.path}|${c.namespace ?? ''}|${c.targetName}`;
         const list = owners.get(id);
         if (list) list.push(c);
         else owners.set(id, [c]);
