@@ -462,26 +462,64 @@ class NamespacedSubject implements kplus.ISubject {
   }
 }
 
-const checkedRoots = new WeakSet<IConstruct>();
+/** The ExternalSecrets created under each root, in creation order (some may have been removed from the tree since). */
+const externalSecretsOf = new WeakMap<IConstruct, ExternalSecret[]>();
 
 /** Registers, once per app, the check that no Secret has two owning ExternalSecrets in one unit. */
 function registerOwnershipCheck(externalSecret: ExternalSecret): void {
   const root = externalSecret.node.root;
-  if (checkedRoots.has(root)) return;
-  checkedRoots.add(root);
+  const created = externalSecretsOf.get(root);
+  if (created) {
+    created.push(externalSecret);
+    return;
+  }
+  externalSecretsOf.set(root, [externalSecret]);
   root.node.addValidation({
-    validate: () => {
-      const owners = new Map<string, ExternalSecret[]>();
-      for (const c of root.node.findAll()) {
-        if (!(c instanceof ExternalSecret) || c.creationPolicy === CreationPolicy.MERGE || c.creationPolicy === CreationPolicy.NONE) continue;
-        const id = `${DeploymentUnit.of(c).node.path}|${c.namespace ?? ''}|${c.targetName}`;
-        const list = owners.get(id);
-        if (list) list.push(c);
-        else owners.set(id, [c]);
-      }
-      return [...owners.values()]
-        .filter((list) => list.length > 1)
-        .map((list) => `[${list[0].node.path}]: the Secret ${JSON.stringify(list[0].targetName)} in namespace ${JSON.stringify(list[0].namespace ?? '')} has ${list.length} owning ExternalSecrets (${list.map((c) => c.node.path).join(', ')}); exactly one may create it, the others must use creationPolicy Merge.`);
-    },
+    // Most apps have no clash: found from the ExternalSecrets created, without walking the whole
+    // tree; a clash is reported from the tree, in its order.
+    validate: () => (anyOwnerClash(root, externalSecretsOf.get(root)!) ? ownerClashes(root) : []),
   });
+}
+
+/** Where an owning ExternalSecret's Secret is: its unit, namespace and name. undefined for one that does not own it (Merge, None). */
+function ownedSecretOf(c: ExternalSecret): string | undefined {
+  if (c.creationPolicy === CreationPolicy.MERGE || c.creationPolicy === CreationPolicy.NONE) return undefined;
+  return `${DeploymentUnit.of(c).node.path}|${c.namespace ?? ''}|${c.targetName}`;
+}
+
+/** Whether two of `created` still in the tree own the same Secret. */
+function anyOwnerClash(root: IConstruct, created: readonly ExternalSecret[]): boolean {
+  const owned = new Set<string>();
+  for (const c of created) {
+    const id = ownedSecretOf(c);
+    if (id === undefined || !isInTree(c, root)) continue;
+    if (owned.has(id)) return true;
+    owned.add(id);
+  }
+  return false;
+}
+
+/** Whether `c` is still below `root` (a construct can be removed with `node.tryRemoveChild`). */
+function isInTree(c: IConstruct, root: IConstruct): boolean {
+  let x = c;
+  for (let scope = x.node.scope; scope !== undefined; x = scope, scope = x.node.scope) {
+    if (scope.node.tryFindChild(x.node.id) !== x) return false;
+  }
+  return x === root;
+}
+
+/** One message per Secret with several owning ExternalSecrets, in tree order. */
+function ownerClashes(root: IConstruct): string[] {
+  const owners = new Map<string, ExternalSecret[]>();
+  for (const c of root.node.findAll()) {
+    if (!(c instanceof ExternalSecret)) continue;
+    const id = ownedSecretOf(c);
+    if (id === undefined) continue;
+    const list = owners.get(id);
+    if (list) list.push(c);
+    else owners.set(id, [c]);
+  }
+  return [...owners.values()]
+    .filter((list) => list.length > 1)
+    .map((list) => `[${list[0].node.path}]: the Secret ${JSON.stringify(list[0].targetName)} in namespace ${JSON.stringify(list[0].namespace ?? '')} has ${list.length} owning ExternalSecrets (${list.map((c) => c.node.path).join(', ')}); exactly one may create it, the others must use creationPolicy Merge.`);
 }
