@@ -55,8 +55,13 @@ export function renderApp(app: App, options: RenderOptions = {}): RenderedFile[]
   const withDependencies = prepareDependencies(tree.constructs) ? chartsWithDependencies(tree) : new Set<IConstruct>();
   const files: RenderedFile[] = [];
   const texts: TextFile[] = [];
-  for (const [i, c] of tree.constructs.entries()) {
-    if (c instanceof TextFile) texts.push(c);
+  for (let i = 0; i < tree.constructs.length; i++) {
+    const c = tree.constructs[i];
+    // A manifest file is a chart: the walk knows which constructs are charts.
+    if (tree.charts[i] !== c) {
+      if (c instanceof TextFile) texts.push(c);
+      continue;
+    }
     if (!ManifestFile.isManifestFile(c)) continue;
     const docs = chartObjects(tree, i, withDependencies.has(c)).map((o) => o.toJson());
     if (docs.length === 0) continue;
