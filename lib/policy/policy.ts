@@ -212,8 +212,8 @@ function runRules(context: PolicyContext, rules: PolicyRule[]): PolicyReport {
 const NO_EXEMPTION: { readonly rules: readonly string[]; readonly reason?: string } = Object.freeze({ rules: Object.freeze([]) as readonly string[], reason: undefined });
 
 function exemptionsOf(doc: KubeObject): { readonly rules: readonly string[]; readonly reason?: string } {
-  const annotations = doc.metadata?.annotations ?? {};
-  if (annotations[POLICY_EXEMPT_ANNOTATION] === undefined && annotations[POLICY_EXEMPT_REASON_ANNOTATION] === undefined) return NO_EXEMPTION;
+  const annotations = doc.metadata?.annotations;
+  if (annotations == null || (annotations[POLICY_EXEMPT_ANNOTATION] === undefined && annotations[POLICY_EXEMPT_REASON_ANNOTATION] === undefined)) return NO_EXEMPTION;
   const rules = (annotations[POLICY_EXEMPT_ANNOTATION] ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
   const reason = annotations[POLICY_EXEMPT_REASON_ANNOTATION]?.trim();
   return { rules, reason: reason ? reason : undefined };
