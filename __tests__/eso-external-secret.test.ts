@@ -192,6 +192,23 @@ describe('ExternalSecret', () => {
       ]);
     });
 
+    test('owners are listed in tree order, whatever order they were created in; one removed from the tree owns nothing', () => {
+      const app = testApp();
+      const unit = new DeploymentUnit(app, 'applied');
+      const a = fileIn(unit, 'a', 'test/a.yaml');
+      const b = fileIn(unit, 'b', 'test/b.yaml');
+      const c = fileIn(unit, 'c', 'test/c.yaml');
+      new ExternalSecret(c, 'veza-secrets', { store: vaultStore(c), data: [{ secretKey: 'jwt-secret' }] });
+      new ExternalSecret(b, 'veza-secrets', { store: vaultStore(b), data: [{ secretKey: 'redis-url' }], creationPolicy: CreationPolicy.ORPHAN });
+      new ExternalSecret(a, 'veza-secrets', { store: vaultStore(a), data: [{ secretKey: 'jwt-secret' }] });
+      expect(c.node.tryRemoveChild('veza-secrets')).toBe(true);
+      expect(() => renderApp(app)).toThrow(new Error(
+        '[applied/a/veza-secrets]: the Secret "veza-secrets" in namespace "veza-test" has 2 owning ExternalSecrets (applied/a/veza-secrets, applied/b/veza-secrets); exactly one may create it, the others must use creationPolicy Merge.',
+      ));
+      expect(a.node.tryRemoveChild('veza-secrets')).toBe(true);
+      expect(renderApp(app).map((f) => f.path)).toEqual(['test/a.yaml', 'test/b.yaml', 'test/c.yaml']);
+    });
+
     test('two owning ExternalSecrets of one Secret in two DeploymentUnits are not an error (alternatives)', () => {
       const app = testApp();
       const a = fileIn(new DeploymentUnit(app, 'applied'), 'a', 'test/a.yaml');

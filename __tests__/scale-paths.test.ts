@@ -42,3 +42,12 @@ test('renderApp renders each file with its own objects only, in construct order,
   expect(names('outer.yaml')).toEqual(['first', 'second']);
   expect(names('inner.yaml')).toEqual(['nested']);
 });
+
+test.each<[string, boolean]>([
+  ['', true], ['/abs.yaml', true], ['a//b.yaml', true], ['a/./b.yaml', true], ['a/../b.yaml', true], ['a/', true], ['.', true], ['..', true], ['./a.yaml', true], ['a/..', true],
+  ['a.yaml', false], ['a/..b.yaml', false], ['a/.../b.yaml', false], ['.a/b..yaml', false], ['a/b.c/d.yaml', false],
+])('an output path %j is refused: %s', (path, refused) => {
+  const make = () => new ManifestFile(new App(), 'File', { path });
+  if (refused) expect(make).toThrow(`[File]: 'path' must be relative, without '.', '..' or empty parts. The value passed is: ${JSON.stringify(path)}`);
+  else expect(make().path).toBe(path);
+});

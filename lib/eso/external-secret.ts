@@ -1,10 +1,12 @@
-import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { DeploymentUnit } from '../output/deployment-unit';
+import { resolvedApiObjectJson } from '../output/resolved-json';
 import { subjectNamespaceOf } from './scope';
 import {
   ExternalSecret as ExternalSecretResource,
+  ExternalSecretProps as ExternalSecretResourceProps,
   ExternalSecretSpecData,
   ExternalSecretSpecDataFrom,
   ExternalSecretSpecDataFromSourceRefGeneratorRefKind,
@@ -13,6 +15,7 @@ import {
   ExternalSecretSpecTargetDeletionPolicy,
   ExternalSecretSpecTargetTemplateEngineVersion,
   ExternalSecretSpecTargetTemplateMergePolicy,
+  toJson_ExternalSecretProps,
 } from '../../imports/external-secrets.io';
 import { toGoDuration } from './go-duration';
 import { checkDnsSubdomain, checkLabels, checkSecretDataKey, where } from './names';
@@ -169,11 +172,12 @@ export class ExternalSecret extends Construct {
   private readonly targetLabels?: Record<string, string>;
   private secretRef?: kplus.ISecret;
   private readGrant?: SecretReadGrant & { readonly scope: Construct; readonly roleName: string };
+  private atPath?: string;
 
   public constructor(scope: Construct, id: string, props: ExternalSecretProps) {
     super(scope, id);
-    this.targetName = checkDnsSubdomain(where(this), 'targetName', props.targetName ?? id);
-    this.name = checkDnsSubdomain(where(this), 'name', props.name ?? this.targetName);
+    this.targetName = checkDnsSubdomain(this.at, 'targetName', props.targetName ?? id);
+    this.name = checkDnsSubdomain(this.at, 'name', props.name ?? this.targetName);
     this.namespace = Chart.of(this).namespace;
     this.store = props.store;
     this.refreshInterval = props.refreshInterval ?? Duration.hours(1);
@@ -182,23 +186,23 @@ export class ExternalSecret extends Construct {
 
     const interval = this.refreshInterval.toSeconds({ integral: false });
     if (!Number.isInteger(interval) || interval <= 0) {
-      throw new Error(`${where(this)}: 'refreshInterval' must be a whole number of seconds above 0 (with 0 ESO never refreshes and force-sync does nothing). The value passed is: ${interval}s`);
+      throw new Error(`${this.at}: 'refreshInterval' must be a whole number of seconds above 0 (with 0 ESO never refreshes and force-sync does nothing). The value passed is: ${interval}s`);
     }
     if (this.deletionPolicy === DeletionPolicy.DELETE && [CreationPolicy.MERGE, CreationPolicy.NONE, CreationPolicy.CREATE_OR_MERGE].includes(this.creationPolicy)) {
-      throw new Error(`${where(this)}: 'deletionPolicy' Delete requires 'creationPolicy' Owner or Orphan (ESO's webhook rejects it). The value passed is: creationPolicy ${this.creationPolicy}`);
+      throw new Error(`${this.at}: 'deletionPolicy' Delete requires 'creationPolicy' Owner or Orphan (ESO's webhook rejects it). The value passed is: creationPolicy ${this.creationPolicy}`);
     }
     if (this.deletionPolicy === DeletionPolicy.MERGE && this.creationPolicy === CreationPolicy.NONE) {
-      throw new Error(`${where(this)}: 'deletionPolicy' Merge cannot be used with 'creationPolicy' None (ESO's webhook rejects it).`);
+      throw new Error(`${this.at}: 'deletionPolicy' Merge cannot be used with 'creationPolicy' None (ESO's webhook rejects it).`);
     }
     if (props.store.kind === SecretStoreKind.SECRET_STORE && props.store.namespace !== this.namespace) {
-      throw new Error(`${where(this)}: 'store' ${props.store.storeName} is a SecretStore of namespace ${JSON.stringify(props.store.namespace)}; an ExternalSecret in ${JSON.stringify(this.namespace)} cannot use it. Put both in one namespace or use a ClusterSecretStore.`);
+      throw new Error(`${this.at}: 'store' ${props.store.storeName} is a SecretStore of namespace ${JSON.stringify(props.store.namespace)}; an ExternalSecret in ${JSON.stringify(this.namespace)} cannot use it. Put both in one namespace or use a ClusterSecretStore.`);
     }
 
-    checkLabels(where(this), 'labels', props.labels);
-    checkLabels(where(this), 'targetLabels', props.targetLabels);
+    checkLabels(this.at, 'labels', props.labels);
+    checkLabels(this.at, 'targetLabels', props.targetLabels);
     this.targetLabels = props.targetLabels;
 
-    this.apiObject = new ExternalSecretResource(this, 'Resource', {
+    this.apiObject = new ExternalSecretObject(this, 'Resource', {
       metadata: { name: this.name, labels: props.labels },
       spec: {
         refreshInterval: toGoDuration(this.refreshInterval),
@@ -221,7 +225,7 @@ export class ExternalSecret extends Construct {
     for (const entry of props.data ?? []) this.addData(entry);
     this.node.addValidation({
       validate: () => (this.data.length === 0 && this.generators.length === 0
-        ? [`${where(this)}: an ExternalSecret needs at least one key (ESO's webhook rejects one without data); call addData().`]
+        ? [`${this.at}: an ExternalSecret needs at least one key (ESO's webhook rejects one without data); call addData().`]
         : []),
     });
     this.node.addValidation({ validate: () => this.validateTemplates() });
@@ -230,14 +234,14 @@ export class ExternalSecret extends Construct {
 
   /** Adds one key of the target Secret, read from the store under `remoteName`. */
   public addData(options: ExternalSecretDataOptions): ExternalSecretKey {
-    const secretKey = checkSecretDataKey(where(this), 'secretKey', options.secretKey);
+    const secretKey = checkSecretDataKey(this.at, 'secretKey', options.secretKey);
     const remoteName = options.remoteName ?? secretKey;
     if (this.keyList.some((k) => k.secretKey === secretKey)) {
-      throw new Error(`${where(this)}: 'secretKey' ${JSON.stringify(secretKey)} is already read by this ExternalSecret (ESO's webhook rejects duplicate keys).`);
+      throw new Error(`${this.at}: 'secretKey' ${JSON.stringify(secretKey)} is already read by this ExternalSecret (ESO's webhook rejects duplicate keys).`);
     }
     const output = this.generators.find((g) => g.outputKeys.includes(secretKey));
     if (output) {
-      throw new Error(`${where(this)}: 'secretKey' ${JSON.stringify(secretKey)} is also an output of ${output.generatorKind} ${output.generatorName}; a template could not tell them apart.`);
+      throw new Error(`${this.at}: 'secretKey' ${JSON.stringify(secretKey)} is also an output of ${output.generatorKind} ${output.generatorName}; a template could not tell them apart.`);
     }
     const ref = options.remoteRef ?? this.store.remoteRef(remoteName);
     this.data.push({ secretKey, remoteRef: { key: ref.key, property: ref.property } });
@@ -256,15 +260,15 @@ export class ExternalSecret extends Construct {
    */
   public addGeneratorSource(generator: IGenerator): IGenerator {
     if (generator.namespace !== this.namespace) {
-      throw new Error(`${where(this)}: 'generator' ${generator.generatorKind} ${generator.generatorName} is in namespace ${JSON.stringify(generator.namespace ?? '')}; an ExternalSecret in ${JSON.stringify(this.namespace ?? '')} cannot reference it. Put both in one namespace.`);
+      throw new Error(`${this.at}: 'generator' ${generator.generatorKind} ${generator.generatorName} is in namespace ${JSON.stringify(generator.namespace ?? '')}; an ExternalSecret in ${JSON.stringify(this.namespace ?? '')} cannot reference it. Put both in one namespace.`);
     }
     if (this.generators.some((g) => g.generatorKind === generator.generatorKind && g.generatorName === generator.generatorName)) {
-      throw new Error(`${where(this)}: 'generator' ${generator.generatorKind} ${generator.generatorName} is already a source of this ExternalSecret.`);
+      throw new Error(`${this.at}: 'generator' ${generator.generatorKind} ${generator.generatorName} is already a source of this ExternalSecret.`);
     }
     for (const key of generator.outputKeys) {
       const owner = this.generators.find((g) => g.outputKeys.includes(key));
       if (owner || this.keyList.some((k) => k.secretKey === key && k.template === undefined)) {
-        throw new Error(`${where(this)}: the output ${JSON.stringify(key)} of ${generator.generatorKind} ${generator.generatorName} is already a value of this ExternalSecret (from ${owner ? `${owner.generatorKind} ${owner.generatorName}` : 'the store'}); a template could not tell them apart.`);
+        throw new Error(`${this.at}: the output ${JSON.stringify(key)} of ${generator.generatorKind} ${generator.generatorName} is already a value of this ExternalSecret (from ${owner ? `${owner.generatorKind} ${owner.generatorName}` : 'the store'}); a template could not tell them apart.`);
       }
     }
     this.generators.push(generator);
@@ -278,12 +282,12 @@ export class ExternalSecret extends Construct {
    * are dropped unless a template uses them.
    */
   public addTemplatedKey(options: TemplatedKeyOptions): ExternalSecretKey {
-    const secretKey = checkSecretDataKey(where(this), 'secretKey', options.secretKey);
+    const secretKey = checkSecretDataKey(this.at, 'secretKey', options.secretKey);
     if (this.keyList.some((k) => k.secretKey === secretKey)) {
-      throw new Error(`${where(this)}: 'secretKey' ${JSON.stringify(secretKey)} is already a key of this ExternalSecret.`);
+      throw new Error(`${this.at}: 'secretKey' ${JSON.stringify(secretKey)} is already a key of this ExternalSecret.`);
     }
     if (!/\{\{.*\}\}/s.test(options.template)) {
-      throw new Error(`${where(this)}: 'template' of ${secretKey} must use at least one value ({{ .name }} or {{ index . "name" }}); a constant does not belong in an ExternalSecret. The value passed is: ${JSON.stringify(options.template)}`);
+      throw new Error(`${this.at}: 'template' of ${secretKey} must use at least one value ({{ .name }} or {{ index . "name" }}); a constant does not belong in an ExternalSecret. The value passed is: ${JSON.stringify(options.template)}`);
     }
     const key = { secretKey, remoteName: secretKey, template: options.template };
     this.keyList.push(key);
@@ -298,6 +302,12 @@ export class ExternalSecret extends Construct {
   /** The keys it materializes, in the order added. */
   public get keys(): ExternalSecretKey[] {
     return [...this.keyList];
+  }
+
+  /** `[path]`, the prefix of this construct's messages: computed once (each check and key asks). */
+  private get at(): string {
+    this.atPath ??= where(this);
+    return this.atPath;
   }
 
   private get templated(): boolean {
@@ -334,14 +344,16 @@ export class ExternalSecret extends Construct {
   private validateTemplates(): string[] {
     const errors: string[] = [];
     if (this.generators.length > 0 && !this.templated) {
-      errors.push(`${where(this)}: it takes values from ${this.generators.map((g) => `${g.generatorKind} ${g.generatorName}`).join(', ')} but renders no key from them; without a templated key ESO would write every output (${this.generators.flatMap((g) => g.outputKeys).join(', ')}, ...) into the Secret. Call addTemplatedKey().`);
+      errors.push(`${this.at}: it takes values from ${this.generators.map((g) => `${g.generatorKind} ${g.generatorName}`).join(', ')} but renders no key from them; without a templated key ESO would write every output (${this.generators.flatMap((g) => g.outputKeys).join(', ')}, ...) into the Secret. Call addTemplatedKey().`);
     }
+    // Without a templated key there is no template to check (most ExternalSecrets): no set of inputs made.
+    if (!this.templated) return errors;
     const inputs = new Set([...this.keyList.filter((k) => k.template === undefined).map((k) => k.secretKey), ...this.generators.flatMap((g) => g.outputKeys)]);
     for (const k of this.keyList) {
       if (k.template === undefined) continue;
       const unknown = templateInputs(k.template).filter((name) => !inputs.has(name));
       if (unknown.length > 0) {
-        errors.push(`${where(this)}: the template of ${k.secretKey} uses ${unknown.map((n) => JSON.stringify(n)).join(', ')}, which this ExternalSecret does not fetch; allowed: ${[...inputs].join(', ') || 'nothing yet'}.`);
+        errors.push(`${this.at}: the template of ${k.secretKey} uses ${unknown.map((n) => JSON.stringify(n)).join(', ')}, which this ExternalSecret does not fetch; allowed: ${[...inputs].join(', ') || 'nothing yet'}.`);
       }
     }
     return errors;
@@ -362,11 +374,11 @@ export class ExternalSecret extends Construct {
    */
   public grantRead(serviceAccount: kplus.IServiceAccount, options: GrantReadOptions = {}): SecretReadGrant {
     const scope = options.scope ?? this.readGrant?.scope ?? this;
-    const roleName = checkDnsSubdomain(where(this), 'roleName', options.roleName ?? this.readGrant?.roleName ?? 'secrets-reader');
+    const roleName = checkDnsSubdomain(this.at, 'roleName', options.roleName ?? this.readGrant?.roleName ?? 'secrets-reader');
     if (!this.readGrant) {
       const namespace = Chart.of(scope).namespace;
       if (namespace !== this.namespace) {
-        throw new Error(`${where(this)}: 'scope' ${scope.node.path} is in namespace ${JSON.stringify(namespace ?? '')}; the Role reading ${this.targetName} must be in the Secret's namespace ${JSON.stringify(this.namespace ?? '')}.`);
+        throw new Error(`${this.at}: 'scope' ${scope.node.path} is in namespace ${JSON.stringify(namespace ?? '')}; the Role reading ${this.targetName} must be in the Secret's namespace ${JSON.stringify(this.namespace ?? '')}.`);
       }
       const prefix = scope === this ? '' : `${this.node.id}-`;
       const role = new kplus.Role(scope, `${prefix}ReaderRole`, { metadata: { name: roleName } });
@@ -374,7 +386,7 @@ export class ExternalSecret extends Construct {
       const binding = new kplus.RoleBinding(scope, `${prefix}ReaderBinding`, { metadata: { name: roleName }, role });
       this.readGrant = { role, binding, scope, roleName };
     } else if (scope !== this.readGrant.scope || roleName !== this.readGrant.roleName) {
-      throw new Error(`${where(this)}: 'grantRead' options differ from the first grant's (scope ${this.readGrant.scope.node.path}, roleName ${this.readGrant.roleName}); one Role reads this Secret, later grants only add subjects. The value passed is: scope ${scope.node.path}, roleName ${roleName}`);
+      throw new Error(`${this.at}: 'grantRead' options differ from the first grant's (scope ${this.readGrant.scope.node.path}, roleName ${this.readGrant.roleName}); one Role reads this Secret, later grants only add subjects. The value passed is: scope ${scope.node.path}, roleName ${roleName}`);
     }
     const subject = withNamespace(serviceAccount);
     const config = subject.toSubjectConfiguration();
@@ -394,6 +406,34 @@ function templateInputs(template: string): string[] {
     for (const m of action.replace(/"[^"]*"/g, '""').matchAll(/(?:^|[\s(|{])\.([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]);
   }
   return [...names];
+}
+
+/**
+ * The generated ExternalSecret, rendered in one pass (`resolvedApiObjectJson`) instead of cdk8s's
+ * resolve and sanitize passes; byte for byte what the generated class renders. With a JSON patch
+ * (`ApiObject.of(x).addJsonPatch(...)`), or a value the one pass leaves to cdk8s, cdk8s renders it.
+ */
+class ExternalSecretObject extends ExternalSecretResource {
+  private readonly given: ExternalSecretResourceProps & { readonly apiVersion: string; readonly kind: string };
+  private patched = false;
+
+  public constructor(scope: Construct, id: string, props: ExternalSecretResourceProps) {
+    super(scope, id, props);
+    // What ApiObject holds as its props (the generated constructor adds apiVersion and kind).
+    this.given = Object.assign({}, ExternalSecretResource.GVK, props);
+  }
+
+  public override addJsonPatch(...ops: JsonPatch[]): void {
+    this.patched = true;
+    super.addJsonPatch(...ops);
+  }
+
+  public override toJson(): any {
+    const resolved = this.patched ? undefined : resolvedApiObjectJson(this, this.given);
+    if (resolved === undefined) return super.toJson();
+    // As the generated toJson returns `{ ...GVK, ...toJson_ExternalSecretProps(resolved) }` (whose keys are metadata and spec).
+    return Object.assign({}, ExternalSecretResource.GVK, toJson_ExternalSecretProps(resolved as ExternalSecretResourceProps));
+  }
 }
 
 /**
@@ -422,24 +462,64 @@ class NamespacedSubject implements kplus.ISubject {
   }
 }
 
-const checkedRoots = new WeakSet<IConstruct>();
+/** The ExternalSecrets created under each root, in creation order (some may have been removed from the tree since). */
+const externalSecretsOf = new WeakMap<IConstruct, ExternalSecret[]>();
 
 /** Registers, once per app, the check that no Secret has two owning ExternalSecrets in one unit. */
 function registerOwnershipCheck(externalSecret: ExternalSecret): void {
   const root = externalSecret.node.root;
-  if (checkedRoots.has(root)) return;
-  checkedRoots.add(root);
+  const created = externalSecretsOf.get(root);
+  if (created) {
+    created.push(externalSecret);
+    return;
+  }
+  externalSecretsOf.set(root, [externalSecret]);
   root.node.addValidation({
-    validate: () => {
-      const owners = new Map<string, ExternalSecret[]>();
-      for (const c of root.node.findAll()) {
-        if (!(c instanceof ExternalSecret) || c.creationPolicy === CreationPolicy.MERGE || c.creationPolicy === CreationPolicy.NONE) continue;
-        const id = `${DeploymentUnit.of(c).node.path}|${c.namespace ?? ''}|${c.targetName}`;
-        owners.set(id, [...(owners.get(id) ?? []), c]);
-      }
-      return [...owners.values()]
-        .filter((list) => list.length > 1)
-        .map((list) => `[${list[0].node.path}]: the Secret ${JSON.stringify(list[0].targetName)} in namespace ${JSON.stringify(list[0].namespace ?? '')} has ${list.length} owning ExternalSecrets (${list.map((c) => c.node.path).join(', ')}); exactly one may create it, the others must use creationPolicy Merge.`);
-    },
+    // Most apps have no clash: found from the ExternalSecrets created, without walking the whole
+    // tree; a clash is reported from the tree, in its order.
+    validate: () => (anyOwnerClash(root, externalSecretsOf.get(root)!) ? ownerClashes(root) : []),
   });
+}
+
+/** Where an owning ExternalSecret's Secret is: its unit, namespace and name. undefined for one that does not own it (Merge, None). */
+function ownedSecretOf(c: ExternalSecret): string | undefined {
+  if (c.creationPolicy === CreationPolicy.MERGE || c.creationPolicy === CreationPolicy.NONE) return undefined;
+  return `${DeploymentUnit.of(c).node.path}|${c.namespace ?? ''}|${c.targetName}`;
+}
+
+/** Whether two of `created` still in the tree own the same Secret. */
+function anyOwnerClash(root: IConstruct, created: readonly ExternalSecret[]): boolean {
+  const owned = new Set<string>();
+  for (const c of created) {
+    const id = ownedSecretOf(c);
+    if (id === undefined || !isInTree(c, root)) continue;
+    if (owned.has(id)) return true;
+    owned.add(id);
+  }
+  return false;
+}
+
+/** Whether `c` is still below `root` (a construct can be removed with `node.tryRemoveChild`). */
+function isInTree(c: IConstruct, root: IConstruct): boolean {
+  let x = c;
+  for (let scope = x.node.scope; scope !== undefined; x = scope, scope = x.node.scope) {
+    if (scope.node.tryFindChild(x.node.id) !== x) return false;
+  }
+  return x === root;
+}
+
+/** One message per Secret with several owning ExternalSecrets, in tree order. */
+function ownerClashes(root: IConstruct): string[] {
+  const owners = new Map<string, ExternalSecret[]>();
+  for (const c of root.node.findAll()) {
+    if (!(c instanceof ExternalSecret)) continue;
+    const id = ownedSecretOf(c);
+    if (id === undefined) continue;
+    const list = owners.get(id);
+    if (list) list.push(c);
+    else owners.set(id, [c]);
+  }
+  return [...owners.values()]
+    .filter((list) => list.length > 1)
+    .map((list) => `[${list[0].node.path}]: the Secret ${JSON.stringify(list[0].targetName)} in namespace ${JSON.stringify(list[0].namespace ?? '')} has ${list.length} owning ExternalSecrets (${list.map((c) => c.node.path).join(', ')}); exactly one may create it, the others must use creationPolicy Merge.`);
 }

@@ -13,7 +13,8 @@ import { toYaml } from './synthesize';
 export class DeploymentUnit extends Construct {
   /** The closest unit above `construct`, or the app when it is in none. */
   public static of(construct: IConstruct): IConstruct {
-    for (const scope of [...construct.node.scopes].reverse()) {
+    // From the construct up, without making the list of its scopes.
+    for (let scope: IConstruct | undefined = construct; scope !== undefined; scope = scope.node.scope) {
       if (scope instanceof DeploymentUnit) return scope;
     }
     return construct.node.root;

@@ -24,7 +24,8 @@ export class ManifestFile extends Chart {
   public readonly path: string;
 
   public constructor(scope: Construct, id: string, props: ManifestFileProps) {
-    super(scope, id, { ...props, disableResourceNameHashes: true });
+    // Object.assign, not `{ ...props, disableResourceNameHashes: true }`: V8's spread with another field is several times slower.
+    super(scope, id, Object.assign({}, props, { disableResourceNameHashes: true }));
     this.path = checkOutputPath(this, props.path);
   }
 }
@@ -88,8 +89,11 @@ export function appOf(scope: IConstruct): App {
   return scope.node.root as App;
 }
 
+/** An empty, `.` or `..` part of a path (a leading `/` makes an empty first part): one scan, no split. */
+const UNSAFE_PATH_PART = /(^|\/)\.{0,2}(\/|$)/;
+
 function checkOutputPath(scope: IConstruct, path: string): string {
-  if (path.startsWith('/') || path.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+  if (UNSAFE_PATH_PART.test(path)) {
     throw new Error(`[${scope.node.path}]: 'path' must be relative, without '.', '..' or empty parts. The value passed is: ${JSON.stringify(path)}`);
   }
   return path;

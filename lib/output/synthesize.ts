@@ -52,12 +52,16 @@ export function renderApp(app: App, options: RenderOptions = {}): RenderedFile[]
   const tree = walkTree(app);
   const errors = validateConstructs(tree.constructs);
   if (errors.length > 0) throw new SynthError(errors);
-  prepareDependencies(tree.constructs);
-  const withDependencies = chartsWithDependencies(tree);
+  const withDependencies = prepareDependencies(tree.constructs) ? chartsWithDependencies(tree) : new Set<IConstruct>();
   const files: RenderedFile[] = [];
   const texts: TextFile[] = [];
-  for (const [i, c] of tree.constructs.entries()) {
-    if (c instanceof TextFile) texts.push(c);
+  for (let i = 0; i < tree.constructs.length; i++) {
+    const c = tree.constructs[i];
+    // A manifest file is a chart: the walk knows which constructs are charts.
+    if (tree.charts[i] !== c) {
+      if (c instanceof TextFile) texts.push(c);
+      continue;
+    }
     if (!ManifestFile.isManifestFile(c)) continue;
     const docs = chartObjects(tree, i, withDependencies.has(c)).map((o) => o.toJson());
     if (docs.length === 0) continue;
@@ -103,13 +107,17 @@ function walkTree(root: IConstruct): Tree {
  * depend on, and each API object on the API objects of the constructs its construct depends on.
  * The same steps in the same order, so every chart's objects come out in the same order.
  * (cdk8s then validates the app again: done once, before, by renderApp.)
+ * Returns whether the app has any dependency (then some chart may need a dependency graph).
  */
-function prepareDependencies(all: readonly IConstruct[]): void {
+function prepareDependencies(all: readonly IConstruct[]): boolean {
   for (const parent of all) {
     if (!Chart.isChart(parent)) continue;
     for (const child of parent.node.children) if (Chart.isChart(child)) parent.node.addDependency(child);
   }
-  for (const { source, target } of dependenciesOf(all)) {
+  const dependencies = dependenciesOf(all);
+  // Without any, the steps below add none (and no chart needs a dependency graph): one scan, not three.
+  if (dependencies.length === 0) return false;
+  for (const { source, target } of dependencies) {
     const sourceChart = Chart.of(source);
     const targetChart = Chart.of(target);
     if (sourceChart !== targetChart) sourceChart.node.addDependency(targetChart);
@@ -121,6 +129,7 @@ function prepareDependencies(all: readonly IConstruct[]): void {
     const sourceObjects = source.node.findAll().filter((c) => ApiObject.isApiObject(c) && Chart.of(c) === sourceChart);
     for (const t of targetObjects) for (const s of sourceObjects) if (t !== s) s.node.addDependency(t);
   }
+  return true;
 }
 
 function dependenciesOf(all: readonly IConstruct[]): { source: IConstruct; target: IConstruct }[] {

@@ -23,7 +23,9 @@ export const DUMP_OPTIONS: yaml.DumpOptions = { noRefs: true, lineWidth: -1 };
 /** Thrown inside the writer: this document goes through js-yaml as a whole. */
 const WHOLE_DOCUMENT = Symbol('whole document through js-yaml');
 
-const STR_TAG = yaml.DUMP_SCHEMA.defaultScalarTag.tagName;
+// Read once: the compiled `import * as` reads each name through a getter.
+const DUMP_SCHEMA = yaml.DUMP_SCHEMA;
+const STR_TAG = DUMP_SCHEMA.defaultScalarTag.tagName;
 const PLAIN_SAFE = /^[A-Za-z0-9_./](?:[A-Za-z0-9_./=+@,()-]| (?=[A-Za-z0-9_./=+@,()-]))*$/;
 /** js-yaml's longest key written without `? ` (it counts the key's text). */
 const MAX_SIMPLE_KEY = 1024;
@@ -42,7 +44,7 @@ function newLine(level: number): string {
 
 /** Whether js-yaml writes `s` plain (as a key or a value below the root), by the fast test. */
 function plainByFastTest(s: string): boolean {
-  return PLAIN_SAFE.test(s) && yaml.DUMP_SCHEMA.resolveImplicitScalarTag(s).tag.tagName === STR_TAG;
+  return PLAIN_SAFE.test(s) && DUMP_SCHEMA.resolveImplicitScalarTag(s).tag.tagName === STR_TAG;
 }
 
 /** Serializes `doc` as js-yaml's `dump(doc, DUMP_OPTIONS)` does. */

@@ -172,13 +172,7 @@ export function policyContext(files: RenderedFile[], environments?: PolicyEnviro
  * an exemption without a reason, or naming no rule, is a violation itself.
  */
 export function checkPolicy(files: RenderedFile[], rules: PolicyRule[], environments?: PolicyEnvironment[]): PolicyReport {
-  const outer = passStrings;
-  passStrings = new WeakMap();
-  try {
-    return runRules(policyContext(files, environments), rules);
-  } finally {
-    passStrings = outer;
-  }
+  return runRules(policyContext(files, environments), rules);
 }
 
 function runRules(context: PolicyContext, rules: PolicyRule[]): PolicyReport {
@@ -186,21 +180,23 @@ function runRules(context: PolicyContext, rules: PolicyRule[]): PolicyReport {
   const violations: PolicyViolation[] = [];
   const exemptions: PolicyExemption[] = [];
   for (const object of context.objects) {
-    const described = describeObject(object.doc);
+    // Described only for a message: most objects break no rule.
+    let description: string | undefined;
+    const described = () => (description ??= describeObject(object.doc));
     const exempt = exemptionsOf(object.doc);
     if (exempt.rules.length > 0 && !exempt.reason) {
-      violations.push({ rule: 'policy-exemption', file: object.file, object: described, problem: `'metadata.annotations.${POLICY_EXEMPT_ANNOTATION}' is ${JSON.stringify(exempt.rules.join(', '))} without '${POLICY_EXEMPT_REASON_ANNOTATION}'; allowed: an exemption with a reason, which every synth prints` });
+      violations.push({ rule: 'policy-exemption', file: object.file, object: described(), problem: `'metadata.annotations.${POLICY_EXEMPT_ANNOTATION}' is ${JSON.stringify(exempt.rules.join(', '))} without '${POLICY_EXEMPT_REASON_ANNOTATION}'; allowed: an exemption with a reason, which every synth prints` });
     }
     for (const rule of exempt.rules.filter((r) => !known.has(r))) {
-      violations.push({ rule: 'policy-exemption', file: object.file, object: described, problem: `'metadata.annotations.${POLICY_EXEMPT_ANNOTATION}' names ${JSON.stringify(rule)}; allowed: ${[...known].join(', ')}` });
+      violations.push({ rule: 'policy-exemption', file: object.file, object: described(), problem: `'metadata.annotations.${POLICY_EXEMPT_ANNOTATION}' names ${JSON.stringify(rule)}; allowed: ${[...known].join(', ')}` });
     }
     for (const rule of rules) {
       const problems = rule.check(object, context);
       if (problems.length === 0) continue;
       if (exempt.rules.includes(rule.name) && exempt.reason) {
-        exemptions.push({ rule: rule.name, file: object.file, object: described, reason: exempt.reason });
+        exemptions.push({ rule: rule.name, file: object.file, object: described(), reason: exempt.reason });
       } else {
-        violations.push(...problems.map((problem) => ({ rule: rule.name, file: object.file, object: described, problem })));
+        violations.push(...problems.map((problem) => ({ rule: rule.name, file: object.file, object: described(), problem })));
       }
     }
   }
@@ -212,8 +208,12 @@ function runRules(context: PolicyContext, rules: PolicyRule[]): PolicyReport {
   return { violations, exemptions };
 }
 
-function exemptionsOf(doc: KubeObject): { rules: string[]; reason?: string } {
-  const annotations = doc.metadata?.annotations ?? {};
+/** What an object without the exemption annotations is exempted from: nothing. */
+const NO_EXEMPTION: { readonly rules: readonly string[]; readonly reason?: string } = Object.freeze({ rules: Object.freeze([]) as readonly string[], reason: undefined });
+
+function exemptionsOf(doc: KubeObject): { readonly rules: readonly string[]; readonly reason?: string } {
+  const annotations = doc.metadata?.annotations;
+  if (annotations == null || (annotations[POLICY_EXEMPT_ANNOTATION] === undefined && annotations[POLICY_EXEMPT_REASON_ANNOTATION] === undefined)) return NO_EXEMPTION;
   const rules = (annotations[POLICY_EXEMPT_ANNOTATION] ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
   const reason = annotations[POLICY_EXEMPT_REASON_ANNOTATION]?.trim();
   return { rules, reason: reason ? reason : undefined };
@@ -255,25 +255,72 @@ export function providerOf(store: KubeObject): string | undefined {
   return Object.keys(((store.spec as any)?.provider ?? {}) as object)[0];
 }
 
-/** Every value of `doc` that is a string, with its dotted path. */
-export function stringsOf(doc: unknown, prefix = ''): { path: string; value: string }[] {
-  // Several rules walk every object whole: during a pass, one walk per object, a copy for each caller.
-  const whole = passStrings !== undefined && prefix === '' && doc !== null && typeof doc === 'object';
-  const cached = whole ? passStrings!.get(doc) : undefined;
-  if (cached) return [...cached];
-  const out: { path: string; value: string }[] = [];
-  const walk = (value: unknown, at: string): void => {
-    if (typeof value === 'string') out.push({ path: at, value });
-    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
-    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, at ? `${at}.${k}` : k);
-  };
-  walk(doc, prefix);
-  if (whole) passStrings!.set(doc as object, out);
-  return whole ? [...out] : out;
+/**
+ * Where the string being visited by {@link forEachString} is: its key in the object or array
+ * holding it (`key`, or `0` for `data[0]`) and its dotted path (`spec.data[0].remoteRef.key`),
+ * made when read. Valid during the visit only.
+ */
+export interface StringPlace {
+  /** The key of the string in the object or array holding it. */
+  readonly key: string | number;
+  /** The dotted path: `${at}.${key}`, `${at}[${index}]`, or the key itself at the top. */
+  readonly path: string;
 }
 
-/** {@link stringsOf} of whole objects during the running {@link checkPolicy} pass (none outside one). */
-let passStrings: WeakMap<object, { path: string; value: string }[]> | undefined;
+/** The keys from the walked value down to the string being visited: one object, reused for every string. */
+class WalkPlace implements StringPlace {
+  public readonly keys: (string | number)[] = [];
+
+  public constructor(private readonly prefix: string) {}
+
+  public get key(): string | number {
+    return this.keys[this.keys.length - 1];
+  }
+
+  public get path(): string {
+    let at = this.prefix;
+    for (const key of this.keys) at = typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${key}` : key;
+    return at;
+  }
+}
+
+/**
+ * Calls `visit` with every value of `doc` that is a string, in the order of `Object.entries`,
+ * and where it is (below `prefix`). Nothing is allocated per string: most strings are only
+ * tested, their path never shown.
+ */
+export function forEachString(doc: unknown, visit: (value: string, place: StringPlace) => void, prefix = ''): void {
+  const place = new WalkPlace(prefix);
+  if (typeof doc === 'string') {
+    // The walked value itself: its path is the prefix.
+    visit(doc, { key: prefix, path: prefix });
+    return;
+  }
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') visit(value, place);
+    else if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        place.keys.push(i);
+        walk(v);
+        place.keys.pop();
+      });
+    } else if (value !== null && typeof value === 'object') {
+      for (const k of Object.keys(value)) {
+        place.keys.push(k);
+        walk((value as Record<string, unknown>)[k]);
+        place.keys.pop();
+      }
+    }
+  };
+  walk(doc);
+}
+
+/** Every string of `doc` with its dotted path below `prefix` (see {@link forEachString}). */
+export function stringsOf(doc: unknown, prefix = ''): { path: string; value: string }[] {
+  const out: { path: string; value: string }[] = [];
+  forEachString(doc, (value, place) => out.push({ path: place.path, value }), prefix);
+  return out;
+}
 
 /**
  * Exempts one object from policy rules on purpose: writes the two annotations the policy reads on

@@ -1,5 +1,5 @@
 import { RenderedFile } from '../output/synthesize';
-import { KubeObject, PolicyRule, stringsOf } from './policy';
+import { forEachString, PolicyRule, StringPlace, stringsOf } from './policy';
 
 /** Shapes of credentials that must never be written: dist/ is committed. */
 export const CREDENTIAL_PATTERNS: { readonly name: string; readonly pattern: RegExp }[] = [
@@ -39,14 +39,10 @@ function credentialIn(value: string): string | undefined {
   return CREDENTIAL_PATTERNS.find((p) => p.pattern.test(value))?.name;
 }
 
-/** Where a value is free text a person could paste a credential into. */
-function freeTextFields(doc: KubeObject): { path: string; value: string }[] {
-  const out = stringsOf(doc.metadata?.annotations ?? {}, 'metadata.annotations');
-  if (doc.kind === 'ConfigMap') out.push(...stringsOf(doc.data ?? {}, 'data'));
-  for (const { path, value } of stringsOf(doc)) {
-    if (/\.env\[\d+\]\.value$/.test(path)) out.push({ path, value });
-  }
-  return out;
+/** Whether the string at `place` is an environment variable's value (`...env[0].value`). */
+function isEnvValue(place: StringPlace): boolean {
+  // A path ending in `.value` has a key ending in `value`: only those paths are made.
+  return typeof place.key === 'string' && place.key.endsWith('value') && /\.env\[\d+\]\.value$/.test(place.path);
 }
 
 /**
@@ -64,11 +60,16 @@ export const noSecretMaterial: PolicyRule = {
         if (keys.length > 0) problems.push(`'${field}' holds ${keys.map((k) => JSON.stringify(k)).join(', ')}; allowed: no values (ESO materializes Secrets from the store)`);
       }
     }
-    for (const { path, value } of stringsOf(doc)) {
+    // Where a value is free text a person could paste a credential into: annotations, ConfigMap
+    // data, then environment variables' values (found in the same walk as credentials).
+    const freeText = stringsOf(doc.metadata?.annotations ?? {}, 'metadata.annotations');
+    if (doc.kind === 'ConfigMap') freeText.push(...stringsOf(doc.data ?? {}, 'data'));
+    forEachString(doc, (value, place) => {
       const kind = credentialIn(value);
-      if (kind) problems.push(`'${path}' holds ${kind}; allowed: a reference to a secret, never its value`);
-    }
-    for (const { path, value } of freeTextFields(doc)) {
+      if (kind) problems.push(`'${place.path}' holds ${kind}; allowed: a reference to a secret, never its value`);
+      if (isEnvValue(place)) freeText.push({ path: place.path, value });
+    });
+    for (const { path, value } of freeText) {
       if (!credentialIn(value) && value.split(/\s+/).some(looksRandom)) problems.push(`'${path}' holds a random-looking token; allowed: no key material (exempt it with a reason if it is public)`);
     }
     return problems;

@@ -131,6 +131,18 @@ export const GO_MAX_DURATION_NANOS = (1n << 63n) - 1n;
  * allowed (`1.5h`, `.5s`, `1h1m`); `0` alone; undefined beyond Go's maximum or when not Go's syntax.
  */
 export function parseGoDurationNanos(text: string): bigint | undefined {
+  // The policy pass reads the same few intervals on thousands of ExternalSecrets.
+  if (parsedDurations.has(text)) return parsedDurations.get(text);
+  const nanos = parseGoDurationNanosOnce(text);
+  if (parsedDurations.size >= 256) parsedDurations.clear();
+  parsedDurations.set(text, nanos);
+  return nanos;
+}
+
+/** {@link parseGoDurationNanos} of the last texts read (a few hundred at most). */
+const parsedDurations = new Map<string, bigint | undefined>();
+
+function parseGoDurationNanosOnce(text: string): bigint | undefined {
   let rest = text;
   let negative = false;
   if (rest.startsWith('-') || rest.startsWith('+')) {

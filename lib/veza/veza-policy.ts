@@ -4,7 +4,7 @@ import { defaultNamespace, isProductionTier, type Tier } from './environment-fil
 import { environmentLocationAllowed, namesEnvironment } from './isolation';
 import { liveSecretProblems } from './live-secret';
 import { esoHygiene, GENERIC_POLICY_RULES, PolicyContext, PolicyEnvironment, PolicyObject, PolicyRule } from '../policy';
-import { providerOf, storeOf, stringsOf } from '../policy/policy';
+import { forEachString, providerOf, storeOf } from '../policy/policy';
 
 /**
  * Kinds without a namespace; in an environment's folder only its Namespace and objects named after it may be one.
@@ -53,7 +53,24 @@ function mentionsOf(env: PolicyEnvironment): RegExp[] {
 
 /** A mention of another environment's namespace, Vault path, AWS prefix, GCP project or Key Vault. */
 function otherEnvironmentIn(value: string, self: PolicyEnvironment, context: PolicyContext): PolicyEnvironment | undefined {
-  return vezaEnvironments(context).find((other) => other.name !== self.name && mentionsOf(other).some((p) => p.test(value)));
+  // Called for every string of every object: plain loops, no callback per call.
+  for (const other of vezaEnvironments(context)) {
+    if (other.name === self.name) continue;
+    for (const pattern of mentionsOf(other)) if (pattern.test(value)) return other;
+  }
+  return undefined;
+}
+
+/** `(^|/)<env>(/|$)`: a key below environment `name`'s path, compiled once per name. */
+const keyPatterns = new Map<string, RegExp>();
+
+function keyBelow(name: string): RegExp {
+  let pattern = keyPatterns.get(name);
+  if (!pattern) {
+    pattern = new RegExp(`(^|/)${name}(/|$)`);
+    keyPatterns.set(name, pattern);
+  }
+  return pattern;
 }
 
 /** Where a store of each provider names the environment itself (the others name it in every remote key). */
@@ -85,10 +102,10 @@ export const environmentIsolation: PolicyRule = {
     } else if (doc.metadata?.namespace !== env.namespace) {
       problems.push(`'metadata.namespace' is ${doc.metadata?.namespace === undefined ? 'unset' : JSON.stringify(doc.metadata.namespace)}; allowed: ${JSON.stringify(env.namespace)}`);
     }
-    for (const { path, value } of stringsOf(doc)) {
+    forEachString(doc, (value, place) => {
       const other = otherEnvironmentIn(value, env, context);
-      if (other) problems.push(`'${path}' is ${JSON.stringify(value)}, which names environment ${other.name}; allowed: this environment's own (${env.name})`);
-    }
+      if (other) problems.push(`'${place.path}' is ${JSON.stringify(value)}, which names environment ${other.name}; allowed: this environment's own (${env.name})`);
+    });
     if (doc.kind === 'SecretStore' || doc.kind === 'ClusterSecretStore') {
       const location = STORE_LOCATION[providerOf(doc) ?? ''];
       const value = location?.read((doc.spec as any).provider);
@@ -108,7 +125,7 @@ export const environmentIsolation: PolicyRule = {
         const data = ((doc.spec as any)?.data ?? []) as { secretKey?: string; remoteRef?: { key?: string } }[];
         data.forEach((d, i) => {
           const key = d.remoteRef?.key ?? '';
-          if (!new RegExp(`(^|/)${env.name}(/|$)`).test(key)) problems.push(`'spec.data[${i}].remoteRef.key' is ${JSON.stringify(key)}; allowed: a ${provider} key below this environment's path (holding /${env.name}/)`);
+          if (!keyBelow(env.name).test(key)) problems.push(`'spec.data[${i}].remoteRef.key' is ${JSON.stringify(key)}; allowed: a ${provider} key below this environment's path (holding /${env.name}/)`);
         });
       }
     }
