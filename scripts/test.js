@@ -17,39 +17,38 @@ const path = require('path');
 const { tscCommand } = require('./tsc');
 
 const root = path.join(__dirname, '..');
-const start = process.hrtime.bigint();
-function report() {
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const code = process.exitCode ?? 0;
-  process.stderr.write(`${command}: ${code === 0 ? 'passed' : 'failed'} in ${seconds.toFixed(1)} s (type check, build and jest: ${tier})\n`);
-}
 
 /** The end-to-end suites' file names: left out of `npm test` unless `--all` or a test path is given. */
 const END_TO_END = '\\.e2e\\.test\\.ts$';
 
-const [tsc, tscArgs] = tscCommand(root);
-const all = process.argv.includes('--all');
-const args = process.argv.slice(2).filter((a) => a !== '--all');
-const command = all ? 'npm run test:all' : 'npm test';
-let tier = 'every suite';
-
-/** Sets the exit code of a failed type check (after jest's own, which it sets on exit), then reports. */
-function finish(status) {
-  process.on('exit', () => {
-    if (status !== 0) {
-      process.stderr.write(`${command}: the type check (tsc -p tsconfig.json) failed, above\n`);
-      process.exitCode = status;
-    }
-    report();
-  });
-}
-
-async function main() {
+async function main(argvIn) {
+  const start = process.hrtime.bigint();
+  const [tsc, tscArgs] = tscCommand(root);
+  const all = argvIn.includes('--all');
+  const args = argvIn.filter((a) => a !== '--all');
+  const command = all ? 'npm run test:all' : 'npm test';
   // jest's own reading of the arguments: a test path (or --testPathPatterns) names suites, so that
   // the value of an option (`-t 'a name'`) is not taken for one.
   const argv = await require('jest').buildArgv(args);
   const someSuites = argv._.length > 0 || (argv.testPathPatterns ?? []).length > 0;
-  if (!all) tier = someSuites ? 'the suites named' : 'the fast suites; `npm run test:all` adds the end-to-end ones, *.e2e.test.ts';
+  const tier = all ? 'every suite' : someSuites ? 'the suites named' : 'the fast suites; `npm run test:all` adds the end-to-end ones, *.e2e.test.ts';
+
+  const report = () => {
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const code = process.exitCode ?? 0;
+    process.stderr.write(`${command}: ${code === 0 ? 'passed' : 'failed'} in ${seconds.toFixed(1)} s (type check, build and jest: ${tier})\n`);
+  };
+  /** Sets the exit code of a failed type check (after jest's own, which it sets on exit), then reports. */
+  const finish = (status) => {
+    process.on('exit', () => {
+      if (status !== 0) {
+        process.stderr.write(`${command}: the type check (tsc -p tsconfig.json) failed, above\n`);
+        process.exitCode = status;
+      }
+      report();
+    });
+  };
+
   if (someSuites) {
     const check = spawnSync(tsc, [...tscArgs, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
     if (check.status !== 0) {
@@ -86,6 +85,6 @@ async function main() {
   typeCheck.then(finish);
 }
 
-if (require.main === module) main();
+if (require.main === module) main(process.argv.slice(2));
 
 module.exports = { END_TO_END };

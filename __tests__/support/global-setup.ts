@@ -9,6 +9,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+const { OUT } = require('../../scripts/synth/sources') as { OUT: { dir: string } };
+
 export default function globalSetup(): void {
   const build = path.join(__dirname, '..', '..', 'build');
   fs.mkdirSync(build, { recursive: true });
@@ -17,9 +19,10 @@ export default function globalSetup(): void {
   const from = process.env.VEZA_TEST_BUILD_FROM;
   if (from) {
     // tsc's output (main.js, lib/, imports/ and their declarations); not its build info, the runs'
-    // shared builds (dot-names) or the synth's snapshot (build/synth).
+    // shared builds (dot-names) or the synth's snapshot (scripts/synth/sources.js OUT.dir).
+    const snapshotDir = path.resolve(__dirname, '..', '..', OUT.dir);
     for (const entry of fs.readdirSync(from)) {
-      if (entry.startsWith('.') || entry === 'synth') continue;
+      if (entry.startsWith('.') || path.resolve(from, entry) === snapshotDir) continue;
       fs.cpSync(path.join(from, entry), path.join(dir, entry), { recursive: true });
     }
     fs.writeFileSync(path.join(dir, '.done'), '');

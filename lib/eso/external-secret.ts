@@ -172,12 +172,11 @@ export class ExternalSecret extends Construct {
   private readonly targetLabels?: Record<string, string>;
   private secretRef?: kplus.ISecret;
   private readGrant?: SecretReadGrant & { readonly scope: Construct; readonly roleName: string };
-  private atPath?: string;
 
   public constructor(scope: Construct, id: string, props: ExternalSecretProps) {
     super(scope, id);
-    this.targetName = checkDnsSubdomain(this.at, 'targetName', props.targetName ?? id);
-    this.name = checkDnsSubdomain(this.at, 'name', props.name ?? this.targetName);
+    this.targetName = checkDnsSubdomain(where(this), 'targetName', props.targetName ?? id);
+    this.name = checkDnsSubdomain(where(this), 'name', props.name ?? this.targetName);
     this.namespace = Chart.of(this).namespace;
     this.store = props.store;
     this.refreshInterval = props.refreshInterval ?? Duration.hours(1);
@@ -186,20 +185,20 @@ export class ExternalSecret extends Construct {
 
     const interval = this.refreshInterval.toSeconds({ integral: false });
     if (!Number.isInteger(interval) || interval <= 0) {
-      throw new Error(`${this.at}: 'refreshInterval' must be a whole number of seconds above 0 (with 0 ESO never refreshes and force-sync does nothing). The value passed is: ${interval}s`);
+      throw new Error(`${where(this)}: 'refreshInterval' must be a whole number of seconds above 0 (with 0 ESO never refreshes and force-sync does nothing). The value passed is: ${interval}s`);
     }
     if (this.deletionPolicy === DeletionPolicy.DELETE && [CreationPolicy.MERGE, CreationPolicy.NONE, CreationPolicy.CREATE_OR_MERGE].includes(this.creationPolicy)) {
-      throw new Error(`${this.at}: 'deletionPolicy' Delete requires 'creationPolicy' Owner or Orphan (ESO's webhook rejects it). The value passed is: creationPolicy ${this.creationPolicy}`);
+      throw new Error(`${where(this)}: 'deletionPolicy' Delete requires 'creationPolicy' Owner or Orphan (ESO's webhook rejects it). The value passed is: creationPolicy ${this.creationPolicy}`);
     }
     if (this.deletionPolicy === DeletionPolicy.MERGE && this.creationPolicy === CreationPolicy.NONE) {
-      throw new Error(`${this.at}: 'deletionPolicy' Merge cannot be used with 'creationPolicy' None (ESO's webhook rejects it).`);
+      throw new Error(`${where(this)}: 'deletionPolicy' Merge cannot be used with 'creationPolicy' None (ESO's webhook rejects it).`);
     }
     if (props.store.kind === SecretStoreKind.SECRET_STORE && props.store.namespace !== this.namespace) {
-      throw new Error(`${this.at}: 'store' ${props.store.storeName} is a SecretStore of namespace ${JSON.stringify(props.store.namespace)}; an ExternalSecret in ${JSON.stringify(this.namespace)} cannot use it. Put both in one namespace or use a ClusterSecretStore.`);
+      throw new Error(`${where(this)}: 'store' ${props.store.storeName} is a SecretStore of namespace ${JSON.stringify(props.store.namespace)}; an ExternalSecret in ${JSON.stringify(this.namespace)} cannot use it. Put both in one namespace or use a ClusterSecretStore.`);
     }
 
-    checkLabels(this.at, 'labels', props.labels);
-    checkLabels(this.at, 'targetLabels', props.targetLabels);
+    checkLabels(where(this), 'labels', props.labels);
+    checkLabels(where(this), 'targetLabels', props.targetLabels);
     this.targetLabels = props.targetLabels;
 
     this.apiObject = new ExternalSecretObject(this, 'Resource', {
@@ -225,7 +224,7 @@ export class ExternalSecret extends Construct {
     for (const entry of props.data ?? []) this.addData(entry);
     this.node.addValidation({
       validate: () => (this.data.length === 0 && this.generators.length === 0
-        ? [`${this.at}: an ExternalSecret needs at least one key (ESO's webhook rejects one without data); call addData().`]
+        ? [`${where(this)}: an ExternalSecret needs at least one key (ESO's webhook rejects one without data); call addData().`]
         : []),
     });
     this.node.addValidation({ validate: () => this.validateTemplates() });
@@ -234,14 +233,14 @@ export class ExternalSecret extends Construct {
 
   /** Adds one key of the target Secret, read from the store under `remoteName`. */
   public addData(options: ExternalSecretDataOptions): ExternalSecretKey {
-    const secretKey = checkSecretDataKey(this.at, 'secretKey', options.secretKey);
+    const secretKey = checkSecretDataKey(where(this), 'secretKey', options.secretKey);
     const remoteName = options.remoteName ?? secretKey;
     if (this.keyList.some((k) => k.secretKey === secretKey)) {
-      throw new Error(`${this.at}: 'secretKey' ${JSON.stringify(secretKey)} is already read by this ExternalSecret (ESO's webhook rejects duplicate keys).`);
+      throw new Error(`${where(this)}: 'secretKey' ${JSON.stringify(secretKey)} is already read by this ExternalSecret (ESO's webhook rejects duplicate keys).`);
     }
     const output = this.generators.find((g) => g.outputKeys.includes(secretKey));
     if (output) {
-      throw new Error(`${this.at}: 'secretKey' ${JSON.stringify(secretKey)} is also an output of ${output.generatorKind} ${output.generatorName}; a template could not tell them apart.`);
+      throw new Error(`${where(this)}: 'secretKey' ${JSON.stringify(secretKey)} is also an output of ${output.generatorKind} ${output.generatorName}; a template could not tell them apart.`);
     }
     const ref = options.remoteRef ?? this.store.remoteRef(remoteName);
     this.data.push({ secretKey, remoteRef: { key: ref.key, property: ref.property } });
@@ -260,15 +259,15 @@ export class ExternalSecret extends Construct {
    */
   public addGeneratorSource(generator: IGenerator): IGenerator {
     if (generator.namespace !== this.namespace) {
-      throw new Error(`${this.at}: 'generator' ${generator.generatorKind} ${generator.generatorName} is in namespace ${JSON.stringify(generator.namespace ?? '')}; an ExternalSecret in ${JSON.stringify(this.namespace ?? '')} cannot reference it. Put both in one namespace.`);
+      throw new Error(`${where(this)}: 'generator' ${generator.generatorKind} ${generator.generatorName} is in namespace ${JSON.stringify(generator.namespace ?? '')}; an ExternalSecret in ${JSON.stringify(this.namespace ?? '')} cannot reference it. Put both in one namespace.`);
     }
     if (this.generators.some((g) => g.generatorKind === generator.generatorKind && g.generatorName === generator.generatorName)) {
-      throw new Error(`${this.at}: 'generator' ${generator.generatorKind} ${generator.generatorName} is already a source of this ExternalSecret.`);
+      throw new Error(`${where(this)}: 'generator' ${generator.generatorKind} ${generator.generatorName} is already a source of this ExternalSecret.`);
     }
     for (const key of generator.outputKeys) {
       const owner = this.generators.find((g) => g.outputKeys.includes(key));
       if (owner || this.keyList.some((k) => k.secretKey === key && k.template === undefined)) {
-        throw new Error(`${this.at}: the output ${JSON.stringify(key)} of ${generator.generatorKind} ${generator.generatorName} is already a value of this ExternalSecret (from ${owner ? `${owner.generatorKind} ${owner.generatorName}` : 'the store'}); a template could not tell them apart.`);
+        throw new Error(`${where(this)}: the output ${JSON.stringify(key)} of ${generator.generatorKind} ${generator.generatorName} is already a value of this ExternalSecret (from ${owner ? `${owner.generatorKind} ${owner.generatorName}` : 'the store'}); a template could not tell them apart.`);
       }
     }
     this.generators.push(generator);
@@ -282,12 +281,12 @@ export class ExternalSecret extends Construct {
    * are dropped unless a template uses them.
    */
   public addTemplatedKey(options: TemplatedKeyOptions): ExternalSecretKey {
-    const secretKey = checkSecretDataKey(this.at, 'secretKey', options.secretKey);
+    const secretKey = checkSecretDataKey(where(this), 'secretKey', options.secretKey);
     if (this.keyList.some((k) => k.secretKey === secretKey)) {
-      throw new Error(`${this.at}: 'secretKey' ${JSON.stringify(secretKey)} is already a key of this ExternalSecret.`);
+      throw new Error(`${where(this)}: 'secretKey' ${JSON.stringify(secretKey)} is already a key of this ExternalSecret.`);
     }
     if (!/\{\{.*\}\}/s.test(options.template)) {
-      throw new Error(`${this.at}: 'template' of ${secretKey} must use at least one value ({{ .name }} or {{ index . "name" }}); a constant does not belong in an ExternalSecret. The value passed is: ${JSON.stringify(options.template)}`);
+      throw new Error(`${where(this)}: 'template' of ${secretKey} must use at least one value ({{ .name }} or {{ index . "name" }}); a constant does not belong in an ExternalSecret. The value passed is: ${JSON.stringify(options.template)}`);
     }
     const key = { secretKey, remoteName: secretKey, template: options.template };
     this.keyList.push(key);
@@ -302,12 +301,6 @@ export class ExternalSecret extends Construct {
   /** The keys it materializes, in the order added. */
   public get keys(): ExternalSecretKey[] {
     return [...this.keyList];
-  }
-
-  /** `[path]`, the prefix of this construct's messages: computed once (each check and key asks). */
-  private get at(): string {
-    this.atPath ??= where(this);
-    return this.atPath;
   }
 
   private get templated(): boolean {
@@ -344,7 +337,7 @@ export class ExternalSecret extends Construct {
   private validateTemplates(): string[] {
     const errors: string[] = [];
     if (this.generators.length > 0 && !this.templated) {
-      errors.push(`${this.at}: it takes values from ${this.generators.map((g) => `${g.generatorKind} ${g.generatorName}`).join(', ')} but renders no key from them; without a templated key ESO would write every output (${this.generators.flatMap((g) => g.outputKeys).join(', ')}, ...) into the Secret. Call addTemplatedKey().`);
+      errors.push(`${where(this)}: it takes values from ${this.generators.map((g) => `${g.generatorKind} ${g.generatorName}`).join(', ')} but renders no key from them; without a templated key ESO would write every output (${this.generators.flatMap((g) => g.outputKeys).join(', ')}, ...) into the Secret. Call addTemplatedKey().`);
     }
     // Without a templated key there is no template to check (most ExternalSecrets): no set of inputs made.
     if (!this.templated) return errors;
@@ -353,7 +346,7 @@ export class ExternalSecret extends Construct {
       if (k.template === undefined) continue;
       const unknown = templateInputs(k.template).filter((name) => !inputs.has(name));
       if (unknown.length > 0) {
-        errors.push(`${this.at}: the template of ${k.secretKey} uses ${unknown.map((n) => JSON.stringify(n)).join(', ')}, which this ExternalSecret does not fetch; allowed: ${[...inputs].join(', ') || 'nothing yet'}.`);
+        errors.push(`${where(this)}: the template of ${k.secretKey} uses ${unknown.map((n) => JSON.stringify(n)).join(', ')}, which this ExternalSecret does not fetch; allowed: ${[...inputs].join(', ') || 'nothing yet'}.`);
       }
     }
     return errors;
@@ -374,11 +367,11 @@ export class ExternalSecret extends Construct {
    */
   public grantRead(serviceAccount: kplus.IServiceAccount, options: GrantReadOptions = {}): SecretReadGrant {
     const scope = options.scope ?? this.readGrant?.scope ?? this;
-    const roleName = checkDnsSubdomain(this.at, 'roleName', options.roleName ?? this.readGrant?.roleName ?? 'secrets-reader');
+    const roleName = checkDnsSubdomain(where(this), 'roleName', options.roleName ?? this.readGrant?.roleName ?? 'secrets-reader');
     if (!this.readGrant) {
       const namespace = Chart.of(scope).namespace;
       if (namespace !== this.namespace) {
-        throw new Error(`${this.at}: 'scope' ${scope.node.path} is in namespace ${JSON.stringify(namespace ?? '')}; the Role reading ${this.targetName} must be in the Secret's namespace ${JSON.stringify(this.namespace ?? '')}.`);
+        throw new Error(`${where(this)}: 'scope' ${scope.node.path} is in namespace ${JSON.stringify(namespace ?? '')}; the Role reading ${this.targetName} must be in the Secret's namespace ${JSON.stringify(this.namespace ?? '')}.`);
       }
       const prefix = scope === this ? '' : `${this.node.id}-`;
       const role = new kplus.Role(scope, `${prefix}ReaderRole`, { metadata: { name: roleName } });
@@ -386,7 +379,7 @@ export class ExternalSecret extends Construct {
       const binding = new kplus.RoleBinding(scope, `${prefix}ReaderBinding`, { metadata: { name: roleName }, role });
       this.readGrant = { role, binding, scope, roleName };
     } else if (scope !== this.readGrant.scope || roleName !== this.readGrant.roleName) {
-      throw new Error(`${this.at}: 'grantRead' options differ from the first grant's (scope ${this.readGrant.scope.node.path}, roleName ${this.readGrant.roleName}); one Role reads this Secret, later grants only add subjects. The value passed is: scope ${scope.node.path}, roleName ${roleName}`);
+      throw new Error(`${where(this)}: 'grantRead' options differ from the first grant's (scope ${this.readGrant.scope.node.path}, roleName ${this.readGrant.roleName}); one Role reads this Secret, later grants only add subjects. The value passed is: scope ${scope.node.path}, roleName ${roleName}`);
     }
     const subject = withNamespace(serviceAccount);
     const config = subject.toSubjectConfiguration();
