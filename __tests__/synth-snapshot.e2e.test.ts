@@ -221,3 +221,16 @@ test('npm run synth is the launcher, and no partly built snapshot is left behind
   expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.synth).toBe('sh scripts/synth/synth.sh');
   expect(fs.readdirSync(path.dirname(file(OUT.blob))).sort()).toEqual([OUT.blob, OUT.bundle, OUT.inputs].map((f) => path.basename(f)).sort());
 });
+
+test('the synth (a rebuild included) starts Node.js without NODE_EXTRA_CA_CERTS: it opens no connection, and the certificates cost its start', () => {
+  // Node.js warns at start when the file it names cannot be loaded: the warning shows whether it was read.
+  const env = { ...process.env, NODE_EXTRA_CA_CERTS: file('no-such-ca-bundle.pem') };
+  expect(run(process.execPath, ['-e', '0'], project, env).stderr).toMatch(/Ignoring extra certs from/);
+  // No record of what the snapshot was built from: the first run rebuilds it.
+  fs.rmSync(file(OUT.inputs), { force: true });
+  for (const expected of ['a rebuild', 'the snapshot up to date']) {
+    const result = run('sh', ['scripts/synth/synth.sh'], project, env);
+    expect({ expected, stderr: result.stderr, status: result.status }).toEqual({ expected, stderr: '', status: 0 });
+  }
+  expect(snapshot(file('dist'))).toEqual(committed);
+});

@@ -4,6 +4,10 @@
 # when it was not (exit 75), when Node.js cannot load it (exit 14: built by another version) or
 # when there is none, scripts/synth/build.js type-checks and rebuilds it, then it runs.
 # Environment files and gitops.yaml are read by the synth each time, never built in.
+# The synth opens no network connection, so it needs no CA certificates: Node.js 20 builds its whole
+# certificate store at start whenever NODE_EXTRA_CA_CERTS is set (40 to 80 ms here with a system
+# bundle of 144 certificates; docs/performance.md, "Startup").
+unset NODE_EXTRA_CA_CERTS
 root="${0%/*}/../.."
 blob="$root/build/synth/synth.blob"
 if [ -f "$blob" ]; then
