@@ -160,6 +160,13 @@ if (wanted('synth')) {
     print('objects kustomize renders', String(rendered));
   }
   print('objects in dist/', String(objects));
+  // Node.js's own start, without the synth: scripts/synth/synth.sh unsets NODE_EXTRA_CA_CERTS (Node.js
+  // 20 builds its certificate store at start when it is set); npm, which starts before it, keeps it.
+  const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+  measureSideBySide([
+    ['Node.js start (node -e 0), as the synth process starts it', process.execPath, ['-e', '0'], { env: { NODE_EXTRA_CA_CERTS: undefined } }],
+    ...(extraCa ? [[`Node.js start with this machine's NODE_EXTRA_CA_CERTS=${extraCa} (as npm starts)`, process.execPath, ['-e', '0']]] : []),
+  ]);
   // The freshness check, in the synth process: what the snapshot compares before it synthesizes.
   const check = spawnSync(process.execPath, ['-e', `
     const { buildInputs } = require('./scripts/synth/sources');
@@ -220,6 +227,7 @@ if (wanted('scale')) {
     print(`${services} services: validate + render in memory`, fmt(s('renderMs'), 'ms'));
     print(`${services} services: policy pass (Veza's rules, as the synth runs it)`, fmt(s('policyMs'), 'ms'));
     print(`${services} services: write to a temporary folder`, fmt(s('writeMs'), 'ms'));
+    print(`${services} services: floor, the same files written plainly (mkdir, writeFileSync)`, fmt(stats(floors.map((f) => f.writeFloorMs)), 'ms'));
     if (runs[0].rewriteOneChangedMs !== undefined) print(`${services} services: write again, one file changed (the others linked)`, fmt(s('rewriteOneChangedMs'), 'ms'));
     print(`${services} services: peak memory`, fmt(s('peakRssMiB'), 'MiB', 1));
     print(`${services} services: objects per second (in process)`, fmt(s('objectsPerSecond'), 'objects/s'));

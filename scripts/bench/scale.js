@@ -7,7 +7,8 @@
 // links to the previous files).
 //
 //   node scripts/bench/scale.js <services>          one run: prints one JSON line of figures
-//   node scripts/bench/scale.js <services> --floor  the floor: js-yaml alone serializing the same objects
+//   node scripts/bench/scale.js <services> --floor  the floors: js-yaml alone serializing the same objects, and
+//                                                   the same files written plainly into a new folder
 //
 // Every run is a fresh process, so peak memory (maxRSS) is that run's own.
 'use strict';
@@ -91,7 +92,28 @@ function main() {
       docs.map((d) => yaml.dump(d, { noRefs: true, lineWidth: -1 })).join('---\n');
     }
     const serializeMs = ms(start);
-    process.stdout.write(`${JSON.stringify({ services, floor: true, objects, serializeMs })}\n`);
+    // The file system's own floor: the same files written plainly into a new folder (what the
+    // first synth into an empty dist/ cannot do with less), for the write figure to be read against.
+    const files = lib.renderApp(app);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-bench-floor-'));
+    let writeFloorMs;
+    try {
+      const startWrite = process.hrtime.bigint();
+      const folders = new Set();
+      for (const file of files) {
+        const full = path.join(out, file.path);
+        const folder = path.dirname(full);
+        if (!folders.has(folder)) {
+          fs.mkdirSync(folder, { recursive: true });
+          folders.add(folder);
+        }
+        fs.writeFileSync(full, file.content);
+      }
+      writeFloorMs = ms(startWrite);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+    process.stdout.write(`${JSON.stringify({ services, floor: true, objects, serializeMs, writeFloorMs })}\n`);
     return;
   }
   const { app, lib } = buildApp(services);
