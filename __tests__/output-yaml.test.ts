@@ -38,6 +38,13 @@ const EDGE_STRINGS = [
   'line one\nline two\n', '  indented\nblock', '\u00e9t\u00e9', '\u2028', '\u00a0', 'a\u0085b', '\ufeffa', '\u0007', '\u001b[0m', '\ud83d\ude00',
   '\ud800', 'x'.repeat(1100), `${'k'.repeat(1020)}\u00e9\u00e9\u00e9\u00e9\u00e9`, 'https://vault.example:8200/v1', 'app.kubernetes.io/name',
   'kustomize.toolkit.fluxcd.io/prune', 'REPLACE_ME', '${VAR}', 'a=b', '(a)', 'a/b.c_d-e+f@g,h',
+  // Each of js-yaml's double-quoted escapes, and characters written as \x.. or \u....
+  '\0', '\x01', '\b', '\v', '\f', '\r', 'a\rb', '\\', 'a\\b', '\x7f', '\u2029', '\ufffe', '\uffff', '\udc00', 'a\ud800b', '\u0100\u00a0',
+  // Single-quoted: quotes doubled; a line break inside decides between a block and double quotes.
+  "it's: x", "'", "''", "a: 'b'", '- "x"', '# not a comment', 'a\n\tb', 'a\n\u0085', 'a\n\r', 'a\t\n', 'a\n\ud83d\ude00\n', '\n\n', ' \n', '\na\n',
+  'x:\n  y', '#!/bin/sh\nset -eu\n', '{{ index . "jwt-secret" }}', 'postgresql://{{ .username | urlquery }}@db:5432/veza', '0 3 * * *', '-4', '180', 'system:auth-delegator',
+  // Around js-yaml's longest simple key, which it counts in code points.
+  '\ud83d\ude00'.repeat(513), '\u00e9'.repeat(1024), '\u00e9'.repeat(1025), `'${'a'.repeat(1021)}`, `'${'a'.repeat(1022)}`,
 ];
 
 describe.each(EDGE_STRINGS.map((s) => [JSON.stringify(s).slice(0, 40), s]))('the string %s', (_, s) => {
@@ -53,6 +60,8 @@ describe.each(EDGE_STRINGS.map((s) => [JSON.stringify(s).slice(0, 40), s]))('the
 
 test.each([
   ['numbers', { a: [0, -0, 1, -1, 1.5, 1e21, 1e-7, NaN, Infinity, -Infinity, 2 ** 53, 0.1 + 0.2] }],
+  ['integers at the edges', { a: [Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, -(2 ** 53), 2 ** 53 + 2, 1e20, 1e21, 65532, 8200, -5] }],
+  ['-0 before and after 0', { a: [-0, 0, -0, { b: -0 }], c: 0 }],
   ['booleans and null', { a: true, b: false, c: null, d: [true, null] }],
   ['undefined: a key left out, an item written null', { a: undefined, b: [undefined, 1], c: { d: undefined } }],
   ['empty collections', { a: {}, b: [], c: [[], {}], d: [[[]]] }],
