@@ -6,6 +6,7 @@ import { toYaml } from '../lib/output/synthesize';
 import { readDirectory } from '../lib/output/swap';
 import { SAFE_SYSCTLS } from '../lib/policy/pod-security';
 import { objectsReachable, policyContext } from '../lib/policy/policy';
+import { renderedObjectsOf } from '../lib/output/rendered-objects';
 import { POLICY_RULES, loadEnvironments, VezaApp } from '../lib/veza';
 import { vezaEsoHygiene, environmentIsolation } from '../lib/veza/veza-policy';
 import { namesEnvironment } from '../lib/veza/isolation';
@@ -361,6 +362,8 @@ describe('the policy runs over the whole app at synth', () => {
     const parsed = policyContext(files.map((f) => ({ ...f })));
     expect(parsed.objects.length).toBeGreaterThan(0);
     expect(policyContext(files)).toEqual(parsed);
+    // Every YAML file keeps what it was rendered from: manifests, kustomizations and the control-plane files (YamlFile).
+    expect(files.filter((f) => f.path.endsWith('.yaml') && renderedObjectsOf(f) === undefined).map((f) => f.path)).toEqual([]);
     // A file whose content changed after rendering is read from its content, not from what was rendered.
     const edited = files.map((f) => (f.path.endsWith('.yaml') && f.content.includes('kind: ExternalSecret') ? Object.assign(f, { content: f.content.replace(/refreshInterval: \S+/, 'refreshInterval: 0s') }) : f));
     expect(checkPolicy(edited, [esoHygiene]).violations.map((v) => v.problem)).toContain(`'spec.refreshInterval' is "0s"; allowed: a Go duration above 0 such as 1h (with 0 ESO never refreshes and force-sync does nothing)`);

@@ -4,7 +4,9 @@ import { ApiObject, ApiObjectProps, App, Chart, IResolver, JsonPatch, Lazy, Reso
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ExternalSecret as ExternalSecretResource } from '../imports/external-secrets.io';
-import { CreationPolicy, ExternalSecret, exemptFromPolicy, ManifestFile, renderApp, VaultDynamicSecret, VaultSecretStore } from '../lib';
+import * as yaml from 'js-yaml';
+import { CreationPolicy, ExternalSecret, exemptFromPolicy, ManifestFile, renderApp, VaultDynamicSecret, VaultSecretStore, YamlFile } from '../lib';
+import { DUMP_OPTIONS } from '../lib/output/yaml';
 import { resolvedApiObjectJson } from '../lib/output/resolved-json';
 import { hasObjects } from '../lib/output/files';
 import { renderedObjectsOf } from '../lib/output/rendered-objects';
@@ -67,6 +69,18 @@ test('the Veza app: every file holds the objects cdk8s renders for it, in its or
   expect(answers).toEqual(files.map((f) => ({ path: f.path, has: f.cdk8s.length > 0 })));
   expect(answers.filter((a) => a.has).length).toBeGreaterThan(environments.length);
   expect(answers.filter((a) => !a.has).map((a) => a.path)).toEqual(expect.arrayContaining(['extra.yaml', 'only-nested.yaml', 'empty.yaml']));
+});
+
+test('a YamlFile is its header, then its documents written as js-yaml writes them, --- between them; renderApp keeps the documents', () => {
+  const app = new App();
+  const docs = [{ apiVersion: 'v1', kind: 'List', items: [] }, { a: "it's", b: [1, 'x\ny\n', { c: null }] }];
+  new YamlFile(app, 'Y', { path: 'dir/y.yaml', header: '# head\n', objects: () => docs });
+  const [file, ...others] = renderApp(app);
+  expect(others).toEqual([]);
+  expect(file).toEqual({ path: 'dir/y.yaml', content: `# head\n${docs.map((d) => yaml.dump(d, DUMP_OPTIONS)).join('---\n')}`, executable: false });
+  expect(renderedObjectsOf(file)).toEqual(docs);
+  // Edited after rendering: the policy reads its content.
+  expect(renderedObjectsOf(Object.assign(file, { content: `${file.content}# more\n` }))).toBeUndefined();
 });
 
 test('dependencies inside a chart, across charts and from nested charts order the objects as cdk8s does', () => {

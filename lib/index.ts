@@ -28,8 +28,8 @@ export {
 } from './eso';
 // Output: files laid out like a repository folder, rendered in memory.
 export {
-  DeploymentUnit, Kustomization, ManifestFile, renderApp, SynthError, TextFile, type KustomizationProps,
-  type ManifestFileProps, type RenderedFile, type RenderOptions, type TextFileProps, type SwapStep,
+  DeploymentUnit, Kustomization, ManifestFile, renderApp, SynthError, TextFile, YamlFile, type KustomizationProps,
+  type ManifestFileProps, type RenderedFile, type RenderOptions, type TextFileProps, type YamlFileProps, type SwapStep,
 } from './output';
 // Files the Kubernetes API server reads from its node's disk: not manifests to apply.
 export {

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { where } from '../eso/names';
-import { TextFile } from '../output/files';
-import { toYaml } from '../output/synthesize';
+import { YamlFile } from '../output/files';
 
 /** How much of a request the API server records. */
 export enum AuditLevel {
@@ -50,7 +49,7 @@ export interface AuditPolicyFileProps {
  *
  * @see https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/
  */
-export class AuditPolicyFile extends TextFile {
+export class AuditPolicyFile extends YamlFile {
   /** What the seed's "Log all secret access" covers. */
   public static readonly SECRET_RESOURCES: AuditResources[] = [
     { group: '', resources: ['secrets', 'configmaps', 'serviceaccounts/token'] },
@@ -60,11 +59,8 @@ export class AuditPolicyFile extends TextFile {
   public readonly recorded: AuditResources[];
   public readonly otherRequests: AuditLevel;
 
-  private readonly header: string;
-
   public constructor(scope: Construct, id: string, props: AuditPolicyFileProps) {
-    super(scope, id, { path: props.path, content: () => '' });
-    this.header = props.header ?? '';
+    super(scope, id, { path: props.path, header: props.header, objects: () => [this.toJson()] });
     const w = where(this);
     this.recorded = (props.recorded ?? AuditPolicyFile.SECRET_RESOURCES).map((r) => ({ group: r.group, resources: [...r.resources] }));
     if (!this.recorded.some((r) => r.group === '' && r.resources.includes('secrets'))) {
@@ -74,11 +70,6 @@ export class AuditPolicyFile extends TextFile {
     if (this.otherRequests === AuditLevel.REQUEST || this.otherRequests === AuditLevel.REQUEST_RESPONSE) {
       throw new Error(`${w}: 'otherRequests' must be None or Metadata (a body-logging catch-all records values). The value passed is: ${JSON.stringify(this.otherRequests)}`);
     }
-  }
-
-  /** The file's text: the header, then the object. */
-  public render(): string {
-    return this.header + toYaml(this.toJson());
   }
 
   /** The Policy object. */

@@ -1,8 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { where } from '../eso/names';
-import { TextFile } from '../output/files';
-import { toYaml } from '../output/synthesize';
+import { YamlFile } from '../output/files';
 import { DNS_LABEL } from '../rules';
 
 /** The KMS v2 plugin the API server encrypts with. */
@@ -44,7 +43,7 @@ export interface EncryptionConfigurationFileProps {
  * @see https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/
  * @see https://kubernetes.io/docs/tasks/administer-cluster/kms-provider/
  */
-export class EncryptionConfigurationFile extends TextFile {
+export class EncryptionConfigurationFile extends YamlFile {
   /** The KMS plugin's name, stored in every encrypted object. */
   public readonly kmsName: string;
   /** The Unix socket the KMS v2 plugin listens on. */
@@ -55,11 +54,8 @@ export class EncryptionConfigurationFile extends TextFile {
   public readonly encryptedResources: string[];
   public readonly readUnencrypted: boolean;
 
-  private readonly header: string;
-
   public constructor(scope: Construct, id: string, props: EncryptionConfigurationFileProps) {
-    super(scope, id, { path: props.path, content: () => '' });
-    this.header = props.header ?? '';
+    super(scope, id, { path: props.path, header: props.header, objects: () => [this.toJson()] });
     const w = where(this);
     this.kmsName = props.kms?.name ?? 'veza-kms';
     if (!DNS_LABEL.test(this.kmsName)) {
@@ -79,11 +75,6 @@ export class EncryptionConfigurationFile extends TextFile {
       throw new Error(`${w}: 'resources' must include secrets. The value passed is: ${JSON.stringify(this.encryptedResources)}`);
     }
     this.readUnencrypted = props.readUnencrypted ?? true;
-  }
-
-  /** The file's text: the header, then the object. */
-  public render(): string {
-    return this.header + toYaml(this.toJson());
   }
 
   /** The EncryptionConfiguration object. */

@@ -1,7 +1,6 @@
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { hasObjects, manifestFilesOf, TextFile } from './files';
-import { toYaml } from './synthesize';
+import { hasObjects, manifestFilesOf, YamlFile } from './files';
 
 /**
  * A set of manifests applied together (one GitOps path). Two ExternalSecrets that create the
@@ -22,14 +21,15 @@ export class DeploymentUnit extends Construct {
 }
 
 /**
- * A kustomization.yaml listing `paths` (paths of the output, each below `folder`) relative to `folder`.
+ * The Kustomization document of a kustomization.yaml listing `paths` (paths of the output, each
+ * below `folder`) relative to `folder`.
  *
  * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/resource/
  * @internal
  */
-export function kustomization(folder: string, paths: readonly string[]): string {
+export function kustomizationDocument(folder: string, paths: readonly string[]): object {
   const resources = paths.map((p) => p.slice(folder.length + 1));
-  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+  return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources };
 }
 
 /** Props of {@link Kustomization}. */
@@ -47,7 +47,7 @@ export interface KustomizationProps {
  *
  * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/
  */
-export class Kustomization extends TextFile {
+export class Kustomization extends YamlFile {
   /** The folder it lists the files of, below the output folder: what `kubectl apply -k` and GitOps are given. */
   public readonly folder: string;
 
@@ -55,7 +55,7 @@ export class Kustomization extends TextFile {
     const folder = path.posix.dirname(props.path);
     super(scope, id, {
       path: props.path,
-      content: () => kustomization(folder, manifestFilesOf(props.unit).filter(hasObjects).map((f) => f.path)),
+      objects: () => [kustomizationDocument(folder, manifestFilesOf(props.unit).filter(hasObjects).map((f) => f.path))],
     });
     this.folder = folder;
   }

@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { dumpYaml } from './yaml';
 
 /** Props of {@link ManifestFile}. */
 export interface ManifestFileProps extends ChartProps {
@@ -62,6 +63,46 @@ export class TextFile extends Construct {
   /** Produces the content: called by `renderApp` once the tree is complete. */
   public render(): string {
     return this.produce();
+  }
+}
+
+/** Props of {@link YamlFile}. */
+export interface YamlFileProps {
+  /** The file's path below the output folder. */
+  readonly path: string;
+  /** The documents, in order, produced at synth so they can describe the finished tree. */
+  readonly objects: () => readonly object[];
+  /** Text before the first document (comment lines, each ending in a line break). @default '' */
+  readonly header?: string;
+}
+
+/**
+ * A YAML file of the output that is not a manifest: a kustomization, a control-plane
+ * configuration. Its documents are written as every manifest is (`---` between them), and the
+ * policy pass reads them as rendered, without parsing the file back.
+ *
+ * @see https://yaml.org/spec/1.2.2/#22-structures
+ */
+export class YamlFile extends TextFile {
+  private readonly header: string;
+  private readonly produceObjects: () => readonly object[];
+  private rendered?: { readonly content: string; readonly objects: readonly object[] };
+
+  public constructor(scope: Construct, id: string, props: YamlFileProps) {
+    super(scope, id, { path: props.path, content: () => this.renderObjects().content });
+    this.header = props.header ?? '';
+    this.produceObjects = props.objects;
+  }
+
+  /** The documents of the last {@link render}, when their text is `content`. @internal */
+  public objectsRenderedAs(content: string): readonly object[] | undefined {
+    return this.rendered?.content === content ? this.rendered.objects : undefined;
+  }
+
+  private renderObjects(): { readonly content: string; readonly objects: readonly object[] } {
+    const objects = this.produceObjects();
+    this.rendered = { content: this.header + objects.map(dumpYaml).join('---\n'), objects };
+    return this.rendered;
   }
 }
 

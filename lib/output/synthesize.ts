@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ManifestFile, TextFile } from './files';
+import { ManifestFile, TextFile, YamlFile } from './files';
 import { recordRenderedObjects } from './rendered-objects';
 import { dumpYaml } from './yaml';
 
@@ -71,7 +71,10 @@ export function renderApp(app: App, options: RenderOptions = {}): RenderedFile[]
     files.push(rendered);
   }
   for (const file of texts) {
-    files.push({ path: file.path, content: file.render(), executable: file.executable });
+    const rendered = { path: file.path, content: file.render(), executable: file.executable };
+    const objects = file instanceof YamlFile ? file.objectsRenderedAs(rendered.content) : undefined;
+    if (objects) recordRenderedObjects(rendered, rendered.content, objects);
+    files.push(rendered);
   }
   const seen = new Set<string>();
   const clashes = files.filter((f) => (seen.has(f.path) ? true : (seen.add(f.path), false))).map((f) => `two constructs write ${f.path}`);

@@ -1,11 +1,11 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ConfigError, dnsLabel, FieldReader, goDuration, oneOf, text, url, readYamlFile } from '../config/field-reader';
-import { kustomization } from '../output/deployment-unit';
+import { kustomizationDocument } from '../output/deployment-unit';
 import { ExternalSecretsOperator } from '../eso/external-secrets-operator';
 import { toGoDuration } from '../eso/go-duration';
 import { where } from '../eso/names';
-import { ManifestFile, TextFile } from '../output/files';
+import { ManifestFile, YamlFile } from '../output/files';
 import { CLUSTER_LABELS, EnvironmentCluster, LAYOUT, SHARED_CLUSTER } from './layout';
 import type { RunbookSection } from './runbook';
 import type { VezaCluster } from './veza-cluster';
@@ -266,7 +266,7 @@ export class GitOpsWiring extends Construct {
         application(gitopsName(env.config.name), SYNC_WAVES.environmentApplication, source, cluster.server, env.config.namespace);
       }
     }
-    new TextFile(this, 'argocd-kustomization', { path: `${appsFolder}/${LAYOUT.kustomizationFile}`, content: () => kustomization(appsFolder, argoFiles) });
+    new YamlFile(this, 'argocd-kustomization', { path: `${appsFolder}/${LAYOUT.kustomizationFile}`, objects: () => [kustomizationDocument(appsFolder, argoFiles)] });
     const rootFile = new ManifestFile(this, 'argocd-root', { path: `${folder}/argocd/root.yaml`, namespace: config.argocd.namespace, labels });
     new ApiObject(rootFile, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
@@ -320,7 +320,7 @@ export class GitOpsWiring extends Construct {
       for (const env of cluster.environments) {
         fluxKustomization(gitopsName(env.config.name), repoPath(env.kustomization.folder), [operatorKustomization.name]);
       }
-      new TextFile(this, `flux-${cluster.name}-kustomization`, { path: `${clusterFolder}/${LAYOUT.kustomizationFile}`, content: () => kustomization(clusterFolder, fluxFiles) });
+      new YamlFile(this, `flux-${cluster.name}-kustomization`, { path: `${clusterFolder}/${LAYOUT.kustomizationFile}`, objects: () => [kustomizationDocument(clusterFolder, fluxFiles)] });
     }
   }
 }
