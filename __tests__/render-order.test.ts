@@ -83,6 +83,13 @@ test('a YamlFile is its header, then its documents written as js-yaml writes the
   expect(renderedObjectsOf(Object.assign(file, { content: `${file.content}# more\n` }))).toBeUndefined();
 });
 
+test('a YamlFile without a header starts with its first document (header: default \'\')', () => {
+  const app = new App();
+  const doc = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['a.yaml'] };
+  new YamlFile(app, 'Y', { path: 'kustomization.yaml', objects: () => [doc] });
+  expect(renderApp(app).map((f) => f.content)).toEqual([yaml.dump(doc, DUMP_OPTIONS)]);
+});
+
 test('dependencies inside a chart, across charts and from nested charts order the objects as cdk8s does', () => {
   const app = new App();
   const base = new ManifestFile(app, 'Base', { path: 'base.yaml', namespace: 'ns' });
