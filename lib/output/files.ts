@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { dumpYaml } from './yaml';
+import { renderedYamlFile } from './rendered-objects';
+import type { RenderedFile } from './synthesize';
 
 /** Props of {@link ManifestFile}. */
 export interface ManifestFileProps extends ChartProps {
@@ -64,6 +65,11 @@ export class TextFile extends Construct {
   public render(): string {
     return this.produce();
   }
+
+  /** The file as `renderApp` writes it. @internal */
+  public renderFile(): RenderedFile {
+    return { path: this.path, content: this.render(), executable: this.executable };
+  }
 }
 
 /** Props of {@link YamlFile}. */
@@ -86,23 +92,16 @@ export interface YamlFileProps {
 export class YamlFile extends TextFile {
   private readonly header: string;
   private readonly produceObjects: () => readonly object[];
-  private rendered?: { readonly content: string; readonly objects: readonly object[] };
 
   public constructor(scope: Construct, id: string, props: YamlFileProps) {
-    super(scope, id, { path: props.path, content: () => this.renderObjects().content });
+    super(scope, id, { path: props.path, content: () => this.renderFile().content });
     this.header = props.header ?? '';
     this.produceObjects = props.objects;
   }
 
-  /** The documents of the last {@link render}, when their text is `content`. @internal */
-  public objectsRenderedAs(content: string): readonly object[] | undefined {
-    return this.rendered?.content === content ? this.rendered.objects : undefined;
-  }
-
-  private renderObjects(): { readonly content: string; readonly objects: readonly object[] } {
-    const objects = this.produceObjects();
-    this.rendered = { content: this.header + objects.map(dumpYaml).join('---\n'), objects };
-    return this.rendered;
+  /** The file as `renderApp` writes it, its documents kept for the policy pass. @internal */
+  public override renderFile(): RenderedFile {
+    return renderedYamlFile(this.path, this.header, this.produceObjects());
   }
 }
 

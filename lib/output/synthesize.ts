@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ManifestFile, TextFile, YamlFile } from './files';
-import { recordRenderedObjects } from './rendered-objects';
+import { ManifestFile, TextFile } from './files';
+import { renderedYamlFile } from './rendered-objects';
 import { dumpYaml } from './yaml';
 
 /** One file of the output, rendered. */
@@ -65,17 +65,9 @@ export function renderApp(app: App, options: RenderOptions = {}): RenderedFile[]
     if (!ManifestFile.isManifestFile(c)) continue;
     const docs = chartObjects(tree, i, withDependencies.has(c)).map((o) => o.toJson());
     if (docs.length === 0) continue;
-    const header = options.header ? options.header(c.path) : '';
-    const rendered = { path: c.path, content: header + docs.map(toYaml).join('---\n'), executable: false };
-    recordRenderedObjects(rendered, rendered.content, docs);
-    files.push(rendered);
+    files.push(renderedYamlFile(c.path, options.header ? options.header(c.path) : '', docs));
   }
-  for (const file of texts) {
-    const rendered = { path: file.path, content: file.render(), executable: file.executable };
-    const objects = file instanceof YamlFile ? file.objectsRenderedAs(rendered.content) : undefined;
-    if (objects) recordRenderedObjects(rendered, rendered.content, objects);
-    files.push(rendered);
-  }
+  for (const file of texts) files.push(file.renderFile());
   const seen = new Set<string>();
   const clashes = files.filter((f) => (seen.has(f.path) ? true : (seen.add(f.path), false))).map((f) => `two constructs write ${f.path}`);
   if (clashes.length > 0) throw new SynthError(clashes);

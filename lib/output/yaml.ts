@@ -75,6 +75,11 @@ function readsAsString(s: string): boolean {
   return DUMP_SCHEMA.resolveImplicitScalarTag(s).tag.tagName === STR_TAG;
 }
 
+/** Whether js-yaml writes `s` plain (as a key or a value below the root), by the fast test. */
+function plainByFastTest(s: string): boolean {
+  return PLAIN_SAFE.test(s) && readsAsString(s);
+}
+
 /** Serializes `doc` as js-yaml's `dump(doc, DUMP_OPTIONS)` does. */
 export function dumpYaml(doc: unknown): string {
   if (isPlainObject(doc) || Array.isArray(doc)) {
@@ -134,7 +139,7 @@ function writeValue(value: unknown, level: number, compact: boolean): string {
 
 function stringText(s: string, level: number): string {
   // Plain strings are not remembered: the test is as fast as a lookup, and the memo stays small.
-  if (PLAIN_SAFE.test(s) && readsAsString(s)) return s;
+  if (plainByFastTest(s)) return s;
   let text = valueMemo.get(s);
   if (text === undefined) {
     text = styledString(s, false);
@@ -148,7 +153,7 @@ function keyText(key: string): string {
   if (text === undefined) {
     // A key with a line break is written after `? `.
     if (key.includes('\n')) throw WHOLE_DOCUMENT;
-    text = PLAIN_SAFE.test(key) && readsAsString(key) ? key : (styledString(key, true) as string);
+    text = plainByFastTest(key) ? key : (styledString(key, true) as string);
     // So is a key whose text is longer than js-yaml's simple keys.
     if (text.length > 1024 && TOO_LONG_KEY.test(text)) throw WHOLE_DOCUMENT;
     keyMemo.set(key, text);
