@@ -12,8 +12,8 @@
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
+const { benchScratch } = require('./scratch');
 
 const root = path.join(__dirname, '..', '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -113,35 +113,27 @@ function stats(values) {
   return { median: sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
-function timeNpmCi(variant, extraArgs = []) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-install-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(variant.pkg, null, 2)}\n`);
-    fs.writeFileSync(path.join(dir, 'package-lock.json'), `${JSON.stringify(variant.lock, null, 2)}\n`);
-    fs.copyFileSync(path.join(root, '.npmrc'), path.join(dir, '.npmrc'));
-    const start = process.hrtime.bigint();
-    const r = spawnSync(npm, ['ci', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', ...extraArgs], { cwd: dir, encoding: 'utf8' });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (r.status !== 0) throw new Error(`npm ci (${variant.label}) failed (${r.status}):\n${r.stderr}`);
-    return ms;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+function timeNpmCi(scratch, variant, extraArgs = []) {
+  const dir = scratch.dir('install');
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(variant.pkg, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, 'package-lock.json'), `${JSON.stringify(variant.lock, null, 2)}\n`);
+  fs.copyFileSync(path.join(root, '.npmrc'), path.join(dir, '.npmrc'));
+  const start = process.hrtime.bigint();
+  const r = spawnSync(npm, ['ci', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', ...extraArgs], { cwd: dir, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`npm ci (${variant.label}) failed (${r.status}):\n${r.stderr}`);
+  return ms;
 }
 
-function timeBuildFromNothing() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-prepare-'));
-  try {
-    spawnSync('git', ['clone', '--quiet', root, dir]);
-    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-    const start = process.hrtime.bigint();
-    const r = spawnSync(npm, ['run', '--silent', 'prepare'], { cwd: dir, encoding: 'utf8' });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (r.status !== 0) throw new Error(`npm run prepare failed (${r.status}):\n${r.stderr}`);
-    return ms;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+function timeBuildFromNothing(scratch) {
+  const dir = scratch.dir('prepare');
+  spawnSync('git', ['clone', '--quiet', root, dir]);
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+  const start = process.hrtime.bigint();
+  const r = spawnSync(npm, ['run', '--silent', 'prepare'], { cwd: dir, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`npm run prepare failed (${r.status}):\n${r.stderr}`);
+  return ms;
 }
 
 function run(runs, print) {
@@ -159,11 +151,18 @@ function run(runs, print) {
   const times = new Map(variants.map((v) => [v.label, []]));
   const runtime = [];
   const prepare = [];
-  // Alternate the variants, so a change of load falls on all of them alike.
-  for (let i = 0; i < runs; i++) {
-    for (const v of variants) times.get(v.label).push(timeNpmCi(v));
-    runtime.push(timeNpmCi(full, ['--omit=dev']));
-    prepare.push(timeBuildFromNothing());
+  // Alternate the variants, so a change of load falls on all of them alike. Every install stays
+  // until the last one is timed (scripts/bench/scratch.js: deleting 17,000 files slows the next
+  // install); that takes about 300 MB of disk per install.
+  const scratch = benchScratch('install');
+  try {
+    for (let i = 0; i < runs; i++) {
+      for (const v of variants) times.get(v.label).push(timeNpmCi(scratch, v));
+      runtime.push(timeNpmCi(scratch, full, ['--omit=dev']));
+      prepare.push(timeBuildFromNothing(scratch));
+    }
+  } finally {
+    scratch.remove();
   }
   const f = (s) => `${s.median.toFixed(0)} ms (min ${s.min.toFixed(0)}, max ${s.max.toFixed(0)})`;
   for (const v of variants) print(`npm ci --ignore-scripts, ${v.label}`, f(stats(times.get(v.label))));

@@ -18,6 +18,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { benchScratch } = require('./scratch');
 
 const root = path.join(__dirname, '..', '..');
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
@@ -212,37 +213,48 @@ if (wanted('scale')) {
   const scaleScript = path.join(__dirname, 'scale.js');
   const perSize = {};
   const sizes = (process.env.BENCH_SCALE_SIZES ?? '100,1000').split(',').map(Number);
-  for (const services of sizes) {
-    const runs = [];
-    const floors = [];
-    for (let i = 0; i < RUNS; i++) {
-      const r = runOnce(process.execPath, [scaleScript, String(services)]);
-      runs.push({ ...JSON.parse(r.stdout), wallMs: r.ms });
-      floors.push(JSON.parse(runOnce(process.execPath, [scaleScript, String(services), '--floor']).stdout));
+  // Every run writes into a folder in build/, beside dist/, removed after the section's last run;
+  // the floor also writes into the system's temporary folder (scripts/bench/scratch.js).
+  const scratch = benchScratch('scale');
+  const systemScratch = benchScratch('scale', 'system');
+  const scale = (...args) => runOnce(process.execPath, [scaleScript, ...args, '--out', scratch.root]);
+  try {
+    for (const services of sizes) {
+      const runs = [];
+      const floors = [];
+      for (let i = 0; i < RUNS; i++) {
+        const r = scale(String(services));
+        runs.push({ ...JSON.parse(r.stdout), wallMs: r.ms });
+        floors.push(JSON.parse(scale(String(services), '--floor', '--system-out', systemScratch.root).stdout));
+      }
+      const s = (key) => stats(runs.map((r) => r[key]));
+      const floor = stats(floors.map((f) => f.serializeMs));
+      const inMemory = stats(runs.map((r) => r.buildMs + r.renderMs));
+      perSize[services] = { wall: s('wallMs'), inMemory, policy: s('policyMs') };
+      print(`${services} services: objects, files`, `${runs[0].objects}, ${runs[0].files}`);
+      print(`${services} services: process wall time (start to files written)`, fmt(s('wallMs'), 'ms'));
+      if (runs[0].cpuMs !== undefined) print(`${services} services: CPU time in the process, start to files written`, fmt(s('cpuMs'), 'ms'));
+      print(`${services} services: build the tree (incl. loading the library)`, fmt(s('buildMs'), 'ms'));
+      print(`${services} services: validate + render in memory`, fmt(s('renderMs'), 'ms'));
+      print(`${services} services: policy pass (Veza's rules, as the synth runs it)`, fmt(s('policyMs'), 'ms'));
+      print(`${services} services: write to a new folder (dist/ absent)`, fmt(s('writeMs'), 'ms'));
+      print(`${services} services: floor, the same files written plainly (mkdir, writeFileSync)`, fmt(stats(floors.map((f) => f.writeFloorMs)), 'ms'));
+      print(`${services} services: the same plain write into ${os.tmpdir()} (another place)`, fmt(stats(floors.map((f) => f.writeFloorSystemMs)), 'ms'));
+      if (runs[0].rewriteOneChangedMs !== undefined) print(`${services} services: write again, one file changed (the others linked)`, fmt(s('rewriteOneChangedMs'), 'ms'));
+      print(`${services} services: peak memory`, fmt(s('peakRssMiB'), 'MiB', 1));
+      print(`${services} services: objects per second (in process)`, fmt(s('objectsPerSecond'), 'objects/s'));
+      print(`${services} services: floor, js-yaml alone on the same objects`, fmt(floor, 'ms'));
+      print(`${services} services: ratio build+render / floor`, `${(inMemory.median / floor.median).toFixed(2)}x (medians)`);
     }
-    const s = (key) => stats(runs.map((r) => r[key]));
-    const floor = stats(floors.map((f) => f.serializeMs));
-    const inMemory = stats(runs.map((r) => r.buildMs + r.renderMs));
-    perSize[services] = { wall: s('wallMs'), inMemory, policy: s('policyMs') };
-    print(`${services} services: objects, files`, `${runs[0].objects}, ${runs[0].files}`);
-    print(`${services} services: process wall time (start to files written)`, fmt(s('wallMs'), 'ms'));
-    if (runs[0].cpuMs !== undefined) print(`${services} services: CPU time in the process, start to files written`, fmt(s('cpuMs'), 'ms'));
-    print(`${services} services: build the tree (incl. loading the library)`, fmt(s('buildMs'), 'ms'));
-    print(`${services} services: validate + render in memory`, fmt(s('renderMs'), 'ms'));
-    print(`${services} services: policy pass (Veza's rules, as the synth runs it)`, fmt(s('policyMs'), 'ms'));
-    print(`${services} services: write to a temporary folder`, fmt(s('writeMs'), 'ms'));
-    print(`${services} services: floor, the same files written plainly (mkdir, writeFileSync)`, fmt(stats(floors.map((f) => f.writeFloorMs)), 'ms'));
-    if (runs[0].rewriteOneChangedMs !== undefined) print(`${services} services: write again, one file changed (the others linked)`, fmt(s('rewriteOneChangedMs'), 'ms'));
-    print(`${services} services: peak memory`, fmt(s('peakRssMiB'), 'MiB', 1));
-    print(`${services} services: objects per second (in process)`, fmt(s('objectsPerSecond'), 'objects/s'));
-    print(`${services} services: floor, js-yaml alone on the same objects`, fmt(floor, 'ms'));
-    print(`${services} services: ratio build+render / floor`, `${(inMemory.median / floor.median).toFixed(2)}x (medians)`);
-  }
-  const [small, large] = [sizes[0], sizes[sizes.length - 1]];
-  if (small !== large) {
-    print(`ratio time(${large}) / time(${small}), process wall`, `${(perSize[large].wall.median / perSize[small].wall.median).toFixed(2)}x (medians)`);
-    print(`ratio time(${large}) / time(${small}), build+render`, `${(perSize[large].inMemory.median / perSize[small].inMemory.median).toFixed(2)}x (medians)`);
-    print(`ratio time(${large}) / time(${small}), policy pass`, `${(perSize[large].policy.median / perSize[small].policy.median).toFixed(2)}x (medians)`);
+    const [small, large] = [sizes[0], sizes[sizes.length - 1]];
+    if (small !== large) {
+      print(`ratio time(${large}) / time(${small}), process wall`, `${(perSize[large].wall.median / perSize[small].wall.median).toFixed(2)}x (medians)`);
+      print(`ratio time(${large}) / time(${small}), build+render`, `${(perSize[large].inMemory.median / perSize[small].inMemory.median).toFixed(2)}x (medians)`);
+      print(`ratio time(${large}) / time(${small}), policy pass`, `${(perSize[large].policy.median / perSize[small].policy.median).toFixed(2)}x (medians)`);
+    }
+  } finally {
+    scratch.remove();
+    systemScratch.remove();
   }
 }
 
@@ -281,10 +293,12 @@ if (sections.includes('test-all')) {
 if (wanted('clone')) {
   header('Fresh clone: `npm ci` (from the npm cache) and the first `npm run synth`');
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
+  // Each clone stays until the last run is timed (scripts/bench/scratch.js): deleting one (17,000
+  // files in node_modules) would slow the next run's npm ci.
+  const scratch = benchScratch('clone');
   let dir;
   const clone = () => {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-clone-'));
+    dir = scratch.dir('clone');
     runOnce('git', ['clone', '--quiet', root, dir]);
   };
   const ci = [];
@@ -300,7 +314,7 @@ if (wanted('clone')) {
       total.push(a.ms + b.ms);
     }
   } finally {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    scratch.remove();
   }
   print(`commit cloned`, head);
   print('npm ci', fmt(stats(ci), 'ms'));

@@ -3,12 +3,19 @@
 // service account, a Role and RoleBinding that let it read its Secret, and an ExternalSecret, in
 // three environments, built through the public API of build/lib (what a user of the package gets),
 // rendered in memory, checked by the policy pass the synth runs (Veza's rules, enforcePolicy),
-// written to a temporary folder, then written again with one file changed (the others are hard
+// written to a new folder, then written again with one file changed (the others are hard
 // links to the previous files).
 //
 //   node scripts/bench/scale.js <services>          one run: prints one JSON line of figures
 //   node scripts/bench/scale.js <services> --floor  the floors: js-yaml alone serializing the same objects, and
 //                                                   the same files written plainly into a new folder
+//   --out <folder>                                  write into a new folder inside <folder> and leave it there
+//                                                   (npm run bench removes its scratch after the last run:
+//                                                   scripts/bench/scratch.js); without it, a temporary folder
+//                                                   removed at the end
+//   --system-out <folder>                           with --floor: also write the files plainly into a new
+//                                                   folder inside <folder> (the bench gives one in the
+//                                                   system's temporary folder, to compare the places)
 //
 // Every run is a fresh process, so peak memory (maxRSS) is that run's own.
 'use strict';
@@ -73,6 +80,34 @@ function mib(kb) {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
+/** The folder given by --out (left as it is), or a temporary one removed after `fn`. */
+function inScratch(fn) {
+  const at = process.argv.indexOf('--out');
+  if (at >= 0) return fn(process.argv[at + 1]);
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-bench-'));
+  try {
+    return fn(out);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** Writes `files` plainly under `out` (each folder created once, one writeFileSync per file); returns the milliseconds. */
+function writePlain(files, out) {
+  const start = process.hrtime.bigint();
+  const folders = new Set();
+  for (const file of files) {
+    const full = path.join(out, file.path);
+    const folder = path.dirname(full);
+    if (!folders.has(folder)) {
+      fs.mkdirSync(folder, { recursive: true });
+      folders.add(folder);
+    }
+    fs.writeFileSync(full, file.content);
+  }
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
 function main() {
   const services = Number(process.argv[2] ?? 100);
   const floor = process.argv.includes('--floor');
@@ -95,25 +130,10 @@ function main() {
     // The file system's own floor: the same files written plainly into a new folder (what the
     // first synth into an empty dist/ cannot do with less), for the write figure to be read against.
     const files = lib.renderApp(app);
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-bench-floor-'));
-    let writeFloorMs;
-    try {
-      const startWrite = process.hrtime.bigint();
-      const folders = new Set();
-      for (const file of files) {
-        const full = path.join(out, file.path);
-        const folder = path.dirname(full);
-        if (!folders.has(folder)) {
-          fs.mkdirSync(folder, { recursive: true });
-          folders.add(folder);
-        }
-        fs.writeFileSync(full, file.content);
-      }
-      writeFloorMs = ms(startWrite);
-    } finally {
-      fs.rmSync(out, { recursive: true, force: true });
-    }
-    process.stdout.write(`${JSON.stringify({ services, floor: true, objects, serializeMs, writeFloorMs })}\n`);
+    const writeFloorMs = inScratch((out) => writePlain(files, fs.mkdtempSync(path.join(out, 'floor-'))));
+    const at = process.argv.indexOf('--system-out');
+    const writeFloorSystemMs = at < 0 ? undefined : writePlain(files, fs.mkdtempSync(path.join(process.argv[at + 1], 'floor-')));
+    process.stdout.write(`${JSON.stringify({ services, floor: true, objects, serializeMs, writeFloorMs, writeFloorSystemMs })}\n`);
     return;
   }
   const { app, lib } = buildApp(services);
@@ -129,25 +149,23 @@ function main() {
   lib.enforcePolicy(files, { rules: POLICY_RULES, environments: ENVIRONMENTS.map((name) => ({ name, namespace: `bench-${name}`, production: name !== 'development' })) });
   const policyMs = ms(tp);
   const { replaceDirectory } = require('../../build/lib/output/swap');
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-bench-'));
   let writeMs;
   let totalMs;
   let rewriteMs;
   let cpu;
-  try {
+  inScratch((out) => {
+    const dist = path.join(fs.mkdtempSync(path.join(out, 'synth-')), 'dist');
     const t2 = process.hrtime.bigint();
-    replaceDirectory(path.join(out, 'dist'), files);
+    replaceDirectory(dist, files);
     writeMs = ms(t2);
     totalMs = ms(t0);
     cpu = process.cpuUsage();
     // A second synth where one file changed: that file is written, the others linked.
     const changed = files.map((f, i) => (i === 1 ? { ...f, content: `${f.content}# changed\n` } : f));
     const t3 = process.hrtime.bigint();
-    replaceDirectory(path.join(out, 'dist'), changed);
+    replaceDirectory(dist, changed);
     rewriteMs = ms(t3);
-  } finally {
-    fs.rmSync(out, { recursive: true, force: true });
-  }
+  });
   const objects = countObjects(files);
   process.stdout.write(`${JSON.stringify({
     services,
