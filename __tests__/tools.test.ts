@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { Testing } from 'cdk8s';
 import { crc32, didNotRun, extractZipEntry, findKubectl, KUBECTL_PACKAGE, MERMAID_VERSION } from './support/tools';
 
 /** A zip file of `entries` (method 0 stored or 8 deflated), written the way zip(1) writes one. */
@@ -151,4 +152,27 @@ describe('the two tiers of suites', () => {
     expect(users.length).toBeGreaterThan(0);
     expect(users.filter((f) => !endToEnd(f))).toEqual([]);
   });
+});
+
+test('every suite writes its temporary files in the run\'s own folder, which the run removes (support/global-setup.ts)', () => {
+  const run = process.env.VEZA_TEST_TMPDIR;
+  expect(run).toBeDefined();
+  expect(os.tmpdir()).toBe(run);
+  // What the processes a suite starts inherit, and where cdk8s's Testing.app() leaves its folder.
+  expect(process.env.TMPDIR).toBe(run);
+  expect(path.dirname(Testing.app().outdir)).toBe(run);
+  // global-teardown.ts removes the run's folder (here a stand-in, and no build) with what is in it.
+  const standIn = fs.mkdtempSync(path.join(run!, 'run-'));
+  fs.mkdirSync(path.join(standIn, 'cdk8s.outdir.x'));
+  const saved = { build: process.env.VEZA_TEST_BUILD, tmp: process.env.VEZA_TEST_TMPDIR };
+  Object.assign(process.env, { VEZA_TEST_BUILD: '', VEZA_TEST_TMPDIR: standIn });
+  try {
+    (require('./support/global-teardown') as { default: () => void }).default();
+  } finally {
+    for (const [name, value] of [['VEZA_TEST_BUILD', saved.build], ['VEZA_TEST_TMPDIR', saved.tmp]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+  expect(fs.existsSync(standIn)).toBe(false);
 });

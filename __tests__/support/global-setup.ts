@@ -2,16 +2,25 @@
 // (support/project.ts `sharedBuild`), removed by global-teardown.ts. Inside build/, so the compiled
 // app resolves node_modules and its own package.
 //
+// And the run's own temporary folder (TMPDIR, which os.tmpdir() reads in the workers and in every
+// process the suites start), removed by global-teardown.ts too: what a test leaves behind there
+// (cdk8s's Testing.app() makes a folder per app and never removes it: 159 per `npm test`) goes
+// with the run. Jest's own cache stays where it is: its folder was chosen before this runs.
+//
 // Under `npm test` (scripts/test.js), which has just brought build/ up to date with `tsc -b` and
 // says so in VEZA_TEST_BUILD_FROM, the shared build is a copy of that output taken now (a later
 // rebuild of build/, by a concurrent `npm run synth`, does not change it under the suites). Under a
 // bare `jest`, the first suite that asks compiles it.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 const { OUT } = require('../../scripts/synth/sources') as { OUT: { dir: string } };
 
 export default function globalSetup(): void {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-test-'));
+  process.env.VEZA_TEST_TMPDIR = tmp;
+  process.env.TMPDIR = tmp;
   const build = path.join(__dirname, '..', '..', 'build');
   fs.mkdirSync(build, { recursive: true });
   const dir = fs.mkdtempSync(path.join(build, '.test-build-'));
