@@ -127,6 +127,14 @@ test('.ci/run installs the Mermaid version the tests name, and runs every suite 
   expect(ci).toContain('CI="${CI:-true}" npm run test:all\n');
 });
 
+test('.ci/run installs as the README\'s Quick start does: npm ci --prefer-offline', () => {
+  const ci = fs.readFileSync(path.join(__dirname, '..', '.ci', 'run'), 'utf8');
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1));
+  expect(quickStart).toMatch(/^npm ci --prefer-offline && npm run synth /m);
+  expect(ci).toMatch(/^npm ci --prefer-offline( |$)/m);
+});
+
 describe('the two tiers of suites', () => {
   const { END_TO_END } = require('../scripts/test') as { END_TO_END: string };
   const suites = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.ts'));
