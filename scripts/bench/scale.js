@@ -11,8 +11,8 @@
 //                                                   the same files written plainly into a new folder
 //   --out <folder>                                  write into a new folder inside <folder> and leave it there
 //                                                   (npm run bench removes its scratch after the last run:
-//                                                   scripts/bench/scratch.js); without it, a temporary folder
-//                                                   removed at the end
+//                                                   scripts/bench/scratch.js); without it, a new folder in
+//                                                   build/ removed at the end
 //   --system-out <folder>                           with --floor: also write the files plainly into a new
 //                                                   folder inside <folder> (the bench gives one in the
 //                                                   system's temporary folder, to compare the places)
@@ -20,8 +20,8 @@
 // Every run is a fresh process, so peak memory (maxRSS) is that run's own.
 'use strict';
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
+const { benchScratch } = require('./scratch');
 
 const KEYS_PER_SERVICE = 10;
 const ENVIRONMENTS = ['development', 'staging', 'production'];
@@ -80,15 +80,15 @@ function mib(kb) {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
-/** The folder given by --out (left as it is), or a temporary one removed after `fn`. */
+/** The folder given by --out (left as it is), or a new one in build/ removed after `fn`. */
 function inScratch(fn) {
   const at = process.argv.indexOf('--out');
   if (at >= 0) return fn(process.argv[at + 1]);
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'veza-bench-'));
+  const scratch = benchScratch('scale');
   try {
-    return fn(out);
+    return fn(scratch.root);
   } finally {
-    fs.rmSync(out, { recursive: true, force: true });
+    scratch.remove();
   }
 }
 
