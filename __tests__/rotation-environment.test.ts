@@ -36,11 +36,11 @@ function messages(doc: any): string[] {
   }
 }
 
-test('by default the job reaches any address, on Vault\'s port and the API server\'s ports only', () => {
+test('by default the job reaches any destination (rules without `to`), on Vault\'s port and the API server\'s ports only', () => {
   const egress = networkPolicy(production()).spec.egress;
   expect(egress.slice(1)).toEqual([
-    { ports: [{ port: 8200, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] },
-    { ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] },
+    { ports: [{ port: 8200, protocol: 'TCP' }] },
+    { ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }] },
   ]);
 });
 

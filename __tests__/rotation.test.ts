@@ -116,13 +116,13 @@ describe('SecretRotation defaults', () => {
     expect(pod.initContainers[0].resources.limits.memory).toBe('256Mi');
   });
 
-  test('NetworkPolicy: no ingress; egress to kube-dns, Vault\'s port and the API server ports, any address', () => {
+  test('NetworkPolicy: no ingress; egress to kube-dns, and to Vault\'s port and the API server ports at any destination (no `to`, not an ipBlock, which Cilium never matches to the API server)', () => {
     const np = objects(chart, 'NetworkPolicy')[0];
     expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(np.spec.ingress).toEqual([]);
     expect(np.spec.egress.map((e: any) => e.ports.map((p: any) => `${p.protocol}/${p.port}`).join(','))).toEqual(['UDP/53,TCP/53', 'TCP/8200', 'TCP/443,TCP/6443']);
-    expect(np.spec.egress[1].to).toEqual([{ ipBlock: { cidr: '0.0.0.0/0' } }]);
-    expect(np.spec.egress[2].to).toEqual([{ ipBlock: { cidr: '0.0.0.0/0' } }]);
+    expect(np.spec.egress[1]).not.toHaveProperty('to');
+    expect(np.spec.egress[2]).not.toHaveProperty('to');
   });
 
   test('no CA mounted; labels: app.kubernetes.io/name only; the script this package ships beside its module', () => {

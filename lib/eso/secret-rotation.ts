@@ -126,13 +126,18 @@ export interface SecretRotationProps {
   /** The label key carrying the rotation class's name on each CronJob, Job and pod. @default 'rotation-class' */
   readonly rotationClassLabel?: string;
   /**
-   * CIDRs where Vault runs: the NetworkPolicy allows egress to them on Vault's port only.
-   * @default ['0.0.0.0/0'] (any address, Vault's port only)
+   * CIDRs where Vault runs: the NetworkPolicy allows egress to them on Vault's port only. A CIDR
+   * matches addresses outside the cluster: on Cilium an `ipBlock` never matches a pod, so leave
+   * this unset when Vault runs in the cluster there.
+   * @default - any destination, on Vault's port only (an egress rule without `to`)
    */
   readonly vaultCidrs?: string[];
   /**
    * CIDRs of the Kubernetes API server: the NetworkPolicy allows egress to them on 443 and 6443.
-   * @default ['0.0.0.0/0'] (any address, ports 443 and 6443 only)
+   * Some CNIs never match the API server by CIDR: Cilium (GKE Dataplane V2 too) gives it its own
+   * identity (`kube-apiserver`), which no `ipBlock` selects; leave this unset there.
+   * @default - any destination, on ports 443 and 6443 only (an egress rule without `to`: Kubernetes's
+   * "all destinations", which Cilium turns into its wildcard selector, not into a CIDR)
    */
   readonly apiServerCidrs?: string[];
   /** Labels on every object. @default - none */
@@ -296,14 +301,8 @@ export class SecretRotation extends Construct {
             to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
             ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
           },
-          {
-            to: checkCidrs(this, 'vaultCidrs', props.vaultCidrs ?? ['0.0.0.0/0']).map((cidr) => ({ ipBlock: { cidr } })),
-            ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(urlPort(store.server)) }],
-          },
-          {
-            to: checkCidrs(this, 'apiServerCidrs', props.apiServerCidrs ?? ['0.0.0.0/0']).map((cidr) => ({ ipBlock: { cidr } })),
-            ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(443) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(6443) }],
-          },
+          egressRule(this, 'vaultCidrs', props.vaultCidrs, [urlPort(store.server)]),
+          egressRule(this, 'apiServerCidrs', props.apiServerCidrs, [443, 6443]),
         ],
       },
     });
@@ -694,6 +693,18 @@ function resources(cpu: string, memory: string, cpuLimit: string, memoryLimit: s
     requests: { cpu: k8s.Quantity.fromString(cpu), memory: k8s.Quantity.fromString(memory) },
     limits: { cpu: k8s.Quantity.fromString(cpuLimit), memory: k8s.Quantity.fromString(memoryLimit) },
   };
+}
+
+/**
+ * An egress rule to `ports` (TCP): to `cidrs` (checked) when given, else to any destination (no
+ * `to`, Kubernetes's "all destinations"). Not `ipBlock 0.0.0.0/0` for "any": Cilium turns an
+ * `ipBlock` into a CIDR rule, which never selects the API server's identity (`kube-apiserver`) or a
+ * pod, and a rule without `to` into its wildcard endpoint selector (cilium/cilium
+ * pkg/k8s/network_policy.go, ParseNetworkPolicy).
+ */
+function egressRule(scope: Construct, field: string, cidrs: string[] | undefined, ports: number[]): k8s.NetworkPolicyEgressRule {
+  const rule: k8s.NetworkPolicyEgressRule = { ports: ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })) };
+  return cidrs === undefined ? rule : { to: checkCidrs(scope, field, cidrs).map((cidr) => ({ ipBlock: { cidr } })), ...rule };
 }
 
 /**

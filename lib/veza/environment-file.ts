@@ -204,9 +204,9 @@ export interface EnvironmentConfig {
    * selectable by pod labels and Vault may run outside the cluster, so these are CIDRs.
    */
   readonly rotation: {
-    /** Vault's addresses. @default ['0.0.0.0/0'] (any address, Vault's port only) */
+    /** Vault's addresses, outside the cluster (SecretRotationProps.vaultCidrs). @default - any destination, Vault's port only */
     readonly vaultCidrs?: string[];
-    /** The Kubernetes API server's addresses. @default ['0.0.0.0/0'] (any address, ports 443 and 6443 only) */
+    /** The Kubernetes API server's addresses; not on Cilium (SecretRotationProps.apiServerCidrs). @default - any destination, ports 443 and 6443 only */
     readonly apiServerCidrs?: string[];
     /** `rotation.images.runner`: the image that runs the script (a mirror, pinned). @default ROTATION_IMAGES.runner */
     readonly runnerImage?: string;
