@@ -11,6 +11,7 @@
 //   `skip_import_rotation=true` on Vault Enterprise (Community Edition ignores that parameter, with a
 //   warning, and rotates); an update never rotates.
 // - `vault status -format=json`: the server's version, `+ent` on Enterprise.
+// - `vault delete <p>`: removes what is at the path and succeeds, whether or not something was there.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';

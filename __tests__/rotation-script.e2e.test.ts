@@ -3,9 +3,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ROTATION_SCRIPT_FILE } from '../lib/eso/secret-rotation';
+import { readDirectory } from '../lib/output/swap';
 import { renderVeza } from '../lib/veza';
 import { testWith, toolPath } from './support/tools';
-import { ENVIRONMENTS, GENERATED, GeneratedClass, generateEnv, generateWorld, KV_MOUNT, kvPath, SHELLS, SimulatedEnvironment, START, SUFFIX } from './support/rotation-contract';
+import { DATABASE, databaseEnv, ENVIRONMENTS, GENERATED, GeneratedClass, generateEnv, generateWorld, KV_MOUNT, kvPath, rotationRole, SHELLS, SimulatedEnvironment, START, SUFFIX } from './support/rotation-contract';
 import { DAY, RotationWorld, RunResult, stopRunner } from './support/rotation-world';
 
 // The runs' processes are counted in this test's own (the runner is waited for).
@@ -100,7 +101,7 @@ describe.each(SHELLS)('one due run of the generate method under %s', (shell) => 
     const path = `${KV_MOUNT}/data/${kvPath(PRODUCTION, CLASS)}`;
     const graceUntil = world.kvMeta(KV_MOUNT, kvPath(PRODUCTION, CLASS))['grace-until'];
     expect(r.stderr.trim().split('\n')).toEqual([
-      `${c} logging in to Vault as role veza-${PRODUCTION.name}-rotation`,
+      `${c} logging in to Vault as role ${rotationRole(PRODUCTION, CLASS.name)}`,
       `${c} due: last rotation on 2027-01-01, bootstrapped, every ${CLASS.intervalDays} days + offset ${PRODUCTION.offsetDays}`,
       `${c} pre-flight passed`,
       `${c} writing version 2 of ${path} (rotation: ${CLASS.keys.join(' ')})`,
@@ -195,4 +196,24 @@ test('the Role of secrets-rotation grants exactly what the script checks and cal
     }
     expect([...granted].sort()).toEqual([...needed].sort());
   }
+});
+
+describe('the rotation contract the script is simulated with (support/rotation-contract.ts) is what dist/ runs', () => {
+  const jobEnv = (envName: string, cls: string): Record<string, string> => {
+    const file = readDirectory(path.join(__dirname, '..', 'dist')).find((f) => f.path === `${envName}/secrets-rotation.yaml`);
+    const job = (yaml.loadAll(file!.content) as any[]).find((d) => d?.kind === 'CronJob' && d.metadata.name === `secrets-rotation-${cls}`);
+    expect(job).toBeDefined();
+    const container = job.spec.jobTemplate.spec.template.spec.containers[0];
+    return Object.fromEntries(container.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+  };
+  // The job's uid comes from the downward API in dist/; the simulations give their own.
+  const contract = (env: Record<string, string>) => Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'ROTATION_JOB_UID'));
+
+  test.each(ENVIRONMENTS.flatMap((env) => GENERATED.map((cls) => [env.name, cls.name, env, cls] as const)))('%s, %s (generate)', (_e, _c, env, cls) => {
+    expect(jobEnv(env.name, cls.name)).toMatchObject(contract(generateEnv(env, cls)));
+  });
+
+  test.each(ENVIRONMENTS.map((env) => [env.name, env] as const))('%s, the database class (database-engine)', (_e, env) => {
+    expect(jobEnv(env.name, DATABASE.name)).toMatchObject(contract(databaseEnv(env)));
+  });
 });

@@ -3,7 +3,7 @@
 // contract: a year of runs across the environments, idle days, pre-flight failures, the
 // database-engine method, and the exact Vault capabilities the script uses. A kill at every step:
 // rotation-kills.e2e.test.ts (a file of its own, so that jest's two workers share the simulation).
-import { DATABASE, DB_MOUNT, databaseEnv, databaseWorld, dbRole, ENVIRONMENTS, GENERATED, generateEnv, generateWorld, contractCapabilities, GRACE_SECONDS, KV_MOUNT, kvPath, SHELLS, SimulatedEnvironment, START, SUFFIX } from './support/rotation-contract';
+import { DATABASE, DB_MOUNT, databaseEnv, databaseWorld, dbRole, ENVIRONMENTS, GENERATED, generateEnv, generateWorld, contractCapabilities, GRACE_SECONDS, KV_MOUNT, kvPath, rotationRole, SHELLS, SimulatedEnvironment, START, SUFFIX } from './support/rotation-contract';
 import { allValues, bootstrapped, CLASS, dueDay, expectNoValueLogged, expectPodsOnPassword, expectPodsOnVault, jitter, namespaceOf, PRODUCTION, stateOf } from './support/rotation-simulation';
 import { DAY, isWrite, RotationWorld, stopRunner } from './support/rotation-world';
 
@@ -163,12 +163,15 @@ describe.each(SHELLS)('a simulated year of runs under %s (sh: every environment,
     expectNoValueLogged(world, allValues(world, envs));
   });
 
-  test('the Vault capabilities used are exactly the contract policy, per environment', () => {
+  test('the Vault capabilities used are exactly the contract policy, per environment and class, each class by its own role', () => {
     const used = world.capabilitiesUsed();
     for (const env of envs) {
-      const role = `veza-${env.name}-rotation`;
-      expect(used.filter((u) => u.startsWith(`${role} `)).map((u) => u.slice(role.length + 1))).toEqual(contractCapabilities(env, 'generate').sort());
+      for (const cls of GENERATED) {
+        const role = rotationRole(env, cls.name);
+        expect(used.filter((u) => u.startsWith(`${role} `)).map((u) => u.slice(role.length + 1))).toEqual(contractCapabilities(env, 'generate', cls).sort());
+      }
     }
+    expect(used.filter((u) => !envs.some((env) => GENERATED.some((cls) => u.startsWith(`${rotationRole(env, cls.name)} `))))).toEqual([]);
     // And the HTTP requests, by verb and path (each kv command also reads sys/internal/ui/mounts/<mount>, open to every token).
     const requests = [...new Set(world.allCalls().filter((c) => c.startsWith('vault ')))].sort();
     expect(requests).toEqual([...new Set([
@@ -259,7 +262,7 @@ describe.each(SHELLS)('a day that is not due under %s', (shell) => {
 
 describe.each(SHELLS)('pre-flight under %s (bash: one case of each check): any failure writes nothing and exits 1', (shell) => {
   const ns = `veza-${PRODUCTION.name}`;
-  const role = `veza-${PRODUCTION.name}-rotation`;
+  const role = rotationRole(PRODUCTION, CLASS.name);
   const data = `${KV_MOUNT}/data/${kvPath(PRODUCTION, CLASS)}`;
   const metadata = `${KV_MOUNT}/metadata/${kvPath(PRODUCTION, CLASS)}`;
   type Check = [string, (w: RotationWorld) => void, RegExp, string];
@@ -441,7 +444,7 @@ describe.each(SHELLS)('database-engine under %s', (shell) => {
         expect([env.name, rotations[env.name]]).toEqual([env.name, expected]);
         expect([env.name, heals[env.name]]).toEqual([env.name, env === PRODUCTION ? [0, backstopDay] : [0]]);
       }
-      expect(world.capabilitiesUsed()).toEqual(ENVIRONMENTS.flatMap((env) => contractCapabilities(env, 'database-engine').map((c) => `veza-${env.name}-rotation ${c}`)).sort());
+      expect(world.capabilitiesUsed()).toEqual(ENVIRONMENTS.flatMap((env) => contractCapabilities(env, 'database-engine').map((c) => `${rotationRole(env, DATABASE.name)} ${c}`)).sort());
       const logged = [...world.outputs, ...world.allCalls()].join('\n');
       for (const env of ENVIRONMENTS) expect(logged).not.toContain(world.dbPassword(DB_MOUNT, dbRole(env)));
     } finally {
@@ -450,8 +453,8 @@ describe.each(SHELLS)('database-engine under %s', (shell) => {
   });
 
   test.each([
-    ['no read on the static role', (w: RotationWorld) => w.grant(`veza-${PRODUCTION.name}-rotation`, `${DB_MOUNT}/static-roles/${dbRole(PRODUCTION)}`, []), new RegExp(`error: cannot read last_vault_rotation of ${DB_MOUNT}/static-roles/${dbRole(PRODUCTION)}; nothing written$`)],
-    ['no update on rotate-role', (w: RotationWorld) => w.grant(`veza-${PRODUCTION.name}-rotation`, `${DB_MOUNT}/rotate-role/${dbRole(PRODUCTION)}`, []), /lacks 'update' on database\/rotate-role\/.*; nothing written$/],
+    ['no read on the static role', (w: RotationWorld) => w.grant(rotationRole(PRODUCTION, DATABASE.name), `${DB_MOUNT}/static-roles/${dbRole(PRODUCTION)}`, []), new RegExp(`error: cannot read last_vault_rotation of ${DB_MOUNT}/static-roles/${dbRole(PRODUCTION)}; nothing written$`)],
+    ['no update on rotate-role', (w: RotationWorld) => w.grant(rotationRole(PRODUCTION, DATABASE.name), `${DB_MOUNT}/rotate-role/${dbRole(PRODUCTION)}`, []), /lacks 'update' on database\/rotate-role\/.*; nothing written$/],
     ['may not patch the ExternalSecret', (w: RotationWorld) => w.deny(`veza-${PRODUCTION.name}`, 'patch', 'externalsecrets.external-secrets.io/veza-secrets'), /may not patch externalsecrets.*; nothing written$/],
     ['a Deployment is missing', (w: RotationWorld) => w.removeDeployment(`veza-${PRODUCTION.name}`, DATABASE.deployments[0]), new RegExp(`cannot read deployment/.* in veza-${PRODUCTION.name}; nothing written$`)],
   ])('pre-flight: %s -> exit 1, nothing written (on a due day)', (_what, breakIt, message) => {

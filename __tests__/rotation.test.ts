@@ -62,17 +62,18 @@ describe('SecretRotation defaults', () => {
   const job = rotation.addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [dep('shop-api')] });
   const env = () => objects(chart, 'CronJob')[0].spec.jobTemplate.spec.template.spec.containers[0].env;
 
-  test('names: secrets-rotation for the service account, Role, RoleBinding, NetworkPolicy; <name>-script; <name>-<class>', () => {
+  test('names: secrets-rotation for the NetworkPolicy; <name>-script; <name>-<class> for each job\'s service account, Role, RoleBinding and CronJob', () => {
     expect(chart.toJson().map((o) => `${o.kind}/${o.metadata.name}`).filter((n) => n.includes('rotation'))).toEqual([
-      'ServiceAccount/secrets-rotation', 'Role/secrets-rotation', 'RoleBinding/secrets-rotation',
-      'ConfigMap/secrets-rotation-script', 'NetworkPolicy/secrets-rotation', 'CronJob/secrets-rotation-signing',
+      'ConfigMap/secrets-rotation-script', 'NetworkPolicy/secrets-rotation',
+      'ServiceAccount/secrets-rotation-signing', 'Role/secrets-rotation-signing', 'RoleBinding/secrets-rotation-signing', 'CronJob/secrets-rotation-signing',
     ]);
     expect(job.name).toBe('secrets-rotation-signing');
+    expect([job.serviceAccount.name, job.role.name, job.roleBinding.name]).toEqual([job.name, job.name, job.name]);
   });
 
   test('Vault by reference: the role, mount and audience grantRotation returned; the class\'s own KV secret', () => {
     expect(job.grant).toBe(vault.rotationGrants[0]);
-    expect(job.grant.role.serviceAccountName).toBe(rotation.serviceAccount.name);
+    expect(job.grant.role.serviceAccountName).toBe(job.serviceAccount.name);
     const values = Object.fromEntries(env().map((e: any) => [e.name, e.value]));
     expect(values).toMatchObject({
       VAULT_ADDR: 'https://vault.example:8200',
@@ -125,10 +126,13 @@ describe('SecretRotation defaults', () => {
     expect(np.spec.egress[2]).not.toHaveProperty('to');
   });
 
-  test('no CA mounted; labels: app.kubernetes.io/name only; the script this package ships beside its module', () => {
+  test('no CA mounted; labels: app.kubernetes.io/name, and the class on the job\'s objects; the script this package ships beside its module', () => {
     const pod = objects(chart, 'CronJob')[0].spec.jobTemplate.spec.template.spec;
     expect(pod.volumes.map((v: any) => v.name)).toEqual(['script', 'tools', 'work', 'home', 'vault-token', 'kube-api-access']);
-    expect(objects(chart, 'Role')[0].metadata.labels).toEqual({ 'app.kubernetes.io/name': 'secrets-rotation' });
+    expect(objects(chart, 'NetworkPolicy')[0].metadata.labels).toEqual({ 'app.kubernetes.io/name': 'secrets-rotation' });
+    for (const kind of ['ServiceAccount', 'Role', 'RoleBinding', 'CronJob']) {
+      expect(objects(chart, kind).find((o) => o.metadata.name === job.name).metadata.labels).toEqual({ 'app.kubernetes.io/name': 'secrets-rotation', 'rotation-class': 'signing' });
+    }
     expect(rotationScriptPath()).toBe(path.join(root, ROTATION_SCRIPT_FILE));
     expect(objects(chart, 'ConfigMap')[0].data['rotate-secrets.sh']).toBe(fs.readFileSync(path.join(root, ROTATION_SCRIPT_FILE), 'utf8'));
   });
@@ -208,7 +212,7 @@ describe('SecretRotation props', () => {
     ['images', { images: { runner: 'example/kubectl:1.2.3', vault: `hashicorp/vault@sha256:${'a'.repeat(64)}` } }, (c) => [pod(c).containers[0].image, pod(c).initContainers[0].image], ['example/kubectl:1.2.3', `hashicorp/vault@sha256:${'a'.repeat(64)}`]],
     ['vaultCidrs', { vaultCidrs: ['10.1.0.0/16'] }, (c) => objects(c, 'NetworkPolicy')[0].spec.egress[1].to, [{ ipBlock: { cidr: '10.1.0.0/16' } }]],
     ['apiServerCidrs', { apiServerCidrs: ['172.20.0.1/32'] }, (c) => objects(c, 'NetworkPolicy')[0].spec.egress[2].to, [{ ipBlock: { cidr: '172.20.0.1/32' } }]],
-    ['labels', { labels: { team: 'shop' } }, (c) => objects(c, 'Role')[0].metadata.labels, { team: 'shop', 'app.kubernetes.io/name': 'secrets-rotation' }],
+    ['labels', { labels: { team: 'shop' } }, (c) => objects(c, 'Role')[0].metadata.labels, { team: 'shop', 'app.kubernetes.io/name': 'secrets-rotation', 'rotation-class': 'signing' }],
   ])('%s', (_prop, props, read, expected) => {
     const { chart, externalSecret, vault } = fixture();
     new SecretRotation(chart, 'rotation', { externalSecret, vault, ...props }).addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [dep('shop-api')] });
@@ -223,16 +227,23 @@ describe('SecretRotation props', () => {
   }
 });
 
-test('addRotation widens the Role to the union of the Deployments, each named once, in order', () => {
+test('each rotation has its own service account, Role (the ExternalSecret and only its own Deployments, in order) and Vault role with only its policy', () => {
   const { chart, externalSecret, vault } = fixture();
   const rotation = new SecretRotation(chart, 'rotation', { externalSecret, vault });
-  rotation.addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [dep('shop-api'), dep('shop-worker')] });
-  rotation.addRotation(DB, { keys: ['db-url'], deployments: [dep('shop-worker'), dep('shop-cron')] });
-  expect(objects(chart, 'Role')[0].rules).toEqual([
+  const signing = rotation.addRotation(SIGNING, { keys: ['jwt-secret'], deployments: [dep('shop-api'), dep('shop-worker')] });
+  const db = rotation.addRotation(DB, { keys: ['db-url'], deployments: [dep('shop-worker'), dep('shop-cron')] });
+  const rules = (deployments: string[]) => [
     { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], resourceNames: ['shop-secrets'], verbs: ['get', 'patch'] },
-    ...['shop-api', 'shop-worker', 'shop-cron'].map((d) => ({ apiGroups: ['apps'], resources: ['deployments'], resourceNames: [d], verbs: ['get', 'patch', 'list', 'watch'] })),
-  ]);
+    ...deployments.map((d) => ({ apiGroups: ['apps'], resources: ['deployments'], resourceNames: [d], verbs: ['get', 'patch', 'list', 'watch'] })),
+  ];
+  expect(objects(chart, 'Role').find((r) => r.metadata.name === signing.name).rules).toEqual(rules(['shop-api', 'shop-worker']));
+  expect(objects(chart, 'Role').find((r) => r.metadata.name === db.name).rules).toEqual(rules(['shop-worker', 'shop-cron']));
   expect(rotation.rotations.map((r) => r.name)).toEqual(['secrets-rotation-signing', 'secrets-rotation-db']);
+  expect(signing.serviceAccount.name).not.toBe(db.serviceAccount.name);
+  expect([signing.grant.role.serviceAccountName, db.grant.role.serviceAccountName]).toEqual([signing.serviceAccount.name, db.serviceAccount.name]);
+  expect(signing.grant.role.name).not.toBe(db.grant.role.name);
+  expect(signing.grant.role.policies).toEqual([signing.grant.policy]);
+  expect(db.grant.role.policies).toEqual([db.grant.policy]);
 });
 
 test('a kplus.Deployment is a typed reference addRotation accepts', () => {
@@ -297,7 +308,7 @@ describe('errors', () => {
   test('a SecretRotation without any rotation does not validate', () => {
     const { app, chart, externalSecret, vault } = fixture();
     new SecretRotation(chart, 'rotation', { externalSecret, vault });
-    expect(validateTree(app as App)).toEqual([`${P}]: a SecretRotation needs at least one rotation (a Role without rules is useless); call addRotation().`]);
+    expect(validateTree(app as App)).toEqual([`${P}]: a SecretRotation needs at least one rotation (alone it is a script and a NetworkPolicy that nothing uses); call addRotation().`]);
   });
 });
 
@@ -327,7 +338,7 @@ describe.each(ENVS)('dist/%s/secrets-rotation.yaml', (env) => {
         ROTATION_NAMESPACE: `veza-${env}`,
         ROTATION_EXTERNAL_SECRET: 'veza-secrets',
         ROTATION_INTERVAL_DAYS: String(r.rotationClass.interval!.toDays()),
-        ROTATION_VAULT_ROLE: `veza-${env}-rotation`,
+        ROTATION_VAULT_ROLE: `veza-${env}-rotation-${r.rotationClass.name}`,
       });
     }
   });
@@ -359,16 +370,24 @@ describe.each(ENVS)('dist/%s/secrets-rotation.yaml', (env) => {
     }
   });
 
-  test('the Role names exactly veza-secrets and the consumers, get and patch (and list and watch of the Deployments, for rollout status); bound to secrets-rotation only', () => {
-    const consumers = VEZA_CATALOG.services.filter((s) => automatic.some((r) => r.consumers.includes(s)));
-    expect(docs.find((d) => d.kind === 'Role').rules).toEqual([
+  test.each(automatic.map((r) => [r.rotationClass.name, r.consumers] as const))('the job of %s has its own service account, and a Role of exactly veza-secrets and its own consumers (get and patch; list and watch of the Deployments, for rollout status), bound to that account only', (cls, consumers) => {
+    const name = `secrets-rotation-${cls}`;
+    const role = docs.find((d) => d.kind === 'Role' && d.metadata.name === name);
+    expect(role.rules).toEqual([
       { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], resourceNames: ['veza-secrets'], verbs: ['get', 'patch'] },
       ...consumers.map((d) => ({ apiGroups: ['apps'], resources: ['deployments'], resourceNames: [d], verbs: ['get', 'patch', 'list', 'watch'] })),
     ]);
-    const binding = docs.find((d) => d.kind === 'RoleBinding');
-    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'secrets-rotation' });
-    expect(binding.subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'secrets-rotation', namespace: `veza-${env}` }]);
-    expect(docs.find((d) => d.kind === 'ServiceAccount')).toMatchObject({ metadata: { name: 'secrets-rotation' }, automountServiceAccountToken: false });
+    const binding = docs.find((d) => d.kind === 'RoleBinding' && d.metadata.name === name);
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name });
+    expect(binding.subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name, namespace: `veza-${env}` }]);
+    expect(docs.find((d) => d.kind === 'ServiceAccount' && d.metadata.name === name)).toMatchObject({ automountServiceAccountToken: false });
+    expect(jobOf(cls).spec.jobTemplate.spec.template.spec.serviceAccountName).toBe(name);
+  });
+
+  test('one service account, Role and RoleBinding per job, and no other', () => {
+    for (const kind of ['ServiceAccount', 'Role', 'RoleBinding']) {
+      expect(docs.filter((d) => d.kind === kind).map((d) => d.metadata.name).sort()).toEqual(automatic.map((r) => `secrets-rotation-${r.rotationClass.name}`).sort());
+    }
   });
 
   test.each(automatic.map((r) => r.rotationClass.name))('CronJob %s is safe: Forbid, bounded deadlines and retries, failed runs kept, never restarted in place', (cls) => {
@@ -385,7 +404,7 @@ describe.each(ENVS)('dist/%s/secrets-rotation.yaml', (env) => {
     const pod = cronJobs[0].spec.jobTemplate.spec.template.spec;
     expect(restrictedViolations(pod)).toEqual([]);
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(pod.serviceAccountName).toBe('secrets-rotation');
+    expect(pod.serviceAccountName).toBe(cronJobs[0].metadata.name);
     const vaultToken = pod.volumes.find((v: any) => v.name === 'vault-token').projected.sources;
     expect(vaultToken).toEqual([{ serviceAccountToken: { audience: 'vault', expirationSeconds: 600, path: 'token' } }]);
     expect(pod.volumes.find((v: any) => v.name === 'work').emptyDir).toEqual({ medium: 'Memory', sizeLimit: '1Mi' });

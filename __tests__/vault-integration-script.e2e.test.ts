@@ -94,7 +94,10 @@ test('configure-vault.sh runs exactly these commands on a fresh Vault, secrets o
     ['kubectl', 'config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'],
     ['vault', 'write', 'auth/kubernetes/config', `kubernetes_host=${CONFIGURE_STUB_KUBERNETES_HOST}`, `kubernetes_ca_cert=${CONFIGURE_STUB_CA}`, 'token_reviewer_jwt=-'],
     ['vault', 'write', 'auth/kubernetes/role/veza-production', 'bound_service_account_names=vault-store-auth', 'bound_service_account_namespaces=veza-production', 'audience=vault', 'token_policies=veza-production-read', 'token_ttl=1h'],
-    ['vault', 'write', 'auth/kubernetes/role/veza-production-rotation', 'bound_service_account_names=secrets-rotation', 'bound_service_account_namespaces=veza-production', 'audience=vault', 'token_policies=veza-production-rotation-database-credential,veza-production-rotation-signing-secret', 'token_ttl=1h'],
+    ['vault', 'write', 'auth/kubernetes/role/veza-production-rotation-database-credential', 'bound_service_account_names=secrets-rotation-database-credential', 'bound_service_account_namespaces=veza-production', 'audience=vault', 'token_policies=veza-production-rotation-database-credential', 'token_ttl=1h'],
+    ['vault', 'write', 'auth/kubernetes/role/veza-production-rotation-signing-secret', 'bound_service_account_names=secrets-rotation-signing-secret', 'bound_service_account_namespaces=veza-production', 'audience=vault', 'token_policies=veza-production-rotation-signing-secret', 'token_ttl=1h'],
+    // The one rotation role of earlier versions, which held both policies.
+    ['vault', 'delete', 'auth/kubernetes/role/veza-production-rotation'],
     ['vault', 'read', 'sys/mounts/database'],
     ['vault', 'secrets', 'enable', '-path=database', 'database'],
     ['vault', 'write', 'database/config/veza-production', 'plugin_name=postgresql-database-plugin', 'allowed_roles=veza-production-app', 'connection_url=postgresql://{{username}}:{{password}}@pg.veza.internal:5432/veza', 'username=vault', 'password=-'],
@@ -135,11 +138,29 @@ test('a second run leaves the same state: it enables nothing, writes no database
   expect(againState).toEqual(firstState);
   expect(again.state.rotations).toEqual({ 'database/static-roles/veza-production-app': 1 });
   // What a re-run rewrites: the policies, the auth config and the roles (same values), nothing of the database.
-  expect(Object.keys(againWrites).filter((p) => againWrites[p] !== firstWrites[p])).toEqual(['auth/kubernetes/config', 'auth/kubernetes/role/veza-production', 'auth/kubernetes/role/veza-production-rotation']);
+  expect(Object.keys(againWrites).filter((p) => againWrites[p] !== firstWrites[p])).toEqual(['auth/kubernetes/config', 'auth/kubernetes/role/veza-production', 'auth/kubernetes/role/veza-production-rotation-database-credential', 'auth/kubernetes/role/veza-production-rotation-signing-secret']);
   expect(again.stdout).toContain('secret/ is already enabled\nkubernetes/ is already enabled\n');
   expect(again.stdout).toContain('database/ is already enabled\n'
     + 'database/config/veza-production exists: not rewritten (RECONFIGURE_DATABASE=1 rewrites it, with VAULT_DB_PASSWORD)\n'
     + 'database/static-roles/veza-production-app exists, rotation_period 5040h: unchanged\n');
+});
+
+test('on a Vault an earlier version configured, the one rotation role that held every rotation\'s policy is deleted; each job\'s own role stays', () => {
+  const files = vaultFolder(productionWithDatabase(), 'production');
+  const earlier = firstRun().state;
+  const legacy = 'auth/kubernetes/role/veza-production-rotation';
+  earlier.data[legacy] = {
+    bound_service_account_names: 'secrets-rotation', bound_service_account_namespaces: 'veza-production', audience: 'vault',
+    token_policies: 'veza-production-rotation-database-credential,veza-production-rotation-signing-secret', token_ttl: '1h',
+  };
+  earlier.writes[legacy] = 1;
+  const run = runConfigure(files, earlier);
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  expect(run.stdout).toContain(`Success! Data deleted (if it existed) at: ${legacy}\n`);
+  const roles = Object.keys(run.state.data).filter((p) => p.startsWith('auth/kubernetes/role/')).sort();
+  expect(roles).toEqual(['auth/kubernetes/role/veza-production', 'auth/kubernetes/role/veza-production-rotation-database-credential', 'auth/kubernetes/role/veza-production-rotation-signing-secret']);
+  for (const role of roles.slice(1)) expect(run.state.data[role].token_policies).toBe(role.slice('auth/kubernetes/role/'.length));
 });
 
 test('after database/rotate-root (only Vault knows the password of vault) the script still runs', () => {
@@ -227,9 +248,9 @@ describe('VAULT_APP_DB_PASSWORD: the static role keeps the current password (ski
 
 test('a failure half way stops the script; the re-run completes and ends in the state of a clean run', () => {
   const files = vaultFolder(productionWithDatabase(), 'production');
-  const broken = runConfigure(files, freshVault(), { env: { VAULT_DB_PASSWORD: PASSWORD }, failOn: ['write auth/kubernetes/role/veza-production-rotation'] });
+  const broken = runConfigure(files, freshVault(), { env: { VAULT_DB_PASSWORD: PASSWORD }, failOn: ['write auth/kubernetes/role/veza-production-rotation-signing-secret'] });
   expect(broken.status).toBe(2);
-  expect(broken.stderr).toBe('stub: failing on demand: write auth/kubernetes/role/veza-production-rotation bound_service_account_names=secrets-rotation bound_service_account_namespaces=veza-production audience=vault token_policies=veza-production-rotation-database-credential,veza-production-rotation-signing-secret token_ttl=1h\n');
+  expect(broken.stderr).toBe('stub: failing on demand: write auth/kubernetes/role/veza-production-rotation-signing-secret bound_service_account_names=secrets-rotation-signing-secret bound_service_account_namespaces=veza-production audience=vault token_policies=veza-production-rotation-signing-secret token_ttl=1h\n');
   expect(Object.keys(broken.state.data).filter((p) => p.startsWith('database/'))).toEqual([]);
   const resumed = runConfigure(files, broken.state, { env: { VAULT_DB_PASSWORD: PASSWORD } });
   expect(resumed.status).toBe(0);

@@ -154,7 +154,7 @@ describe('VaultKubernetesAuthIntegration', () => {
 
   const DATABASE = { host: 'pg.example', database: 'veza', username: 'vault', staticUsername: 'veza', rotationPeriod: Duration.days(210) };
 
-  test('grantRotation (generate): role <role>-rotation, the store\'s audience, a 15-minute token, a policy of exactly the class\'s own KV secret', () => {
+  test('grantRotation (generate): role <role>-rotation-<name>, the store\'s audience, a 15-minute token, a policy of exactly the class\'s own KV secret', () => {
     const { chart, integration } = build();
     const sa = kplus.ServiceAccount.fromServiceAccountName(chart, 'rotation-sa', 'secrets-rotation', { namespaceName: 'veza-production' });
     const grant = integration.grantRotation(sa, { method: RotationMethod.GENERATE, name: 'signing-secret' });
@@ -165,7 +165,7 @@ describe('VaultKubernetesAuthIntegration', () => {
     ]);
     expect(grant).toMatchObject({ authMountPath: 'kubernetes', kvMount: 'secret', kvPath: 'veza/production/signing-secret' });
     expect(grant.role).toEqual({
-      name: 'veza-production-rotation',
+      name: 'veza-production-rotation-signing-secret',
       serviceAccountName: 'secrets-rotation',
       namespace: 'veza-production',
       audience: 'vault',
@@ -180,7 +180,7 @@ describe('VaultKubernetesAuthIntegration', () => {
     expect(grant.policy.rules.map((r) => r.path).filter((p) => p.endsWith('/veza/production'))).toEqual([]);
   });
 
-  test('grantRotation (database-engine): read the static role, update rotate-role; a second grant adds a policy to the same role', () => {
+  test('grantRotation (database-engine): read the static role, update rotate-role; a second grant to the same service account adds a policy to its role', () => {
     const { chart, integration } = build({}, { database: DATABASE });
     const sa = kplus.ServiceAccount.fromServiceAccountName(chart, 'rotation-sa', 'secrets-rotation', { namespaceName: 'veza-production' });
     const signing = integration.grantRotation(sa, { method: RotationMethod.GENERATE, name: 'signing-secret' });
@@ -196,12 +196,30 @@ describe('VaultKubernetesAuthIntegration', () => {
     expect(integration.configureScript()).toContain('token_policies=veza-production-rotation-signing-secret,veza-production-rotation-database-credential');
   });
 
+  test('retireRole: the script deletes each retired role (once) after writing the current ones; retiring a current role fails validation', () => {
+    const { integration } = build();
+    integration.retireRole('veza-production-rotation');
+    integration.retireRole('veza-production-rotation');
+    expect(integration.retiredRoles).toEqual(['veza-production-rotation']);
+    const script = integration.configureScript();
+    expect(script.match(/^vault delete .*$/gm)).toEqual(['vault delete auth/kubernetes/role/veza-production-rotation']);
+    expect(script.indexOf('vault delete')).toBeGreaterThan(script.lastIndexOf('vault write auth/kubernetes/role/'));
+    expect(integration.node.validate()).toEqual([]);
+    integration.retireRole('veza-production');
+    expect(integration.node.validate()).toEqual(['[veza-production/vault-integration]: retireRole("veza-production") names a role the integration defines; the script would delete it after writing it. Retire only roles it no longer has.']);
+    expect(() => integration.retireRole('a/b')).toThrow(/'retireRole'/);
+  });
+
+  test('no retired role, no delete', () => {
+    expect(build().integration.configureScript()).not.toContain('vault delete');
+  });
+
   test('grantRotation: role, audience and tokenTtl', () => {
     const { chart, integration } = build();
     const sa = new kplus.ServiceAccount(chart, 'rotation-sa', { metadata: { name: 'rotator' } });
     const grant = integration.grantRotation(sa, { method: RotationMethod.GENERATE, name: 'signing', role: 'rotator', audience: 'rotation', tokenTtl: Duration.minutes(5) });
     expect(integration.roles[1]).toMatchObject({ name: 'rotator', serviceAccountName: 'rotator', namespace: 'veza-production', audience: 'rotation', tokenTtl: Duration.minutes(5) });
-    expect(grant.policy.name).toBe('rotator-signing');
+    expect(grant.policy.name).toBe('veza-production-rotation-signing');
   });
 
   test.each<[string, (i: VaultKubernetesAuthIntegration, c: Chart) => unknown, string]>([
@@ -407,15 +425,23 @@ describe('Veza: dist/<env>/vault-integration.yaml and dist/<env>/vault/', () => 
       `  token_policies=veza-${env}-read`,
       '  token_ttl=1h',
     ].join(' \\\n'));
-    expect(script).toContain([
-      `vault write auth/kubernetes/role/veza-${env}-rotation`,
-      '  bound_service_account_names=secrets-rotation',
-      `  bound_service_account_namespaces=veza-${env}`,
-      '  audience=vault',
-      `  token_policies=veza-${env}-rotation-database-credential,veza-${env}-rotation-signing-secret`,
-      '  token_ttl=1h',
-    ].join(' \\\n'));
-    expect(script.match(/vault write auth\/kubernetes\/role\//g)).toHaveLength(2);
+    // Each rotation job logs in as its own role, bound to its own service account, with only its class's policy.
+    const jobs = (yaml.loadAll(file(files, `${env}/secrets-rotation.yaml`)) as any[]).filter((d) => d.kind === 'CronJob');
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const job of jobs) {
+      const pod = job.spec.jobTemplate.spec.template.spec;
+      const envOf = (name: string) => pod.containers[0].env.find((e: any) => e.name === name).value;
+      expect(script).toContain([
+        `vault write auth/${envOf('ROTATION_VAULT_AUTH_MOUNT')}/role/${envOf('ROTATION_VAULT_ROLE')}`,
+        `  bound_service_account_names=${pod.serviceAccountName}`,
+        `  bound_service_account_namespaces=veza-${env}`,
+        '  audience=vault',
+        `  token_policies=veza-${env}-rotation-${envOf('ROTATION_CLASS')}`,
+        '  token_ttl=1h',
+      ].join(' \\\n'));
+    }
+    expect(new Set(jobs.map((j) => j.spec.jobTemplate.spec.template.spec.serviceAccountName)).size).toBe(jobs.length);
+    expect(script.match(/vault write auth\/kubernetes\/role\//g)).toHaveLength(1 + jobs.length);
   });
 
   test.each(ENVS)('%s: vault-integration.yaml is applied with the store; its binding is named after the namespace', (env) => {
@@ -547,12 +573,18 @@ describe('gitops.yaml topology cluster-per-environment: an auth mount per enviro
       const script = file(out, `${folder}/vault/configure-vault.sh`);
       expect(script).toContain(`  vault auth enable -path=${mount} kubernetes\n`);
       expect(script).toContain(`| vault write auth/${mount}/config kubernetes_host=`);
-      expect(script.match(/vault write auth\/[^/]+\/role\//g)).toEqual([`vault write auth/${mount}/role/`, `vault write auth/${mount}/role/`]);
+      // The store's role and one per rotation job, all at this environment's mount.
+      const roles = script.match(/vault write auth\/[^/]+\/role\//g) ?? [];
+      expect(roles.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(roles)).toEqual(new Set([`vault write auth/${mount}/role/`]));
       expect(script).not.toContain('# The mount ');
       if (config.provider === 'vault') {
-        const job = (yaml.loadAll(file(out, `${config.name}/secrets-rotation.yaml`)) as any[]).find((d) => d.kind === 'CronJob');
-        const env = job.spec.jobTemplate.spec.template.spec.containers[0].env;
-        expect(env.find((e: any) => e.name === 'ROTATION_VAULT_AUTH_MOUNT').value).toBe(mount);
+        const jobs = (yaml.loadAll(file(out, `${config.name}/secrets-rotation.yaml`)) as any[]).filter((d) => d.kind === 'CronJob');
+        expect(roles).toHaveLength(1 + jobs.length);
+        for (const job of jobs) {
+          const env = job.spec.jobTemplate.spec.template.spec.containers[0].env;
+          expect(env.find((e: any) => e.name === 'ROTATION_VAULT_AUTH_MOUNT').value).toBe(mount);
+        }
       }
     }
   });

@@ -55,8 +55,11 @@ export const SHELLS = ['sh', 'bash'].filter((s) => spawnSync(s, ['-c', 'exit 0']
 
 
 export function worldEnvironment(env: SimulatedEnvironment, deployments: string[]): WorldEnvironment {
-  return { name: env.name, namespace: `veza-${env.name}`, vaultRole: `veza-${env.name}-rotation`, externalSecret: 'veza-secrets', deployments };
+  return { name: env.name, namespace: `veza-${env.name}`, externalSecret: 'veza-secrets', deployments };
 }
+
+/** The Vault role a class's job logs in as: its own, holding only its class's policy. */
+export const rotationRole = (env: SimulatedEnvironment, className: string) => `veza-${env.name}-rotation-${className}`;
 
 export const kvPath = (env: SimulatedEnvironment, cls: GeneratedClass) => `veza/${env.name}/${cls.name}`;
 export const dbRole = (env: SimulatedEnvironment) => `veza-${env.name}-app`;
@@ -70,7 +73,7 @@ export function generateEnv(env: SimulatedEnvironment, cls: GeneratedClass, jobU
     ROTATION_EXTERNAL_SECRET: 'veza-secrets',
     ROTATION_DEPLOYMENTS: cls.deployments.join(' '),
     ROTATION_VAULT_AUTH_MOUNT: 'kubernetes',
-    ROTATION_VAULT_ROLE: `veza-${env.name}-rotation`,
+    ROTATION_VAULT_ROLE: rotationRole(env, cls.name),
     ROTATION_INTERVAL_DAYS: String(cls.intervalDays),
     ROTATION_OFFSET_DAYS: String(env.offsetDays),
     ROTATION_JOB_UID: jobUid,
@@ -91,7 +94,7 @@ export function databaseEnv(env: SimulatedEnvironment, jobUid = 'job-uid-1'): Re
     ROTATION_EXTERNAL_SECRET: 'veza-secrets',
     ROTATION_DEPLOYMENTS: DATABASE.deployments.join(' '),
     ROTATION_VAULT_AUTH_MOUNT: 'kubernetes',
-    ROTATION_VAULT_ROLE: `veza-${env.name}-rotation`,
+    ROTATION_VAULT_ROLE: rotationRole(env, DATABASE.name),
     ROTATION_INTERVAL_DAYS: String(DATABASE.intervalDays),
     ROTATION_OFFSET_DAYS: String(env.offsetDays),
     ROTATION_JOB_UID: jobUid,
@@ -100,26 +103,32 @@ export function databaseEnv(env: SimulatedEnvironment, jobUid = 'job-uid-1'): Re
   };
 }
 
-/** The Vault policy of the contract, as `<path> <capability>` lines. */
-export function contractCapabilities(env: SimulatedEnvironment, method: 'generate' | 'database-engine'): string[] {
+/** The Vault policy of the contract for one class (GENERATE) or the database class, as `<path> <capability>` lines. */
+export function contractCapabilities(env: SimulatedEnvironment, method: 'generate', cls: GeneratedClass): string[];
+export function contractCapabilities(env: SimulatedEnvironment, method: 'database-engine'): string[];
+export function contractCapabilities(env: SimulatedEnvironment, method: 'generate' | 'database-engine', cls?: GeneratedClass): string[] {
   if (method === 'database-engine') return [`${DB_MOUNT}/static-roles/${dbRole(env)} read`, `${DB_MOUNT}/rotate-role/${dbRole(env)} update`];
-  return GENERATED.flatMap((cls) => [
-    ...['create', 'read', 'update'].map((c) => `${KV_MOUNT}/data/${kvPath(env, cls)} ${c}`),
-    ...['patch', 'read'].map((c) => `${KV_MOUNT}/metadata/${kvPath(env, cls)} ${c}`),
-  ]);
+  return [
+    ...['create', 'read', 'update'].map((c) => `${KV_MOUNT}/data/${kvPath(env, cls!)} ${c}`),
+    ...['patch', 'read'].map((c) => `${KV_MOUNT}/metadata/${kvPath(env, cls!)} ${c}`),
+  ];
 }
 
-/** A world with the environments, their ExternalSecret reading every class's own secret, and the contract's policy granted. */
+/** Grants `role` the `<path> <capability>` lines, path by path. */
+function grantLines(world: RotationWorld, role: string, lines: string[]): void {
+  for (const p of new Set(lines.map((l) => l.split(' ')[0]))) {
+    world.grant(role, p, lines.filter((l) => l.startsWith(`${p} `)).map((l) => l.split(' ')[1]));
+  }
+}
+
+/** A world with the environments, their ExternalSecret reading every class's own secret, and each class's role granted its contract policy. */
 export function generateWorld(envs: SimulatedEnvironment[]): RotationWorld {
   const world = new RotationWorld();
   const deployments = [...new Set(GENERATED.flatMap((c) => c.deployments))];
   for (const env of envs) {
     const w = worldEnvironment(env, deployments);
     world.addEnvironment(w, GENERATED.map((cls) => `kv ${KV_MOUNT}/${kvPath(env, cls)}`));
-    for (const line of contractCapabilities(env, 'generate')) {
-      const [p] = line.split(' ');
-      world.grant(w.vaultRole, p, contractCapabilities(env, 'generate').filter((l) => l.startsWith(`${p} `)).map((l) => l.split(' ')[1]));
-    }
+    for (const cls of GENERATED) grantLines(world, rotationRole(env, cls.name), contractCapabilities(env, 'generate', cls));
   }
   return world;
 }
@@ -130,8 +139,7 @@ export function databaseWorld(envs: SimulatedEnvironment[], createdAt: number): 
     const w = worldEnvironment(env, DATABASE.deployments);
     world.addEnvironment(w, DATABASE.keys.map((k) => `db ${DB_MOUNT}/static-roles/${dbRole(env)} ${k}`));
     world.addStaticRole(DB_MOUNT, dbRole(env), createdAt);
-    world.grant(w.vaultRole, `${DB_MOUNT}/static-roles/${dbRole(env)}`, ['read']);
-    world.grant(w.vaultRole, `${DB_MOUNT}/rotate-role/${dbRole(env)}`, ['update']);
+    grantLines(world, rotationRole(env, DATABASE.name), contractCapabilities(env, 'database-engine'));
   }
   return world;
 }

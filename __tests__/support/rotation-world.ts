@@ -356,11 +356,10 @@ export function rfc3339(epoch: number): string {
 
 export const DAY = 86400;
 
-/** One environment of the world: a namespace with its ExternalSecret and Deployments, a Vault role. */
+/** One environment of the world: a namespace with its ExternalSecret and Deployments (Vault roles: grant). */
 export interface WorldEnvironment {
   readonly name: string;
   readonly namespace: string;
-  readonly vaultRole: string;
   readonly externalSecret: string;
   readonly deployments: string[];
 }

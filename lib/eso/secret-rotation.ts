@@ -98,8 +98,8 @@ export interface SecretRotationProps {
    */
   readonly vault: VaultKubernetesAuthIntegration;
   /**
-   * The name of the service account, Role, RoleBinding and NetworkPolicy, and the prefix of the
-   * CronJobs (`<name>-<rotation class>`): a contract.
+   * The name of the NetworkPolicy, and the prefix of each job's CronJob, service account, Role and
+   * RoleBinding (`<name>-<rotation class>`): a contract.
    * @default 'secrets-rotation'
    */
   readonly name?: string;
@@ -205,9 +205,10 @@ export interface RotationRunbook {
  * restarts the Deployments that read it. GENERATE classes write new random values to their own
  * Vault KV v2 secret and keep the value replaced as `<key>-previous` for the class's grace
  * period; DATABASE_ENGINE classes ask Vault's database engine to rotate the static role. Creates
- * the service account, the Role naming exactly that ExternalSecret and those Deployments, its
- * RoleBinding, the script's ConfigMap and a NetworkPolicy (egress to DNS, Vault and the API
- * server only); each rotation's Vault role and policy come from `vault.grantRotation`.
+ * the script's ConfigMap and a NetworkPolicy (egress to DNS, Vault and the API server only),
+ * shared by the jobs; each job ({@link RotationCronJob}) has its own service account, Role
+ * (exactly that ExternalSecret and its own Deployments) and RoleBinding, and its own Vault role
+ * and policy from `vault.grantRotation`, so no class's job can touch another's secrets.
  *
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
  * @see https://external-secrets.io/latest/introduction/faq/#how-do-i-force-a-refresh-of-an-externalsecret
@@ -223,12 +224,6 @@ export class SecretRotation extends Construct {
   public readonly store: VaultSecretStore;
   /** The Vault integration that grants each rotation its role and policy. */
   public readonly vault: VaultKubernetesAuthIntegration;
-  /** The jobs' service account, named like the rotation (`secrets-rotation` by default), with no token mounted. */
-  public readonly serviceAccount: kplus.ServiceAccount;
-  /** The Role: get and patch exactly the ExternalSecret and the Deployments the jobs name (widened by each rotation). */
-  public readonly role: kplus.Role;
-  /** Binds the Role to the service account. */
-  public readonly roleBinding: kplus.RoleBinding;
   /** The ConfigMap holding the rotation script. */
   public readonly scriptConfigMap: ApiObject;
   /** Egress to DNS, Vault and the API server only; no ingress. */
@@ -243,7 +238,6 @@ export class SecretRotation extends Construct {
   private readonly props: SecretRotationProps;
   private readonly labels: Record<string, string>;
   private readonly cronJobs: RotationCronJob[] = [];
-  private readonly deploymentNames: string[] = [];
 
   public constructor(scope: Construct, id: string, props: SecretRotationProps) {
     super(scope, id);
@@ -277,14 +271,6 @@ export class SecretRotation extends Construct {
     this.rotationClassLabel = props.rotationClassLabel ?? 'rotation-class';
     this.labels = { ...props.labels, 'app.kubernetes.io/name': this.name };
 
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      // The namespace explicitly: the RoleBinding's subject and the Vault role name it.
-      metadata: { name: this.name, namespace, labels: this.labels },
-      automountToken: false,
-    });
-    this.role = new kplus.Role(this, 'Role', { metadata: { name: this.name, labels: this.labels } });
-    this.roleBinding = new kplus.RoleBinding(this, 'RoleBinding', { metadata: { name: this.name, labels: this.labels }, role: this.role });
-    this.roleBinding.addSubjects(this.serviceAccount);
     const scriptName = checkDnsSubdomain(where(this), 'scriptConfigMapName', props.scriptConfigMapName ?? `${this.name}-script`);
     this.scriptConfigMap = new k8s.KubeConfigMap(this, 'Script', {
       metadata: { name: scriptName, labels: this.labels },
@@ -308,7 +294,7 @@ export class SecretRotation extends Construct {
     });
     this.node.addValidation({
       validate: () => (this.cronJobs.length === 0
-        ? [`${where(this)}: a SecretRotation needs at least one rotation (a Role without rules is useless); call addRotation().`]
+        ? [`${where(this)}: a SecretRotation needs at least one rotation (alone it is a script and a NetworkPolicy that nothing uses); call addRotation().`]
         : []),
     });
   }
@@ -325,39 +311,29 @@ export class SecretRotation extends Construct {
 
   /**
    * Adds the CronJob `<name>-<rotation class>` that renews `keys` when due and restarts
-   * `deployments`: the Role is widened to exactly those Deployments and Vault grants the job
-   * exactly this rotation (`vault.grantRotation`).
+   * `deployments`, with its own service account and Role (exactly the ExternalSecret and those
+   * Deployments), and Vault grants that service account exactly this rotation (`vault.grantRotation`).
    */
   public addRotation(rotationClass: RotationClass, options: RotationOptions): RotationCronJob {
     return new RotationCronJob(this, rotationClass.name, { rotation: this, rotationClass, ...options });
   }
 
   /**
-   * Called by each RotationCronJob's constructor, wherever it is built: the Role is widened to
-   * what it touches and Vault grants it its rotation, so no job exists without both.
+   * Called by each RotationCronJob's constructor, wherever it is built, once its service account
+   * exists: Vault grants that service account the job's rotation, so no job exists without it.
    * @internal
    */
-  public _register(job: RotationCronJob): VaultRotationGrant {
+  public _register(job: RotationCronJob, serviceAccount: kplus.IServiceAccount): VaultRotationGrant {
     if (job.rotation !== this) throw new Error(`${where(job)}: registered with a SecretRotation it does not belong to.`);
     if (this.cronJobs.some((j) => j.rotationClass.name === job.rotationClass.name)) {
       throw new Error(`${where(job)}: the rotation class ${job.rotationClass.name} already has a CronJob in ${where(this)}.`);
     }
-    const grant = this.vault.grantRotation(this.serviceAccount, {
+    const grant = this.vault.grantRotation(serviceAccount, {
       method: job.rotationClass.method as RotationMethod.GENERATE | RotationMethod.DATABASE_ENGINE,
       name: job.rotationClass.name,
       // The token must outlive the longest run: its last write (the grace mark) comes after the rollouts.
       tokenTtl: Duration.seconds(ROTATION_ACTIVE_DEADLINE_SECONDS),
     });
-    if (this.cronJobs.length === 0) {
-      this.role.allow(['get', 'patch'], { apiGroup: 'external-secrets.io', resourceType: 'externalsecrets', resourceName: this.externalSecret.name });
-    }
-    for (const d of job.deployments) {
-      if (this.deploymentNames.includes(d)) continue;
-      this.deploymentNames.push(d);
-      // rollout restart: get + patch; rollout status: list + watch with a metadata.name field selector,
-      // which the API server authorizes against resourceNames (k8s.io/apiserver requestinfo).
-      this.role.allow(['get', 'patch', 'list', 'watch'], SecretRotation.deploymentFromName(d));
-    }
     this.cronJobs.push(job);
     return grant;
   }
@@ -425,8 +401,9 @@ export interface RotationCronJobProps extends RotationOptions {
  * One rotation class's daily CronJob: safe by construction (concurrencyPolicy Forbid, bounded
  * deadlines, retries that never rotate twice, failed runs kept, pinned images, requests and
  * limits, a pod that passes Pod Security 'restricted' with a read-only root filesystem).
- * Building one widens its SecretRotation's Role and asks Vault for its grant: there is no
- * CronJob without both. Usually created by {@link SecretRotation.addRotation}.
+ * Building one creates its own service account, Role and RoleBinding and asks Vault to grant that
+ * service account this rotation: there is no CronJob without them. Usually created by
+ * {@link SecretRotation.addRotation}.
  *
  * The CronJob is the generated `KubeCronJob`, not `kplus.CronJob`: the pod needs a projected
  * service-account token with an audience (Vault's) and a downward-API env var from a label,
@@ -457,7 +434,13 @@ export class RotationCronJob extends Construct {
   public readonly properties: string[];
   /** The Deployments restarted after the values change. */
   public readonly deployments: string[];
-  /** What Vault granted the job: its role, policy, and the paths it touches. */
+  /** The job's own service account, named like the job, with no token mounted: its Vault role names it. */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The job's Role: get and patch exactly the rotation's ExternalSecret, and the rollout verbs on exactly its Deployments. */
+  public readonly role: kplus.Role;
+  /** Binds the Role to the job's service account. */
+  public readonly roleBinding: kplus.RoleBinding;
+  /** What Vault granted the job's service account: its role, policy, and the paths it touches. */
   public readonly grant: VaultRotationGrant;
   /** The generated CronJob, for escape hatches. */
   public readonly apiObject: ApiObject;
@@ -531,11 +514,25 @@ export class RotationCronJob extends Construct {
       this.deployments.push(d);
     }
 
-    // The invariant: Role widened and Vault grant made here, whoever builds the job.
-    this.grant = rotation._register(this);
+    // The invariant: the job's own service account, Role and Vault grant made here, whoever builds it.
+    const labels = { ...rotation.objectLabels, [rotation.rotationClassLabel]: c.name };
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      // The namespace explicitly: the RoleBinding's subject and the Vault role name it.
+      metadata: { name: this.name, namespace: rotation.namespace, labels },
+      automountToken: false,
+    });
+    this.role = new kplus.Role(this, 'Role', { metadata: { name: this.name, labels } });
+    this.role.allow(['get', 'patch'], { apiGroup: 'external-secrets.io', resourceType: 'externalsecrets', resourceName: es.name });
+    for (const d of this.deployments) {
+      // rollout restart: get + patch; rollout status: list + watch with a metadata.name field selector,
+      // which the API server authorizes against resourceNames (k8s.io/apiserver requestinfo).
+      this.role.allow(['get', 'patch', 'list', 'watch'], SecretRotation.deploymentFromName(d));
+    }
+    this.roleBinding = new kplus.RoleBinding(this, 'RoleBinding', { metadata: { name: this.name, labels }, role: this.role });
+    this.roleBinding.addSubjects(this.serviceAccount);
+    this.grant = rotation._register(this, this.serviceAccount);
 
     const { volumes, mounts, env } = rotation._podParts(this.grant.role.audience);
-    const labels = { ...rotation.objectLabels, [rotation.rotationClassLabel]: c.name };
     const containerSecurity: k8s.SecurityContext = {
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
@@ -575,7 +572,7 @@ export class RotationCronJob extends Construct {
             template: {
               metadata: { labels },
               spec: {
-                serviceAccountName: rotation.serviceAccount.name,
+                serviceAccountName: this.serviceAccount.name,
                 automountServiceAccountToken: false,
                 restartPolicy: 'Never',
                 securityContext: {

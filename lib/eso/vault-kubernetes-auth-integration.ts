@@ -20,9 +20,13 @@ export interface VaultRotationGrantOptions {
    * rotate the static role (`database` must be set).
    */
   readonly method: VaultRotationMethod;
-  /** The rotation's name (its rotation class): the policy `<role>-<name>`, and for GENERATE the KV secret `<store path>/<name>`. */
+  /** The rotation's name (its rotation class): the policy `<store role>-rotation-<name>`, and for GENERATE the KV secret `<store path>/<name>`. */
   readonly name: string;
-  /** The Kubernetes-auth role the job logs in as; every grant to one service account shares it. @default - `<store role>-rotation` */
+  /**
+   * The Kubernetes-auth role the job logs in as; every grant to one service account shares it, so
+   * give each rotation its own service account (SecretRotation does) for each to have only its policy.
+   * @default - `<store role>-rotation-<name>` of the service account's first grant
+   */
   readonly role?: string;
   /** The audience its token must carry. @default - the store's audience */
   readonly audience?: string;
@@ -202,6 +206,7 @@ export class VaultKubernetesAuthIntegration extends Construct {
   public readonly cluster?: string;
   private readonly kubernetesHost?: string;
   private readonly storeRole: VaultKubernetesRole;
+  private readonly retired: string[] = [];
   // Filled by grantRotation: a Vault role only for a rotation that exists.
   private readonly rotationRoles: { role: VaultKubernetesRole & { policies: VaultPolicy[] }; grants: VaultRotationGrant[] }[] = [];
 
@@ -236,6 +241,10 @@ export class VaultKubernetesAuthIntegration extends Construct {
       },
     });
     this.kubernetesHost = props.kubernetesHost === undefined ? undefined : checkHost(this, 'kubernetesHost', props.kubernetesHost);
+    this.node.addValidation({
+      validate: () => this.retired.filter((name) => this.roles.some((r) => r.name === name))
+        .map((name) => `${where(this)}: retireRole(${JSON.stringify(name)}) names a role the integration defines; the script would delete it after writing it. Retire only roles it no longer has.`),
+    });
 
     // Kubernetes side.
     const reviewerName = checkDnsLabel(where(this), 'reviewerName', props.reviewerName ?? 'vault-token-reviewer');
@@ -335,6 +344,23 @@ export class VaultKubernetesAuthIntegration extends Construct {
     return [this.storeRole, ...this.rotationRoles.map((r) => r.role)];
   }
 
+  /** The roles {@link retireRole} names, which `configureScript()` deletes. */
+  public get retiredRoles(): string[] {
+    return [...this.retired];
+  }
+
+  /**
+   * Names a role of this mount that an earlier version of the setup created and this one no longer
+   * defines: `configureScript()` deletes it (`vault delete auth/<mount>/role/<name>`; nothing
+   * happens when it is absent). A Vault role outlives the service account it is bound to, and an
+   * account created again under that name would log in with the role's old policies. The synth
+   * refuses a name that is also a role of the integration.
+   */
+  public retireRole(name: string): void {
+    const checked = checkVaultSegment(this, 'retireRole', name);
+    if (!this.retired.includes(checked)) this.retired.push(checked);
+  }
+
   /** Every grant made by {@link grantRotation}, in order. */
   public get rotationGrants(): VaultRotationGrant[] {
     return this.rotationRoles.flatMap((r) => r.grants);
@@ -357,7 +383,7 @@ export class VaultKubernetesAuthIntegration extends Construct {
     }
     const name = checkVaultSegment(this, 'name', options.name);
     let entry = this.rotationRoles.find((r) => r.role.serviceAccountName === serviceAccount.name);
-    const roleName = options.role ?? entry?.role.name ?? `${this.storeRole.name}-rotation`;
+    const roleName = options.role ?? entry?.role.name ?? `${this.storeRole.name}-rotation-${name}`;
     if (entry && roleName !== entry.role.name) {
       throw new Error(`${where(this)}: 'role' of grantRotation differs from the first grant to ${serviceAccount.name} (${entry.role.name}); one role per service account. The value passed is: ${JSON.stringify(roleName)}`);
     }
@@ -378,7 +404,7 @@ export class VaultKubernetesAuthIntegration extends Construct {
       };
       this.rotationRoles.push(entry);
     }
-    const policyName = `${roleName}-${name}`;
+    const policyName = `${this.storeRole.name}-rotation-${name}`;
     if (this.policies.some((p) => p.name === policyName)) {
       throw new Error(`${where(this)}: the rotation ${JSON.stringify(name)} is already granted (policy ${policyName}).`);
     }
@@ -527,6 +553,11 @@ export class VaultKubernetesAuthIntegration extends Construct {
         `token_policies=${shq(r.policies.map((p) => p.name).join(','))}`,
         `token_ttl=${toGoDuration(r.tokenTtl)}`,
       ].join(' \\\n  ')),
+      ...(this.retired.length === 0 ? [] : [
+        '# Roles this setup no longer has, deleted (nothing happens when absent): a role outlives the service',
+        '# account it is bound to, and an account created again under that name would get its old policies.',
+        ...this.retired.map((name) => `vault delete auth/${mount}/role/${shq(name)}`),
+      ]),
     );
     if (db) {
       const url = `postgresql://{{username}}:{{password}}@${db.host}:${db.port}/${db.database}`;

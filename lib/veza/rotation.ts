@@ -48,7 +48,7 @@ export class VezaRotation extends ManifestFile {
       .filter((p) => p.rotationClass.method === RotationMethod.GENERATE || (vault.database !== undefined && p.keys.every(templated)));
   }
 
-  /** The ServiceAccount, Role, NetworkPolicy and CronJobs: the child `'secrets-rotation'`. */
+  /** The script, NetworkPolicy and each job (CronJob, ServiceAccount, Role, RoleBinding): the child `'secrets-rotation'`. */
   public readonly rotation: SecretRotation;
 
   public constructor(scope: Construct, id: string, props: VezaRotationProps) {

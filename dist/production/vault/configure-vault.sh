@@ -83,12 +83,21 @@ vault write auth/kubernetes/role/veza-production \
   audience=vault \
   token_policies=veza-production-read \
   token_ttl=1h
-vault write auth/kubernetes/role/veza-production-rotation \
-  bound_service_account_names=secrets-rotation \
+vault write auth/kubernetes/role/veza-production-rotation-database-credential \
+  bound_service_account_names=secrets-rotation-database-credential \
   bound_service_account_namespaces=veza-production \
   audience=vault \
-  token_policies=veza-production-rotation-database-credential,veza-production-rotation-signing-secret \
+  token_policies=veza-production-rotation-database-credential \
   token_ttl=1h
+vault write auth/kubernetes/role/veza-production-rotation-signing-secret \
+  bound_service_account_names=secrets-rotation-signing-secret \
+  bound_service_account_namespaces=veza-production \
+  audience=vault \
+  token_policies=veza-production-rotation-signing-secret \
+  token_ttl=1h
+# Roles this setup no longer has, deleted (nothing happens when absent): a role outlives the service
+# account it is bound to, and an account created again under that name would get its old policies.
+vault delete auth/kubernetes/role/veza-production-rotation
 
 # 5. The database secrets engine: Vault rotates the password of veza every 5040h, on both sides.
 if vault read sys/mounts/database >/dev/null 2>&1; then
