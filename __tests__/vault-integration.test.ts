@@ -204,6 +204,8 @@ describe('VaultKubernetesAuthIntegration', () => {
     const script = integration.configureScript();
     expect(script.match(/^vault delete .*$/gm)).toEqual(['vault delete auth/kubernetes/role/veza-production-rotation']);
     expect(script.indexOf('vault delete')).toBeGreaterThan(script.lastIndexOf('vault write auth/kubernetes/role/'));
+    // The header says what the operator's token needs besides writing.
+    expect(script).toContain('\n# The token also deletes the roles this setup no longer has: auth/kubernetes/role/veza-production-rotation.\n');
     expect(integration.node.validate()).toEqual([]);
     integration.retireRole('veza-production');
     expect(integration.node.validate()).toEqual(['[veza-production/vault-integration]: retireRole("veza-production") names a role the integration defines; the script would delete it after writing it. Retire only roles it no longer has.']);
@@ -211,7 +213,9 @@ describe('VaultKubernetesAuthIntegration', () => {
   });
 
   test('no retired role, no delete', () => {
-    expect(build().integration.configureScript()).not.toContain('vault delete');
+    const script = build().integration.configureScript();
+    expect(script).not.toContain('vault delete');
+    expect(script).not.toContain('The token also deletes');
   });
 
   test('grantRotation: role, audience and tokenTtl', () => {

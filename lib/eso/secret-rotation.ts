@@ -127,17 +127,20 @@ export interface SecretRotationProps {
   readonly rotationClassLabel?: string;
   /**
    * CIDRs where Vault runs: the NetworkPolicy allows egress to them on Vault's port only. A CIDR
-   * matches addresses outside the cluster: on Cilium an `ipBlock` never matches a pod, so leave
+   * is for addresses outside the cluster: on Cilium an `ipBlock` does not match a pod, so leave
    * this unset when Vault runs in the cluster there.
-   * @default - any destination, on Vault's port only (an egress rule without `to`)
+   * @default - any destination, on Vault's port only (an egress rule without `to`; pods of the
+   * cluster included)
    */
   readonly vaultCidrs?: string[];
   /**
    * CIDRs of the Kubernetes API server: the NetworkPolicy allows egress to them on 443 and 6443.
-   * Some CNIs never match the API server by CIDR: Cilium (GKE Dataplane V2 too) gives it its own
-   * identity (`kube-apiserver`), which no `ipBlock` selects; leave this unset there.
+   * Some CNIs do not match the API server by CIDR: Cilium gives it its own identity
+   * (`kube-apiserver`), which an `ipBlock` does not select unless Cilium's
+   * `policy-cidr-match-mode` includes `nodes`; leave this unset there.
    * @default - any destination, on ports 443 and 6443 only (an egress rule without `to`: Kubernetes's
-   * "all destinations", which Cilium turns into its wildcard selector, not into a CIDR)
+   * "all destinations", which Cilium turns into its wildcard selector, not into a CIDR; pods of the
+   * cluster included)
    */
   readonly apiServerCidrs?: string[];
   /** Labels on every object. @default - none */
@@ -695,9 +698,10 @@ function resources(cpu: string, memory: string, cpuLimit: string, memoryLimit: s
 /**
  * An egress rule to `ports` (TCP): to `cidrs` (checked) when given, else to any destination (no
  * `to`, Kubernetes's "all destinations"). Not `ipBlock 0.0.0.0/0` for "any": Cilium turns an
- * `ipBlock` into a CIDR rule, which never selects the API server's identity (`kube-apiserver`) or a
- * pod, and a rule without `to` into its wildcard endpoint selector (cilium/cilium
- * pkg/k8s/network_policy.go, ParseNetworkPolicy).
+ * `ipBlock` into a CIDR rule, which by default selects neither the API server's identity
+ * (`kube-apiserver`) nor a pod, and a rule without `to` into its wildcard endpoint selector, which
+ * allows every identity on the rule's ports (cilium/cilium pkg/k8s/network_policy.go,
+ * ParseNetworkPolicy; pkg/policy/l4.go).
  */
 function egressRule(scope: Construct, field: string, cidrs: string[] | undefined, ports: number[]): k8s.NetworkPolicyEgressRule {
   const rule: k8s.NetworkPolicyEgressRule = { ports: ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })) };

@@ -475,6 +475,7 @@ export class VaultKubernetesAuthIntegration extends Construct {
       '#',
       '# Needs: `vault` logged in with a token allowed to write sys/policy, sys/mounts, sys/auth and the paths',
       `# below; \`kubectl\` on the cluster of ${this.namespace}, after its vault-integration.yaml is applied.`,
+      ...(this.retired.length === 0 ? [] : [`# The token also deletes the roles this setup no longer has: ${this.retired.map((r) => `auth/${mount}/role/${r}`).join(', ')}.`]),
       `# VAULT_ADDR defaults to the store's server; KUBERNETES_HOST to the server of the kubectl context.`,
       ...(db ? [
         `# ${db.passwordVariable}: the password of the database login ${db.username}, needed only to write ${db.mount}/config/${db.connectionName}`,

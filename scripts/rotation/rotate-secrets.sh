@@ -28,7 +28,7 @@
 #   ROTATION_EXTERNAL_SECRET    the ExternalSecret to re-sync
 #   ROTATION_DEPLOYMENTS        the Deployments to restart, separated by spaces
 #   ROTATION_VAULT_AUTH_MOUNT   where Vault's Kubernetes auth is mounted (kubernetes)
-#   ROTATION_VAULT_ROLE         the Vault role to log in as (veza-<env>-rotation)
+#   ROTATION_VAULT_ROLE         the Vault role to log in as (veza-<env>-rotation-<class>, the job's own)
 #   ROTATION_VAULT_TOKEN_FILE   the projected service-account token whose audience is Vault's
 #   ROTATION_WORK_DIR           a private writable folder (a memory-backed emptyDir)
 #   ROTATION_INTERVAL_DAYS      whole days between two rotations (90)

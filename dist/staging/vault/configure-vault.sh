@@ -6,6 +6,7 @@
 #
 # Needs: `vault` logged in with a token allowed to write sys/policy, sys/mounts, sys/auth and the paths
 # below; `kubectl` on the cluster of veza-staging, after its vault-integration.yaml is applied.
+# The token also deletes the roles this setup no longer has: auth/kubernetes/role/veza-staging-rotation.
 # VAULT_ADDR defaults to the store's server; KUBERNETES_HOST to the server of the kubectl context.
 # VAULT_DB_PASSWORD: the password of the database login vault, needed only to write database/config/veza-staging
 # (it does not exist yet, or RECONFIGURE_DATABASE=1); after `vault write -f database/rotate-root/veza-staging` only Vault knows it.
