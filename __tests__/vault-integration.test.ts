@@ -212,6 +212,17 @@ describe('VaultKubernetesAuthIntegration', () => {
     expect(() => integration.retireRole('a/b')).toThrow(/'retireRole'/);
   });
 
+  test('a rotation role named by default retires the default of earlier versions, <store role>-rotation; roles all named by the caller do not', () => {
+    const byDefault = build();
+    byDefault.integration.grantRotation(kplus.ServiceAccount.fromServiceAccountName(byDefault.chart, 'sa', 'rotator', { namespaceName: 'veza-production' }), { method: RotationMethod.GENERATE, name: 'signing' });
+    expect(byDefault.integration.retiredRoles).toEqual(['veza-production-rotation']);
+    expect(byDefault.integration.configureScript()).toContain('\nvault delete auth/kubernetes/role/veza-production-rotation\n');
+    const named = build();
+    named.integration.grantRotation(kplus.ServiceAccount.fromServiceAccountName(named.chart, 'sa', 'rotator', { namespaceName: 'veza-production' }), { method: RotationMethod.GENERATE, name: 'signing', role: 'veza-production-rotation' });
+    expect(named.integration.retiredRoles).toEqual([]);
+    expect(named.integration.configureScript()).not.toContain('vault delete');
+  });
+
   test('no retired role, no delete', () => {
     const script = build().integration.configureScript();
     expect(script).not.toContain('vault delete');

@@ -207,6 +207,8 @@ export class VaultKubernetesAuthIntegration extends Construct {
   private readonly kubernetesHost?: string;
   private readonly storeRole: VaultKubernetesRole;
   private readonly retired: string[] = [];
+  // Whether a rotation role took grantRotation's default name, whose form changed (retiredRoles).
+  private defaultRotationRole = false;
   // Filled by grantRotation: a Vault role only for a rotation that exists.
   private readonly rotationRoles: { role: VaultKubernetesRole & { policies: VaultPolicy[] }; grants: VaultRotationGrant[] }[] = [];
 
@@ -344,9 +346,15 @@ export class VaultKubernetesAuthIntegration extends Construct {
     return [this.storeRole, ...this.rotationRoles.map((r) => r.role)];
   }
 
-  /** The roles {@link retireRole} names, which `configureScript()` deletes. */
+  /**
+   * The roles `configureScript()` deletes: those {@link retireRole} names, then, once a rotation
+   * role takes grantRotation's default name, the default of earlier versions, `<store role>-rotation`,
+   * which held every rotation's policy (unless a role of the integration is named so).
+   */
   public get retiredRoles(): string[] {
-    return [...this.retired];
+    const former = `${this.storeRole.name}-rotation`;
+    const formerToo = this.defaultRotationRole && !this.retired.includes(former) && !this.roles.some((r) => r.name === former);
+    return formerToo ? [...this.retired, former] : [...this.retired];
   }
 
   /**
@@ -354,7 +362,8 @@ export class VaultKubernetesAuthIntegration extends Construct {
    * defines: `configureScript()` deletes it (`vault delete auth/<mount>/role/<name>`; nothing
    * happens when it is absent). A Vault role outlives the service account it is bound to, and an
    * account created again under that name would log in with the role's old policies. The synth
-   * refuses a name that is also a role of the integration.
+   * refuses a name that is also a role of the integration. grantRotation's own former default
+   * needs no call: see {@link retiredRoles}.
    */
   public retireRole(name: string): void {
     const checked = checkVaultSegment(this, 'retireRole', name);
@@ -382,8 +391,10 @@ export class VaultKubernetesAuthIntegration extends Construct {
       throw new Error(`${where(this)}: 'serviceAccount' of grantRotation must be in the store's namespace ${JSON.stringify(this.namespace)}. The value passed is in: ${JSON.stringify(namespace)}`);
     }
     const name = checkVaultSegment(this, 'name', options.name);
+    // The rotation's own name: its policy's, and its role's unless the role is given or already made.
+    const rotationName = `${this.storeRole.name}-rotation-${name}`;
     let entry = this.rotationRoles.find((r) => r.role.serviceAccountName === serviceAccount.name);
-    const roleName = options.role ?? entry?.role.name ?? `${this.storeRole.name}-rotation-${name}`;
+    const roleName = options.role ?? entry?.role.name ?? rotationName;
     if (entry && roleName !== entry.role.name) {
       throw new Error(`${where(this)}: 'role' of grantRotation differs from the first grant to ${serviceAccount.name} (${entry.role.name}); one role per service account. The value passed is: ${JSON.stringify(roleName)}`);
     }
@@ -403,8 +414,9 @@ export class VaultKubernetesAuthIntegration extends Construct {
         grants: [],
       };
       this.rotationRoles.push(entry);
+      if (options.role === undefined) this.defaultRotationRole = true;
     }
-    const policyName = `${this.storeRole.name}-rotation-${name}`;
+    const policyName = rotationName;
     if (this.policies.some((p) => p.name === policyName)) {
       throw new Error(`${where(this)}: the rotation ${JSON.stringify(name)} is already granted (policy ${policyName}).`);
     }
@@ -467,6 +479,7 @@ export class VaultKubernetesAuthIntegration extends Construct {
     const store = this.store;
     const mount = this.authMountPath;
     const db = this.database;
+    const retired = this.retiredRoles;
     const lines: string[] = [
       '#!/usr/bin/env bash',
       ...(options.header ? options.header.trimEnd().split('\n').map((l) => `# ${l}`.trimEnd()) : []),
@@ -475,7 +488,7 @@ export class VaultKubernetesAuthIntegration extends Construct {
       '#',
       '# Needs: `vault` logged in with a token allowed to write sys/policy, sys/mounts, sys/auth and the paths',
       `# below; \`kubectl\` on the cluster of ${this.namespace}, after its vault-integration.yaml is applied.`,
-      ...(this.retired.length === 0 ? [] : [`# The token also deletes the roles this setup no longer has: ${this.retired.map((r) => `auth/${mount}/role/${r}`).join(', ')}.`]),
+      ...(retired.length === 0 ? [] : [`# The token also deletes the roles this setup no longer has: ${retired.map((r) => `auth/${mount}/role/${r}`).join(', ')}.`]),
       `# VAULT_ADDR defaults to the store's server; KUBERNETES_HOST to the server of the kubectl context.`,
       ...(db ? [
         `# ${db.passwordVariable}: the password of the database login ${db.username}, needed only to write ${db.mount}/config/${db.connectionName}`,
@@ -554,10 +567,10 @@ export class VaultKubernetesAuthIntegration extends Construct {
         `token_policies=${shq(r.policies.map((p) => p.name).join(','))}`,
         `token_ttl=${toGoDuration(r.tokenTtl)}`,
       ].join(' \\\n  ')),
-      ...(this.retired.length === 0 ? [] : [
+      ...(retired.length === 0 ? [] : [
         '# Roles this setup no longer has, deleted (nothing happens when absent): a role outlives the service',
         '# account it is bound to, and an account created again under that name would get its old policies.',
-        ...this.retired.map((name) => `vault delete auth/${mount}/role/${shq(name)}`),
+        ...retired.map((name) => `vault delete auth/${mount}/role/${shq(name)}`),
       ]),
     );
     if (db) {

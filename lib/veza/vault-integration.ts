@@ -221,9 +221,6 @@ export class VezaVaultIntegration extends ManifestFile {
       },
     });
     this.integration = integration;
-    // Earlier versions gave every rotation job one role, `<store role>-rotation`, holding every
-    // rotation's policy; each job now has its own (SecretRotation): the script deletes the old one.
-    integration.retireRole(`${integration.roles[0].name}-rotation`);
     this.script = new TextFile(this, 'ConfigureVault', {
       path: `${this.vaultFolder}/${LAYOUT.vaultScriptFile}`,
       executable: true,
